@@ -134,6 +134,18 @@ Module['ready'] = new Promise(function(resolve, reject) {
       }
     
 
+      if (!Object.getOwnPropertyDescriptor(Module['ready'], '_aligned_alloc')) {
+        Object.defineProperty(Module['ready'], '_aligned_alloc', { configurable: true, get: function() { abort('You are getting _aligned_alloc on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js') } });
+        Object.defineProperty(Module['ready'], '_aligned_alloc', { configurable: true, set: function() { abort('You are setting _aligned_alloc on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js') } });
+      }
+    
+
+      if (!Object.getOwnPropertyDescriptor(Module['ready'], '_posix_memalign')) {
+        Object.defineProperty(Module['ready'], '_posix_memalign', { configurable: true, get: function() { abort('You are getting _posix_memalign on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js') } });
+        Object.defineProperty(Module['ready'], '_posix_memalign', { configurable: true, set: function() { abort('You are setting _posix_memalign on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js') } });
+      }
+    
+
       if (!Object.getOwnPropertyDescriptor(Module['ready'], '___stdio_exit')) {
         Object.defineProperty(Module['ready'], '___stdio_exit', { configurable: true, get: function() { abort('You are getting ___stdio_exit on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js') } });
         Object.defineProperty(Module['ready'], '___stdio_exit', { configurable: true, set: function() { abort('You are setting ___stdio_exit on the Promise object, instead of the instance. Use .then() to get called back with the instance, see the MODULARIZE docs in src/settings.js') } });
@@ -2085,7 +2097,13 @@ var _realloc = Module["_realloc"] = createExportWrapper("realloc");
 var _do_aligned_alloc = Module["_do_aligned_alloc"] = createExportWrapper("do_aligned_alloc");
 
 /** @type {function(...*):?} */
+var _aligned_alloc = Module["_aligned_alloc"] = createExportWrapper("aligned_alloc");
+
+/** @type {function(...*):?} */
 var _do_posix_memalign = Module["_do_posix_memalign"] = createExportWrapper("do_posix_memalign");
+
+/** @type {function(...*):?} */
+var _posix_memalign = Module["_posix_memalign"] = createExportWrapper("posix_memalign");
 
 /** @type {function(...*):?} */
 var _do_free = Module["_do_free"] = createExportWrapper("do_free");

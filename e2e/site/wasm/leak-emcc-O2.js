@@ -830,8 +830,16 @@ var _do_aligned_alloc = Module["_do_aligned_alloc"] = function() {
  return (_do_aligned_alloc = Module["_do_aligned_alloc"] = Module["asm"]["do_aligned_alloc"]).apply(null, arguments);
 };
 
+var _aligned_alloc = Module["_aligned_alloc"] = function() {
+ return (_aligned_alloc = Module["_aligned_alloc"] = Module["asm"]["aligned_alloc"]).apply(null, arguments);
+};
+
 var _do_posix_memalign = Module["_do_posix_memalign"] = function() {
  return (_do_posix_memalign = Module["_do_posix_memalign"] = Module["asm"]["do_posix_memalign"]).apply(null, arguments);
+};
+
+var _posix_memalign = Module["_posix_memalign"] = function() {
+ return (_posix_memalign = Module["_posix_memalign"] = Module["asm"]["posix_memalign"]).apply(null, arguments);
 };
 
 var _do_free = Module["_do_free"] = function() {
