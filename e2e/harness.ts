@@ -1,0 +1,93 @@
+// Launches the system Chromium with the built extension (dist/) loaded, serves
+// the test site, and opens the panel page as an ordinary tab with ?tabId=N —
+// how the e2e tests drive the panel (automating the real DevTools window is
+// flaky, see FIELD-NOTES).
+import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+// @ts-expect-error plain ESM helper without types
+import { serve } from '../scripts/serve.mjs';
+
+export const DIST = resolve('dist');
+export const SITE = resolve('e2e/site');
+
+export function chromePath(): string {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) throw new Error('No Chromium found: install Debian chromium or set CHROME_PATH');
+  return found;
+}
+
+export async function launch(withExtension = true): Promise<BrowserContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'wasm-leaks-'));
+  const args = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ];
+  if (withExtension) args.push(`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`);
+  return chromium.launchPersistentContext(dir, { executablePath: chromePath(), headless: true, args, viewport: { width: 1280, height: 800 } });
+}
+
+export async function serviceWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}
+
+export async function extensionId(context: BrowserContext): Promise<string> {
+  return new URL((await serviceWorker(context)).url()).host;
+}
+
+/**
+ * The tab id Chrome gave `page`. Without the "tabs" permission (we don't ask
+ * for it) tab URLs are hidden, so the page is brought to front and the
+ * service worker reads the active tab.
+ */
+export async function tabIdOf(context: BrowserContext, page: Page): Promise<number> {
+  await page.bringToFront();
+  const sw = await serviceWorker(context);
+  const id = await sw.evaluate(async () => {
+    const tabs = await chrome.tabs.query({ active: true });
+    return tabs.length === 1 ? (tabs[0].id ?? -1) : -1;
+  });
+  if (id < 0) throw new Error(`no single active tab for ${page.url()}`);
+  return id;
+}
+
+export async function openPanel(context: BrowserContext, tabId: number, query = ''): Promise<Page> {
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${await extensionId(context)}/extension/panel/index.html?tabId=${tabId}${query}`);
+  return panel;
+}
+
+type Fixtures = { context: BrowserContext; site: string };
+
+export const test = base.extend<Fixtures, { server: Server }>({
+  server: [
+    async ({}, use) => {
+      const server: Server = await serve(SITE, 0);
+      await use(server);
+      server.close();
+    },
+    { scope: 'worker' },
+  ],
+  site: async ({ server }, use) => {
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('server not listening');
+    await use(`http://127.0.0.1:${address.port}`);
+  },
+  context: async ({}, use) => {
+    const context = await launch(true);
+    await use(context);
+    await context.close();
+  },
+});
+export { expect } from '@playwright/test';
+
+/** Opens the demo page for one build and waits until its module is loaded. */
+export async function openDemo(context: BrowserContext, site: string, build = 'wasi-O0'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${site}/index.html?build=${build}`);
+  await page.evaluate(() => (window as unknown as { demo: { ready: Promise<unknown> } }).demo.ready);
+  return page;
+}

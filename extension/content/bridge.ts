@@ -1,0 +1,66 @@
+// ISOLATED world: the only way between the page's MAIN-world hook and the
+// extension. It forwards tagged window messages to a runtime port and back,
+// after validating them: the page can post anything with our tag.
+import browser from 'webextension-polyfill';
+import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
+import { parsePageMsg, parsePanelMsg } from '../../src/protocol/validate';
+import { PAGE_PORT } from '../../src/protocol/router';
+
+/** Messages kept while the service worker restarts; a bound, not a buffer for ever. */
+const MAX_QUEUE = 2000;
+let port: browser.Runtime.Port | null = null;
+let queue: unknown[] = [];
+let dropped = 0;
+
+function connect(): void {
+  try {
+    port = browser.runtime.connect({ name: PAGE_PORT });
+  } catch {
+    port = null; // extension reloaded or disabled: stay quiet
+    return;
+  }
+  port.onMessage.addListener((raw: unknown) => {
+    try {
+      window.postMessage({ tag: BRIDGE_TAG, msg: parsePanelMsg(raw) }, '*');
+    } catch {
+      /* a malformed command is dropped: only the panel sends these */
+    }
+  });
+  port.onDisconnect.addListener(() => {
+    port = null;
+    setTimeout(connect, 100);
+  });
+  const pending = queue;
+  queue = [];
+  for (const m of pending) send(m);
+}
+
+function send(msg: unknown): void {
+  if (!port) {
+    if (queue.length < MAX_QUEUE) queue.push(msg);
+    else dropped++;
+    return;
+  }
+  try {
+    port.postMessage(msg);
+  } catch {
+    port = null;
+    queue.push(msg);
+    setTimeout(connect, 100);
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  if (event.source !== window) return;
+  const data = event.data as { tag?: unknown; msg?: unknown } | null;
+  if (!data || typeof data !== 'object' || data.tag !== PAGE_TAG) return;
+  let msg;
+  try {
+    msg = parsePageMsg(data.msg);
+  } catch (error) {
+    msg = { t: 'fail', req: 0, message: `invalid message from page: ${(error as Error).message}` };
+  }
+  // Lazy: a page without WebAssembly never posts, so it never opens a port.
+  if (!port && queue.length === 0 && dropped === 0) connect();
+  send(msg);
+});

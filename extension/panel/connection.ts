@@ -1,0 +1,70 @@
+// The panel's port to the service worker, named with the inspected tab id.
+// It reconnects when the worker restarts and then asks the page to resync.
+import browser from 'webextension-polyfill';
+import { PANEL_PORT_PREFIX, type PanelEnvelope } from '../../src/protocol/router';
+import type { PanelToPage } from '../../src/protocol/messages';
+import { PROTOCOL_VERSION } from '../../src/protocol/version';
+
+export function inspectedTabId(): number | null {
+  const fromUrl = new URLSearchParams(location.search).get('tabId');
+  if (fromUrl !== null && /^\d+$/.test(fromUrl)) return Number(fromUrl);
+  const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
+  return devtools?.inspectedWindow?.tabId ?? null;
+}
+
+export class Connection {
+  private port: browser.Runtime.Port | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly tabId: number,
+    private readonly onMessage: (raw: unknown) => void,
+    private readonly onState: (connected: boolean) => void,
+  ) {
+    this.open();
+  }
+
+  private open(): void {
+    if (this.closed) return;
+    try {
+      this.port = browser.runtime.connect({ name: `${PANEL_PORT_PREFIX}${this.tabId}` });
+    } catch {
+      this.port = null;
+      setTimeout(() => this.open(), 250);
+      return;
+    }
+    this.port.onMessage.addListener((raw: unknown) => this.onMessage(raw));
+    this.port.onDisconnect.addListener(() => {
+      this.port = null;
+      this.onState(false);
+      setTimeout(() => this.open(), 100);
+    });
+    this.onState(true);
+    this.send({ t: 'hello', v: PROTOCOL_VERSION });
+  }
+
+  send(msg: PanelToPage): void {
+    this.post({ to: 'page', msg });
+  }
+
+  reloadTab(): void {
+    // In DevTools, reload the inspected window the way the Performance panel
+    // does; as a plain tab (e2e), ask the service worker.
+    const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
+    if (devtools?.inspectedWindow) devtools.inspectedWindow.reload({});
+    else this.post({ to: 'reload' });
+  }
+
+  private post(env: PanelEnvelope): void {
+    try {
+      this.port?.postMessage(env);
+    } catch {
+      /* reconnecting; the page resyncs on hello */
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.port?.disconnect();
+  }
+}

@@ -1,0 +1,31 @@
+import { render } from 'preact';
+import { App } from './App';
+import { Store } from './store';
+import { Controller } from './controller';
+import { Connection, inspectedTabId } from './connection';
+import { PROTOCOL_VERSION } from '../../src/protocol/version';
+
+const store = new Store();
+const theme = typeof chrome !== 'undefined' ? chrome.devtools?.panels?.themeName : undefined;
+const forced = new URLSearchParams(location.search).get('theme');
+document.documentElement.dataset.theme = forced === 'dark' || theme === 'dark' ? 'dark' : 'light';
+
+const tabId = inspectedTabId();
+const root = document.getElementById('app')!;
+if (tabId === null) {
+  root.textContent = 'WASM Leaks: no inspected tab. Open this panel from DevTools, or add ?tabId=N.';
+} else {
+  let conn: Connection;
+  conn = new Connection(
+    tabId,
+    (raw) => {
+      if (store.receive(raw).resync) conn.send({ t: 'hello', v: PROTOCOL_VERSION });
+    },
+    (connected) => {
+      store.connected = connected;
+      store.changed();
+    },
+  );
+  const ctl = new Controller(store, conn);
+  render(<App store={store} ctl={ctl} />, root);
+}

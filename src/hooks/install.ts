@@ -1,0 +1,328 @@
+// Intercepts every WebAssembly entry point (instantiate, instantiateStreaming,
+// compile, compileStreaming, new Module, new Instance) so each module is
+// rewritten before it is compiled and each instance reports to a tracker.
+// Results, error types and `instanceof` stay what the page would get without
+// us: on any failure of the instrumented path the original bytes are used.
+import { HOOK_MODULE, type InstrumentOutcome, type Instrumenter } from './types';
+import { InstanceRecord, type RecordEnv } from './instance-record';
+import { wrapExports } from './export-wrap';
+
+type WA = typeof WebAssembly;
+
+export interface HookEnv extends RecordEnv {
+  instrument: Instrumenter | null;
+  now(): number;
+  /** An instance is ready (its memory and exports are known). */
+  onInstance(rec: InstanceRecord): void;
+  /** A memory was created by JS or grown by `Memory.prototype.grow`. */
+  onMemory(memory: WebAssembly.Memory, cause: 'created' | 'js-grow'): void;
+}
+
+interface ModuleInfo {
+  name: string;
+  original: Uint8Array<ArrayBuffer>;
+  outcome: InstrumentOutcome | null;
+  reason: string;
+}
+
+/** Names the rewriter adds to the export list; the page never sees them. */
+const OWN_EXPORT_PREFIX = '__wasm_leaks';
+
+export interface InstalledHooks {
+  uninstall(): void;
+  readonly records: InstanceRecord[];
+}
+
+function copyBytes(source: unknown): Uint8Array<ArrayBuffer> | null {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
+  if (ArrayBuffer.isView(source)) {
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  }
+  return null;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
+  const orig = {
+    instantiate: wa.instantiate,
+    instantiateStreaming: wa.instantiateStreaming,
+    compile: wa.compile,
+    compileStreaming: wa.compileStreaming,
+    Module: wa.Module,
+    Instance: wa.Instance,
+    Memory: wa.Memory,
+    grow: wa.Memory.prototype.grow,
+    LinkErrorCtor: wa.LinkError,
+  };
+  const modules = new WeakMap<WebAssembly.Module, ModuleInfo>();
+  const records: InstanceRecord[] = [];
+  let nextId = 1;
+
+  function prepare(bytes: Uint8Array<ArrayBuffer>, name: string): ModuleInfo {
+    const info: ModuleInfo = { name, original: bytes, outcome: null, reason: '' };
+    if (!env.instrument) {
+      info.reason = 'instrumentation is off';
+      return info;
+    }
+    try {
+      const outcome = env.instrument(bytes);
+      if (outcome.reason && outcome.sites.length === 0) info.reason = outcome.reason;
+      else info.outcome = outcome;
+    } catch (error) {
+      info.reason = `not instrumented: ${message(error)}`;
+    }
+    return info;
+  }
+
+  function newRecord(info: ModuleInfo): InstanceRecord {
+    return new InstanceRecord(nextId++, info.name, info.original.length, info.outcome, info.reason, env.now(), env);
+  }
+
+  function withHooks(imports: unknown, rec: InstanceRecord): unknown {
+    const ns = { ev: rec.ev };
+    if (imports === undefined) return { [HOOK_MODULE]: ns };
+    if (typeof imports !== 'object' || imports === null) return imports;
+    // A proxy, not a copy: the page's import object keeps its own getters.
+    return new Proxy(imports, {
+      get: (target, key, receiver) => (key === HOOK_MODULE ? ns : Reflect.get(target, key, receiver)),
+    });
+  }
+
+  function findMemory(rec: InstanceRecord, instance: WebAssembly.Instance, module: WebAssembly.Module, imports: unknown): void {
+    const exports = instance.exports as Record<string, unknown>;
+    const named = rec.outcome?.memoryExport;
+    let memory: unknown = named ? exports[named] : undefined;
+    if (!(memory instanceof orig.Memory)) memory = Object.values(exports).find((v) => v instanceof orig.Memory);
+    if (!(memory instanceof orig.Memory) && imports && typeof imports === 'object') {
+      // Imported memory (e.g. @sqlite.org/sqlite-wasm): find it by kind, not by name.
+      for (const imp of orig.Module.imports(module)) {
+        if (imp.kind !== 'memory') continue;
+        const ns = (imports as Record<string, unknown>)[imp.module];
+        const value = ns && typeof ns === 'object' ? (ns as Record<string, unknown>)[imp.name] : undefined;
+        if (value instanceof orig.Memory) memory = value;
+        break;
+      }
+    }
+    rec.memory = memory instanceof orig.Memory ? memory : null;
+  }
+
+  function attach(rec: InstanceRecord, instance: WebAssembly.Instance, module: WebAssembly.Module, imports: unknown): void {
+    try {
+      findMemory(rec, instance, module, imports);
+      const hidden = new Set(Object.keys(instance.exports).filter((k) => k.startsWith(OWN_EXPORT_PREFIX)));
+      const exports = wrapExports(rec, instance.exports, hidden);
+      // Instances are extensible: an own property shadows the prototype getter,
+      // and the object stays a real WebAssembly.Instance.
+      Object.defineProperty(instance, 'exports', { value: exports, configurable: true, enumerable: false });
+    } catch (error) {
+      rec.reason = `${rec.reason} export wrapping failed: ${message(error)}`.trim();
+    }
+    records.push(rec);
+    env.onInstance(rec);
+  }
+
+  function fallbackReason(info: ModuleInfo, error: unknown): void {
+    info.outcome = null;
+    info.reason = `instrumented module failed, original used: ${message(error)}`;
+  }
+
+  // --- synchronous entry points -----------------------------------------
+  function compileSync(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo, newTarget: Function): WebAssembly.Module {
+    let module: WebAssembly.Module;
+    if (info.outcome) {
+      try {
+        module = Reflect.construct(orig.Module, [info.outcome.bytes as BufferSource], newTarget);
+      } catch (error) {
+        fallbackReason(info, error);
+        module = Reflect.construct(orig.Module, [bytes], newTarget);
+      }
+    } else {
+      module = Reflect.construct(orig.Module, [bytes], newTarget);
+    }
+    modules.set(module, info);
+    return module;
+  }
+
+  function instanceSync(module: WebAssembly.Module, imports: unknown, newTarget: Function): WebAssembly.Instance {
+    const info = modules.get(module);
+    if (!info) return Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget);
+    const rec = newRecord(info);
+    let instance: WebAssembly.Instance;
+    if (info.outcome) {
+      try {
+        instance = Reflect.construct(orig.Instance, [module, withHooks(imports, rec)], newTarget);
+      } catch (error) {
+        // Only a LinkError is retried: it is raised before any wasm code runs,
+        // so the original cannot observe a second attempt.
+        if (!(error instanceof orig.LinkErrorCtor)) throw error;
+        const plain = new orig.Module(info.original);
+        instance = Reflect.construct(orig.Instance, [plain, imports], newTarget);
+        rec.instrumented = false;
+        rec.reason = `instrumented module did not link, original used: ${message(error)}`;
+        module = plain;
+      }
+    } else {
+      instance = Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget);
+    }
+    attach(rec, instance, module, imports);
+    return instance;
+  }
+
+  // --- asynchronous entry points ----------------------------------------
+  async function compileAsync(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo): Promise<WebAssembly.Module> {
+    let module: WebAssembly.Module;
+    if (info.outcome) {
+      try {
+        module = await orig.compile.call(wa, info.outcome.bytes as BufferSource);
+      } catch (error) {
+        fallbackReason(info, error);
+        module = await orig.compile.call(wa, bytes);
+      }
+    } else {
+      module = await orig.compile.call(wa, bytes);
+    }
+    modules.set(module, info);
+    return module;
+  }
+
+  async function instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance> {
+    const info = modules.get(module);
+    if (!info) return orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
+    const rec = newRecord(info);
+    let instance: WebAssembly.Instance;
+    if (info.outcome) {
+      try {
+        instance = await orig.instantiate.call(wa, module, withHooks(imports, rec) as WebAssembly.Imports);
+      } catch (error) {
+        if (!(error instanceof orig.LinkErrorCtor)) throw error;
+        const plain = await orig.compile.call(wa, info.original);
+        instance = await orig.instantiate.call(wa, plain, imports as WebAssembly.Imports);
+        rec.instrumented = false;
+        rec.reason = `instrumented module did not link, original used: ${message(error)}`;
+        module = plain;
+      }
+    } else {
+      instance = await orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
+    }
+    attach(rec, instance, module, imports);
+    return instance;
+  }
+
+  async function instantiateBytes(bytes: Uint8Array<ArrayBuffer>, imports: unknown, name: string) {
+    const module = await compileAsync(bytes, prepare(bytes, name));
+    const instance = await instanceAsync(module, imports);
+    return { module, instance };
+  }
+
+  /** Reads a streaming source, or returns null to let the original raise its own error. */
+  async function readResponse(source: unknown): Promise<{ bytes: Uint8Array<ArrayBuffer>; url: string } | null> {
+    const response = await source;
+    if (typeof Response === 'undefined' || !(response instanceof Response)) return null;
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!response.ok || response.bodyUsed || type !== 'application/wasm') return null;
+    return { bytes: new Uint8Array(await response.arrayBuffer()), url: response.url || '(response)' };
+  }
+
+  const patched = {
+    instantiate(source: unknown, imports?: unknown): Promise<unknown> {
+      if (source instanceof orig.Module) return instanceAsync(source, imports);
+      const bytes = copyBytes(source);
+      if (!bytes) return orig.instantiate.call(wa, source as BufferSource, imports as WebAssembly.Imports);
+      return instantiateBytes(bytes, imports, '(bytes)');
+    },
+    async instantiateStreaming(source: unknown, imports?: unknown): Promise<unknown> {
+      const read = await readResponse(source);
+      if (!read) return orig.instantiateStreaming.call(wa, source as Response, imports as WebAssembly.Imports);
+      return instantiateBytes(read.bytes, imports, read.url);
+    },
+    compile(source: unknown): Promise<WebAssembly.Module> {
+      const bytes = copyBytes(source);
+      if (!bytes) return orig.compile.call(wa, source as BufferSource);
+      return compileAsync(bytes, prepare(bytes, '(bytes)'));
+    },
+    async compileStreaming(source: unknown): Promise<WebAssembly.Module> {
+      const read = await readResponse(source);
+      if (!read) return orig.compileStreaming.call(wa, source as Response);
+      return compileAsync(read.bytes, prepare(read.bytes, read.url));
+    },
+  };
+
+  function ownFilter<T extends { name: string }>(module: WebAssembly.Module, list: T[], isOwn: (d: T) => boolean): T[] {
+    return modules.get(module)?.outcome ? list.filter((d) => !isOwn(d)) : list;
+  }
+
+  const ModuleProxy: typeof WebAssembly.Module = new Proxy(orig.Module, {
+    construct(target, args, newTarget): object {
+      const bytes = copyBytes(args[0]);
+      if (!bytes) return Reflect.construct(target, args, newTarget === ModuleProxy ? target : newTarget);
+      return compileSync(bytes, prepare(bytes, '(bytes)'), newTarget === ModuleProxy ? target : newTarget);
+    },
+    get(target, key, receiver) {
+      // Module.imports/exports describe the page's module, not our additions.
+      if (key === 'imports') {
+        return (m: WebAssembly.Module) => ownFilter(m, orig.Module.imports(m), (d) => d.module === HOOK_MODULE);
+      }
+      if (key === 'exports') {
+        return (m: WebAssembly.Module) => ownFilter(m, orig.Module.exports(m), (d) => d.name.startsWith(OWN_EXPORT_PREFIX));
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const InstanceProxy: typeof WebAssembly.Instance = new Proxy(orig.Instance, {
+    construct(target, args, newTarget): object {
+      const module = args[0];
+      if (!(module instanceof orig.Module)) return Reflect.construct(target, args, newTarget === InstanceProxy ? target : newTarget);
+      return instanceSync(module, args[1], newTarget === InstanceProxy ? target : newTarget);
+    },
+  });
+  const MemoryProxy: typeof WebAssembly.Memory = new Proxy(orig.Memory, {
+    construct(target, args, newTarget): object {
+      const memory: WebAssembly.Memory = Reflect.construct(target, args, newTarget === MemoryProxy ? target : newTarget);
+      try {
+        env.onMemory(memory, 'created');
+      } catch {
+        /* never let bookkeeping break the page */
+      }
+      return memory;
+    },
+  });
+  function grow(this: WebAssembly.Memory, delta: number): number {
+    const result = orig.grow.call(this, delta);
+    try {
+      env.onMemory(this, 'js-grow');
+    } catch {
+      /* never let bookkeeping break the page */
+    }
+    return result;
+  }
+
+  const define = (target: object, key: string, value: unknown) =>
+    Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+  for (const [key, fn] of Object.entries(patched)) {
+    Object.defineProperty(fn, 'name', { value: key });
+    define(wa, key, fn);
+  }
+  Object.defineProperty(patched.instantiate, 'length', { value: 1 });
+  define(wa, 'Module', ModuleProxy);
+  define(wa, 'Instance', InstanceProxy);
+  define(wa, 'Memory', MemoryProxy);
+  define(orig.Memory.prototype, 'grow', grow);
+  Object.defineProperty(grow, 'name', { value: 'grow' });
+
+  return {
+    records,
+    uninstall() {
+      define(wa, 'instantiate', orig.instantiate);
+      define(wa, 'instantiateStreaming', orig.instantiateStreaming);
+      define(wa, 'compile', orig.compile);
+      define(wa, 'compileStreaming', orig.compileStreaming);
+      define(wa, 'Module', orig.Module);
+      define(wa, 'Instance', orig.Instance);
+      define(wa, 'Memory', orig.Memory);
+      define(orig.Memory.prototype, 'grow', orig.grow);
+    },
+  };
+}

@@ -1,0 +1,266 @@
+// The page side of WASM Leaks, free of DOM and chrome APIs so Node tests drive
+// it against real modules: installs the hooks, keeps one tracker per instance,
+// batches counters, sites and errors into binary messages, and answers the
+// panel's commands (snapshot, diff, read memory). The page owns the truth:
+// snapshots are taken here, next to the live table.
+import { installHooks, type InstalledHooks } from './install';
+import type { InstanceRecord } from './instance-record';
+import type { Instrumenter, TrackerLike } from './types';
+import { SiteTable } from './site-table';
+import {
+  PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, encodeF64, encodeU32, bytesToBase64,
+  type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName,
+} from '../protocol';
+import { Tracker, diff, type TrackerSnapshot, type TrackerError } from '../tracker';
+
+export interface AgentOptions {
+  post(msg: PageToPanel): void;
+  now(): number;
+  url: string;
+  instrument: Instrumenter | null;
+  setTimer(fn: () => void, ms: number): unknown;
+  /** Function names by original index, for modules without a name section. */
+  funcName?: (rec: InstanceRecord, index: number) => string | undefined;
+}
+
+/** Batches leave at most this often; memory is polled this often when idle. */
+const FLUSH_MS = 100;
+const POLL_MS = 500;
+/** Samples kept for a panel that connects late. */
+const MAX_HISTORY = 50_000;
+
+interface Row {
+  rec: InstanceRecord;
+  tracker: Tracker;
+  errorsSent: number;
+  last: Float64Array;
+}
+
+export class PageAgent {
+  readonly hooks: InstalledHooks;
+  readonly start: number;
+  private readonly sites = new SiteTable(LIMITS.maxSites);
+  private readonly rows: Row[] = [];
+  private readonly snapshots = new Map<SnapshotName, Map<number, TrackerSnapshot>>();
+  private samples: number[] = [];
+  private history: number[] = [];
+  private errors: ErrorMsg[] = [];
+  private seq = 0;
+  private flushScheduled = false;
+  private helloSent = false;
+
+  constructor(wa: typeof WebAssembly, private readonly opts: AgentOptions) {
+    this.start = opts.now();
+    const agent = this;
+    this.hooks = installHooks(wa, {
+      instrument: opts.instrument,
+      now: opts.now,
+      sites: this.sites,
+      funcName: opts.funcName,
+      newTracker: (): TrackerLike => new Tracker({ clock: opts.now }),
+      onInstance: (rec) => agent.addInstance(rec),
+      onGrow: () => agent.schedule(),
+      onMemory: () => agent.schedule(),
+      onHookError: (rec, error) => {
+        agent.errors.push({
+          module: rec.id, kind: 'hook-failed', ptr: 0, site: 0, otherSite: 0,
+          message: `tracking stopped for this module: ${error instanceof Error ? error.message : String(error)}`.slice(0, LIMITS.maxStringChars),
+          time: opts.now(),
+        });
+        agent.schedule();
+      },
+    });
+    this.poll();
+  }
+
+  private send(msg: PageToPanel): void {
+    if (!this.helloSent) {
+      this.helloSent = true;
+      this.opts.post({ t: 'hello', v: PROTOCOL_VERSION, url: this.opts.url.slice(0, LIMITS.maxStringChars), start: this.start });
+    }
+    this.opts.post(msg);
+  }
+
+  private addInstance(rec: InstanceRecord): void {
+    this.rows.push({ rec, tracker: rec.tracker as Tracker, errorsSent: 0, last: new Float64Array(SAMPLE_STRIDE).fill(-1) });
+    this.send(this.moduleMsg(rec));
+    this.schedule();
+  }
+
+  private moduleMsg(rec: InstanceRecord): PageToPanel {
+    const clip = (s: string) => s.slice(0, LIMITS.maxStringChars);
+    return {
+      t: 'module', id: rec.id, name: clip(rec.name), size: rec.size, instrumented: rec.instrumented,
+      reason: clip(rec.reason),
+      allocators: (rec.outcome?.allocators ?? []).slice(0, 256).map((a) => ({
+        role: clip(a.role), name: clip(a.name), foundBy: clip(a.foundBy), confidence: clip(a.confidence),
+      })),
+      wrappedExports: rec.wrappedExports.slice(0, 256),
+      time: rec.time,
+    };
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.opts.setTimer(() => {
+      this.flushScheduled = false;
+      this.flush();
+    }, FLUSH_MS);
+  }
+
+  private poll(): void {
+    // memory.grow inside a module that is not instrumented fires no event:
+    // compare sizes on a slow timer (reading byteLength costs ≈31 ns).
+    this.opts.setTimer(() => {
+      this.flush();
+      this.poll();
+    }, POLL_MS);
+  }
+
+  /** Posts one batch with what changed since the last one. Public for tests. */
+  flush(): void {
+    const now = this.opts.now();
+    for (const row of this.rows) {
+      const { rec, tracker, last } = row;
+      const values = [now, rec.id, rec.memoryBytes, tracker.liveCount, tracker.liveBytes, tracker.totalAllocs, tracker.totalFrees];
+      let same = true;
+      for (let i = 2; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
+      if (!same) {
+        last.set(values);
+        this.samples.push(...values);
+      }
+      this.collectErrors(row);
+    }
+    const sites = this.sites.takePending();
+    if (this.samples.length === 0 && sites.length === 0 && this.errors.length === 0) return;
+    this.history.push(...this.samples);
+    if (this.history.length > MAX_HISTORY * SAMPLE_STRIDE) this.history.splice(0, this.history.length - MAX_HISTORY * SAMPLE_STRIDE);
+    const msg: PageToPanel = { t: 'batch', seq: this.seq++, samples: encodeF64(new Float64Array(this.samples)), sites, errors: this.errors };
+    this.samples = [];
+    this.errors = [];
+    this.send(msg);
+  }
+
+  private collectErrors(row: Row): void {
+    const list: TrackerError[] = row.tracker.errors;
+    for (; row.errorsSent < list.length; row.errorsSent++) {
+      const e = list[row.errorsSent];
+      const kind = e.kind === 'double-free' ? 'double-free' : 'invalid-free';
+      this.errors.push({
+        module: row.rec.id, kind, ptr: e.ptr, site: e.site >>> 0 === 0xffffffff ? 0 : e.site,
+        otherSite: e.firstFreeSite ?? e.allocSite ?? 0,
+        message: `${e.kind}${e.size !== null ? ` of a ${e.size}-byte block` : ''}`,
+        time: row.rec.time + e.time,
+      });
+    }
+  }
+
+  /** Handles one validated command from the panel. */
+  handle(cmd: PanelToPage): void {
+    try {
+      switch (cmd.t) {
+        case 'hello':
+          return this.resync();
+        case 'snapshot':
+          return this.snapshot(cmd.req, cmd.name);
+        case 'diff':
+          return this.diff(cmd.req, cmd.from, cmd.to, cmd.final);
+        case 'read':
+          return this.read(cmd.req, cmd.module, cmd.ptr, cmd.len);
+        case 'clear':
+          this.history = [];
+          this.snapshots.clear();
+          return;
+      }
+    } catch (error) {
+      const req = 'req' in cmd ? cmd.req : 0;
+      this.send({ t: 'fail', req, message: (error instanceof Error ? error.message : String(error)).slice(0, LIMITS.maxStringChars) });
+    }
+  }
+
+  private resync(): void {
+    this.helloSent = false;
+    if (this.rows.length === 0) return; // nothing seen: stay silent
+    for (const row of this.rows) this.send(this.moduleMsg(row.rec));
+    this.flush();
+    this.send({ t: 'batch', seq: this.seq++, samples: encodeF64(new Float64Array(this.history)), sites: this.sites.snapshot(), errors: [] });
+  }
+
+  private snapshot(req: number, name: SnapshotName): void {
+    const taken = new Map<number, TrackerSnapshot>();
+    const modules = [];
+    for (const row of this.rows) {
+      const s = row.tracker.snapshot();
+      taken.set(row.rec.id, s);
+      modules.push({ module: row.rec.id, liveCount: s.count, liveBytes: s.bytes });
+    }
+    this.snapshots.set(name, taken);
+    this.flush();
+    this.send({ t: 'snapshot', req, name, time: this.opts.now(), modules });
+  }
+
+  private diff(req: number, from: SnapshotName, to: SnapshotName, final: SnapshotName | null): void {
+    const a = this.snapshots.get(from);
+    const b = this.snapshots.get(to);
+    const c = final ? this.snapshots.get(final) : undefined;
+    if (!a || !b || (final && !c)) throw new Error(`snapshot ${!a ? from : !b ? to : final} was not taken in this page`);
+    for (const row of this.rows) {
+      const id = row.rec.id;
+      const sb = b.get(id);
+      if (!sb) continue;
+      // A module instantiated after A had nothing alive at A.
+      const sa = a.get(id) ?? emptyLike(sb);
+      const sc = c?.get(id);
+      const d = diff(sa, sb, sc);
+      const n = Math.min(d.newBlocks.length, LIMITS.maxDiffBlocks);
+      const out = new Uint32Array(n * BLOCK_STRIDE);
+      // Block times go out relative to this frame's start (0.1 ms).
+      const shift = Math.round((row.rec.time - this.start) * 10);
+      for (let k = 0; k < n; k++) {
+        const i = d.newBlocks[k];
+        const o = k * BLOCK_STRIDE;
+        out[o] = sb.ptr[i];
+        out[o + 1] = sb.size[i];
+        out[o + 2] = sb.site[i];
+        out[o + 3] = sb.seq[i];
+        out[o + 4] = sb.allocTime[i] + shift;
+      }
+      this.send({
+        t: 'diff', req, module: id, from, to, final,
+        newCount: d.newBlocks.length, newBytes: d.newBytes, freedCount: d.freedBlocks.length, freedBytes: d.freedBytes,
+        groups: d.groups.slice(0, LIMITS.maxSites).map((g) => ({
+          site: g.site >>> 0 === 0xffffffff ? 0 : g.site,
+          newCount: g.newCount, newBytes: g.newBytes, freedCount: g.freedCount, freedBytes: g.freedBytes,
+          liveCount: g.liveCount, liveBytes: g.liveBytes,
+        })),
+        blocks: encodeU32(out),
+        truncated: n < d.newBlocks.length,
+      });
+    }
+  }
+
+  private read(req: number, module: number, ptr: number, len: number): void {
+    const row = this.rows.find((r) => r.rec.id === module);
+    if (!row) return; // another frame's module
+    const memory = row.rec.memory;
+    if (!memory) throw new Error('this module has no memory the hook can read');
+    const buf = new Uint8Array(memory.buffer);
+    if (ptr >= buf.length) throw new Error(`address 0x${ptr.toString(16)} is outside linear memory`);
+    const data = buf.slice(ptr, Math.min(buf.length, ptr + Math.min(len, LIMITS.maxReadBytes)));
+    this.send({ t: 'bytes', req, module, ptr, data: bytesToBase64(data) });
+  }
+
+  /** For tests: the records of every instance seen. */
+  get records(): readonly InstanceRecord[] {
+    return this.hooks.records;
+  }
+}
+
+function emptyLike(s: TrackerSnapshot): TrackerSnapshot {
+  const none = new Uint32Array(0);
+  return {
+    ...s, count: 0, bytes: 0, ptr: none, size: none, site: none, seq: none, allocTime: none, nextSeq: 0,
+    origins: { index: none, seq: none, site: none, time: none, count: none },
+  };
+}

@@ -1,0 +1,42 @@
+// Interns allocation sites and stacks for one page: identical stacks cost one
+// entry, and each entry is sent to the panel once.
+import type { FrameMsg, SiteMsg } from '../protocol/messages';
+
+export class SiteTable {
+  private readonly byKey = new Map<string, number>();
+  private readonly all: SiteMsg[] = [];
+  private pending: SiteMsg[] = [];
+
+  constructor(private readonly maxSites: number) {}
+
+  /** Returns the site id for these frames; 0 when the table is full. */
+  intern(module: number, frames: FrameMsg[]): number {
+    let key = String(module);
+    for (const f of frames) key += `|${f.func}:${f.offset}:${f.name}:${f.file}:${f.line}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    if (this.all.length >= this.maxSites) return 0;
+    // Id 0 means "unknown site" on the wire.
+    const site: SiteMsg = { id: this.all.length + 1, module, frames };
+    this.all.push(site);
+    this.pending.push(site);
+    this.byKey.set(key, site.id);
+    return site.id;
+  }
+
+  get(id: number): SiteMsg | undefined {
+    return this.all[id - 1];
+  }
+
+  /** Sites added since the last call. */
+  takePending(): SiteMsg[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
+  }
+
+  /** Every site, for a panel that connects late. */
+  snapshot(): SiteMsg[] {
+    return this.all.slice();
+  }
+}

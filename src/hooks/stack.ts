@@ -1,0 +1,91 @@
+// Call stacks from V8's Error.stack text. Wasm frames look like
+//   at process_data (wasm://wasm/7df14e82:wasm-function[6]:0x110)   (name section)
+//   at wasm://wasm/7df14e82:wasm-function[4]:0x7a                   (no names)
+// and the offset is module-relative (FIELD-NOTES "Cost of hooks").
+import type { FrameMsg } from '../protocol/messages';
+
+const WASM_FRAME = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/;
+const JS_LOCATION = /^(.*):(\d+):(\d+)$/;
+
+export interface RawFrame {
+  name: string;
+  /** wasm function index as V8 reports it (in the rewritten module), -1 for JS. */
+  func: number;
+  offset: number;
+  file: string;
+  line: number;
+}
+
+/** Parses one `at ...` line; returns null for lines that are not frames. */
+export function parseFrameLine(line: string): RawFrame | null {
+  let text = line.trim();
+  if (!text.startsWith('at ')) return null;
+  text = text.slice(3);
+  if (text.startsWith('async ')) text = text.slice(6);
+  let name = '';
+  let location = text;
+  const open = text.lastIndexOf(' (');
+  if (open > 0 && text.endsWith(')')) {
+    name = text.slice(0, open);
+    location = text.slice(open + 2, -1);
+  }
+  const wasm = WASM_FRAME.exec(location);
+  if (wasm) {
+    const func = Number(wasm[1]);
+    return { name: name || `wasm-function[${func}]`, func, offset: parseInt(wasm[2], 16), file: location.slice(0, wasm.index - 1), line: 0 };
+  }
+  const js = JS_LOCATION.exec(location);
+  if (js) return { name: name || '(anonymous)', func: -1, offset: -1, file: js[1], line: Number(js[2]) };
+  return { name: name || location, func: -1, offset: -1, file: '', line: 0 };
+}
+
+export function parseStack(stack: string | undefined, max: number): RawFrame[] {
+  const frames: RawFrame[] = [];
+  if (!stack) return frames;
+  for (const line of stack.split('\n')) {
+    const f = parseFrameLine(line);
+    if (f) frames.push(f);
+    if (frames.length >= max) break;
+  }
+  return frames;
+}
+
+/** Captures the stack above `below` (exclusive): hook frames never show. */
+export function captureStack(below: Function, max: number): RawFrame[] {
+  const holder: { stack?: string } = {};
+  const E = Error as unknown as { captureStackTrace?: (o: object, f: Function) => void; stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = max + 4;
+  try {
+    if (E.captureStackTrace) E.captureStackTrace(holder, below);
+    else holder.stack = new Error().stack;
+  } finally {
+    E.stackTraceLimit = limit;
+  }
+  return parseStack(holder.stack, max + 4);
+}
+
+/** Maps frames of a rewritten module back to the original: drops added functions. */
+export function toOriginalFrames(
+  frames: RawFrame[],
+  mapFunc: ((i: number) => number) | null,
+  mapOffset: ((o: number) => number) | null,
+  funcName: ((i: number) => string | undefined) | null,
+  max: number,
+): FrameMsg[] {
+  const out: FrameMsg[] = [];
+  for (const f of frames) {
+    if (out.length >= max) break;
+    if (f.func < 0) {
+      out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: f.line });
+      continue;
+    }
+    const func = mapFunc ? mapFunc(f.func) : f.func;
+    if (func < 0) continue; // a wrapper the rewriter added: not the user's code
+    const offset = mapOffset ? mapOffset(f.offset) : f.offset;
+    const named = funcName?.(func);
+    const name = named ?? (f.name.startsWith('wasm-function[') ? `wasm-function[${func}]` : f.name);
+    out.push({ name, func, offset, file: f.file, line: 0 });
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// The seams between the WebAssembly hooks and the rest of the core: the hooks
+// depend on these shapes only, so the rewriter (src/wasm) and the tracker
+// (src/tracker) plug in without the hooks importing them.
+
+/** What the binary rewriter produced for one module (see src/wasm). */
+export interface InstrumentOutcome {
+  bytes: Uint8Array;
+  allocators: { role: string; funcIndex: number; name: string; foundBy: string; confidence: string }[];
+  sites: { funcIndex: number; offset: number; role: string }[];
+  toOriginalFunc(newIndex: number): number;
+  toOriginalOffset(newOffset: number): number;
+  memoryExport: string | null;
+  globalExports: string[];
+  reason?: string;
+}
+
+/** Rewrites a module so allocator calls report to the `ev` import; throws when it cannot. */
+export type Instrumenter = (bytes: Uint8Array) => InstrumentOutcome;
+
+/** Where allocation events go: the tracker implements this for one instance. */
+export interface AllocationSink {
+  malloc(ptr: number, size: number, site: number): void;
+  calloc(ptr: number, n: number, elemSize: number, site: number): void;
+  realloc(newPtr: number, oldPtr: number, size: number, site: number): void;
+  alignedAlloc(ptr: number, size: number, align: number, site: number): void;
+  posixMemalign(ret: number, outPtrValue: number, size: number, site: number): void;
+  free(ptr: number, site: number): void;
+}
+
+/** Event kinds of the rewriter's `ev(kind, a, b, c, site)` import. */
+export const EV = {
+  malloc: 1,
+  calloc: 2,
+  realloc: 3,
+  free: 4,
+  alignedAlloc: 5,
+  posixMemalign: 6,
+  rustAlloc: 7,
+  rustAllocZeroed: 8,
+  rustDealloc: 9,
+  rustRealloc: 10,
+  memoryGrow: 11,
+} as const;
+
+export const HOOK_MODULE = '__wasm_leaks';
+
+/** The tracker as the hooks see it: the sink plus the counters they sample. */
+export interface TrackerLike extends AllocationSink {
+  readonly liveCount: number;
+  readonly liveBytes: number;
+  readonly totalAllocs: number;
+  readonly totalFrees: number;
+}

@@ -1,0 +1,4 @@
+export * from './version';
+export * from './messages';
+export * from './validate';
+export * from './base64';

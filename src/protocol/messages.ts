@@ -1,0 +1,150 @@
+// Every message between the page hook and the panel, both directions, declared
+// once. Binary payloads (samples, blocks) are base64 of little-endian typed
+// arrays; their row layouts are below.
+
+/** How a module's allocator was found, as the panel lists it. */
+export interface AllocatorMsg {
+  role: string;
+  name: string;
+  foundBy: string;
+  confidence: string;
+}
+
+/** A module seen by the hook in one frame. */
+export interface ModuleMsg {
+  t: 'module';
+  id: number;
+  /** URL of the fetched response, or '(bytes)' when the page passed a buffer. */
+  name: string;
+  size: number;
+  /** Binary instrumentation active: allocations inside the module are seen. */
+  instrumented: boolean;
+  /** Why not instrumented, or notes about what was instrumented. */
+  reason: string;
+  allocators: AllocatorMsg[];
+  /** Exported allocator functions wrapped for calls from JS. */
+  wrappedExports: string[];
+  /** Time the module was instantiated (epoch ms). */
+  time: number;
+}
+
+/** Row layout of `BatchMsg.samples` (Float64). */
+export const SAMPLE_FIELDS = ['time', 'module', 'memoryBytes', 'liveCount', 'liveBytes', 'allocs', 'frees'] as const;
+export const SAMPLE_STRIDE = SAMPLE_FIELDS.length;
+
+/** An allocation site (a call instruction) or a whole stack, interned. */
+export interface SiteMsg {
+  id: number;
+  module: number;
+  /** Symbolized frames, innermost first: "process_data (leak.c:9)" style labels. */
+  frames: FrameMsg[];
+}
+
+export interface FrameMsg {
+  name: string;
+  /** wasm function index in the original module, -1 for JS frames. */
+  func: number;
+  /** Byte offset in the original module, -1 if unknown. */
+  offset: number;
+  /** Source location when known (URL or file, 1-based line). */
+  file: string;
+  line: number;
+}
+
+export interface ErrorMsg {
+  module: number;
+  kind: 'double-free' | 'invalid-free' | 'instrument-failed' | 'hook-failed';
+  ptr: number;
+  /** Site ids (see SiteMsg) — 0 when unknown. */
+  site: number;
+  otherSite: number;
+  message: string;
+  time: number;
+}
+
+export interface BatchMsg {
+  t: 'batch';
+  /** Increments by one per batch from this frame; a gap means a lost batch. */
+  seq: number;
+  samples: string;
+  sites: SiteMsg[];
+  errors: ErrorMsg[];
+}
+
+export interface HelloMsg {
+  t: 'hello';
+  v: number;
+  url: string;
+  /** Epoch ms when the hook started in this frame. */
+  start: number;
+}
+
+/** Row layout of `DiffMsg.blocks` (Uint32). time is in 0.1 ms since `HelloMsg.start`. */
+export const BLOCK_FIELDS = ['ptr', 'size', 'site', 'seq', 'time'] as const;
+export const BLOCK_STRIDE = BLOCK_FIELDS.length;
+
+export interface SiteGroupMsg {
+  site: number;
+  newCount: number;
+  newBytes: number;
+  freedCount: number;
+  freedBytes: number;
+  liveCount: number;
+  liveBytes: number;
+}
+
+export interface SnapshotMsg {
+  t: 'snapshot';
+  req: number;
+  name: SnapshotName;
+  time: number;
+  modules: { module: number; liveCount: number; liveBytes: number }[];
+}
+
+export interface DiffMsg {
+  t: 'diff';
+  req: number;
+  module: number;
+  from: SnapshotName;
+  to: SnapshotName;
+  final: SnapshotName | null;
+  newCount: number;
+  newBytes: number;
+  freedCount: number;
+  freedBytes: number;
+  groups: SiteGroupMsg[];
+  /** New blocks (alive at `to`, allocated after `from`), at most LIMITS.maxDiffBlocks. */
+  blocks: string;
+  truncated: boolean;
+}
+
+export interface BytesMsg {
+  t: 'bytes';
+  req: number;
+  module: number;
+  ptr: number;
+  data: string;
+}
+
+export interface FailMsg {
+  t: 'fail';
+  req: number;
+  message: string;
+}
+
+export type SnapshotName = 'A' | 'B' | 'C';
+
+export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | BytesMsg | FailMsg;
+
+export type PanelToPage =
+  | { t: 'hello'; v: number }
+  | { t: 'snapshot'; req: number; name: SnapshotName }
+  | { t: 'diff'; req: number; from: SnapshotName; to: SnapshotName; final: SnapshotName | null }
+  | { t: 'read'; req: number; module: number; ptr: number; len: number }
+  | { t: 'clear' };
+
+/** What the background adds when it routes a page message to a panel. */
+export interface RoutedPageMsg {
+  frame: number;
+  msg: PageToPanel;
+}
