@@ -1,0 +1,62 @@
+// The main job. With a display: opens Chromium with the built extension on the
+// demo page whose wasm leaks (open DevTools → "WASM Leaks"). Without one: runs
+// the same scenario headless and prints what the panel shows.
+import { chromium } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openPanel, tabIdOf, chromePath, DIST, SITE } from '../e2e/harness';
+// @ts-expect-error plain ESM helper without types
+import { serve } from './serve.mjs';
+
+const build = process.env.BUILD ?? 'wasi-O0';
+const server = await serve(SITE, Number(process.env.PORT ?? 0));
+const site = `http://127.0.0.1:${server.address().port}`;
+const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.HEADLESS;
+
+if (headed) {
+  console.log(`Demo page: ${site}/index.html?build=${build}`);
+  console.log('Open DevTools (F12) → "WASM Leaks", take Snapshot A, click simulate_memory_leak(), take Snapshot B.');
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'wasm-leaks-demo-')), {
+    executablePath: chromePath(),
+    headless: false,
+    viewport: null,
+    args: [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, '--no-first-run', '--auto-open-devtools-for-tabs'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${site}/index.html?build=${build}`);
+  context.on('close', () => { server.close(); process.exit(0); });
+} else {
+  const context = await launch(true);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${site}/index.html?build=${build}`);
+    await page.evaluate(() => (window as any).demo.ready);
+    const panel = await openPanel(context, await tabIdOf(context, page));
+    await panel.getByTestId('module').waitFor();
+    await panel.getByRole('button', { name: 'Snapshot A' }).click();
+    await panel.getByRole('button', { name: 'Snapshot B' }).waitFor({ state: 'visible' });
+    await panel.waitForFunction(() => !document.querySelector('button[aria-label="Snapshot B"]')?.hasAttribute('disabled'));
+    await page.evaluate(() => (window as any).demo.leak());
+    await panel.waitForTimeout(300);
+    await panel.getByRole('button', { name: 'Snapshot B' }).click();
+    await panel.getByTestId('diff').waitFor();
+    await panel.getByTestId('block-row').first().click();
+    await panel.waitForFunction(() => !document.querySelector('[data-testid=hexdump]')?.textContent?.includes('Reading'));
+    const text = (id: string) => panel.getByTestId(id).allInnerTexts();
+    console.log(`WASM Leaks — headless report (no display), demo build ${build}\n`);
+    console.log('Modules:');
+    for (const m of await text('module')) console.log('  ' + m.replace(/\n+/g, '\n  '));
+    console.log(`\nComparison A → B: ${(await text('diff-summary')).join('')}`);
+    console.log('  Allocation site | # New | # Freed | # Delta | Size Delta | Live bytes');
+    for (const row of await panel.getByTestId('site-row').allInnerTexts()) console.log('  ' + row.replace(/\t/g, ' | '));
+    console.log(`\nFirst leaked block: ${(await panel.locator('.detail-head b').innerText())}`);
+    console.log('  Allocation stack:');
+    for (const f of await text('stack-frame')) console.log('    ' + f);
+    console.log('  Bytes:');
+    for (const line of (await panel.getByTestId('hexdump').innerText()).split('\n').slice(0, 4)) console.log('    ' + line);
+  } finally {
+    await context.close();
+    server.close();
+  }
+}

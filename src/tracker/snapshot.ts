@@ -1,0 +1,159 @@
+// A snapshot: the live table copied into dense typed arrays, sorted by
+// allocation sequence number (oldest first). Sorting once here makes every diff
+// a linear merge, and "allocated after snapshot A" a suffix of B.
+//
+// Sequence numbers are u32 and wrap after 2^32 allocations (≈70 min at 1 M
+// allocations/s): order is taken relative to `nextSeq`, so it stays right as
+// long as no live block is 2^32 allocations older than the snapshot.
+import { LB } from './live-blocks';
+import { radixSortOrder } from './radix-sort';
+import { COUNTER, RO, type Tracker } from './tracker';
+
+export interface ReallocOrigins {
+  /** Index into the snapshot's block arrays of each live block that came from a realloc. */
+  readonly index: Uint32Array;
+  /** Seq, site and time (0.1 ms) of the first allocation of its realloc chain. */
+  readonly seq: Uint32Array;
+  readonly site: Uint32Array;
+  readonly time: Uint32Array;
+  /** Number of reallocs in the chain. */
+  readonly count: Uint32Array;
+}
+
+/** Treat as immutable: the arrays are shared by everything that reads the snapshot. */
+export interface TrackerSnapshot {
+  /** Sequence number of the next allocation at the time of the snapshot. */
+  readonly nextSeq: number;
+  /** Milliseconds since the recording started. */
+  readonly time: number;
+  /** Tracker counters at the time, in COUNTER order. */
+  readonly counters: Float64Array;
+  readonly count: number;
+  /** Per live block, oldest allocation first. */
+  readonly ptr: Uint32Array;
+  readonly size: Uint32Array;
+  readonly site: Uint32Array;
+  readonly seq: Uint32Array;
+  /** Allocation time, 0.1 ms since the recording started. */
+  readonly allocTime: Uint32Array;
+  /** Sum of `size`. */
+  readonly bytes: number;
+  readonly origins: ReallocOrigins;
+}
+
+export function takeSnapshot(tracker: Tracker): TrackerSnapshot {
+  const counters = tracker.counters();
+  const nextSeq = tracker.nextSeq;
+  const table = tracker.blocks.table;
+  const words = table.words;
+  const n = table.count;
+  // Pass 1: where the records are, and their age order key.
+  const slotAt = new Uint32Array(n);
+  const keys = new Uint32Array(n);
+  let j = 0;
+  for (let at = 0; at < words.length; at += LB.width) {
+    if (words[at] === 0) continue;
+    slotAt[j] = at;
+    // Oldest first: seq − nextSeq (mod 2^32) grows with seq up to nextSeq.
+    keys[j] = (words[at + LB.seq] - nextSeq) >>> 0;
+    j++;
+  }
+  const order = radixSortOrder(keys, n);
+  // Pass 2: gather the columns in that order.
+  const ptr = new Uint32Array(n);
+  const size = new Uint32Array(n);
+  const site = new Uint32Array(n);
+  const seq = new Uint32Array(n);
+  const allocTime = new Uint32Array(n);
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const at = slotAt[order[i]];
+    ptr[i] = words[at];
+    const s = words[at + LB.size];
+    size[i] = s;
+    bytes += s;
+    site[i] = words[at + LB.site];
+    seq[i] = words[at + LB.seq];
+    allocTime[i] = words[at + LB.time];
+  }
+  return {
+    nextSeq,
+    time: counters[COUNTER.time],
+    counters,
+    count: n,
+    ptr,
+    size,
+    site,
+    seq,
+    allocTime,
+    bytes,
+    origins: snapshotOrigins(tracker, seq, nextSeq),
+  };
+}
+
+function snapshotOrigins(tracker: Tracker, seqs: Uint32Array, nextSeq: number): ReallocOrigins {
+  const o = tracker.origins;
+  const m = o.count;
+  const out = {
+    index: new Uint32Array(m),
+    seq: new Uint32Array(m),
+    site: new Uint32Array(m),
+    time: new Uint32Array(m),
+    count: new Uint32Array(m),
+  };
+  let j = 0;
+  for (let at = 0; at < o.words.length; at += RO.width) {
+    const p = o.words[at];
+    if (p === 0) continue;
+    const slot = tracker.blocks.find(p);
+    if (slot < 0) continue;
+    const i = indexOfSeq(seqs, tracker.blocks.get(slot, LB.seq), nextSeq);
+    if (i < 0) continue;
+    out.index[j] = i;
+    out.seq[j] = o.words[at + RO.seq];
+    out.site[j] = o.words[at + RO.site];
+    out.time[j] = o.words[at + RO.time];
+    out.count[j] = o.words[at + RO.count];
+    j++;
+  }
+  return j === m
+    ? out
+    : {
+        index: out.index.slice(0, j),
+        seq: out.seq.slice(0, j),
+        site: out.site.slice(0, j),
+        time: out.time.slice(0, j),
+        count: out.count.slice(0, j),
+      };
+}
+
+/**
+ * Index of the block with sequence number `seq` in a seq-sorted array, or -1.
+ * `base` is a sequence number not older than any in the array (the snapshot's
+ * nextSeq, or a later one): the order key is (seq − base − 1) mod 2^32, which
+ * ascends over the 2^32 sequence numbers up to and including `base`.
+ */
+export function indexOfSeq(seqs: Uint32Array, seq: number, base: number): number {
+  const key = (seq - base - 1) >>> 0;
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((seqs[mid] - base - 1) >>> 0 < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < seqs.length && seqs[lo] === seq >>> 0 ? lo : -1;
+}
+
+/** First index whose block was allocated at or after `seq` (relative to `base`, as above). */
+export function lowerBoundSeq(seqs: Uint32Array, seq: number, base: number): number {
+  const key = (seq - base - 1) >>> 0;
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((seqs[mid] - base - 1) >>> 0 < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

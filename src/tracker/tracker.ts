@@ -1,0 +1,414 @@
+// The tracker of one (module instance, memory): the hooks call it on every
+// allocator call, with C semantics (C17 7.22.3), and it keeps the live-block
+// table, the counters and the allocator misuse it saw. Hot path: no object is
+// allocated per event, only typed-array words are written; errors (rare) are
+// objects.
+//
+// Arguments come straight from wasm i32 values, which JavaScript sees as
+// signed: every pointer and size is normalised with `>>> 0` here, so a block
+// above 2 GiB is not a negative number.
+import { LB, LiveBlocks } from './live-blocks';
+import { FB, FreedBlocks } from './freed-blocks';
+import { RecordTable } from './record-table';
+import { takeSnapshot, type TrackerSnapshot } from './snapshot';
+
+/** Site id used when the caller has none. */
+export const NO_SITE = 0xffffffff;
+
+/** Layout of `counters()`: the figures a chart samples per batch. */
+export const COUNTER = {
+  totalAllocs: 0,
+  totalFrees: 1,
+  allocBytes: 2,
+  freeBytes: 3,
+  liveCount: 4,
+  liveBytes: 5,
+  /** Allocations that returned NULL for a non-zero size (a realloc failure included). */
+  failures: 6,
+  reallocs: 7,
+  errors: 8,
+  errorsDropped: 9,
+  /** Sequence number the next allocation will get. */
+  nextSeq: 10,
+  /** Milliseconds since the recording started. */
+  time: 11,
+  length: 12,
+} as const;
+
+export type TrackerErrorKind =
+  | 'double-free' // free of a pointer freed before (and not allocated since)
+  | 'invalid-free' // free of a pointer never allocated (or forgotten: older than the recent-frees window)
+  | 'invalid-realloc' // realloc of a pointer that is not live
+  | 'alloc-over-live' // the allocator returned a pointer we think is live: a free was missed
+  | 'dealloc-size-mismatch'; // Rust dealloc with another size than the allocation's
+
+export interface TrackerError {
+  readonly kind: TrackerErrorKind;
+  readonly ptr: number;
+  /** Site of the faulting call (the second free of a double free). */
+  readonly site: number;
+  /** Where the block was allocated, when known. */
+  readonly allocSite: number | null;
+  /** Where it was freed the first time (double-free, invalid-realloc of a freed block). */
+  readonly firstFreeSite: number | null;
+  /** Size of the block, when known. */
+  readonly size: number | null;
+  /** The size the faulting call claimed (dealloc-size-mismatch). */
+  readonly claimedSize: number | null;
+  /** Tracker sequence number at the time (the next allocation's). */
+  readonly seq: number;
+  /** Milliseconds since the recording started. */
+  readonly time: number;
+}
+
+export interface TrackerOptions {
+  /** Milliseconds, any origin (default `performance.now`). */
+  clock?: () => number;
+  /** How many recent frees are remembered to detect double frees. */
+  recentFrees?: number;
+  /** Errors kept; later ones are only counted in `errorsDropped`. */
+  maxErrors?: number;
+  /** Initial slots of the live table. */
+  initialCapacity?: number;
+  /** Live-table load factors (see RecordTable). */
+  maxLoad?: number;
+  growLoad?: number;
+}
+
+/** Word offsets of a realloc-origin record (see Tracker.origins). */
+export const RO = {
+  ptr: 0,
+  /** Sequence number of the first allocation of the chain of reallocs. */
+  seq: 1,
+  site: 2,
+  time: 3,
+  /** How many reallocs since that first allocation. */
+  count: 4,
+  width: 5,
+} as const;
+
+const defaultClock = (): number => performance.now();
+
+export class Tracker {
+  readonly blocks: LiveBlocks;
+  readonly freed: FreedBlocks;
+  /**
+   * Live blocks that come from a realloc, keyed by pointer: where the chain of
+   * reallocs began (seq, site, time) and how long it is. C says realloc returns
+   * a *new* object (C17 7.22.3.5), so a realloc'd block gets a new seq and the
+   * realloc's site — the diff sees the old object freed and a new one
+   * allocated, and sizes add up. But a buffer that grows by realloc is usually
+   * better named by its first allocation, so that is kept here, off the hot
+   * path: the table is only touched when it is not empty.
+   */
+  readonly origins: RecordTable;
+  readonly errors: TrackerError[] = [];
+  errorsDropped = 0;
+
+  totalAllocs = 0;
+  totalFrees = 0;
+  allocBytes = 0;
+  freeBytes = 0;
+  liveBytes = 0;
+  failures = 0;
+  reallocs = 0;
+  /** Sequence number of the next allocation (u32, wraps after 2^32). */
+  nextSeq = 0;
+
+  private readonly clock: () => number;
+  private readonly t0: number;
+  private readonly maxErrors: number;
+
+  constructor(options: TrackerOptions = {}) {
+    this.clock = options.clock ?? defaultClock;
+    this.t0 = this.clock();
+    this.maxErrors = options.maxErrors ?? 1000;
+    this.blocks = new LiveBlocks({
+      initialCapacity: options.initialCapacity,
+      maxLoad: options.maxLoad,
+      growLoad: options.growLoad,
+    });
+    this.freed = new FreedBlocks(options.recentFrees ?? 65_536);
+    this.origins = new RecordTable(RO.width, { initialCapacity: 64 });
+  }
+
+  get liveCount(): number {
+    return this.blocks.count;
+  }
+
+  /** Milliseconds since the recording started. */
+  elapsed(): number {
+    return this.clock() - this.t0;
+  }
+
+  /** Time as stored in a record: u32 of 0.1 ms since the recording started. */
+  private ticks(): number {
+    const t = (this.clock() - this.t0) * 10;
+    return t > 0 ? t >>> 0 : 0;
+  }
+
+  // --- C allocator -------------------------------------------------------
+
+  malloc(ptr: number, size: number, site: number): void {
+    ptr >>>= 0;
+    size >>>= 0;
+    // malloc(0) may return NULL without failing (C17 7.22.3 ¶1).
+    if (ptr === 0) {
+      if (size !== 0) this.failures++;
+      return;
+    }
+    this.record(ptr, size, site);
+  }
+
+  calloc(ptr: number, n: number, elemSize: number, site: number): void {
+    ptr >>>= 0;
+    // A float product: n × elemSize can exceed 2^32 (and 2^53, then inexactly,
+    // but still above 2^32), where calloc must fail.
+    const total = (n >>> 0) * (elemSize >>> 0);
+    if (ptr === 0) {
+      if (total !== 0) this.failures++;
+      return;
+    }
+    // A non-NULL result for an overflowing product is an allocator bug; the
+    // block is at least as large as the address space allows.
+    this.record(ptr, total > 0xffffffff ? 0xffffffff : total, site);
+  }
+
+  alignedAlloc(ptr: number, size: number, _align: number, site: number): void {
+    this.malloc(ptr, size, site);
+  }
+
+  /** `ret` is posix_memalign's result; `outPtrValue` what it stored in *memptr. */
+  posixMemalign(ret: number, outPtrValue: number, size: number, site: number): void {
+    if (ret !== 0) {
+      this.failures++;
+      return;
+    }
+    // Success with size 0 may store NULL (POSIX): nothing to record.
+    outPtrValue >>>= 0;
+    if (outPtrValue !== 0) this.record(outPtrValue, size >>> 0, site);
+  }
+
+  /**
+   * realloc(oldPtr, size) returned newPtr.
+   * - oldPtr 0: malloc.
+   * - newPtr 0, size 0: the old block was freed (allocators built with
+   *   REALLOC_ZERO_BYTES_FREES; wasi-libc's dlmalloc instead returns a minimum
+   *   block in place, which lands in the success case with size 0).
+   * - newPtr 0, size > 0: failure, the old block stays alive (C17 7.22.3.5 ¶4).
+   * - otherwise the old object is freed and a new one allocated, in place
+   *   (newPtr === oldPtr) or moved: new seq, this site, the origin kept in
+   *   `origins`. Counted as one free + one alloc, so liveCount = totalAllocs −
+   *   totalFrees and liveBytes = allocBytes − freeBytes always hold.
+   */
+  realloc(newPtr: number, oldPtr: number, size: number, site: number): void {
+    newPtr >>>= 0;
+    oldPtr >>>= 0;
+    size >>>= 0;
+    if (oldPtr === 0) {
+      this.malloc(newPtr, size, site);
+      return;
+    }
+    if (newPtr === 0) {
+      if (size === 0) this.free(oldPtr, site);
+      else this.failures++;
+      return;
+    }
+    this.reallocs++;
+    const blocks = this.blocks;
+    const slot = blocks.find(oldPtr);
+    if (slot < 0) {
+      this.badFree('invalid-realloc', oldPtr, site);
+      this.record(newPtr, size, site);
+      return;
+    }
+    const oldSize = blocks.get(slot, LB.size);
+    const oldSite = blocks.get(slot, LB.site);
+    let originSeq = blocks.get(slot, LB.seq);
+    let originSite = oldSite;
+    let originTime = blocks.get(slot, LB.time);
+    let chain = 1;
+    const origins = this.origins;
+    if (origins.count !== 0) {
+      const o = origins.find(oldPtr);
+      if (o >= 0) {
+        const at = o * RO.width;
+        originSeq = origins.words[at + RO.seq];
+        originSite = origins.words[at + RO.site];
+        originTime = origins.words[at + RO.time];
+        chain = origins.words[at + RO.count] + 1;
+        origins.removeAt(o);
+      }
+    }
+    this.totalFrees++;
+    this.freeBytes += oldSize;
+    this.liveBytes -= oldSize;
+    if (newPtr === oldPtr) {
+      // In place: rewrite the record where it is (one lookup instead of two).
+      const seq = this.nextSeq;
+      this.nextSeq = (seq + 1) >>> 0;
+      blocks.set(slot, LB.size, size);
+      blocks.set(slot, LB.site, site);
+      blocks.set(slot, LB.seq, seq);
+      blocks.set(slot, LB.time, this.ticks());
+      this.totalAllocs++;
+      this.allocBytes += size;
+      this.liveBytes += size;
+    } else {
+      blocks.removeAt(slot);
+      // After a move the old pointer is dead: freeing it again is a double free.
+      this.freed.note(oldPtr, oldSite, site, oldSize);
+      this.record(newPtr, size, site);
+    }
+    const at = origins.insert(newPtr) * RO.width;
+    origins.words[at + RO.seq] = originSeq;
+    origins.words[at + RO.site] = originSite;
+    origins.words[at + RO.time] = originTime;
+    origins.words[at + RO.count] = chain;
+  }
+
+  free(ptr: number, site: number): void {
+    ptr >>>= 0;
+    // free(NULL) does nothing (C17 7.22.3.3 ¶2): not an error.
+    if (ptr === 0) return;
+    const slot = this.blocks.find(ptr);
+    if (slot < 0) {
+      this.badFree('invalid-free', ptr, site);
+      return;
+    }
+    this.release(slot, ptr, site);
+  }
+
+  // --- Rust (GlobalAlloc via __rust_alloc & co.) ----------------------------
+
+  rustAlloc(ptr: number, size: number, _align: number, site: number): void {
+    this.malloc(ptr, size, site);
+  }
+
+  rustAllocZeroed(ptr: number, size: number, _align: number, site: number): void {
+    this.malloc(ptr, size, site);
+  }
+
+  /** Rust passes the layout back: a size that differs from the allocation's is UB, reported. */
+  rustDealloc(ptr: number, size: number, _align: number, site: number): void {
+    ptr >>>= 0;
+    if (ptr === 0) return;
+    const slot = this.blocks.find(ptr);
+    if (slot < 0) {
+      this.badFree('invalid-free', ptr, site);
+      return;
+    }
+    const recorded = this.blocks.get(slot, LB.size);
+    if (recorded !== size >>> 0) {
+      this.error('dealloc-size-mismatch', ptr, site, this.blocks.get(slot, LB.site), null, recorded, size >>> 0);
+    }
+    this.release(slot, ptr, site);
+  }
+
+  /** __rust_realloc(oldPtr, oldSize, align, newSize) returned newPtr. */
+  rustRealloc(newPtr: number, oldPtr: number, _oldSize: number, _align: number, newSize: number, site: number): void {
+    this.realloc(newPtr, oldPtr, newSize, site);
+  }
+
+  // --- reading -------------------------------------------------------------
+
+  /** The counters in COUNTER order, written into `out` (no allocation when given). */
+  counters(out: Float64Array = new Float64Array(COUNTER.length)): Float64Array {
+    out[COUNTER.totalAllocs] = this.totalAllocs;
+    out[COUNTER.totalFrees] = this.totalFrees;
+    out[COUNTER.allocBytes] = this.allocBytes;
+    out[COUNTER.freeBytes] = this.freeBytes;
+    out[COUNTER.liveCount] = this.blocks.count;
+    out[COUNTER.liveBytes] = this.liveBytes;
+    out[COUNTER.failures] = this.failures;
+    out[COUNTER.reallocs] = this.reallocs;
+    out[COUNTER.errors] = this.errors.length;
+    out[COUNTER.errorsDropped] = this.errorsDropped;
+    out[COUNTER.nextSeq] = this.nextSeq;
+    out[COUNTER.time] = this.elapsed();
+    return out;
+  }
+
+  /** An immutable copy of the live table, sorted by allocation order. */
+  snapshot(): TrackerSnapshot {
+    return takeSnapshot(this);
+  }
+
+  /** Bytes held by the tracker's tables. */
+  get byteLength(): number {
+    return this.blocks.byteLength + this.freed.byteLength + this.origins.byteLength;
+  }
+
+  // --- internals -------------------------------------------------------------
+
+  private record(ptr: number, size: number, site: number): void {
+    const seq = this.nextSeq;
+    this.nextSeq = (seq + 1) >>> 0;
+    const blocks = this.blocks;
+    blocks.add(ptr, size, site, seq, this.ticks());
+    if (blocks.replaced) {
+      // The allocator handed out a pointer we hold as live: its free was not
+      // seen (an uninstrumented path). Count that free so the sums stay true.
+      const old = blocks.replacedSize;
+      this.totalFrees++;
+      this.freeBytes += old;
+      this.liveBytes -= old;
+      this.dropOrigin(ptr);
+      this.error('alloc-over-live', ptr, site, blocks.replacedSite, null, old, null);
+    }
+    this.totalAllocs++;
+    this.allocBytes += size;
+    this.liveBytes += size;
+  }
+
+  private release(slot: number, ptr: number, site: number): void {
+    const blocks = this.blocks;
+    const size = blocks.get(slot, LB.size);
+    const allocSite = blocks.get(slot, LB.site);
+    blocks.removeAt(slot);
+    if (this.origins.count !== 0) this.dropOrigin(ptr);
+    this.freed.note(ptr, allocSite, site, size);
+    this.totalFrees++;
+    this.freeBytes += size;
+    this.liveBytes -= size;
+  }
+
+  private dropOrigin(ptr: number): void {
+    const o = this.origins.find(ptr);
+    if (o >= 0) this.origins.removeAt(o);
+  }
+
+  private badFree(kind: 'invalid-free' | 'invalid-realloc', ptr: number, site: number): void {
+    const f = this.freed.find(ptr);
+    if (f >= 0) {
+      const freed = this.freed;
+      this.error(
+        kind === 'invalid-free' ? 'double-free' : kind,
+        ptr,
+        site,
+        freed.get(f, FB.allocSite),
+        freed.get(f, FB.freeSite),
+        freed.get(f, FB.size),
+        null,
+      );
+    } else {
+      this.error(kind, ptr, site, null, null, null, null);
+    }
+  }
+
+  private error(
+    kind: TrackerErrorKind,
+    ptr: number,
+    site: number,
+    allocSite: number | null,
+    firstFreeSite: number | null,
+    size: number | null,
+    claimedSize: number | null,
+  ): void {
+    if (this.errors.length >= this.maxErrors) {
+      this.errorsDropped++;
+      return;
+    }
+    this.errors.push({ kind, ptr, site, allocSite, firstFreeSite, size, claimedSize, seq: this.nextSeq, time: this.elapsed() });
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Binary instrumentation of WebAssembly modules: reader, allocator
+ * discovery and the rewriter that routes allocator calls to a hook.
+ * Pure, synchronous, dependency-free: it runs in the page at document_start.
+ */
+export { instrument, instrumentWith, roundTrip, HOOK_FIELD } from './rewrite';
+export type { InstrumentResult, InstrumentOptions, SiteInfo, SiteRole, ExportSite } from './rewrite';
+export { discover as discoverAllocatorsIn } from './discover';
+export type { AllocatorInfo, AllocatorRole } from './discover';
+export { InstrumentError } from './errors';
+export { parseModule, customSection, funcType } from './reader';
+export type { ParsedModule, SectionInfo, FuncType, ImportEntry, ExportEntry, MemoryInfo, GlobalInfo, FuncBody } from './reader';
+export type { NameSection } from './names';
+export { OffsetMap } from './offset-map';
+
+import { parseModule } from './reader';
+import { discover, AllocatorInfo } from './discover';
+
+export function discoverAllocators(bytes: Uint8Array): AllocatorInfo[] {
+  return discover(parseModule(bytes));
+}

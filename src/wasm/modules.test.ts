@@ -1,0 +1,77 @@
+// Round-trips and instruments every real module we have: the fixtures and the
+// wasm shipped in npm packages (sql.js, @sqlite.org/sqlite-wasm, brotli-wasm).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { instrument, parseModule, roundTrip } from './index';
+
+const root = new URL('../../', import.meta.url);
+const load = (p: string) => new Uint8Array(readFileSync(new URL(p, root)));
+
+export const MODULES = [
+  'e2e/site/wasm/leak-wasi-O0.wasm',
+  'e2e/site/wasm/leak-wasi-O2.wasm',
+  'e2e/site/wasm/leak-emcc-O0.wasm',
+  'e2e/site/wasm/leak-emcc-O2.wasm',
+  'e2e/site/wasm/leak-rust.wasm',
+  'node_modules/sql.js/dist/sql-wasm.wasm',
+  'node_modules/sql.js/dist/sql-wasm-debug.wasm',
+  'node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm',
+  'node_modules/brotli-wasm/pkg.node/brotli_wasm_bg.wasm',
+];
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+describe.each(MODULES)('%s', (path) => {
+  const bytes = load(path);
+
+  it('round-trips byte for byte', () => {
+    expect(same(roundTrip(bytes), bytes)).toBe(true);
+  });
+
+  it('instruments to a valid module whose structure is preserved', () => {
+    const r = instrument(bytes);
+    expect(WebAssembly.validate(r.bytes as BufferSource)).toBe(true);
+    const o = parseModule(bytes);
+    const n = parseModule(r.bytes);
+    // every original function keeps its type, one import more
+    expect(n.numImportedFuncs).toBe(o.numImportedFuncs + 1);
+    for (let i = 0; i < o.funcTypes.length; i++) {
+      const ni = i < o.numImportedFuncs ? i : i + 1;
+      expect(n.funcTypes[ni]).toBe(o.funcTypes[i]);
+    }
+    // exports keep names and point at the same functions
+    for (const e of o.exports) {
+      const ne = n.exports.find((x) => x.name === e.name)!;
+      expect(ne.kind).toBe(e.kind);
+      if (e.kind === 0) expect(r.toOriginalFunc(ne.index)).toBe(e.index);
+      else expect(ne.index).toBe(e.index);
+    }
+    // function names follow their functions
+    for (const [i, name] of o.funcNames) {
+      const ni = i < o.numImportedFuncs ? i : i + 1;
+      expect(n.funcNames.get(ni)).toBe(name);
+    }
+    // custom sections survive in order
+    const customs = (m: typeof o) => m.sections.filter((s) => s.id === 0).map((s) => s.name);
+    expect(customs(n)).toEqual(customs(o));
+    // the hook import is (i32 x5) -> ()
+    const imp = n.imports[n.imports.length - 1];
+    expect([imp.module, imp.field]).toEqual(['__wasm_leaks', 'ev']);
+    expect(n.types[imp.typeIndex]).toEqual({ params: [0x7f, 0x7f, 0x7f, 0x7f, 0x7f], results: [] });
+  });
+});
+
+describe('npm modules', () => {
+  it('sqlite-wasm: finds malloc/free/realloc (memory imported) and exports memory', () => {
+    const r = instrument(load('node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm'));
+    expect(r.allocators.map((a) => a.role)).toEqual(expect.arrayContaining(['malloc', 'free', 'realloc']));
+    expect(r.memoryExport).toBe('__wasm_leaks_memory');
+    expect(r.sites.length).toBeGreaterThan(0);
+  });
+
+  it('a custom hook module name is used for the import', () => {
+    const r = instrument(load('e2e/site/wasm/leak-wasi-O0.wasm'), { hookModule: 'hk' });
+    const n = parseModule(r.bytes);
+    expect(n.imports.map((i) => `${i.module}.${i.field}`)).toEqual(['hk.ev']);
+  });
+});

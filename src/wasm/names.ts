@@ -1,0 +1,68 @@
+import { Cursor } from './leb128';
+import { fail } from './errors';
+
+/** A subsection of the name section whose entries are keyed by function index. */
+export interface FuncIndexedSubsection {
+  id: number; // 1 function names, 2 local names, 3 label names
+  /** Offset of the subsection id byte. */
+  start: number;
+  sizePos: number;
+  sizeLen: number;
+  contentStart: number;
+  end: number;
+  countPos: number;
+  count: number;
+  /** Offsets, widths and values of every function-index LEB (entry starts). */
+  idxPos: number[];
+  idxLen: number[];
+  idxVal: number[];
+}
+
+export interface NameSection {
+  moduleName: string | null;
+  funcNames: Map<number, string>;
+  funcIndexed: FuncIndexedSubsection[];
+}
+
+/**
+ * Parses the "name" custom section payload [start, end). Subsections other
+ * than 1–3 are not function-indexed and are kept byte-for-byte.
+ */
+export function parseNameSection(bytes: Uint8Array, start: number, end: number): NameSection {
+  const ns: NameSection = { moduleName: null, funcNames: new Map(), funcIndexed: [] };
+  const c = new Cursor(bytes, start, end);
+  let lastId = -1;
+  while (c.p < end) {
+    const subStart = c.p;
+    const id = c.u8();
+    const sizePos = c.p;
+    const size = c.u32();
+    const sizeLen = c.last;
+    const contentStart = c.p;
+    const subEnd = contentStart + size;
+    if (subEnd > end) fail('name subsection runs past its section');
+    if (id <= lastId) fail('name subsections out of order');
+    lastId = id;
+    const s = new Cursor(bytes, contentStart, subEnd);
+    if (id === 0) ns.moduleName = s.name();
+    else if (id >= 1 && id <= 3) {
+      const sub: FuncIndexedSubsection = {
+        id, start: subStart, sizePos, sizeLen, contentStart, end: subEnd, countPos: s.p, count: 0,
+        idxPos: [], idxLen: [], idxVal: [],
+      };
+      sub.count = s.u32();
+      for (let n = 0; n < sub.count; n++) {
+        sub.idxPos.push(s.p);
+        const idx = s.u32();
+        sub.idxLen.push(s.last);
+        sub.idxVal.push(idx);
+        if (id === 1) ns.funcNames.set(idx, s.name());
+        else for (let k = s.u32(); k > 0; k--) { s.u32(); s.skip(s.u32()); }
+      }
+      if (s.p !== subEnd) fail('name subsection has trailing bytes');
+      ns.funcIndexed.push(sub);
+    }
+    c.p = subEnd;
+  }
+  return ns;
+}
