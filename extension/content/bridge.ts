@@ -2,7 +2,7 @@
 // extension. It forwards tagged window messages to a runtime port and back,
 // after validating them: the page can post anything with our tag.
 import browser from 'webextension-polyfill';
-import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
+import { BRIDGE_TAG, PAGE_TAG, PROTOCOL_VERSION } from '../../src/protocol/version';
 import { parsePageMsg, parsePanelMsg } from '../../src/protocol/validate';
 import { PAGE_PORT } from '../../src/protocol/router';
 
@@ -33,6 +33,9 @@ function connect(): void {
   const pending = queue;
   queue = [];
   for (const m of pending) send(m);
+  // A (re)connected port may have missed a panel's hello (the service worker
+  // was starting or restarting): have the page resync to whoever listens.
+  window.postMessage({ tag: BRIDGE_TAG, msg: { t: 'hello', v: PROTOCOL_VERSION } }, '*');
 }
 
 function send(msg: unknown): void {

@@ -19,7 +19,7 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
     post: (msg) => post({ tag: PAGE_TAG, msg }, '*'),
     now,
     url: location.href,
-    instrument: (bytes) => instrument(bytes),
+    instrument: (bytes) => instrument(bytes, { eventPath: 'ring' }),
     setTimer: (fn, ms) => setTimer(fn, ms),
   });
   window.addEventListener('message', (event: MessageEvent) => {

@@ -15,6 +15,8 @@ export function inspectedTabId(): number | null {
 export class Connection {
   private port: browser.Runtime.Port | null = null;
   private closed = false;
+  private answered = false;
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly tabId: number,
@@ -36,11 +38,28 @@ export class Connection {
     this.port.onMessage.addListener((raw: unknown) => this.onMessage(raw));
     this.port.onDisconnect.addListener(() => {
       this.port = null;
+      this.answered = false;
       this.onState(false);
       setTimeout(() => this.open(), 100);
     });
     this.onState(true);
     this.send({ t: 'hello', v: PROTOCOL_VERSION });
+    this.retryHello();
+  }
+
+  /** Until a page answers, say hello again: the page's port may not be routed yet. */
+  private retryHello(): void {
+    clearTimeout(this.helloTimer);
+    this.helloTimer = setTimeout(() => {
+      if (this.closed || this.answered || !this.port) return;
+      this.send({ t: 'hello', v: PROTOCOL_VERSION });
+      this.retryHello();
+    }, 1000);
+  }
+
+  /** The store saw a page's hello: stop retrying until the next reconnect. */
+  pageAnswered(): void {
+    this.answered = true;
   }
 
   send(msg: PanelToPage): void {

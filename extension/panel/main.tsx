@@ -19,7 +19,9 @@ if (tabId === null) {
   conn = new Connection(
     tabId,
     (raw) => {
-      if (store.receive(raw).resync) conn.send({ t: 'hello', v: PROTOCOL_VERSION });
+      const { resync, hello } = store.receive(raw);
+      if (hello) conn.pageAnswered();
+      if (resync) conn.send({ t: 'hello', v: PROTOCOL_VERSION });
     },
     (connected) => {
       store.connected = connected;

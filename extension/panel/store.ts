@@ -125,7 +125,7 @@ export class Store {
   }
 
   /** Entry point for everything the router delivers; never throws. */
-  receive(raw: unknown): { resync: boolean } {
+  receive(raw: unknown): { resync: boolean; hello: boolean } {
     let frame: number;
     let msg: PageToPanel;
     try {
@@ -135,10 +135,10 @@ export class Store {
       }
       frame = env.frame;
       msg = parsePageMsg(env.msg);
-      return this.apply(frame, msg);
+      return { ...this.apply(frame, msg), hello: msg.t === 'hello' };
     } catch (error) {
       this.notice(`Ignored a message from the page: ${(error as Error).message}`);
-      return { resync: false };
+      return { resync: false, hello: false };
     }
   }
 

@@ -19,7 +19,7 @@
 // allocator's own state inside the roots (dlmalloc's bins point at free chunks
 // that may start at the last 4 bytes of a live block) can make a block
 // "possible" that is not: pass ranges without it when its address is known.
-import { radixSortOrder } from './radix-sort';
+import { radixSortColumns } from './radix-sort';
 
 export const LEAK = { reachable: 0, possible: 1, indirect: 2, definite: 3 } as const;
 export const LEAK_KINDS = ['reachable', 'possible', 'indirect', 'definite'] as const;
@@ -57,72 +57,69 @@ const INDIRECT = 3;
 const DEFINITE = 4;
 const STATE_TO_LEAK = new Uint8Array([LEAK.definite, LEAK.reachable, LEAK.possible, LEAK.indirect, LEAK.definite]);
 
+// Per block, in address order, one 16-byte record: start, length (≥ 1), state,
+// index in the caller's BlockSet. A pointer lookup is a chain of dependent
+// cache misses (≈90 ns each on a 64 MB heap, measured): with the state next to
+// the bounds and an owner map that names the block directly, it is two misses
+// (owner map, record) instead of four (bucket, starts, ends, states).
+const B_START = 0;
+const B_LEN = 1;
+const B_STATE = 2;
+const B_INDEX = 3;
+const B_WIDTH = 4;
+
 /**
- * Blocks sorted by address with a bucket index over the address span, so a
- * pointer lookup is a range check, one bucket read and a binary search over
- * the few blocks of that bucket (about one per bucket on average).
+ * Blocks by address plus an owner map: the heap's address span cut into
+ * granules of 2^shift bytes (about two granules per block), each naming the
+ * first block that ends after the granule's start. The block holding an
+ * address is that one or one of the few that follow it.
  */
 class BlockIndex {
   readonly n: number;
-  readonly starts: Uint32Array;
-  readonly ends: Float64Array; // start + size can be 2^32
-  readonly order: Uint32Array; // address rank → block index
-  private readonly min: number;
-  private readonly span: number;
-  private readonly shift: number;
-  private readonly first: Uint32Array; // bucket → first rank starting in or after it
+  readonly blk: Uint32Array;
+  readonly min: number;
+  readonly span: number;
+  readonly shift: number;
+  readonly owner: Uint32Array;
 
   constructor(blocks: BlockSet) {
     const n = blocks.count;
     this.n = n;
-    this.order = radixSortOrder(blocks.ptr, n);
-    this.starts = new Uint32Array(n);
-    this.ends = new Float64Array(n);
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    // Hoisted: property loads on a caller's object in a 1 M loop are not free.
+    const sizes = blocks.size;
+    const sorted = radixSortColumns(blocks.ptr.slice(0, n), [order]);
+    const starts = sorted.keys;
+    const byAddr = sorted.columns[0];
+    const blk = new Uint32Array(n * B_WIDTH);
     let maxEnd = 0;
     for (let k = 0; k < n; k++) {
-      const i = this.order[k];
-      const s = blocks.ptr[i];
-      this.starts[k] = s;
+      const i = byAddr[k];
+      const at = k * B_WIDTH;
       // A zero-size block still owns its address (malloc(0) returns a unique pointer).
-      const e = s + Math.max(blocks.size[i], 1);
-      this.ends[k] = e;
-      if (e > maxEnd) maxEnd = e;
+      const len = Math.max(sizes[i], 1);
+      blk[at + B_START] = starts[k];
+      blk[at + B_LEN] = len;
+      blk[at + B_INDEX] = i;
+      if (starts[k] + len > maxEnd) maxEnd = starts[k] + len;
     }
-    this.min = n > 0 ? this.starts[0] : 0;
-    this.span = n > 0 ? maxEnd - this.min : 0;
-    // About one bucket per block, at most 4 M buckets (16 MB of index).
-    const buckets = Math.min(1 << 22, Math.max(1, n));
-    let shift = 0;
-    while (shift < 31 && this.span / 2 ** shift > buckets) shift++;
+    const min = n > 0 ? starts[0] : 0;
+    const span = n > 0 ? maxEnd - min : 0;
+    let shift = 2;
+    while (shift < 31 && span / 2 ** shift > Math.max(2 * n, 1024)) shift++;
+    const granule = 2 ** shift;
+    const granules = Math.floor(span / granule) + 1;
+    const owner = new Uint32Array(granules);
+    for (let g = 0, k = 0, base = min; g < granules; g++, base += granule) {
+      while (k < n && blk[k * B_WIDTH + B_START] + blk[k * B_WIDTH + B_LEN] <= base) k++;
+      owner[g] = k;
+    }
+    this.blk = blk;
+    this.min = min;
+    this.span = span;
     this.shift = shift;
-    const nb = Math.floor((this.span - 1) / 2 ** shift) + 2;
-    this.first = new Uint32Array(Math.max(nb, 2));
-    for (let b = 0, k = 0; b < this.first.length; b++) {
-      const base = this.min + b * 2 ** shift;
-      while (k < n && this.starts[k] < base) k++;
-      this.first[b] = k;
-    }
-  }
-
-  /** Address rank × 2 + 1 if `v` is the start of a block, rank × 2 if inside one, −1 if neither. */
-  find(v: number): number {
-    const d = (v - this.min) >>> 0;
-    if (d >= this.span) return -1;
-    const b = d >>> this.shift;
-    // The block containing v starts in this bucket or is the last one before it.
-    let lo = this.first[b];
-    let hi = this.first[b + 1];
-    if (lo > 0) lo--;
-    const starts = this.starts;
-    // Last rank in [lo, hi) with start ≤ v.
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (starts[mid] <= v) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = lo - 1;
-    if (k < 0 || v >= this.ends[k]) return -1;
-    return starts[k] === v ? k * 2 + 1 : k * 2;
+    this.owner = owner;
   }
 }
 
@@ -133,8 +130,7 @@ class BlockIndex {
  */
 export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakRoots, query?: Uint32Array): LeakReport {
   const index = new BlockIndex(blocks);
-  const n = index.n;
-  const state = new Uint8Array(n);
+  const { n, blk, min, span, shift, owner } = index;
   // Each block is pushed at most twice (possible, then reachable) in phase 1.
   const stack = new Int32Array(2 * n + 1);
   let top = 0;
@@ -145,84 +141,182 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
   const memWords = words.length;
   let scanned = 0;
 
+  /** Record offset (rank × B_WIDTH) of the block holding address v, or −1. */
+  const find = (v: number): number => {
+    const d = (v - min) >>> 0;
+    if (d >= span) return -1;
+    return resolve(owner[d >>> shift], v);
+  };
+  /** From the owner map's candidate rank k to the record holding v, or −1. */
+  const resolve = (k: number, v: number): number => {
+    if (k >= n) return -1;
+    let at = k * B_WIDTH;
+    // Later blocks that start in the same granule, at or before v.
+    while (++k < n && blk[at + B_WIDTH + B_START] <= v) at += B_WIDTH;
+    const s = blk[at + B_START];
+    return s <= v && v < s + blk[at + B_LEN] ? at : -1;
+  };
+
+  // The scan works in batches of words drawn from many blocks, in three loops:
+  // candidates from the owner map, a touch of each candidate's record, then the
+  // decisions, so the cache misses of a batch are independent loads the CPU can
+  // overlap instead of a chain behind each unpredictable branch. Measured on the
+  // random-pointer heap of bench/tracker.ts (2-core VM): ≈45 → ≈55 MB/s with
+  // the hot variables in locals; what remains is cache and TLB misses.
+  const CHUNK = 1024;
+  const candV = new Uint32Array(CHUNK);
+  const candK = new Uint32Array(CHUNK);
+  const candM = new Int32Array(CHUNK);
+  const BLOCKS_AHEAD = 64;
+  const ahead = new Int32Array(BLOCKS_AHEAD);
+  let touched = 0;
+  // The range being read: words [cur, curEnd) with mode curMode, where a mode is
+  // REACHABLE (a root or reachable parent), POSSIBLE, or leader offset + 8 (phase 2).
+  let cur = 0;
+  let curEnd = 0;
+  let curMode = 0;
+  let nAhead = 0;
+  let iAhead = 0;
+  let cliqueMode = 0;
+
+  /** Loads the next block from the stack into cur; false when there is none. */
+  const nextBlock = (): boolean => {
+    if (iAhead === nAhead) {
+      if (top === 0) return false;
+      // Pop several blocks and touch their first word: independent misses.
+      nAhead = 0;
+      iAhead = 0;
+      let t = 0;
+      while (top > 0 && nAhead < BLOCKS_AHEAD) {
+        const at = stack[--top];
+        ahead[nAhead++] = at;
+        t ^= words[Math.min(memWords - 1, blk[at + B_START] >>> 2)];
+      }
+      touched ^= t;
+    }
+    const at = ahead[iAhead++];
+    const s = blk[at + B_START];
+    cur = Math.ceil(s / 4);
+    curEnd = Math.min(memWords, Math.floor((s + blk[at + B_LEN]) / 4));
+    curMode = cliqueMode !== 0 ? cliqueMode : blk[at + B_STATE] === REACHABLE ? REACHABLE : POSSIBLE;
+    if (curEnd > cur) scanned += (curEnd - cur) * 4;
+    return true;
+  };
+
+  /** Scans the current range, then every block pushed, until no work is left. */
+  const drain = (): void => {
+    // Locals for the hot loop (closure variables are memory, not registers).
+    let c = cur;
+    let e = curEnd;
+    let md = curMode;
+    for (;;) {
+      let m = 0;
+      while (m < CHUNK) {
+        if (c >= e) {
+          if (!nextBlock()) break;
+          c = cur;
+          e = curEnd;
+          md = curMode;
+          continue;
+        }
+        const v = words[c++];
+        const d = (v - min) >>> 0;
+        if (d < span) {
+          candV[m] = v;
+          candK[m] = owner[d >>> shift];
+          candM[m] = md;
+          m++;
+        }
+      }
+      cur = c;
+      if (m === 0) return;
+      let t = 0;
+      for (let i = 0; i < m; i++) {
+        const k = candK[i];
+        t ^= blk[(k < n ? k : 0) * B_WIDTH];
+      }
+      touched ^= t;
+      for (let i = 0; i < m; i++) {
+        const v = candV[i];
+        const at = resolve(candK[i], v);
+        if (at < 0) continue;
+        const st = blk[at + B_STATE];
+        const mode = candM[i];
+        if (mode === REACHABLE) {
+          if (blk[at + B_START] === v) {
+            if (st !== REACHABLE) {
+              blk[at + B_STATE] = REACHABLE;
+              stack[top++] = at;
+            }
+          } else if (st === UNREACHED) {
+            blk[at + B_STATE] = POSSIBLE;
+            stack[top++] = at;
+          }
+        } else if (mode === POSSIBLE) {
+          if (st === UNREACHED) {
+            blk[at + B_STATE] = POSSIBLE;
+            stack[top++] = at;
+          }
+        } else if (st === UNREACHED) {
+          blk[at + B_STATE] = INDIRECT;
+          stack[top++] = at;
+        } else if (st === DEFINITE && at !== mode - 8) {
+          blk[at + B_STATE] = INDIRECT; // an earlier leader: its own clique is already marked
+        }
+      }
+    }
+  };
+
   // Phase 1: from the roots. A start pointer from a root or a reachable block
   // makes a block reachable; any other pointer makes it (at best) possible.
-  const reach = (v: number, definiteParent: boolean): void => {
-    const hit = index.find(v >>> 0);
-    if (hit < 0) return;
-    const k = hit >>> 1;
-    const s = state[k];
-    if ((hit & 1) === 1 && definiteParent) {
-      if (s !== REACHABLE) {
-        state[k] = REACHABLE;
-        stack[top++] = k;
-      }
-    } else if (s === UNREACHED) {
-      state[k] = POSSIBLE;
-      stack[top++] = k;
-    }
-  };
-  const scanRange = (start: number, end: number, definiteParent: boolean): void => {
-    const from = Math.ceil(Math.max(0, start) / 4);
-    const to = Math.min(memWords, Math.floor(end / 4));
-    scanned += Math.max(0, to - from) * 4;
-    for (let w = from; w < to; w++) {
-      const v = words[w];
-      // Most words are not in the heap's address span: one compare.
-      if (v !== 0) reach(v, definiteParent);
-    }
-  };
   const ranges = roots.ranges;
-  for (let r = 0; r + 1 < ranges.length; r += 2) scanRange(ranges[r], ranges[r + 1], true);
-  if (roots.values) for (let r = 0; r < roots.values.length; r++) reach(roots.values[r], true);
-  while (top > 0) {
-    const k = stack[--top];
-    scanRange(index.starts[k], index.ends[k], state[k] === REACHABLE);
+  const values = roots.values ?? [];
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r] >>> 0;
+    const at = find(v);
+    if (at < 0) continue;
+    const exact = blk[at + B_START] === v;
+    if (exact ? blk[at + B_STATE] !== REACHABLE : blk[at + B_STATE] === UNREACHED) {
+      blk[at + B_STATE] = exact ? REACHABLE : POSSIBLE;
+      stack[top++] = at;
+    }
   }
+  for (let r = 0; r + 1 < ranges.length; r += 2) {
+    cur = Math.ceil(Math.max(0, ranges[r]) / 4);
+    curEnd = Math.min(memWords, Math.floor(ranges[r + 1] / 4));
+    curMode = REACHABLE;
+    if (curEnd > cur) scanned += (curEnd - cur) * 4;
+    drain();
+  }
+  drain();
 
   // Phase 2: what is left is lost. In address order, each block still
   // unreached leads a clique: it is definite, and everything it reaches that is
   // unreached, or was an earlier leader, becomes indirect.
-  for (let leader = 0; leader < n; leader++) {
-    if (state[leader] !== UNREACHED) continue;
-    state[leader] = DEFINITE;
+  for (let leader = 0; leader < n * B_WIDTH; leader += B_WIDTH) {
+    if (blk[leader + B_STATE] !== UNREACHED) continue;
+    blk[leader + B_STATE] = DEFINITE;
     stack[top++] = leader;
-    while (top > 0) {
-      const k = stack[--top];
-      const from = Math.ceil(index.starts[k] / 4);
-      const to = Math.min(memWords, Math.floor(index.ends[k] / 4));
-      scanned += Math.max(0, to - from) * 4;
-      for (let w = from; w < to; w++) {
-        const v = words[w];
-        if (v === 0) continue;
-        const hit = index.find(v);
-        if (hit < 0) continue;
-        const m = hit >>> 1;
-        const s = state[m];
-        if (s === UNREACHED) {
-          state[m] = INDIRECT;
-          stack[top++] = m;
-        } else if (s === DEFINITE && m !== leader) {
-          state[m] = INDIRECT; // its own clique is already marked
-        }
-      }
-    }
+    cliqueMode = leader + 8;
+    drain();
   }
+  void touched;
 
   // Report, in the caller's block indices.
-  const rankOf = new Uint32Array(n);
-  for (let k = 0; k < n; k++) rankOf[index.order[k]] = k;
+  const stateOf = new Uint8Array(n);
+  for (let at = 0; at < n * B_WIDTH; at += B_WIDTH) stateOf[blk[at + B_INDEX]] = blk[at + B_STATE];
   const q = query ?? null;
   const m = q ? q.length : n;
   const kind = new Uint8Array(m);
   const count = new Float64Array(4);
   const bytes = new Float64Array(4);
+  const sizes = blocks.size;
   for (let j = 0; j < m; j++) {
     const i = q ? q[j] : j;
-    const code = STATE_TO_LEAK[state[rankOf[i]]];
+    const code = STATE_TO_LEAK[stateOf[i]];
     kind[j] = code;
     count[code]++;
-    bytes[code] += blocks.size[i];
+    bytes[code] += sizes[i];
   }
   return { kind, count, bytes, scannedBytes: scanned };
 }

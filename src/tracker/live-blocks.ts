@@ -32,14 +32,13 @@ export class LiveBlocks {
   }
 
   /**
-   * Records a block; returns its slot. If `ptr` was already live its old record
+   * Records a block; returns its record offset (see RecordTable). If `ptr` was already live its old record
    * is overwritten: check `replaced` and read the old size and site from
    * `replacedSize`/`replacedSite` before the next call.
    */
   add(ptr: number, size: number, site: number, seq: number, time: number): number {
     const t = this.table;
-    const slot = t.insert(ptr);
-    const at = slot * LB.width;
+    const at = t.insert(ptr);
     const words = t.words;
     this.replaced = t.existed;
     if (t.existed) {
@@ -50,29 +49,29 @@ export class LiveBlocks {
     words[at + LB.site] = site;
     words[at + LB.seq] = seq;
     words[at + LB.time] = time;
-    return slot;
+    return at;
   }
 
   replaced = false;
   replacedSize = 0;
   replacedSite = 0;
 
-  /** Slot of a live `ptr`, or -1. */
+  /** Record offset of a live `ptr`, or -1. */
   find(ptr: number): number {
     return this.table.find(ptr);
   }
 
-  /** Word `field` (an LB offset) of the record at `slot`. */
-  get(slot: number, field: number): number {
-    return this.table.words[slot * LB.width + field];
+  /** Word `field` (an LB offset) of the record at offset `at`. */
+  get(at: number, field: number): number {
+    return this.table.words[at + field];
   }
 
-  set(slot: number, field: number, value: number): void {
-    this.table.words[slot * LB.width + field] = value;
+  set(at: number, field: number, value: number): void {
+    this.table.words[at + field] = value;
   }
 
-  removeAt(slot: number): void {
-    this.table.removeAt(slot);
+  removeAt(at: number): void {
+    this.table.removeAt(at);
   }
 
   clear(): void {

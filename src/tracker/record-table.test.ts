@@ -32,8 +32,8 @@ describe('RecordTable', () => {
           const slot = t.insert(k);
           if (t.existed !== model.has(k)) throw new Error(`existed wrong for ${k} at step ${step}`);
           if (!model.has(k)) keys.push(k);
-          t.words[slot * 3 + 1] = step;
-          t.words[slot * 3 + 2] = k ^ 0x5555;
+          t.words[slot + 1] = step;
+          t.words[slot + 2] = k ^ 0x5555;
           model.set(k, step);
         } else {
           const i = r() % keys.length;
@@ -49,7 +49,7 @@ describe('RecordTable', () => {
           expect(t.count).toBe(model.size);
           for (const [k, v] of model) {
             const slot = t.find(k);
-            if (slot < 0 || t.words[slot * 3 + 1] !== v || t.words[slot * 3 + 2] !== (k ^ 0x5555) >>> 0) {
+            if (slot < 0 || t.words[slot + 1] !== v || t.words[slot + 2] !== (k ^ 0x5555) >>> 0) {
               throw new Error(`record of ${k} lost or damaged at step ${step}`);
             }
           }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COUNTER, Tracker } from './tracker';
 import { LB } from './live-blocks';
 import { loadLeakModule, wrapAllocator, steppingClock } from './leak-module.test-helper';
+import type { TrackerLike } from '../hooks/types';
 
 async function setup(opt: 'O0' | 'O2' = 'O2', options = {}) {
   const e = await loadLeakModule(opt);
@@ -93,7 +94,7 @@ describe('Tracker on the real wasi-libc dlmalloc', () => {
     expect([t.liveCount, t.liveBytes, t.totalAllocs, t.totalFrees, t.reallocs]).toEqual([1, 4000, 2, 1, 1]);
     // The first allocation of the chain is remembered.
     const o = t.origins.find(q);
-    expect(Array.from(t.origins.words.subarray(o * 5, o * 5 + 5))).toEqual([q, seq0, 11, 10, 1]);
+    expect(Array.from(t.origins.words.subarray(o, o + 5))).toEqual([q, seq0, 11, 10, 1]);
   });
 
   it('realloc that moves frees the old block: freeing it again is a double free', async () => {
@@ -108,8 +109,8 @@ describe('Tracker on the real wasi-libc dlmalloc', () => {
     // A second realloc carries the origin forward.
     const r = a.realloc(q, 8000, 13);
     const o = t.origins.find(r);
-    expect(t.origins.words[o * 5 + 2]).toBe(11);
-    expect(t.origins.words[o * 5 + 4]).toBe(2);
+    expect(t.origins.words[o + 2]).toBe(11);
+    expect(t.origins.words[o + 4]).toBe(2);
     // free(p) after the move: the real free is not called (dlfree on a stale pointer may trap).
     t.free(p, 66);
     expect(t.errors).toMatchObject([{ kind: 'double-free', ptr: p, site: 66, allocSite: 11, firstFreeSite: 12, size: 64 }]);
@@ -228,6 +229,20 @@ describe('Tracker on the real wasi-libc dlmalloc', () => {
     expect(t.errors.map((x) => x.kind)).toEqual(['invalid-free', 'double-free']);
   });
 
+  it('remembers about the last 65,536 frees (4-way sets): nearly all of the last 10,000', () => {
+    const t = new Tracker();
+    const n = 200_000;
+    for (let i = 1; i <= n; i++) t.malloc(i * 16, 16, 1);
+    for (let i = 1; i <= n; i++) t.free(i * 16, 2);
+    expect(t.freed.count).toBe(65_536);
+    let recent = 0;
+    for (let i = n - 9_999; i <= n; i++) if (t.freed.find(i * 16) >= 0) recent++;
+    let old = 0;
+    for (let i = 1; i <= 10_000; i++) if (t.freed.find(i * 16) >= 0) old++;
+    expect(recent).toBeGreaterThan(9_950);
+    expect(old).toBe(0);
+  });
+
   it('keeps at most maxErrors errors and counts the rest', async () => {
     const { t } = await setup('O2', { maxErrors: 3 });
     for (let i = 1; i <= 10; i++) t.free(i * 8, 1);
@@ -250,6 +265,12 @@ describe('Tracker on the real wasi-libc dlmalloc', () => {
     t.rustDealloc(0x20000, 40, 8, 3);
     expect(t.errors).toMatchObject([{ kind: 'dealloc-size-mismatch', size: 48, claimedSize: 40, site: 3 }]);
     expect(t.liveCount).toBe(0);
+  });
+
+  it('is what the hooks expect of a tracker (src/hooks/types.ts TrackerLike)', () => {
+    const sink: TrackerLike = new Tracker();
+    sink.malloc(64, 8, 1);
+    expect([sink.liveCount, sink.liveBytes, sink.totalAllocs, sink.totalFrees]).toEqual([1, 8, 1, 0]);
   });
 
   it('treats wasm i32 arguments (negative in JS) as u32', () => {

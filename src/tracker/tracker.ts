@@ -216,27 +216,26 @@ export class Tracker {
     }
     this.reallocs++;
     const blocks = this.blocks;
-    const slot = blocks.find(oldPtr);
-    if (slot < 0) {
+    const b = blocks.find(oldPtr);
+    if (b < 0) {
       this.badFree('invalid-realloc', oldPtr, site);
       this.record(newPtr, size, site);
       return;
     }
-    const oldSize = blocks.get(slot, LB.size);
-    const oldSite = blocks.get(slot, LB.site);
-    let originSeq = blocks.get(slot, LB.seq);
+    const oldSize = blocks.get(b, LB.size);
+    const oldSite = blocks.get(b, LB.site);
+    let originSeq = blocks.get(b, LB.seq);
     let originSite = oldSite;
-    let originTime = blocks.get(slot, LB.time);
+    let originTime = blocks.get(b, LB.time);
     let chain = 1;
     const origins = this.origins;
     if (origins.count !== 0) {
       const o = origins.find(oldPtr);
       if (o >= 0) {
-        const at = o * RO.width;
-        originSeq = origins.words[at + RO.seq];
-        originSite = origins.words[at + RO.site];
-        originTime = origins.words[at + RO.time];
-        chain = origins.words[at + RO.count] + 1;
+        originSeq = origins.words[o + RO.seq];
+        originSite = origins.words[o + RO.site];
+        originTime = origins.words[o + RO.time];
+        chain = origins.words[o + RO.count] + 1;
         origins.removeAt(o);
       }
     }
@@ -247,20 +246,20 @@ export class Tracker {
       // In place: rewrite the record where it is (one lookup instead of two).
       const seq = this.nextSeq;
       this.nextSeq = (seq + 1) >>> 0;
-      blocks.set(slot, LB.size, size);
-      blocks.set(slot, LB.site, site);
-      blocks.set(slot, LB.seq, seq);
-      blocks.set(slot, LB.time, this.ticks());
+      blocks.set(b, LB.size, size);
+      blocks.set(b, LB.site, site);
+      blocks.set(b, LB.seq, seq);
+      blocks.set(b, LB.time, this.ticks());
       this.totalAllocs++;
       this.allocBytes += size;
       this.liveBytes += size;
     } else {
-      blocks.removeAt(slot);
+      blocks.removeAt(b);
       // After a move the old pointer is dead: freeing it again is a double free.
       this.freed.note(oldPtr, oldSite, site, oldSize);
       this.record(newPtr, size, site);
     }
-    const at = origins.insert(newPtr) * RO.width;
+    const at = origins.insert(newPtr);
     origins.words[at + RO.seq] = originSeq;
     origins.words[at + RO.site] = originSite;
     origins.words[at + RO.time] = originTime;
@@ -271,12 +270,12 @@ export class Tracker {
     ptr >>>= 0;
     // free(NULL) does nothing (C17 7.22.3.3 ¶2): not an error.
     if (ptr === 0) return;
-    const slot = this.blocks.find(ptr);
-    if (slot < 0) {
+    const at = this.blocks.find(ptr);
+    if (at < 0) {
       this.badFree('invalid-free', ptr, site);
       return;
     }
-    this.release(slot, ptr, site);
+    this.release(at, ptr, site);
   }
 
   // --- Rust (GlobalAlloc via __rust_alloc & co.) ----------------------------
@@ -293,16 +292,16 @@ export class Tracker {
   rustDealloc(ptr: number, size: number, _align: number, site: number): void {
     ptr >>>= 0;
     if (ptr === 0) return;
-    const slot = this.blocks.find(ptr);
-    if (slot < 0) {
+    const at = this.blocks.find(ptr);
+    if (at < 0) {
       this.badFree('invalid-free', ptr, site);
       return;
     }
-    const recorded = this.blocks.get(slot, LB.size);
+    const recorded = this.blocks.get(at, LB.size);
     if (recorded !== size >>> 0) {
-      this.error('dealloc-size-mismatch', ptr, site, this.blocks.get(slot, LB.site), null, recorded, size >>> 0);
+      this.error('dealloc-size-mismatch', ptr, site, this.blocks.get(at, LB.site), null, recorded, size >>> 0);
     }
-    this.release(slot, ptr, site);
+    this.release(at, ptr, site);
   }
 
   /** __rust_realloc(oldPtr, oldSize, align, newSize) returned newPtr. */
@@ -361,11 +360,11 @@ export class Tracker {
     this.liveBytes += size;
   }
 
-  private release(slot: number, ptr: number, site: number): void {
+  private release(at: number, ptr: number, site: number): void {
     const blocks = this.blocks;
-    const size = blocks.get(slot, LB.size);
-    const allocSite = blocks.get(slot, LB.site);
-    blocks.removeAt(slot);
+    const size = blocks.get(at, LB.size);
+    const allocSite = blocks.get(at, LB.site);
+    blocks.removeAt(at);
     if (this.origins.count !== 0) this.dropOrigin(ptr);
     this.freed.note(ptr, allocSite, site, size);
     this.totalFrees++;
