@@ -22,6 +22,7 @@ type Fn = (...args: number[]) => number;
 function wrapOne(rec: InstanceRecord, role: string, fn: Fn): Fn {
   const siteOf = (below: Function) => rec.internStack(captureStack(below, LIMITS.maxFrames));
   const report = (body: () => void) => {
+    rec.drain(); // ring mode: events from wasm that came before this one
     if (rec.disabled) return;
     try {
       body();

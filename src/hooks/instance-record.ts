@@ -2,8 +2,9 @@
 // `ev` hook its rewritten code calls. A failure inside the hook disables the
 // hook for this instance and is reported; it never reaches the page's code.
 import { EV, type InstrumentOutcome, type TrackerLike } from './types';
-import { captureStack, toOriginalFrames, type RawFrame } from './stack';
+import { captureStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
 import type { SiteTable } from './site-table';
+import { EventRing, type RingExports } from './event-ring';
 import { LIMITS } from '../protocol/version';
 
 export interface RecordEnv {
@@ -12,17 +13,21 @@ export interface RecordEnv {
   /** A memory.grow ran inside wasm (instrumented modules only). */
   onGrow(rec: InstanceRecord): void;
   onHookError(rec: InstanceRecord, error: unknown): void;
-  /** Function names of the original module, for frames without a name section. */
-  funcName?: (rec: InstanceRecord, index: number) => string | undefined;
+  /** Source frames (DWARF, source map, name section) of an original code offset. */
+  symbolize?: (rec: InstanceRecord, func: number, offset: number) => SymbolizedFrame[] | null;
 }
 
 export class InstanceRecord {
   readonly tracker: TrackerLike;
   memory: WebAssembly.Memory | null = null;
+  /** The instance's own exports (before wrapping), for globals such as __heap_base. */
+  rawExports: WebAssembly.Exports | null = null;
   wrappedExports: string[] = [];
   instrumented: boolean;
   reason: string;
   disabled = false;
+  /** Ring event path (rewriter's 'ring' mode): events waiting in wasm memory; null on the call path. */
+  ring: EventRing | null = null;
   /** Static call-site id (rewriter) → interned site id, 0 = not seen yet. */
   private readonly staticSites: Uint32Array;
   /** Bound once: the import object of every instance shares nothing. */
@@ -36,21 +41,55 @@ export class InstanceRecord {
     reason: string,
     readonly time: number,
     private readonly env: RecordEnv,
+    /** The module's original bytes (kept anyway for the fallback), for symbolization. */
+    readonly bytes: Uint8Array | null = null,
   ) {
     this.tracker = env.newTracker();
     this.instrumented = outcome !== null && outcome.sites.length > 0 && !outcome.reason;
     this.reason = reason;
     this.staticSites = new Uint32Array(outcome ? outcome.sites.length : 0);
     const ev = (kind: number, a: number, b: number, c: number, site: number): void => {
+      const ring = this.ring;
+      // Ring mode: this event comes after everything in the ring.
+      if (ring !== null) this.drain();
       if (this.disabled) return;
       try {
         this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, this.siteFor(site, ev));
+        // The allocator just returned: a safe moment to take the ring from it.
+        if (ring !== null && kind !== EV.memoryGrow && !ring.active) ring.activate();
       } catch (error) {
         this.disabled = true;
         env.onHookError(this, error);
       }
     };
     this.ev = ev;
+    this.fromRing = (kind, a, b, c, site) =>
+      // A site reaches the ring only after its first event went through `ev`.
+      this.dispatch(kind, a, b, c, site < this.staticSites.length ? this.staticSites[site] : 0);
+  }
+
+  private readonly fromRing: (kind: number, a: number, b: number, c: number, site: number) => void;
+
+  /** Ring mode: the instance's ring exports are known (the ring itself is allocated on the first event). */
+  attachRing(x: RingExports): void {
+    this.ring = new EventRing(x);
+  }
+
+  /**
+   * Ring mode: dispatches the events still in the ring. Call it before
+   * reading the tracker and before reporting an event from JS.
+   */
+  drain(): void {
+    const ring = this.ring;
+    if (ring === null) return;
+    if (this.disabled) return ring.discard();
+    try {
+      ring.drain(this.fromRing);
+    } catch (error) {
+      this.disabled = true;
+      ring.discard();
+      this.env.onHookError(this, error);
+    }
   }
 
   /** Interns the stack of a static site on first sight (≈2 µs once, then free). */
@@ -69,7 +108,7 @@ export class InstanceRecord {
       raw,
       o ? (i) => o.toOriginalFunc(i) : null,
       o ? (x) => o.toOriginalOffset(x) : null,
-      this.env.funcName ? (i) => this.env.funcName!(this, i) : null,
+      this.env.symbolize ? (func, offset) => this.env.symbolize!(this, func, offset) : null,
       LIMITS.maxFrames,
     );
     return this.env.sites.intern(this.id, frames);

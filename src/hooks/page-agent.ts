@@ -11,7 +11,10 @@ import {
   PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, encodeF64, encodeU32, bytesToBase64,
   type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName,
 } from '../protocol';
-import { Tracker, diff, type TrackerSnapshot, type TrackerError } from '../tracker';
+import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
+import { groupBySite, leakRoots } from './agent-queries';
+import { createSymbolizer, type Symbolizer } from '../symbols';
+import type { SymbolizedFrame } from './stack';
 
 export interface AgentOptions {
   post(msg: PageToPanel): void;
@@ -19,8 +22,6 @@ export interface AgentOptions {
   url: string;
   instrument: Instrumenter | null;
   setTimer(fn: () => void, ms: number): unknown;
-  /** Function names by original index, for modules without a name section. */
-  funcName?: (rec: InstanceRecord, index: number) => string | undefined;
 }
 
 /** Batches leave at most this often; memory is polled this often when idle. */
@@ -42,6 +43,8 @@ export class PageAgent {
   private readonly sites = new SiteTable(LIMITS.maxSites);
   private readonly rows: Row[] = [];
   private readonly snapshots = new Map<SnapshotName, Map<number, TrackerSnapshot>>();
+  /** Per module: the snapshot B of the last comparison and its new blocks (indices into it). */
+  private lastDiff = new Map<number, { b: TrackerSnapshot; newBlocks: Uint32Array }>();
   private samples: number[] = [];
   private history: number[] = [];
   private errors: ErrorMsg[] = [];
@@ -56,7 +59,7 @@ export class PageAgent {
       instrument: opts.instrument,
       now: opts.now,
       sites: this.sites,
-      funcName: opts.funcName,
+      symbolize: (rec, func, offset) => agent.symbolize(rec, func, offset),
       newTracker: (): TrackerLike => new Tracker({ clock: opts.now }),
       onInstance: (rec) => agent.addInstance(rec),
       onGrow: () => agent.schedule(),
@@ -71,6 +74,20 @@ export class PageAgent {
       },
     });
     this.poll();
+  }
+
+  /** One symbolizer per module's bytes, built on the first site that needs it. */
+  private readonly symbolizers = new WeakMap<Uint8Array, Symbolizer>();
+
+  symbolize(rec: InstanceRecord, func: number, offset: number): SymbolizedFrame[] | null {
+    if (!rec.bytes) return null;
+    let sym = this.symbolizers.get(rec.bytes);
+    if (!sym) this.symbolizers.set(rec.bytes, (sym = createSymbolizer(rec.bytes)));
+    const chain: SymbolizedFrame[] = [];
+    for (let loc = sym.lookup(func, offset); loc; loc = loc.inlinedInto ?? null) {
+      chain.push({ name: loc.function, file: loc.file, line: loc.line });
+    }
+    return chain.length > 0 ? chain : null;
   }
 
   private send(msg: PageToPanel): void {
@@ -123,6 +140,7 @@ export class PageAgent {
     const now = this.opts.now();
     for (const row of this.rows) {
       const { rec, tracker, last } = row;
+      rec.drain(); // ring event path: events still in wasm memory
       const values = [now, rec.id, rec.memoryBytes, tracker.liveCount, tracker.liveBytes, tracker.totalAllocs, tracker.totalFrees];
       let same = true;
       for (let i = 2; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
@@ -168,9 +186,14 @@ export class PageAgent {
           return this.diff(cmd.req, cmd.from, cmd.to, cmd.final);
         case 'read':
           return this.read(cmd.req, cmd.module, cmd.ptr, cmd.len);
+        case 'range':
+          return this.range(cmd.req, cmd.from, cmd.to);
+        case 'leaks':
+          return this.leaks(cmd.req);
         case 'clear':
           this.history = [];
           this.snapshots.clear();
+          this.lastDiff.clear();
           return;
       }
     } catch (error) {
@@ -191,6 +214,7 @@ export class PageAgent {
     const taken = new Map<number, TrackerSnapshot>();
     const modules = [];
     for (const row of this.rows) {
+      row.rec.drain();
       const s = row.tracker.snapshot();
       taken.set(row.rec.id, s);
       modules.push({ module: row.rec.id, liveCount: s.count, liveBytes: s.bytes });
@@ -213,19 +237,8 @@ export class PageAgent {
       const sa = a.get(id) ?? emptyLike(sb);
       const sc = c?.get(id);
       const d = diff(sa, sb, sc);
-      const n = Math.min(d.newBlocks.length, LIMITS.maxDiffBlocks);
-      const out = new Uint32Array(n * BLOCK_STRIDE);
-      // Block times go out relative to this frame's start (0.1 ms).
-      const shift = Math.round((row.rec.time - this.start) * 10);
-      for (let k = 0; k < n; k++) {
-        const i = d.newBlocks[k];
-        const o = k * BLOCK_STRIDE;
-        out[o] = sb.ptr[i];
-        out[o + 1] = sb.size[i];
-        out[o + 2] = sb.site[i];
-        out[o + 3] = sb.seq[i];
-        out[o + 4] = sb.allocTime[i] + shift;
-      }
+      this.lastDiff.set(id, { b: sb, newBlocks: d.newBlocks });
+      const { out, n } = this.blockRows(row, sb, d.newBlocks);
       this.send({
         t: 'diff', req, module: id, from, to, final,
         newCount: d.newBlocks.length, newBytes: d.newBytes, freedCount: d.freedBlocks.length, freedBytes: d.freedBytes,
@@ -236,6 +249,84 @@ export class PageAgent {
         })),
         blocks: encodeU32(out),
         truncated: n < d.newBlocks.length,
+      });
+    }
+  }
+
+  /** Rows of BLOCK_STRIDE u32 for the panel; times relative to this frame's start (0.1 ms). */
+  private blockRows(row: Row, s: TrackerSnapshot, indices: ArrayLike<number>): { out: Uint32Array; n: number } {
+    const n = Math.min(indices.length, LIMITS.maxDiffBlocks);
+    const out = new Uint32Array(n * BLOCK_STRIDE);
+    const shift = Math.round((row.rec.time - this.start) * 10);
+    for (let k = 0; k < n; k++) {
+      const i = indices[k];
+      const o = k * BLOCK_STRIDE;
+      out[o] = s.ptr[i];
+      out[o + 1] = s.size[i];
+      out[o + 2] = s.site[i];
+      out[o + 3] = s.seq[i];
+      out[o + 4] = s.allocTime[i] + shift;
+    }
+    return { out, n };
+  }
+
+  /** The Firefox profiler's "retained allocations": alive now, allocated in [from, to] (epoch ms). */
+  private range(req: number, from: number, to: number): void {
+    for (const row of this.rows) {
+      row.rec.drain();
+      const s = row.tracker.snapshot();
+      // allocTime counts 0.1 ms from the tracker's creation (≈ rec.time).
+      const lo = (from - row.rec.time) * 10;
+      const hi = (to - row.rec.time) * 10;
+      const picked: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < s.count; i++) {
+        const t = s.allocTime[i];
+        if (t >= lo && t <= hi) {
+          picked.push(i);
+          bytes += s.size[i];
+        }
+      }
+      const { out, n } = this.blockRows(row, s, picked);
+      this.send({
+        t: 'range', req, module: row.rec.id, from, to, count: picked.length, bytes,
+        groups: groupBySite(s, picked).slice(0, LIMITS.maxSites),
+        blocks: encodeU32(out), truncated: n < picked.length,
+      });
+    }
+  }
+
+  /**
+   * Leak kinds of the last comparison's new blocks, by a conservative scan of
+   * the memory as it is now (valgrind/LeakSanitizer definitions).
+   */
+  private leaks(req: number): void {
+    if (this.lastDiff.size === 0) throw new Error('take Snapshot A and B first: leak kinds classify a comparison');
+    for (const row of this.rows) {
+      const last = this.lastDiff.get(row.rec.id);
+      if (!last) continue;
+      const memory = row.rec.memory;
+      if (!memory) throw new Error(`module ${row.rec.name}: no memory the hook can read`);
+      row.rec.drain();
+      const now = row.tracker.snapshot();
+      // The comparison's blocks that are still alive, as indices into `now`.
+      const query: number[] = [];
+      const position: number[] = [];
+      for (let k = 0; k < Math.min(last.newBlocks.length, LIMITS.maxDiffBlocks); k++) {
+        const i = indexOfSeq(now.seq, last.b.seq[last.newBlocks[k]], now.nextSeq);
+        if (i >= 0) {
+          query.push(i);
+          position.push(k);
+        }
+      }
+      const bytes = new Uint8Array(memory.buffer);
+      const report = classifyLeaks(now, bytes, leakRoots(row.rec, now, bytes.length), Uint32Array.from(query));
+      // 255: freed since Snapshot B.
+      const kinds = new Uint8Array(Math.min(last.newBlocks.length, LIMITS.maxDiffBlocks)).fill(255);
+      for (let q = 0; q < query.length; q++) kinds[position[q]] = report.kind[q];
+      this.send({
+        t: 'leaks', req, module: row.rec.id, kinds: bytesToBase64(kinds),
+        counts: Array.from(report.count), bytes: Array.from(report.bytes), scanned: report.scannedBytes,
       });
     }
   }

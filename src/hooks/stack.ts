@@ -65,12 +65,23 @@ export function captureStack(below: Function, max: number): RawFrame[] {
   return parseStack(holder.stack, max + 4);
 }
 
-/** Maps frames of a rewritten module back to the original: drops added functions. */
+/** A source location chain for one wasm code offset, innermost (inlined) first. */
+export interface SymbolizedFrame {
+  name: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * Maps frames of a rewritten module back to the original: drops the functions
+ * the rewriter added, maps offsets, and expands each wasm frame into its
+ * source frames (an inlined call becomes two frames at one offset).
+ */
 export function toOriginalFrames(
   frames: RawFrame[],
   mapFunc: ((i: number) => number) | null,
   mapOffset: ((o: number) => number) | null,
-  funcName: ((i: number) => string | undefined) | null,
+  symbolize: ((func: number, offset: number) => SymbolizedFrame[] | null) | null,
   max: number,
 ): FrameMsg[] {
   const out: FrameMsg[] = [];
@@ -83,8 +94,12 @@ export function toOriginalFrames(
     const func = mapFunc ? mapFunc(f.func) : f.func;
     if (func < 0) continue; // a wrapper the rewriter added: not the user's code
     const offset = mapOffset ? mapOffset(f.offset) : f.offset;
-    const named = funcName?.(func);
-    const name = named ?? (f.name.startsWith('wasm-function[') ? `wasm-function[${func}]` : f.name);
+    const symbols = symbolize?.(func, offset);
+    if (symbols && symbols.length > 0) {
+      for (const s of symbols) if (out.length < max) out.push({ name: s.name, func, offset, file: s.file, line: s.line });
+      continue;
+    }
+    const name = f.name.startsWith('wasm-function[') ? `wasm-function[${func}]` : f.name;
     out.push({ name, func, offset, file: f.file, line: 0 });
   }
   return out;

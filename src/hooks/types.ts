@@ -11,6 +11,8 @@ export interface InstrumentOutcome {
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
   globalExports: string[];
+  /** Ring event path: the exports that give the module its ring (see event-ring.ts); absent/null = call path. */
+  ring?: { posExport: string; endExport: string; allocExport: string; allocArgs: 'size' | 'size-align' } | null;
   reason?: string;
 }
 

@@ -118,6 +118,39 @@ export interface DiffMsg {
   truncated: boolean;
 }
 
+/** Blocks alive now that were allocated in a time range (the timeline's selection). */
+export interface RangeMsg {
+  t: 'range';
+  req: number;
+  module: number;
+  /** Epoch ms, as sent. */
+  from: number;
+  to: number;
+  count: number;
+  bytes: number;
+  groups: SiteGroupMsg[];
+  /** Rows of BLOCK_STRIDE u32, at most LIMITS.maxDiffBlocks. */
+  blocks: string;
+  truncated: boolean;
+}
+
+/** Leak kinds of the last comparison's new blocks, in the order of its `blocks`. */
+export interface LeaksMsg {
+  t: 'leaks';
+  req: number;
+  module: number;
+  /** One byte per block of the DiffMsg: LEAK_KIND_NAMES index. */
+  kinds: string;
+  /** Per kind, in LEAK_KIND_NAMES order. */
+  counts: number[];
+  bytes: number[];
+  /** Bytes of linear memory scanned. */
+  scanned: number;
+}
+
+/** valgrind/LeakSanitizer kinds, index = code on the wire. */
+export const LEAK_KIND_NAMES = ['reachable', 'possibly lost', 'indirectly lost', 'definitely lost'] as const;
+
 export interface BytesMsg {
   t: 'bytes';
   req: number;
@@ -134,13 +167,17 @@ export interface FailMsg {
 
 export type SnapshotName = 'A' | 'B' | 'C';
 
-export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | BytesMsg | FailMsg;
+export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | RangeMsg | LeaksMsg | BytesMsg | FailMsg;
 
 export type PanelToPage =
   | { t: 'hello'; v: number }
   | { t: 'snapshot'; req: number; name: SnapshotName }
   | { t: 'diff'; req: number; from: SnapshotName; to: SnapshotName; final: SnapshotName | null }
   | { t: 'read'; req: number; module: number; ptr: number; len: number }
+  /** Blocks alive now allocated between two epoch-ms times. */
+  | { t: 'range'; req: number; from: number; to: number }
+  /** Classify the new blocks of the last diff (conservative pointer scan). */
+  | { t: 'leaks'; req: number }
   | { t: 'clear' };
 
 /** What the background adds when it routes a page message to a panel. */

@@ -154,6 +154,38 @@ export function parsePageMsg(x: unknown): PageToPanel {
         blocks: b64(o, 'blocks'),
         truncated: bool(o, 'truncated'),
       };
+    case 'range':
+      return {
+        t: 'range',
+        req: int(o, 'req', 0, 2 ** 53),
+        module: int(o, 'module', 0, U32),
+        from: num(o, 'from'),
+        to: num(o, 'to'),
+        count: int(o, 'count', 0, 2 ** 53),
+        bytes: int(o, 'bytes', 0, 2 ** 53),
+        groups: arr(o, 'groups', LIMITS.maxSites, group),
+        blocks: b64(o, 'blocks'),
+        truncated: bool(o, 'truncated'),
+      };
+    case 'leaks': {
+      const four = (k: string) => {
+        const list = arr(o, k, 4, (x) => {
+          if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw new ProtocolError(`${k}: expected counts`);
+          return x;
+        });
+        if (list.length !== 4) throw new ProtocolError(`${k}: expected 4 values`);
+        return list;
+      };
+      return {
+        t: 'leaks',
+        req: int(o, 'req', 0, 2 ** 53),
+        module: int(o, 'module', 0, U32),
+        kinds: b64(o, 'kinds'),
+        counts: four('counts'),
+        bytes: four('bytes'),
+        scanned: int(o, 'scanned', 0, 2 ** 53),
+      };
+    }
     case 'bytes':
       return { t: 'bytes', req: int(o, 'req', 0, 2 ** 53), module: int(o, 'module', 0, U32), ptr: int(o, 'ptr', 0, U32), data: b64(o, 'data') };
     case 'fail':
@@ -180,6 +212,10 @@ export function parsePanelMsg(x: unknown): PanelToPage {
       };
     case 'read':
       return { t: 'read', req: int(o, 'req', 0, 2 ** 53), module: int(o, 'module', 0, U32), ptr: int(o, 'ptr', 0, U32), len: int(o, 'len', 0, LIMITS.maxReadBytes) };
+    case 'range':
+      return { t: 'range', req: int(o, 'req', 0, 2 ** 53), from: num(o, 'from'), to: num(o, 'to') };
+    case 'leaks':
+      return { t: 'leaks', req: int(o, 'req', 0, 2 ** 53) };
     case 'clear':
       return { t: 'clear' };
     default:

@@ -117,6 +117,7 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
     if (!roles.has('rust_alloc') && !roles.has('malloc')) followWasmBindgen(m, found, graph());
   }
   if (found.size === 0) structural(m, found, graph());
+  followForwarders(m, found);
   return [...found.values()].sort((a, b) => a.funcIndex - b.funcIndex);
 }
 
@@ -161,7 +162,9 @@ function sigIs(m: ParsedModule, func: number, params: number, results: number): 
     t.params.every((v) => v === 0x7f) && t.results.every((v) => v === 0x7f);
 }
 
-const nameOf = (m: ParsedModule, f: number) => m.funcNames.get(f) ?? `func${f}`;
+/** Name-section name, else export name (sql.js: "Ia"), else a placeholder. */
+const nameOf = (m: ParsedModule, f: number) =>
+  m.funcNames.get(f) ?? m.exports.find((e) => e.kind === KIND_FUNC && e.index === f)?.name ?? `func${f}`;
 
 /**
  * wasm-bindgen's __wbindgen_malloc/free/realloc are thin exports over the
@@ -192,9 +195,9 @@ function followWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, c
 /**
  * No names at all (minified emscripten, e.g. sql.js exports malloc as "Ia"):
  * malloc is the exported (i32)->i32 function closest (in direct calls) to a
- * memory.grow/memory.size (sbrk); free is the exported (i32)->() function
- * most often called by the same functions that call malloc. Both must be
- * unambiguous, else nothing is reported.
+ * memory.grow/memory.size (sbrk), called from at least two places; free is
+ * the exported (i32)->() function most often called by the same functions
+ * that call malloc. Both must be found and unambiguous, else nothing is.
  */
 function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
   const n = m.funcTypes.length;
@@ -215,26 +218,90 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
   }
   const exported = new Set<number>();
   for (const e of m.exports) if (e.kind === KIND_FUNC) exported.add(e.index);
+  // An exported malloc is often a forwarder to the dlmalloc that user code
+  // calls directly: count callers along the forwarding chain.
+  const chainCallers = (f: number): Set<number> => {
+    const set = new Set<number>();
+    for (let k = 0; f >= 0 && k < 4; k++, f = forwardTarget(m, f)) for (const c of callers[f]) set.add(c);
+    return set;
+  };
   let best = -1;
   let bestDist = Infinity;
   let tie = false;
+  let mallocCallers = new Set<number>();
   for (const f of exported) {
     if (dist[f] < 0 || !sigIs(m, f, 1, 1)) continue;
-    if (dist[f] < bestDist) { best = f; bestDist = dist[f]; tie = false; }
+    const cs = chainCallers(f);
+    if (cs.size < 2) continue; // a grow-the-heap helper called by nobody is not malloc
+    if (dist[f] < bestDist) { best = f; bestDist = dist[f]; tie = false; mallocCallers = cs; }
     else if (dist[f] === bestDist) tie = true;
   }
   if (best < 0 || tie || bestDist > 3) return;
-  const mallocCallers = new Set(callers[best]);
-  let free = -1;
-  let freeScore = 0;
-  tie = false;
+  // free: best co-caller score; a forwarder to another top candidate (do_free -> free) yields to it
+  const scores = new Map<number, number>();
   for (const f of exported) {
     if (!sigIs(m, f, 1, 0)) continue;
     let score = 0;
-    for (const c of callers[f]) if (mallocCallers.has(c)) score++;
-    if (score > freeScore) { free = f; freeScore = score; tie = false; }
-    else if (score === freeScore && score > 0) tie = true;
+    for (const c of chainCallers(f)) if (mallocCallers.has(c)) score++;
+    if (score > 0) scores.set(f, score);
   }
+  const top = Math.max(0, ...scores.values());
+  let tops = [...scores].filter(([, s]) => s === top).map(([f]) => f);
+  tops = tops.filter((f) => {
+    for (let g = forwardTarget(m, f), k = 0; g >= 0 && k < 4; g = forwardTarget(m, g), k++) if (tops.includes(g)) return false;
+    return true;
+  });
+  const free = tops.length === 1 ? tops[0] : -1;
+  tie = tops.length > 1;
+  // Both or nothing: a lone (i32)->i32 export near memory.grow may just be a
+  // "grow the heap" helper, and false events would show phantom leaks.
+  if (free < 0 || tie) return;
   found.set(best, { role: 'malloc', funcIndex: best, name: nameOf(m, best), foundBy: 'heuristic', confidence: 'likely' });
-  if (free >= 0 && !tie) found.set(free, { role: 'free', funcIndex: free, name: nameOf(m, free), foundBy: 'heuristic', confidence: 'likely' });
+  found.set(free, { role: 'free', funcIndex: free, name: nameOf(m, free), foundBy: 'heuristic', confidence: 'likely' });
+}
+
+/**
+ * If `f` is a pure forwarder — `local.get 0 .. n-1; call X` (or return_call X)
+ * to a function X of the same type — returns X, else -1. Rust's
+ * __rust_alloc -> __rdl_alloc and emscripten's malloc -> dlmalloc look like this.
+ */
+export function forwardTarget(m: ParsedModule, f: number): number {
+  const i = f - m.numImportedFuncs;
+  if (i < 0 || i >= m.bodies.length) return -1;
+  const body = m.bodies[i];
+  const b = m.bytes;
+  if (b[body.start] !== 0) return -1; // no locals
+  const t = funcType(m, f);
+  if (!t) return -1;
+  let p = body.codeStart;
+  for (let k = 0; k < t.params.length; k++, p += 2) if (b[p] !== 0x20 || b[p + 1] !== k) return -1;
+  if (b[p] !== 0x10 && b[p] !== 0x12) return -1;
+  let x = 0;
+  let shift = 0;
+  for (p++; ; p++, shift += 7) {
+    x += (b[p] & 0x7f) * 2 ** shift;
+    if (!(b[p] & 0x80)) break;
+    if (shift > 28) return -1;
+  }
+  if (p + 2 !== body.end || b[p + 1] !== 0x0b) return -1;
+  return m.funcTypes[x] === m.funcTypes[f] || sameSig(m, x, f) ? x : -1;
+}
+
+function sameSig(m: ParsedModule, a: number, b: number): boolean {
+  const ta = funcType(m, a);
+  const tb = funcType(m, b);
+  return !!ta && !!tb && ta.params.join() === tb.params.join() && ta.results.join() === tb.results.join();
+}
+
+/** Hooks the functions allocators merely forward to, so direct calls to those are seen too. */
+function followForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): void {
+  for (const info of [...found.values()]) {
+    let f = info.funcIndex;
+    for (let depth = 0; depth < 4; depth++) {
+      const x = forwardTarget(m, f);
+      if (x < 0 || found.has(x)) break;
+      found.set(x, { role: info.role, funcIndex: x, name: nameOf(m, x), foundBy: 'heuristic', confidence: info.confidence === 'certain' ? 'likely' : info.confidence });
+      f = x;
+    }
+  }
 }

@@ -3,8 +3,10 @@
  * discovery and the rewriter that routes allocator calls to a hook.
  * Pure, synchronous, dependency-free: it runs in the page at document_start.
  */
-export { instrument, instrumentWith, roundTrip, HOOK_FIELD } from './rewrite';
-export type { InstrumentResult, InstrumentOptions, SiteInfo, SiteRole, ExportSite } from './rewrite';
+export { instrument, instrumentWith, roundTrip } from './rewrite';
+export { HOOK_FIELD, EVENT, EV_MALLOC, EV_CALLOC, EV_REALLOC, EV_FREE, EV_ALIGNED, EV_POSIX_MEMALIGN, EV_RUST_ALLOC,
+  EV_RUST_ALLOC_ZEROED, EV_RUST_DEALLOC, EV_RUST_REALLOC, EV_MEMORY_GROW } from './wrappers';
+export type { InstrumentResult, InstrumentOptions, SiteInfo, SiteRole, ExportSite, EventPath, RingInfo } from './rewrite';
 export { discover as discoverAllocatorsIn } from './discover';
 export type { AllocatorInfo, AllocatorRole } from './discover';
 export { InstrumentError } from './errors';

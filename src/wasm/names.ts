@@ -1,5 +1,7 @@
-import { Cursor } from './leb128';
+import { Cursor } from './cursor';
 import { fail } from './errors';
+import { pushName, pushU32 } from './leb128';
+import type { Editor } from './writer';
 
 /** A subsection of the name section whose entries are keyed by function index. */
 export interface FuncIndexedSubsection {
@@ -11,6 +13,7 @@ export interface FuncIndexedSubsection {
   contentStart: number;
   end: number;
   countPos: number;
+  countLen: number;
   count: number;
   /** Offsets, widths and values of every function-index LEB (entry starts). */
   idxPos: number[];
@@ -47,10 +50,11 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
     if (id === 0) ns.moduleName = s.name();
     else if (id >= 1 && id <= 3) {
       const sub: FuncIndexedSubsection = {
-        id, start: subStart, sizePos, sizeLen, contentStart, end: subEnd, countPos: s.p, count: 0,
+        id, start: subStart, sizePos, sizeLen, contentStart, end: subEnd, countPos: s.p, countLen: 0, count: 0,
         idxPos: [], idxLen: [], idxVal: [],
       };
       sub.count = s.u32();
+      sub.countLen = s.last;
       for (let n = 0; n < sub.count; n++) {
         sub.idxPos.push(s.p);
         const idx = s.u32();
@@ -65,4 +69,34 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
     c.p = subEnd;
   }
   return ns;
+}
+
+/**
+ * Renumbers the function-indexed subsections (shift: old -> new index) and
+ * names the hook import and the added wrappers in subsection 1, keeping
+ * entries sorted by index as the format requires.
+ */
+export function renumberNames(ed: Editor, ns: NameSection, evIndex: number, shift: (f: number) => number, added: [number, string][]): void {
+  for (const sub of ns.funcIndexed) {
+    const region = ed.region(sub.sizePos, sub.sizeLen, sub.contentStart, sub.end, 2);
+    let evAt = -1;
+    for (let k = 0; k < sub.idxPos.length; k++) {
+      const v = sub.idxVal[k];
+      if (v >= evIndex && evAt < 0) evAt = sub.idxPos[k];
+      const nv = shift(v);
+      if (nv !== v) ed.patchU32(sub.idxPos[k], sub.idxLen[k], nv);
+    }
+    if (sub.id !== 1) continue;
+    const evEntry: number[] = [];
+    pushU32(evEntry, evIndex);
+    pushName(evEntry, '__wasm_leaks_ev');
+    ed.replace(evAt >= 0 ? evAt : sub.end, 0, evEntry, region);
+    const tail: number[] = [];
+    for (const [idx, name] of added) {
+      pushU32(tail, idx);
+      pushName(tail, name);
+    }
+    if (tail.length > 0) ed.replace(sub.end, 0, tail, region);
+    ed.patchU32(sub.countPos, sub.countLen, sub.count + 1 + added.length);
+  }
 }

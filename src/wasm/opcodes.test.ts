@@ -58,7 +58,7 @@ function runnable(): Uint8Array {
     [0x03, 0x00, ...vec([u32(4)])], // declarative (for ref.func 4 in code)
   ]));
   const malloc = body([[1, I32]], [0x23, 0, 0x22, 1, 0x20, 0, 0x6a, 0x24, 0, 0x20, 1]);
-  const free = body([], [0x20, 0, 0x10, 0]); // free logs its argument through the import
+  const free = body([], [0x01, 0x20, 0, 0x10, 0]); // free logs its argument (nop: not a pure forwarder to the import)
   const tail = body([], [0x20, 0, 0x12, ...pad5(1)]);
   const sink = body([[2, I32], [1, V128], [1, FUNCREF]], [
     0x41, 16, 0x10, ...pad5(1), 0x21, 0, // p = malloc(16) (padded LEB, as clang emits)
@@ -162,10 +162,8 @@ function modern(): Uint8Array {
     ftype([I32], [I32]), // 3
     ftype([I32], []), // 4
     ftype([], [I32]), // 5
-    ftype([0x64, 0x6e], [I32]), // 6: (ref any) -> i32
+    [0x60, 1, 0x64, 0x6e, 1, I32], // 6: (ref any) -> i32
   ]));
-  const imports = sec(2, vec([[...str('env'), ...str('mem64'), 0x02, 0x04, 1]])); // memory 0? no: imported memory64 comes first
-  void imports;
   const funcs = sec(3, vec([[3], [4], [5], [6]]));
   const memory = sec(5, vec([[0x00, 1], [0x04, 1]])); // memory 0 (i32), memory 1 (i64)
   const tags = sec(13, vec([[0x00, ...u32(4)]]));
@@ -270,6 +268,15 @@ describe('rejects what it does not know', () => {
     expect(() => instrument(bytes)).toThrow(InstrumentError);
   });
 
+  it('an instrumented module is not instrumented again', () => {
+    const r = instrument(runnable());
+    expect(() => instrument(r.bytes)).toThrow(/already instrumented/);
+  });
+
+  it('relocatable objects are refused', () => {
+    expect(() => instrument(module(custom('linking', [2])))).toThrow(/relocatable/);
+  });
+
   it('a module without allocators is returned unchanged with a reason', () => {
     const b = withCode([0x01]);
     const r = instrument(b);
@@ -280,5 +287,30 @@ describe('rejects what it does not know', () => {
   it('instrumentWith rejects a function whose type does not fit the role', () => {
     const b = withCode([]);
     expect(() => instrumentWith(b, [alloc('malloc', 0)])).toThrow(InstrumentError);
+  });
+});
+
+describe('C++ operator new/delete', () => {
+  // func 0 malloc (exported), 1 _Znwm forwarding to malloc plus work, 2 _Znam with its own allocator, 3 user
+  const build = () => {
+    const types = sec(1, vec([ftype([I32], [I32]), ftype([], [I32])]));
+    const funcs = sec(3, vec([[0], [0], [0], [1]]));
+    const memory = sec(5, vec([[0, 1]]));
+    const exports = sec(7, vec([[...str('malloc'), 0, 0]]));
+    const code = sec(10, vec([
+      body([], [0x41, 16]),
+      body([], [0x20, 0, 0x10, 0, 0x1a, 0x41, 8]), // _Znwm calls malloc: not hooked itself
+      body([], [0x41, 32]), // _Znam: its own allocator
+      body([], [0x41, 1, 0x10, 1, 0x41, 2, 0x10, 2, 0x6a]),
+    ]));
+    const fnames = vec([[...u32(0), ...str('malloc')], [...u32(1), ...str('_Znwm')], [...u32(2), ...str('_Znam')], [...u32(3), ...str('user')]]);
+    return module(types, funcs, memory, exports, code, custom('name', [1, ...u32(fnames.length), ...fnames]));
+  };
+  it('hooks operator new only when it does not just call malloc', () => {
+    const r = instrument(build());
+    expect(r.allocators.map((a) => [a.name, a.role, a.foundBy])).toEqual([['malloc', 'malloc', 'export'], ['_Znam', 'malloc', 'name']]);
+    // the malloc call inside _Znwm is a site (its caller is user code), and so is user's call to _Znam
+    expect(r.sites.filter((s) => s.offset >= 0).map((s) => s.funcIndex)).toEqual([1, 3]);
+    expect(WebAssembly.validate(r.bytes as BufferSource)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { Cursor } from './leb128';
+import { Cursor } from './cursor';
 import { fail } from './errors';
 import { RefList, R_CALL, R_RETURN_CALL, R_REF_FUNC, R_MEM_GROW, R_MEM_SIZE } from './refs';
 
@@ -99,76 +99,124 @@ function readMemarg(c: Cursor): void {
   c.skipLeb(10); // offset: u64 for memory64
 }
 
+/** Skips a LEB at p (at most `max` bytes); returns the position after it. */
+function skipLeb(b: Uint8Array, p: number, max: number): number {
+  const start = p;
+  while (b[p++] & 0x80) if (p - start >= max) fail(`bad LEB at 0x${start.toString(16)}`);
+  return p;
+}
+
+/** Value of the last readU32; module state avoids allocating a pair per read. */
+let lebValue = 0;
+function readU32(b: Uint8Array, p: number): number {
+  let byte = b[p++];
+  if (byte < 0x80) {
+    lebValue = byte;
+    return p;
+  }
+  const start = p - 1;
+  let result = byte & 0x7f;
+  let shift = 7;
+  for (;;) {
+    byte = b[p++];
+    if (shift === 28) {
+      if (byte & 0xf0) fail(`u32 LEB out of range at 0x${start.toString(16)}`);
+      result = (result | (byte << 28)) >>> 0;
+      break;
+    }
+    result |= (byte & 0x7f) << shift;
+    if (!(byte & 0x80)) break;
+    shift += 7;
+  }
+  lebValue = result >>> 0;
+  return p;
+}
+
 /**
  * Scans one expression (function body or constant expression) from c.p up to
- * and including its final `end`, recording calls, ref.func and memory.grow
- * into `refs` (`func` = defining function index, or -1 for const exprs).
- * Returns nothing; c.p is left after the final `end`.
+ * and including its final `end`, recording calls, ref.func, memory.grow and
+ * memory.size into `refs` (`func` = defining function index, or -1 for const
+ * exprs). c.p is left after the final `end`. This is the hot loop of the
+ * rewriter: the position lives in a local and common immediates are skipped
+ * inline; rare immediates go through the Cursor.
  */
 export function scanExpr(c: Cursor, refs: RefList, func: number): void {
   const b = c.b;
+  const end = c.end;
+  let p = c.p;
   let depth = 1;
   for (;;) {
-    if (c.p >= c.end) fail(`expression runs past its end at 0x${c.p.toString(16)}`);
-    const at = c.p;
-    const op = b[c.p++];
+    if (p >= end) fail(`expression runs past its end at 0x${p.toString(16)}`);
+    const at = p;
+    const op = b[p++];
     switch (OPS[op]) {
       case NONE:
-        break;
-      case END:
-        if (--depth === 0) return;
-        break;
-      case BLOCK:
-        readBlockType(c);
-        depth++;
-        break;
+        continue;
       case U32:
-        c.u32();
-        break;
-      case U32X2:
-        c.u32();
-        c.u32();
-        break;
-      case MEMARG:
-        readMemarg(c);
-        break;
-      case CALL: {
-        const v = c.u32();
-        refs.push(R_CALL, at, at + 1, c.last, v, func);
-        break;
-      }
-      case RET_CALL: {
-        const v = c.u32();
-        refs.push(R_RETURN_CALL, at, at + 1, c.last, v, func);
-        break;
-      }
-      case REF_FUNC: {
-        const v = c.u32();
-        refs.push(R_REF_FUNC, at, at + 1, c.last, v, func);
-        break;
-      }
-      case MEM_GROW: {
-        const v = c.u32();
-        refs.push(R_MEM_GROW, at, at + 1, c.last, v, func);
-        break;
-      }
-      case MEM_SIZE: {
-        const v = c.u32();
-        refs.push(R_MEM_SIZE, at, at + 1, c.last, v, func);
-        break;
+        p = skipLeb(b, p, 5);
+        continue;
+      case MEMARG: {
+        let align = b[p++];
+        if (align & 0x80) {
+          p = readU32(b, p - 1);
+          align = lebValue;
+        }
+        if (align & 0x40) p = skipLeb(b, p, 5); // multi-memory: memory index follows
+        if (align >= 0x80) fail(`bad memarg alignment at 0x${at.toString(16)}`);
+        p = skipLeb(b, p, 10); // offset: u64 for memory64
+        continue;
       }
       case S32:
-        c.skipLeb(5);
-        break;
+        p = skipLeb(b, p, 5);
+        continue;
+      case END:
+        if (--depth === 0) {
+          c.p = p;
+          return;
+        }
+        continue;
+      case BLOCK:
+        c.p = p;
+        readBlockType(c);
+        p = c.p;
+        depth++;
+        continue;
+      case U32X2:
+        p = skipLeb(b, skipLeb(b, p, 5), 5);
+        continue;
+      case CALL:
+        p = readU32(b, p);
+        refs.push(R_CALL, at, at + 1, p - at - 1, lebValue, func);
+        continue;
+      case RET_CALL:
+        p = readU32(b, p);
+        refs.push(R_RETURN_CALL, at, at + 1, p - at - 1, lebValue, func);
+        continue;
+      case REF_FUNC:
+        p = readU32(b, p);
+        refs.push(R_REF_FUNC, at, at + 1, p - at - 1, lebValue, func);
+        continue;
+      case MEM_GROW:
+        p = readU32(b, p);
+        refs.push(R_MEM_GROW, at, at + 1, p - at - 1, lebValue, func);
+        continue;
+      case MEM_SIZE:
+        p = readU32(b, p);
+        refs.push(R_MEM_SIZE, at, at + 1, p - at - 1, lebValue, func);
+        continue;
       case S64:
-        c.skipLeb(10);
-        break;
+        p = skipLeb(b, p, 10);
+        continue;
       case F32:
-        c.skip(4);
-        break;
+        p += 4;
+        continue;
       case F64:
-        c.skip(8);
-        break;
+        p += 8;
+        continue;
+    }
+    // rarer instructions: through the cursor
+    c.p = p;
+    switch (OPS[op]) {
       case BR_TABLE: {
         const n = c.u32();
         for (let i = 0; i <= n; i++) c.u32();
@@ -249,5 +297,6 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
       default:
         fail(`unknown opcode 0x${op.toString(16)} at 0x${at.toString(16)}`);
     }
+    p = c.p;
   }
 }

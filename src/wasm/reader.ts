@@ -1,4 +1,4 @@
-import { Cursor, utf8 } from './leb128';
+import { Cursor, utf8 } from './cursor';
 import { fail } from './errors';
 import { readHeapType, readValType, scanExpr } from './opcodes';
 import { RefList, R_FUNCIDX } from './refs';

@@ -1,10 +1,12 @@
 import { ParsedModule, parseModule, SectionInfo, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
-  SEC_CODE, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType } from './reader';
+  SEC_CODE, SEC_GLOBAL, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType } from './reader';
 import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover } from './discover';
 import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX } from './refs';
 import { Editor } from './writer';
-import { Cursor, encodeS32, pushName, pushU32 } from './leb128';
-import { OffsetMap } from './offset-map';
+import { renumberNames } from './names';
+import { EVENT, allocWrapperBody, allocWrapperBodyRing, growWrapperBody, RING_MAX_SITES, type RingGlobals } from './wrappers';
+import { Cursor } from './cursor';
+import { pushName, pushU32 } from './leb128';
 import { InstrumentError } from './errors';
 
 export type SiteRole = AllocatorRole | 'memory.grow';
@@ -23,8 +25,34 @@ export interface ExportSite {
   role: AllocatorRole;
 }
 
+/**
+ * How an event leaves wasm. 'call': every event calls the `ev` import.
+ * 'ring': wrappers store events into a ring in memory 0 (a block the page
+ * obtains from the module's own allocator, see `RingInfo`) and call `ev` only
+ * on a site's first event (for its stack) or when the ring is full.
+ */
+export type EventPath = 'call' | 'ring';
+
 export interface InstrumentOptions {
   hookModule?: string;
+  /** Default 'call'. 'ring' falls back to 'call' when no allocator can give the ring (`ring` is then null). */
+  eventPath?: EventPath;
+}
+
+/**
+ * Ring mode: exports the page uses to give the module its ring. Until the
+ * page sets `pos`/`end` (absolute addresses in memory 0, `end` = ring end
+ * minus RING_MAX_RECORD), pos = end = 0 and every event calls `ev`.
+ */
+export interface RingInfo {
+  /** Exported mutable i32 global: write cursor (absolute address). */
+  posExport: string;
+  /** Exported mutable i32 global: last address a record may start at (exclusive). */
+  endExport: string;
+  /** Exported allocator the page calls once to get the ring (its call is not an event). */
+  allocExport: string;
+  /** How to call it: (size) or (size, align). */
+  allocArgs: 'size' | 'size-align';
 }
 
 export interface InstrumentResult {
@@ -37,36 +65,15 @@ export interface InstrumentResult {
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
   globalExports: string[];
+  /** Ring mode only (null on the call path). */
+  ring: RingInfo | null;
   reason?: string;
 }
-
-export const HOOK_FIELD = 'ev';
-export const EV_MALLOC = 1, EV_CALLOC = 2, EV_REALLOC = 3, EV_FREE = 4, EV_ALIGNED = 5, EV_POSIX_MEMALIGN = 6,
-  EV_RUST_ALLOC = 7, EV_RUST_ALLOC_ZEROED = 8, EV_RUST_DEALLOC = 9, EV_RUST_REALLOC = 10, EV_MEMORY_GROW = 11;
-
-/** How a wrapper fills ev(kind, a, b, c): 'r' = the call's result, a number = that parameter, null = 0. */
-type Arg = 'r' | number | null;
-const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
-  malloc: [EV_MALLOC, 'r', 0, null],
-  wbg_malloc: [EV_MALLOC, 'r', 0, null],
-  calloc: [EV_CALLOC, 'r', 0, 1],
-  realloc: [EV_REALLOC, 'r', 0, 1],
-  wbg_realloc: [EV_REALLOC, 'r', 0, 2], // (ptr, old, new[, align])
-  free: [EV_FREE, 0, null, null],
-  wbg_free: [EV_FREE, 0, null, null],
-  aligned_alloc: [EV_ALIGNED, 'r', 1, 0], // (align, size)
-  memalign: [EV_ALIGNED, 'r', 1, 0],
-  posix_memalign: [EV_POSIX_MEMALIGN, 'r', 0, 2], // (outp, align, size)
-  rust_alloc: [EV_RUST_ALLOC, 'r', 0, 1], // (size, align)
-  rust_alloc_zeroed: [EV_RUST_ALLOC_ZEROED, 'r', 0, 1],
-  rust_dealloc: [EV_RUST_DEALLOC, 0, 1, 2], // (ptr, size, align)
-  rust_realloc: [EV_RUST_REALLOC, 'r', 0, 3], // (ptr, old, align, new)
-};
 
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
   const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
   return {
-    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], reason,
+    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], ring: null, reason,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -129,11 +136,12 @@ function uniqueName(taken: Set<string>, base: string): string {
  */
 export function instrument(bytes: Uint8Array, opts: InstrumentOptions = {}): InstrumentResult {
   const m = parseModule(bytes);
+  checkRewritable(m, opts);
   const allocators = discover(m);
   if (m.memories.length > 0 && m.memories[0].memory64)
     return identityResult(bytes, m, allocators, 'memory64 (i64 pointers) is not instrumented');
   if (allocators.length === 0) return identityResult(bytes, m, allocators, 'no allocator found');
-  return rewrite(m, allocators, opts.hookModule ?? '__wasm_leaks');
+  return rewrite(m, allocators, opts.hookModule ?? '__wasm_leaks', opts.eventPath ?? 'call');
 }
 
 /**
@@ -144,6 +152,7 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions = {}): Ins
  */
 export function instrumentWith(bytes: Uint8Array, allocators: AllocatorInfo[], opts: InstrumentOptions = {}): InstrumentResult {
   const m = parseModule(bytes);
+  checkRewritable(m, opts);
   if (m.memories.length > 0 && m.memories[0].memory64)
     return identityResult(bytes, m, allocators, 'memory64 (i64 pointers) is not instrumented');
   for (const a of allocators) {
@@ -155,7 +164,22 @@ export function instrumentWith(bytes: Uint8Array, allocators: AllocatorInfo[], o
       (needsResult && t.results.length !== 1) || t.params.length <= maxParam)
       throw new InstrumentError(`function ${a.funcIndex} does not have a ${a.role} signature`);
   }
-  return rewrite(m, allocators, opts.hookModule ?? '__wasm_leaks');
+  return rewrite(m, allocators, opts.hookModule ?? '__wasm_leaks', opts.eventPath ?? 'call');
+}
+
+/**
+ * Refuses modules whose renumbering we could not keep consistent: relocatable
+ * objects (their "linking"/"reloc.*" sections point at code offsets and
+ * indices) and modules that already import our hook (instrumenting twice
+ * would report every event twice).
+ */
+function checkRewritable(m: ParsedModule, opts: InstrumentOptions): void {
+  const hook = opts.hookModule ?? '__wasm_leaks';
+  for (const s of m.sections)
+    if (s.id === SEC_CUSTOM && (s.name === 'linking' || s.name?.startsWith('reloc.')))
+      throw new InstrumentError(`relocatable object file (custom section "${s.name}") is not instrumented`);
+  if (m.imports.some((i) => i.module === hook))
+    throw new InstrumentError(`module already imports "${hook}": already instrumented`);
 }
 
 function findFuncType(m: ParsedModule, params: number, results: number): number {
@@ -167,7 +191,16 @@ function findFuncType(m: ParsedModule, params: number, results: number): number 
   return -1;
 }
 
-function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: string): InstrumentResult {
+/** The allocator the page calls for the ring: plain (size) or (size, align) signatures only. */
+function ringAllocator(m: ParsedModule, allocators: AllocatorInfo[]): { a: AllocatorInfo; args: 'size' | 'size-align' } | null {
+  for (const [role, args, np] of [['malloc', 'size', 1], ['rust_alloc', 'size-align', 2], ['wbg_malloc', 'size-align', 2]] as const) {
+    const a = allocators.find((x) => x.role === role && funcType(m, x.funcIndex)?.params.length === np);
+    if (a) return { a, args };
+  }
+  return null;
+}
+
+function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: string, eventPath: EventPath): InstrumentResult {
   const bytes = m.bytes;
   const ed = new Editor(bytes);
   const I = m.numImportedFuncs;
@@ -179,7 +212,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
 
   const regions = new Map<SectionInfo, number>();
   for (const s of m.sections) regions.set(s, ed.region(s.sizePos, s.sizeLen, s.contentStart, s.end, 1));
-  const bodyRegion: number[] = m.bodies.map((b) => ed.region(b.sizePos, b.sizeLen, b.start, b.end, 2));
+  for (const b of m.bodies) ed.region(b.sizePos, b.sizeLen, b.start, b.end, 2);
 
   // --- types: ev (i32 x5) -> () and (i32) -> i32 for memory.grow wrappers
   const newTypes: number[] = [];
@@ -209,44 +242,33 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
 
   const emitWrapper = (typeIndex: number, body: number[], name: string): number => {
     wrapperTypes.push(typeIndex);
-    pushU32(wrapperBodies, body.length);
-    for (const b of body) wrapperBodies.push(b);
+    for (const b of body) wrapperBodies.push(b); // body carries its size prefix
     const idx = nextFunc++;
     wrapperNames.push([idx, name]);
     return idx;
   };
 
+  // --- ring mode: appended globals (after every existing one, so no index moves): pos, end, one "seen" per site
+  const ringAlloc = eventPath === 'ring' && m.memories.length > 0 ? ringAllocator(m, allocators) : null;
+  const G = m.globals.length;
+  let ringGlobalCount = 0;
+  const ringPos = G, ringEnd = G + 1;
+  if (ringAlloc) ringGlobalCount = 2;
+
   const callWrapper = (a: AllocatorInfo, site: number): number => {
     const t = funcType(m, a.funcIndex)!;
-    const np = t.params.length;
-    const hasResult = t.results.length === 1;
-    const body: number[] = hasResult ? [1, 1, 0x7f] : [0];
-    for (let i = 0; i < np; i++) body.push(0x20, i);
-    body.push(0x10);
-    pushU32(body, shift(a.funcIndex));
-    if (hasResult) body.push(0x21, np);
-    const [kind, ...args] = EVENT[a.role];
-    body.push(0x41, kind);
-    for (const arg of args) {
-      if (arg === 'r') body.push(0x20, np);
-      else if (arg === null) body.push(0x41, 0);
-      else body.push(0x20, arg);
-    }
-    body.push(0x41, ...encodeS32(site), 0x10);
-    pushU32(body, evIndex);
-    if (hasResult) body.push(0x20, np);
-    body.push(0x0b);
+    // posix_memalign's pointer is read from its out-parameter when the event
+    // is dispatched: that must happen at once, so it stays on the call path.
+    const body = ringAlloc && a.role !== 'posix_memalign' && site < RING_MAX_SITES
+      ? allocWrapperBodyRing(t, a.role, shift(a.funcIndex), evIndex, site,
+        { pos: ringPos, end: ringEnd, seen: G + ringGlobalCount++ } satisfies RingGlobals)
+      : allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site);
     return emitWrapper(m.funcTypes[a.funcIndex], body, `__wasm_leaks_site${site}_${a.name}`);
   };
 
   const growWrapper = (mem: number, site: number): number => {
     if (growType < 0) growType = needType(1, 1);
-    const body: number[] = [1, 1, 0x7f, 0x20, 0, 0x40];
-    pushU32(body, mem);
-    body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), 0x10);
-    pushU32(body, evIndex);
-    body.push(0x20, 1, 0x0b);
-    return emitWrapper(growType, body, `__wasm_leaks_site${site}_memory_grow`);
+    return emitWrapper(growType, growWrapperBody(mem, evIndex, site), `__wasm_leaks_site${site}_memory_grow`);
   };
 
   // --- every function-index occurrence: renumber, or route through a wrapper
@@ -290,8 +312,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
   }
 
   // --- types, import, functions, code
-  const typeEntries = newTypes;
-  appendToVector(ed, m, SEC_TYPE, regions, typeCount - m.types.length, typeEntries);
+  appendToVector(ed, m, SEC_TYPE, regions, typeCount - m.types.length, newTypes);
   const imp: number[] = [];
   pushName(imp, hookModule);
   pushName(imp, 'ev');
@@ -302,6 +323,9 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
   for (const t of wrapperTypes) pushU32(fnEntries, t);
   appendToVector(ed, m, SEC_FUNCTION, regions, wrapperTypes.length, fnEntries);
   appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, wrapperBodies);
+  const glob: number[] = [];
+  for (let k = 0; k < ringGlobalCount; k++) glob.push(0x7f, 1, 0x41, 0, 0x0b); // (mut i32) (i32.const 0)
+  appendToVector(ed, m, SEC_GLOBAL, regions, ringGlobalCount, glob);
 
   // --- exports: memory 0 and mutable i32 globals, for reading memory and scanning roots from JS
   const taken = new Set(m.exports.map((e) => e.name));
@@ -330,57 +354,39 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
     expCount++;
     globalExports.push(name);
   });
+  let ring: RingInfo | null = null;
+  if (ringAlloc) {
+    ring = {
+      posExport: uniqueName(taken, '__wasm_leaks_ring_pos'),
+      endExport: uniqueName(taken, '__wasm_leaks_ring_end'),
+      allocExport: uniqueName(taken, '__wasm_leaks_ring_alloc'),
+      allocArgs: ringAlloc.args,
+    };
+    for (const [name, kind, index] of [[ring.posExport, KIND_GLOBAL, ringPos], [ring.endExport, KIND_GLOBAL, ringEnd],
+      [ring.allocExport, KIND_FUNC, shift(ringAlloc.a.funcIndex)]] as const) {
+      pushName(exp, name);
+      exp.push(kind);
+      pushU32(exp, index);
+      expCount++;
+    }
+  }
   appendToVector(ed, m, SEC_EXPORT, regions, expCount, exp);
 
   // --- custom sections
   for (const s of m.sections) {
     if (s.id !== SEC_CUSTOM) continue;
-    if (s.name === 'name' && m.names) renumberNames(ed, m, evIndex, shift, wrapperNames);
+    if (s.name === 'name' && m.names) renumberNames(ed, m.names, evIndex, shift, wrapperNames);
     // Branch hints are keyed by function index and body offset; they are only
     // hints, so dropping them is always correct.
     else if (s.name !== undefined && s.name.startsWith('metadata.code.')) ed.replace(s.start, s.end - s.start, []);
   }
-  void bodyRegion;
 
   const { bytes: out, map } = ed.finish();
   return {
-    bytes: out, allocators, sites, exportSites, memoryExport, globalExports,
+    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, ring,
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
   };
-}
-
-function renumberNames(ed: Editor, m: ParsedModule, evIndex: number, shift: (f: number) => number, wrapperNames: [number, string][]): void {
-  const ns = m.names!;
-  for (const sub of ns.funcIndexed) {
-    const region = ed.region(sub.sizePos, sub.sizeLen, sub.contentStart, sub.end, 2);
-    let evAt = -1;
-    for (let k = 0; k < sub.idxPos.length; k++) {
-      const v = sub.idxVal[k];
-      if (v >= evIndex && evAt < 0) evAt = sub.idxPos[k];
-      const nv = shift(v);
-      if (nv !== v) ed.patchU32(sub.idxPos[k], sub.idxLen[k], nv);
-    }
-    if (sub.id !== 1) continue;
-    // function names: name the hook import and the wrappers (stacks show them; toOriginalFunc hides them)
-    const evEntry: number[] = [];
-    pushU32(evEntry, evIndex);
-    pushName(evEntry, '__wasm_leaks_ev');
-    ed.replace(evAt >= 0 ? evAt : sub.end, 0, evEntry, region);
-    const tail: number[] = [];
-    for (const [idx, name] of wrapperNames) {
-      pushU32(tail, idx);
-      pushName(tail, name);
-    }
-    if (tail.length > 0) ed.replace(sub.end, 0, tail, region);
-    ed.patchU32(sub.countPos, lebLenAt(m.bytes, sub.countPos), sub.count + 1 + wrapperNames.length);
-  }
-}
-
-function lebLenAt(b: Uint8Array, p: number): number {
-  let n = 1;
-  while (b[p + n - 1] & 0x80) n++;
-  return n;
 }
 
 /**
@@ -399,4 +405,3 @@ export function roundTrip(bytes: Uint8Array): Uint8Array {
   return ed.finish().bytes;
 }
 
-export { OffsetMap, SEC_IMPORT, SEC_EXPORT };

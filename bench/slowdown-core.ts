@@ -1,0 +1,171 @@
+// The measuring half of bench/slowdown.ts: no Node or DOM APIs, so the same
+// code runs in Node and, bundled by esbuild, in a Chromium page. Variants run
+// through the real page pipeline (installHooks + rewriter + Tracker), patched
+// onto the global WebAssembly only while a variant's instance is created.
+import { installHooks } from '../src/hooks/install';
+import { SiteTable } from '../src/hooks/site-table';
+import type { InstanceRecord } from '../src/hooks/instance-record';
+import type { TrackerLike } from '../src/hooks/types';
+import { instrument } from '../src/wasm/index';
+import { Tracker } from '../src/tracker/index';
+
+/**
+ * orig = original bytes; call/ring = event path, events go to the real
+ * Tracker; ring-null = ring decoded in JS into a no-op tracker; ring-wasm =
+ * ring, records dropped unread when full (the cost inside wasm alone).
+ */
+export type Variant = 'orig' | 'call' | 'ring' | 'ring-coarse' | 'ring-null' | 'ring-wasm';
+export const VARIANTS: Variant[] = ['orig', 'call', 'ring', 'ring-coarse', 'ring-null', 'ring-wasm'];
+
+/** ring-coarse: the Tracker's clock is read once per drain instead of once per event. */
+let coarseNow = 0;
+const coarseClock = () => coarseNow;
+
+class NullTracker implements TrackerLike {
+  liveCount = 0; liveBytes = 0; totalAllocs = 0; totalFrees = 0;
+  malloc(): void {} calloc(): void {} realloc(): void {} alignedAlloc(): void {} posixMemalign(): void {} free(): void {}
+}
+
+/** Runs `create` with the hooks installed for `v` (none for orig); returns what it made and the records. */
+async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise<{ value: T; recs: InstanceRecord[] }> {
+  const recs: InstanceRecord[] = [];
+  if (v === 'orig') return { value: await create(), recs };
+  const clock = () => performance.now();
+  const hooks = installHooks(WebAssembly, {
+    instrument: (b) => instrument(b, { eventPath: v === 'call' ? 'call' : 'ring' }),
+    now: clock,
+    sites: new SiteTable(100_000),
+    newTracker: () => (v === 'ring-null' || v === 'ring-wasm' ? new NullTracker() : new Tracker({ clock: v === 'ring-coarse' ? coarseClock : clock })),
+    onInstance: (r) => {
+      if (v === 'ring-wasm') r.drain = () => r.ring?.discard();
+      if (v === 'ring-coarse') {
+        const drain = r.drain.bind(r);
+        r.drain = () => { coarseNow = performance.now(); drain(); };
+      }
+      recs.push(r);
+    },
+    onGrow: () => {},
+    onMemory: () => {},
+    onHookError: (_r, e) => { throw e; },
+  });
+  try {
+    return { value: await create(), recs };
+  } finally {
+    hooks.uninstall();
+  }
+}
+
+export type Workload = () => void;
+export interface Subject { name: string; setup(v: Variant): Promise<Workload> }
+
+/** A fixture module from e2e/site/wasm, workload by its exports. */
+export function fixtureSubject(name: string, bytes: Uint8Array, work: (x: Record<string, any>) => unknown): Subject {
+  return {
+    name,
+    async setup(v) {
+      let mem: WebAssembly.Memory | undefined;
+      const env = {
+        emscripten_memcpy_big: (d: number, s: number, n: number) => void new Uint8Array(mem!.buffer).copyWithin(d, s, s + n),
+        emscripten_resize_heap: (req: number) => {
+          const cur = mem!.buffer.byteLength;
+          if (req > cur) mem!.grow(Math.ceil((req - cur) / 65536));
+          return 1;
+        },
+      };
+      const { value: inst, recs } = await withVariant(v, () => new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env }));
+      const x = inst.exports as Record<string, any>;
+      mem = x.memory;
+      x._initialize?.();
+      x.__wasm_call_ctors?.();
+      check(v, recs);
+      return () => {
+        work(x);
+        for (const r of recs) r.drain(); // the tracker has seen everything: part of the cost
+      };
+    },
+  };
+}
+
+/** sql.js through its real glue (evaluated afresh per variant: initSqlJs caches its module). */
+export function sqlSubject(glue: string, wasmBinary: Uint8Array, rows: number, req?: unknown): Subject {
+  return {
+    name: `sql.js: create, insert ${rows / 1000}k rows, select`,
+    async setup(v) {
+      const mod = { exports: {} as any };
+      new Function('module', 'exports', 'require', '__dirname', '__filename', glue)(mod, mod.exports, req, '/', '/sql-wasm.js');
+      const init = mod.exports.default ?? mod.exports;
+      const { value: SQL, recs } = await withVariant(v, () => init({ wasmBinary }));
+      check(v, recs);
+      return () => {
+        const db = new SQL.Database();
+        db.run('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, v REAL)');
+        db.run('BEGIN');
+        const ins = db.prepare('INSERT INTO t VALUES (?, ?, ?)');
+        for (let i = 0; i < rows; i++) ins.run([i, `name-${i}`, i * 0.5]);
+        ins.free();
+        db.run('COMMIT');
+        const sel = db.prepare('SELECT id, name, v FROM t WHERE v >= ?');
+        sel.bind([0]);
+        let n = 0;
+        while (sel.step()) n += sel.get()[0] as number;
+        sel.free();
+        db.close();
+        for (const r of recs) r.drain();
+        if (n !== (rows * (rows - 1)) / 2) throw new Error('sql.js workload: wrong sum');
+      };
+    },
+  };
+}
+
+function check(v: Variant, recs: InstanceRecord[]): void {
+  if (v === 'orig') return;
+  const r = recs[0];
+  if (!r || !r.instrumented) throw new Error(`${v}: module was not instrumented (${r?.reason})`);
+  if ((r.ring !== null) !== (v !== 'call')) throw new Error(`${v}: wrong event path`);
+}
+
+/** Milliseconds per run, per subject and variant; runs alternate variants (rotating order). */
+export async function measure(subjects: Subject[], variants: Variant[], runs: number, log: (s: string) => void = () => {}): Promise<Record<string, Record<string, number[]>>> {
+  const out: Record<string, Record<string, number[]>> = {};
+  for (const s of subjects) {
+    const work: [Variant, Workload][] = [];
+    for (const v of variants) work.push([v, await s.setup(v)]);
+    for (const [, w] of work) w(); // warm-up: tier-up, first-sight stacks, ring allocation
+    const times: Record<string, number[]> = {};
+    for (const v of variants) times[v] = [];
+    for (let r = 0; r < runs; r++) {
+      for (let k = 0; k < work.length; k++) {
+        const [v, w] = work[(k + r) % work.length];
+        const t0 = performance.now();
+        w();
+        times[v].push(performance.now() - t0);
+      }
+    }
+    out[s.name] = times;
+    log(`  ${s.name}: done`);
+  }
+  return out;
+}
+
+export const TREE = { depth: 15, rounds: 8 }; // 65,535 nodes built, walked, freed, ×8
+export const PAIRS = 2_000_000;
+export const SQL_ROWS = 20_000;
+
+/** The subjects of bench/slowdown.ts, from raw bytes (both environments). */
+export function standardSubjects(fixtures: Record<string, Uint8Array>, sqlGlue: string, sqlWasm: Uint8Array, req?: unknown): Subject[] {
+  const out: Subject[] = [];
+  for (const [file, bytes] of Object.entries(fixtures)) {
+    out.push(fixtureSubject(`${file} tree_workload(${TREE.depth}, ${TREE.rounds})`, bytes, (x) => x.tree_workload(TREE.depth, TREE.rounds)));
+    out.push(fixtureSubject(`${file} pairs_workload(2M)`, bytes, (x) => x.pairs_workload(PAIRS)));
+  }
+  out.push(sqlSubject(sqlGlue, sqlWasm, SQL_ROWS, req));
+  return out;
+}
+
+/** Page entry point (bytes as base64: what page.evaluate can carry). */
+export async function runEncoded(a: { fx: Record<string, string>; glue: string; sql: string; runs: number }) {
+  const dec = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+  const fixtures: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(a.fx)) fixtures[k] = dec(v);
+  return measure(standardSubjects(fixtures, a.glue, dec(a.sql)), VARIANTS, a.runs, (s) => console.log(s));
+}

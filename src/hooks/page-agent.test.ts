@@ -1,0 +1,187 @@
+// The page side end to end in Node: real modules built from C, the real
+// rewriter and tracker, the agent's messages decoded as the panel would.
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PageAgent } from './page-agent';
+import { instrument } from '../wasm';
+import {
+  decodeF64, decodeU32, base64ToBytes, parsePageMsg, SAMPLE_STRIDE, BLOCK_STRIDE,
+  type PageToPanel, type DiffMsg, type BatchMsg, type SiteMsg,
+} from '../protocol';
+
+const wasm = (name: string) => new Uint8Array(readFileSync(new URL(`../../e2e/site/wasm/${name}`, import.meta.url)));
+
+/** A private copy of the WebAssembly namespace: the hooks patch it, not the global. */
+function freshWebAssembly(): typeof WebAssembly {
+  const copy = {} as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
+  return copy as unknown as typeof WebAssembly;
+}
+
+type Exports = Record<string, (...a: number[]) => number> & { memory: WebAssembly.Memory };
+
+let wa: typeof WebAssembly;
+let agent: PageAgent;
+let sent: PageToPanel[];
+
+beforeEach(() => {
+  wa = freshWebAssembly();
+  sent = [];
+  // Every message goes through the same validation the bridge applies.
+  agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://page', instrument, setTimer: () => 0 });
+});
+afterEach(() => agent.hooks.uninstall());
+
+function lastSample(): number[] {
+  agent.flush();
+  const batches = sent.filter((m): m is BatchMsg => m.t === 'batch');
+  for (let b = batches.length - 1; b >= 0; b--) {
+    const rows = decodeF64(batches[b].samples);
+    if (rows.length >= SAMPLE_STRIDE) return Array.from(rows.slice(rows.length - SAMPLE_STRIDE));
+  }
+  throw new Error('no sample');
+}
+const sites = (): SiteMsg[] => sent.flatMap((m) => (m.t === 'batch' ? m.sites : []));
+const reply = <T extends PageToPanel['t']>(t: T) => sent.filter((m) => m.t === t) as Extract<PageToPanel, { t: T }>[];
+
+async function loadWasi(name: string): Promise<Exports> {
+  const { instance } = (await wa.instantiate(wasm(name), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+  const e = instance.exports as unknown as Exports;
+  e._initialize();
+  return e;
+}
+
+describe('page agent on the seed program', () => {
+  it('reports the module as instrumented, with its allocators', async () => {
+    await loadWasi('leak-wasi-O0.wasm');
+    const mod = reply('module')[0];
+    expect(mod.instrumented).toBe(true);
+    expect(mod.allocators.map((a) => a.name)).toContain('malloc');
+    expect(mod.wrappedExports).toEqual(['malloc', 'free', 'calloc', 'realloc']);
+  });
+
+  for (const build of ['leak-wasi-O0.wasm', 'leak-wasi-O2.wasm']) {
+    it(`${build}: simulate_memory_leak() → 100 live blocks, 102,400 bytes, A→B lists exactly them`, async () => {
+      const e = await loadWasi(build);
+      agent.handle({ t: 'snapshot', req: 1, name: 'A' });
+      e.simulate_memory_leak();
+      const [, , , liveCount, liveBytes] = lastSample();
+      expect([liveCount, liveBytes]).toEqual([100, 102_400]);
+      agent.handle({ t: 'snapshot', req: 2, name: 'B' });
+      agent.handle({ t: 'diff', req: 3, from: 'A', to: 'B', final: null });
+      const d: DiffMsg = reply('diff')[0];
+      expect([d.newCount, d.newBytes, d.freedCount]).toEqual([100, 102_400, 0]);
+      expect(d.groups).toHaveLength(1);
+      expect([d.groups[0].newCount, d.groups[0].newBytes]).toEqual([100, 102_400]);
+      const rows = decodeU32(d.blocks);
+      expect(rows.length).toBe(100 * BLOCK_STRIDE);
+      for (let i = 0; i < rows.length; i += BLOCK_STRIDE) expect(rows[i + 1]).toBe(1024);
+      const site = sites().find((s) => s.id === d.groups[0].site)!;
+      // DWARF gives the source line; at -O2 process_data is inlined into
+      // simulate_memory_leak and shows as its own frame at the same offset.
+      expect(site.frames.slice(0, 2).map((f) => [f.name, f.file.split('/').pop(), f.line])).toEqual([
+        ['process_data', 'leak.c', 19],
+        ['simulate_memory_leak', 'leak.c', 27],
+      ]);
+      // The bytes process_data wrote: i % 256.
+      agent.handle({ t: 'read', req: 4, module: d.module, ptr: rows[0], len: 16 });
+      expect(Array.from(base64ToBytes(reply('bytes')[0].data))).toEqual([...Array(16).keys()]);
+    });
+  }
+
+  it('process_data_fixed leaves nothing alive; JS malloc/free through exports are counted', async () => {
+    const e = await loadWasi('leak-wasi-O0.wasm');
+    e.process_data_fixed(4096);
+    expect(lastSample().slice(3, 7)).toEqual([0, 0, 1, 1]);
+    const ptrs = Array.from({ length: 100 }, () => e.malloc(1024));
+    expect(lastSample().slice(3, 5)).toEqual([100, 102_400]);
+    for (const p of ptrs) e.free(p);
+    expect(lastSample().slice(3, 5)).toEqual([0, 0]);
+  });
+
+  it('leak kinds: a dropped list is 1 definitely + 9 indirectly lost; a kept one is reachable', async () => {
+    const e = await loadWasi('leak-wasi-O2.wasm');
+    agent.handle({ t: 'snapshot', req: 1, name: 'A' });
+    e.make_list(10, 0);
+    e.make_list(5, 1);
+    agent.handle({ t: 'snapshot', req: 2, name: 'B' });
+    agent.handle({ t: 'diff', req: 3, from: 'A', to: 'B', final: null });
+    agent.handle({ t: 'leaks', req: 4 });
+    const leaks = reply('leaks')[0];
+    // counts in LEAK_KIND_NAMES order: reachable, possibly, indirectly, definitely lost.
+    expect(leaks.counts).toEqual([5, 0, 9, 1]);
+    expect(leaks.bytes).toEqual([5 * 32, 0, 9 * 32, 32]);
+  });
+
+  it('a time range returns the blocks alive now that were allocated in it', async () => {
+    let now = 1_000_000;
+    agent.hooks.uninstall();
+    wa = freshWebAssembly();
+    agent = new PageAgent(wa, { post: (m) => sent.push(m), now: () => now, url: 'test://page', instrument, setTimer: () => 0 });
+    const e = await loadWasi('leak-wasi-O0.wasm');
+    now += 1000;
+    e.process_data(100);
+    now += 1000;
+    e.process_data(200);
+    e.process_data(300);
+    now += 1000;
+    e.process_data(400);
+    agent.handle({ t: 'range', req: 1, from: 1_001_500, to: 1_002_500 });
+    const r = reply('range')[0];
+    expect([r.count, r.bytes]).toEqual([2, 500]);
+  });
+
+  it('memory.grow from JS and inside wasm shows in the samples', async () => {
+    const e = await loadWasi('leak-wasi-O0.wasm');
+    const before = lastSample()[2];
+    e.memory.grow(1);
+    expect(lastSample()[2]).toBe(before + 65536);
+    e.grow_memory(2);
+    expect(lastSample()[2]).toBe(before + 3 * 65536);
+  });
+});
+
+describe('hooks keep the page\'s behaviour', () => {
+  it('results are identical with and without instrumentation', async () => {
+    const e = await loadWasi('leak-wasi-O2.wasm');
+    const plain = (await WebAssembly.instantiate(wasm('leak-wasi-O2.wasm'), {})).instance.exports as unknown as Exports;
+    plain._initialize();
+    for (const x of [e, plain]) x.process_data(777);
+    expect(e.checksum_last(777)).toBe(plain.checksum_last(777));
+    expect(e.tree_workload(8, 2)).toBe(plain.tree_workload(8, 2));
+    expect(e.pairs_workload(10_000)).toBe(plain.pairs_workload(10_000));
+  });
+
+  it('sync Module/Instance keep instanceof and hide the hook import and exports', () => {
+    const m = new wa.Module(wasm('leak-wasi-O0.wasm'));
+    expect(m).toBeInstanceOf(WebAssembly.Module);
+    expect(m instanceof wa.Module).toBe(true);
+    expect(wa.Module.imports(m)).toEqual([]);
+    expect(wa.Module.exports(m).some((d) => d.name.startsWith('__wasm_leaks'))).toBe(false);
+    const inst = new wa.Instance(m, {});
+    expect(inst).toBeInstanceOf(WebAssembly.Instance);
+    expect(Object.keys(inst.exports).some((k) => k.startsWith('__wasm_leaks'))).toBe(false);
+    (inst.exports as unknown as Exports)._initialize();
+    (inst.exports as unknown as Exports).simulate_memory_leak();
+    expect(lastSample().slice(3, 5)).toEqual([100, 102_400]);
+  });
+
+  it('errors keep their types: CompileError for garbage, LinkError for missing imports, TypeError for a bad source', async () => {
+    await expect(wa.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]))).rejects.toBeInstanceOf(WebAssembly.CompileError);
+    expect(() => new wa.Module(new Uint8Array([1, 2, 3]))).toThrow(WebAssembly.CompileError);
+    const emcc = wasm('leak-emcc-O2.wasm');
+    await expect(wa.instantiate(emcc, {})).rejects.toBeInstanceOf(TypeError); // env is missing: a TypeError in V8
+    await expect(wa.instantiate(emcc, { env: {} })).rejects.toBeInstanceOf(WebAssembly.LinkError);
+    await expect(wa.instantiate('nope' as unknown as BufferSource)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it('instantiateStreaming reads a Response and names the module by its URL', async () => {
+    const response = new Response(wasm('leak-wasi-O0.wasm'), { headers: { 'content-type': 'application/wasm' } });
+    const { instance } = await wa.instantiateStreaming(response, {});
+    (instance.exports as unknown as Exports)._initialize();
+    (instance.exports as unknown as Exports).simulate_memory_leak();
+    expect(lastSample().slice(3, 5)).toEqual([100, 102_400]);
+    const wrongType = new Response(wasm('leak-wasi-O0.wasm'), { headers: { 'content-type': 'text/plain' } });
+    await expect(wa.instantiateStreaming(wrongType, {})).rejects.toBeInstanceOf(TypeError);
+  });
+});

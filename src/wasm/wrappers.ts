@@ -1,0 +1,158 @@
+import type { AllocatorRole } from './discover';
+import type { FuncType } from './reader';
+import { encodeS32, pushU32 } from './leb128';
+
+/** Field name of the one hook import: ev(kind, a, b, c, site) -> (). */
+export const HOOK_FIELD = 'ev';
+
+export const EV_MALLOC = 1, EV_CALLOC = 2, EV_REALLOC = 3, EV_FREE = 4, EV_ALIGNED = 5, EV_POSIX_MEMALIGN = 6,
+  EV_RUST_ALLOC = 7, EV_RUST_ALLOC_ZEROED = 8, EV_RUST_DEALLOC = 9, EV_RUST_REALLOC = 10, EV_MEMORY_GROW = 11;
+
+/** How a wrapper fills ev(kind, a, b, c): 'r' = the call's result, a number = that parameter, null = 0. */
+export type Arg = 'r' | number | null;
+export const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
+  malloc: [EV_MALLOC, 'r', 0, null],
+  wbg_malloc: [EV_MALLOC, 'r', 0, null], // only when size != 0
+  calloc: [EV_CALLOC, 'r', 0, 1],
+  realloc: [EV_REALLOC, 'r', 0, 1],
+  wbg_realloc: [EV_REALLOC, 'r', 0, 2], // (ptr, old, new[, align])
+  free: [EV_FREE, 0, null, null],
+  wbg_free: [EV_FREE, 0, null, null], // only when size (param 1) != 0
+  aligned_alloc: [EV_ALIGNED, 'r', 1, 0], // (align, size)
+  memalign: [EV_ALIGNED, 'r', 1, 0],
+  posix_memalign: [EV_POSIX_MEMALIGN, 'r', 0, 2], // (outp, align, size)
+  rust_alloc: [EV_RUST_ALLOC, 'r', 0, 1], // (size, align)
+  rust_alloc_zeroed: [EV_RUST_ALLOC_ZEROED, 'r', 0, 1],
+  rust_dealloc: [EV_RUST_DEALLOC, 0, 1, 2], // (ptr, size, align)
+  rust_realloc: [EV_RUST_REALLOC, 'r', 0, 3], // (ptr, old, align, new)
+};
+
+/**
+ * Body (with its size prefix) of the wrapper for one call site of an
+ * allocator: forwards all parameters, calls the allocator, then reports
+ * ev(kind, a, b, c, site) and returns the allocator's result. The site id is
+ * a constant here, so the call site itself only changes its callee index.
+ * A `return_call` may target it: the wrapper makes an ordinary call.
+ */
+export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number): number[] {
+  const np = t.params.length;
+  const hasResult = t.results.length === 1;
+  const body: number[] = hasResult ? [1, 1, 0x7f] : [0]; // one i32 local for the result
+  for (let i = 0; i < np; i++) body.push(0x20, i);
+  body.push(0x10);
+  pushU32(body, allocIndex);
+  if (hasResult) body.push(0x21, np);
+  const [kind, ...args] = EVENT[role];
+  // wasm-bindgen's malloc(0) returns a dangling aligned pointer and free(p, 0)
+  // does nothing (LLVM also merges Rust's own `if size != 0 { dealloc }`
+  // helpers into __wbindgen_free): neither is an allocation event.
+  const sizeParam = role === 'wbg_malloc' ? 0 : role === 'wbg_free' ? 1 : -1;
+  if (sizeParam >= 0) body.push(0x20, sizeParam, 0x04, 0x40);
+  body.push(0x41, kind);
+  for (const arg of args) {
+    if (arg === 'r') body.push(0x20, np);
+    else if (arg === null) body.push(0x41, 0);
+    else body.push(0x20, arg);
+  }
+  body.push(0x41, ...encodeS32(site), 0x10);
+  pushU32(body, evIndex);
+  if (sizeParam >= 0) body.push(0x0b);
+  if (hasResult) body.push(0x20, np);
+  body.push(0x0b);
+  return withSize(body);
+}
+
+/**
+ * Ring event path: where a wrapper writes its event instead of calling `ev`.
+ * `pos`/`end` are appended mutable i32 globals holding absolute addresses in
+ * memory 0 (the ring is a block obtained from the module's own allocator by
+ * the page); `seen` is this site's own appended global, 0 until its first
+ * event went through `ev` (so the page captured the site's stack once).
+ */
+export interface RingGlobals {
+  pos: number;
+  end: number;
+  seen: number;
+}
+
+/**
+ * Ring record: one header word `kind | nargs << 4 | site << 6`, then the
+ * nargs non-null event arguments (nulls in `EVENT` are always trailing), all
+ * little-endian u32. The page decodes records with the header alone.
+ */
+export const RING_KIND_BITS = 4, RING_NARGS_BITS = 2, RING_SITE_SHIFT = 6;
+/** Largest record (bytes): the page sets `end` to the ring's end minus this. */
+export const RING_MAX_RECORD = 16;
+/** Site ids must fit the header's 26 bits. */
+export const RING_MAX_SITES = 1 << (32 - RING_SITE_SHIFT);
+
+/**
+ * Ring-mode body of one call-site wrapper: calls the allocator, then writes
+ * its event with plain stores and bumps the cursor. It calls `ev` (the same
+ * import as the call path, which drains the ring first and dispatches this
+ * event itself) only on the site's first event, when the ring is full, or
+ * before the page gave it a ring (pos = end = 0).
+ */
+export function allocWrapperBodyRing(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number, g: RingGlobals): number[] {
+  const np = t.params.length;
+  const hasResult = t.results.length === 1;
+  const r = np, p = np + (hasResult ? 1 : 0);
+  const body: number[] = [1, hasResult ? 2 : 1, 0x7f]; // locals: [result], cursor
+  for (let i = 0; i < np; i++) body.push(0x20, i);
+  body.push(0x10);
+  pushU32(body, allocIndex);
+  if (hasResult) body.push(0x21, r);
+  const [kind, ...args] = EVENT[role];
+  const sizeParam = role === 'wbg_malloc' ? 0 : role === 'wbg_free' ? 1 : -1;
+  if (sizeParam >= 0) body.push(0x20, sizeParam, 0x04, 0x40);
+  const pushArg = (arg: Arg): void => {
+    if (arg === 'r') body.push(0x20, r);
+    else if (arg === null) body.push(0x41, 0);
+    else body.push(0x20, arg);
+  };
+  // if (seen == 0 | pos >= end) { ev(...); seen = 1 } else { store record; pos += len }
+  body.push(0x23, ...u32(g.seen), 0x45, 0x23, ...u32(g.pos), 0x22, p, 0x23, ...u32(g.end), 0x4f, 0x72, 0x04, 0x40);
+  body.push(0x41, kind);
+  for (const arg of args) pushArg(arg);
+  body.push(0x41, ...encodeS32(site), 0x10);
+  pushU32(body, evIndex);
+  body.push(0x41, 1, 0x24, ...u32(g.seen));
+  body.push(0x05);
+  const real = args.filter((x) => x !== null);
+  const header = (kind | (real.length << RING_KIND_BITS) | (site << RING_SITE_SHIFT)) | 0;
+  body.push(0x20, p, 0x41, ...encodeS32(header), 0x36, 2, 0);
+  real.forEach((arg, i) => {
+    body.push(0x20, p);
+    pushArg(arg);
+    body.push(0x36, 2, 4 * (i + 1));
+  });
+  body.push(0x20, p, 0x41, 4 * (real.length + 1), 0x6a, 0x24, ...u32(g.pos));
+  body.push(0x0b);
+  if (sizeParam >= 0) body.push(0x0b);
+  if (hasResult) body.push(0x20, r);
+  body.push(0x0b);
+  return withSize(body);
+}
+
+function u32(v: number): number[] {
+  const out: number[] = [];
+  pushU32(out, v);
+  return out;
+}
+
+/** Wrapper replacing one `memory.grow mem`: (delta) -> old pages or -1, reports kind 11. */
+export function growWrapperBody(mem: number, evIndex: number, site: number): number[] {
+  const body: number[] = [1, 1, 0x7f, 0x20, 0, 0x40];
+  pushU32(body, mem);
+  body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), 0x10);
+  pushU32(body, evIndex);
+  body.push(0x20, 1, 0x0b);
+  return withSize(body);
+}
+
+function withSize(body: number[]): number[] {
+  const out: number[] = [];
+  pushU32(out, body.length);
+  for (const b of body) out.push(b);
+  return out;
+}
