@@ -7,19 +7,16 @@ import { SiteTable } from '../src/hooks/site-table';
 import type { InstanceRecord } from '../src/hooks/instance-record';
 import type { TrackerLike } from '../src/hooks/types';
 import { instrument } from '../src/wasm/index';
-import { Tracker } from '../src/tracker/index';
+import { PageAgent } from '../src/hooks/page-agent';
 
 /**
- * orig = original bytes; call/ring = event path, events go to the real
- * Tracker; ring-null = ring decoded in JS into a no-op tracker; ring-wasm =
- * ring, records dropped unread when full (the cost inside wasm alone).
+ * orig = original bytes; call/ring = the shipping page side (PageAgent: hooks,
+ * rewriter, Tracker with its coarse clock) with either event path;
+ * ring-null = ring decoded in JS into a no-op tracker; ring-wasm = ring,
+ * records dropped unread when full (the cost inside wasm alone).
  */
-export type Variant = 'orig' | 'call' | 'ring' | 'ring-coarse' | 'ring-null' | 'ring-wasm';
-export const VARIANTS: Variant[] = ['orig', 'call', 'ring', 'ring-coarse', 'ring-null', 'ring-wasm'];
-
-/** ring-coarse: the Tracker's clock is read once per drain instead of once per event. */
-let coarseNow = 0;
-const coarseClock = () => coarseNow;
+export type Variant = 'orig' | 'call' | 'ring' | 'ring-null' | 'ring-wasm';
+export const VARIANTS: Variant[] = ['orig', 'call', 'ring', 'ring-null', 'ring-wasm'];
 
 class NullTracker implements TrackerLike {
   liveCount = 0; liveBytes = 0; totalAllocs = 0; totalFrees = 0;
@@ -30,18 +27,25 @@ class NullTracker implements TrackerLike {
 async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise<{ value: T; recs: InstanceRecord[] }> {
   const recs: InstanceRecord[] = [];
   if (v === 'orig') return { value: await create(), recs };
+  if (v === 'call' || v === 'ring') {
+    const agent = new PageAgent(WebAssembly, {
+      post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0,
+      instrument: (b) => instrument(b, { eventPath: v }),
+    });
+    try {
+      return { value: await create(), recs: agent.records as InstanceRecord[] };
+    } finally {
+      agent.hooks.uninstall();
+    }
+  }
   const clock = () => performance.now();
   const hooks = installHooks(WebAssembly, {
-    instrument: (b) => instrument(b, { eventPath: v === 'call' ? 'call' : 'ring' }),
+    instrument: (b) => instrument(b, { eventPath: 'ring' }),
     now: clock,
     sites: new SiteTable(100_000),
-    newTracker: () => (v === 'ring-null' || v === 'ring-wasm' ? new NullTracker() : new Tracker({ clock: v === 'ring-coarse' ? coarseClock : clock })),
+    newTracker: () => new NullTracker(),
     onInstance: (r) => {
       if (v === 'ring-wasm') r.drain = () => r.ring?.discard();
-      if (v === 'ring-coarse') {
-        const drain = r.drain.bind(r);
-        r.drain = () => { coarseNow = performance.now(); drain(); };
-      }
       recs.push(r);
     },
     onGrow: () => {},

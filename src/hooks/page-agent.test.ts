@@ -119,12 +119,14 @@ describe('page agent on the seed program', () => {
     wa = freshWebAssembly();
     agent = new PageAgent(wa, { post: (m) => sent.push(m), now: () => now, url: 'test://page', instrument, setTimer: () => 0 });
     const e = await loadWasi('leak-wasi-O0.wasm');
-    now += 1000;
+    // The tracker's clock advances at timer ticks (flush), not per event.
+    const tick = () => { now += 1000; agent.flush(); };
+    tick();
     e.process_data(100);
-    now += 1000;
+    tick();
     e.process_data(200);
     e.process_data(300);
-    now += 1000;
+    tick();
     e.process_data(400);
     agent.handle({ t: 'range', req: 1, from: 1_001_500, to: 1_002_500 });
     const r = reply('range')[0];

@@ -1,0 +1,100 @@
+// Slowdown of malloc-heavy code under instrumentation, instrumented ÷ original,
+// measured side by side in one run (median of alternating runs), for each
+// event path ('call': a JS call per event; 'ring': stores into a ring in
+// wasm memory, JS called on a site's first event and when the ring is full),
+// in Node 20 and in Chromium (/usr/bin/chromium, headless, via Playwright).
+// Events go through the real page pipeline: installHooks → InstanceRecord →
+// Tracker, and the ring is drained inside the timed region.
+//   npx tsx bench/slowdown.ts [runs]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { measure, standardSubjects, VARIANTS, type Variant } from './slowdown-core';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURES = ['leak-wasi-O2.wasm', 'leak-emcc-O2.wasm'];
+const GOAL = 1.25;
+
+type Times = Record<string, Record<string, number[]>>;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+function inputs() {
+  const fixtures: Record<string, Uint8Array> = {};
+  for (const f of FIXTURES) fixtures[f] = new Uint8Array(readFileSync(`${ROOT}e2e/site/wasm/${f}`));
+  return {
+    fixtures,
+    glue: readFileSync(`${ROOT}node_modules/sql.js/dist/sql-wasm.js`, 'utf8'),
+    sqlWasm: new Uint8Array(readFileSync(`${ROOT}node_modules/sql.js/dist/sql-wasm.wasm`)),
+  };
+}
+
+async function inNode(runs: number): Promise<Times> {
+  const { fixtures, glue, sqlWasm } = inputs();
+  return measure(standardSubjects(fixtures, glue, sqlWasm, createRequire(import.meta.url)), VARIANTS, runs, console.log);
+}
+
+async function inChromium(runs: number): Promise<{ version: string; times: Times }> {
+  const esbuild = await import('esbuild');
+  const { chromium } = await import('@playwright/test');
+  const built = await esbuild.build({
+    entryPoints: [`${ROOT}bench/slowdown-core.ts`], bundle: true, format: 'iife', globalName: '__bench',
+    write: false, target: 'es2022', platform: 'browser',
+  });
+  const { fixtures, glue, sqlWasm } = inputs();
+  const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => console.log(`  [page] ${m.text()}`));
+    await page.setContent('<!doctype html><title>slowdown</title>');
+    await page.addScriptTag({ content: built.outputFiles[0].text });
+    const args = { fx: Object.fromEntries(Object.entries(fixtures).map(([k, v]) => [k, b64(v)])), glue, sql: b64(sqlWasm), runs };
+    // A string, not a function: tsx's transform would leave helper references in it.
+    const times = (await page.evaluate(`__bench.runEncoded(${JSON.stringify(args)})`)) as Times;
+    return { version: browser.version(), times };
+  } finally {
+    await browser.close();
+  }
+}
+
+function table(title: string, t: Times, runs: number): string {
+  const cols: Variant[] = VARIANTS.filter((v) => v !== 'orig');
+  const lines = [`${title} (median of ${runs} alternating runs; instrumented ÷ original)`];
+  const head = ['workload'.padEnd(52), 'orig ms'.padStart(9), ...cols.map((c) => c.padStart(10))].join(' ');
+  lines.push(head, '-'.repeat(head.length));
+  for (const [name, byV] of Object.entries(t)) {
+    const o = median(byV.orig);
+    const cells = cols.map((c) => {
+      const r = median(byV[c]) / o;
+      return `${r.toFixed(2)}×${r <= GOAL ? ' ' : '!'}`.padStart(10);
+    });
+    lines.push([name.padEnd(52), o.toFixed(1).padStart(9), ...cells].join(' '));
+  }
+  return lines.join('\n');
+}
+
+export async function run(): Promise<void> {
+  const runs = Math.max(5, Number(process.argv[2]) || 7);
+  console.log(`Node ${process.version}: measuring…`);
+  const node = await inNode(runs);
+  console.log('Chromium: measuring…');
+  const chrome = await inChromium(runs);
+  console.log();
+  console.log(table(`Node ${process.version} (no multi-memory)`, node, runs));
+  console.log();
+  console.log(table(`Chromium ${chrome.version}`, chrome.times, runs));
+  console.log(`
+call        the shipping page side (PageAgent) with the ev import called per event
+ring        events stored by the wrappers into a ring in memory 0 (a block from the module's own allocator);
+            JS called on a site's first event (its stack) and when the ring is full; drained into the Tracker
+ring-null   ring decoded in JS, events dropped (no Tracker): wasm cost + decode loop
+ring-wasm   ring, records dropped unread: the cost inside wasm alone
+Every variant keeps call-site attribution (stack captured once per static site). '!' = above ${GOAL}×.`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
