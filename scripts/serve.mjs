@@ -2,7 +2,7 @@
 // WebAssembly streaming APIs insist on (application/wasm).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -14,13 +14,36 @@ const TYPES = {
   '.png': 'image/png',
 };
 
+/**
+ * Read-only access to a few real npm packages of the repo's node_modules, for
+ * the pages in e2e/site/npm: `/node_modules/<pkg>/...`, nothing else of it.
+ */
+const NODE_MODULES = resolve('node_modules');
+const PACKAGES = ['sql.js', '@sqlite.org/sqlite-wasm', 'brotli-wasm'];
+
+/** The file a URL path names, or null when it is outside what may be served. */
+function locate(base, pathname) {
+  const within = (dir, rel) => {
+    const path = normalize(join(dir, rel));
+    return path === dir || path.startsWith(dir + sep) ? path : null;
+  };
+  if (pathname.startsWith('/node_modules/')) {
+    const rest = pathname.slice('/node_modules/'.length);
+    const pkg = PACKAGES.find((p) => rest.startsWith(p + '/'));
+    if (!pkg) return null;
+    return within(join(NODE_MODULES, pkg), rest.slice(pkg.length + 1));
+  }
+  return within(base, pathname);
+}
+
 export function serve(root, port = 0) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new Error('read-only');
       const url = new URL(req.url ?? '/', 'http://localhost');
-      let path = normalize(join(base, decodeURIComponent(url.pathname)));
-      if (!path.startsWith(base)) throw new Error('outside root');
+      let path = locate(base, decodeURIComponent(url.pathname));
+      if (!path) throw new Error('outside root');
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
       const body = await readFile(path);
       res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });

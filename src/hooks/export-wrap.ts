@@ -1,12 +1,15 @@
-// Calls into the allocator from JavaScript (emscripten's `_malloc`, a page
-// calling `exports.malloc`) never pass through rewritten call sites, so the
-// exported allocator functions are wrapped. Only those exports are replaced;
-// every other export stays the very same exported function object.
+// Calls into the allocator from JavaScript (emscripten's `_malloc`, sql.js's
+// minified `Ia`, wasm-bindgen's `__wbindgen_malloc`) never pass through
+// rewritten call sites, so the exported allocator functions are wrapped. Only
+// those exports are replaced; every other export stays the very same exported
+// function object.
 import type { InstanceRecord } from './instance-record';
+import type { TrackerLike } from './types';
 import { captureStack } from './stack';
 import { LIMITS } from '../protocol/version';
 
-const ROLE_BY_EXPORT: Record<string, 'malloc' | 'free' | 'calloc' | 'realloc'> = {
+/** Roles by export name, for modules the rewriter did not instrument. */
+const ROLE_BY_NAME: Record<string, string> = {
   malloc: 'malloc',
   _malloc: 'malloc',
   free: 'free',
@@ -18,48 +21,48 @@ const ROLE_BY_EXPORT: Record<string, 'malloc' | 'free' | 'calloc' | 'realloc'> =
 };
 
 type Fn = (...args: number[]) => number;
+const u = (x: number | undefined) => (x ?? 0) >>> 0;
+
+/**
+ * How each allocator role's arguments and result map onto the tracker.
+ * wasm-bindgen passes size 0 for empty buffers and then allocates or frees
+ * nothing (it returns/gets a dangling aligned pointer): no event.
+ */
+const REPORT: Record<string, (t: TrackerLike, r: number, a: number[], site: number, rec: InstanceRecord) => void> = {
+  malloc: (t, r, a, s) => t.malloc(u(r), u(a[0]), s),
+  rust_alloc: (t, r, a, s) => t.malloc(u(r), u(a[0]), s),
+  rust_alloc_zeroed: (t, r, a, s) => t.malloc(u(r), u(a[0]), s),
+  wbg_malloc: (t, r, a, s) => void (u(a[0]) !== 0 && t.malloc(u(r), u(a[0]), s)),
+  calloc: (t, r, a, s) => t.calloc(u(r), u(a[0]), u(a[1]), s),
+  realloc: (t, r, a, s) => t.realloc(u(r), u(a[0]), u(a[1]), s),
+  // (ptr, oldSize, newSize[, align]) and (ptr, oldSize, align, newSize)
+  wbg_realloc: (t, r, a, s) => t.realloc(u(r), u(a[0]), u(a[2]), s),
+  rust_realloc: (t, r, a, s) => t.realloc(u(r), u(a[0]), u(a[3]), s),
+  free: (t, _r, a, s) => t.free(u(a[0]), s),
+  rust_dealloc: (t, _r, a, s) => t.free(u(a[0]), s),
+  wbg_free: (t, _r, a, s) => void (u(a[1]) !== 0 && t.free(u(a[0]), s)),
+  aligned_alloc: (t, r, a, s) => t.alignedAlloc(u(r), u(a[1]), u(a[0]), s),
+  memalign: (t, r, a, s) => t.alignedAlloc(u(r), u(a[1]), u(a[0]), s),
+  posix_memalign: (t, r, a, s, rec) => {
+    const out = r === 0 && rec.memory ? new DataView(rec.memory.buffer).getUint32(u(a[0]), true) : 0;
+    t.posixMemalign(u(r), out, u(a[2]), s);
+  },
+};
 
 function wrapOne(rec: InstanceRecord, role: string, fn: Fn): Fn {
-  const siteOf = (below: Function) => rec.internStack(captureStack(below, LIMITS.maxFrames));
-  const report = (body: () => void) => {
+  const report = REPORT[role];
+  const wrapper = function (this: unknown, ...args: number[]): number {
+    const result = fn.apply(this, args);
     rec.drain(); // ring mode: events from wasm that came before this one
-    if (rec.disabled) return;
-    try {
-      body();
-    } catch {
-      rec.disabled = true;
+    if (!rec.disabled) {
+      try {
+        report(rec.tracker, result, args, rec.internStack(captureStack(wrapper, LIMITS.maxFrames)), rec);
+      } catch {
+        rec.disabled = true;
+      }
     }
+    return result;
   };
-  let wrapper: Fn;
-  switch (role) {
-    case 'malloc':
-      wrapper = function (this: unknown, size: number) {
-        const p = fn.call(this, size);
-        report(() => rec.tracker.malloc(p >>> 0, size >>> 0, siteOf(wrapper)));
-        return p;
-      };
-      break;
-    case 'calloc':
-      wrapper = function (this: unknown, n: number, size: number) {
-        const p = fn.call(this, n, size);
-        report(() => rec.tracker.calloc(p >>> 0, n >>> 0, size >>> 0, siteOf(wrapper)));
-        return p;
-      };
-      break;
-    case 'realloc':
-      wrapper = function (this: unknown, old: number, size: number) {
-        const p = fn.call(this, old, size);
-        report(() => rec.tracker.realloc(p >>> 0, old >>> 0, size >>> 0, siteOf(wrapper)));
-        return p;
-      };
-      break;
-    default:
-      wrapper = function (this: unknown, ptr: number) {
-        const r = fn.call(this, ptr);
-        report(() => rec.tracker.free(ptr >>> 0, siteOf(wrapper)));
-        return r;
-      };
-  }
   Object.defineProperty(wrapper, 'name', { value: fn.name });
   Object.defineProperty(wrapper, 'length', { value: fn.length });
   return wrapper;
@@ -67,15 +70,23 @@ function wrapOne(rec: InstanceRecord, role: string, fn: Fn): Fn {
 
 /**
  * Returns the exports object the page will see: allocator exports wrapped,
- * the rewriter's own exports hidden, same keys and order otherwise.
+ * the rewriter's own exports hidden, same keys and order otherwise. Allocator
+ * exports are those the rewriter found (by name, by structure for minified
+ * ones); without instrumentation, the usual names.
  */
 export function wrapExports(rec: InstanceRecord, exports: WebAssembly.Exports, hidden: ReadonlySet<string>): WebAssembly.Exports {
+  const roles = new Map<string, string>();
+  if (rec.outcome?.exportSites?.length) {
+    for (const e of rec.outcome.exportSites) if (REPORT[e.role]) roles.set(e.exportName, e.role);
+  } else {
+    for (const [name, role] of Object.entries(ROLE_BY_NAME)) roles.set(name, role);
+  }
   const out: Record<string, unknown> = Object.create(null);
   const wrapped: string[] = [];
   for (const key of Object.keys(exports)) {
     if (hidden.has(key)) continue;
     const value = (exports as Record<string, unknown>)[key];
-    const role = ROLE_BY_EXPORT[key];
+    const role = roles.get(key);
     if (role && typeof value === 'function') {
       out[key] = wrapOne(rec, role, value as Fn);
       wrapped.push(key);

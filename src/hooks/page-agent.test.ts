@@ -57,7 +57,7 @@ describe('page agent on the seed program', () => {
     const mod = reply('module')[0];
     expect(mod.instrumented).toBe(true);
     expect(mod.allocators.map((a) => a.name)).toContain('malloc');
-    expect(mod.wrappedExports).toEqual(['malloc', 'free', 'calloc', 'realloc']);
+    expect(mod.wrappedExports).toEqual(['malloc', 'free', 'calloc', 'realloc', 'aligned_alloc', 'posix_memalign']);
   });
 
   for (const build of ['leak-wasi-O0.wasm', 'leak-wasi-O2.wasm']) {

@@ -7,6 +7,8 @@ export interface InstrumentOutcome {
   bytes: Uint8Array;
   allocators: { role: string; funcIndex: number; name: string; foundBy: string; confidence: string }[];
   sites: { funcIndex: number; offset: number; role: string }[];
+  /** Exported allocator functions (by the rewriter's discovery): the page wraps these for calls from JS. */
+  exportSites?: { exportName: string; site: number; role: string }[];
   toOriginalFunc(newIndex: number): number;
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
