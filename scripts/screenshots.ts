@@ -1,4 +1,4 @@
-// Drives the demo (seed leak between Snapshot A and B, a block selected) and
+// Drives the demo (seed leak between Snapshot A and B, leak kinds, a block selected) and
 // saves screenshots of the panel in light and dark theme for the README:
 //   npx tsx scripts/screenshots.ts
 import { launch, openPanel, tabIdOf, SITE } from '../e2e/harness';
@@ -27,6 +27,9 @@ try {
     await page.evaluate(() => (window as any).demo.growWasm(2));
     await panel.waitForTimeout(400);
     await panel.getByRole('button', { name: 'Snapshot B' }).click();
+    await panel.getByTestId('diff-new-count').waitFor();
+    await panel.getByRole('button', { name: 'Leak kinds' }).click();
+    await panel.getByTestId('leak-summary').waitFor();
     await panel.getByTestId('block-row').first().click();
     await panel.waitForFunction(() => !document.querySelector('[data-testid=hexdump]')?.textContent?.includes('Reading'));
     await panel.waitForTimeout(300);

@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import type { Store } from './store';
 import type { Controller } from './controller';
 import { useStore } from './use-store';
@@ -9,20 +10,37 @@ import { BlockDetail } from './BlockDetail';
 
 export function App({ store, ctl }: { store: Store; ctl: Controller }) {
   const version = useStore(store);
+  // Esc closes the block detail, as in DevTools' drawers.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && store.selected) {
+        store.selected = null;
+        store.changed();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
   return (
     <div class="app">
       <Toolbar store={store} ctl={ctl} />
       {store.fatal && <div class="banner error" role="alert">{store.fatal}</div>}
+      {store.error && (
+        <div class="banner error" role="alert" data-testid="error-banner">
+          <span>{store.error}</span>
+          <button type="button" aria-label="Dismiss error" onClick={() => { store.error = null; store.changed(); }}>✕</button>
+        </div>
+      )}
       {store.notices.length > 0 && (
         <div class="banner" role="status">
-          {store.notices[store.notices.length - 1]}
+          <span>{store.notices[store.notices.length - 1]}</span>
           <button type="button" aria-label="Dismiss" onClick={() => { store.notices = []; store.changed(); }}>✕</button>
         </div>
       )}
       <div class="main">
         <ModuleList store={store} />
         <div class="right">
-          <Timeline store={store} version={version} />
+          <Timeline store={store} ctl={ctl} version={version} />
           <Comparison store={store} ctl={ctl} />
         </div>
       </div>

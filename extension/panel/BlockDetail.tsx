@@ -1,37 +1,62 @@
+// The block picked in a table: where it lives, when it was allocated, the
+// stack that allocated it (JS frames open in the Sources panel), its leak kind
+// and its first bytes.
 import type { Store } from './store';
-import { bytes, hex, hexDump, seconds } from './format';
+import type { FrameMsg } from '../../src/protocol';
+import { bytes, hex, hexDump, seconds, age } from './format';
+import { frameLabel, kindName } from './site-index';
+
+/** JS frames carry the script URL; DevTools can open it at the line. */
+function openable(f: FrameMsg): boolean {
+  return f.func < 0 && /^(https?|file|chrome-extension):/.test(f.file) && f.line > 0 && typeof chrome !== 'undefined' && !!chrome.devtools?.panels?.openResource;
+}
 
 export function BlockDetail({ store }: { store: Store }) {
   const sel = store.selected;
   if (!sel) return null;
-  const [frame] = sel.moduleKey.split(':').map(Number);
+  const frameId = Number(sel.moduleKey.split(':')[0]);
   const module = store.modules.get(sel.moduleKey);
-  const site = store.site(frame, sel.site);
-  const start = store.frameStart.get(frame) ?? store.recordingStart;
-  const allocatedAt = start + sel.time / 10 - store.recordingStart;
+  const frames = store.site(frameId, sel.site)?.frames ?? [];
+  const start = store.frameStart.get(frameId) ?? store.recordingStart;
+  const allocatedAt = start + sel.time / 10;
+  const now = store.readOnly ? store.lastTime : Date.now();
   const view = store.memoryView?.moduleKey === sel.moduleKey && store.memoryView.ptr === sel.ptr ? store.memoryView : null;
-  const stackText = (site?.frames ?? []).map((f) => (f.line ? `${f.name} (${f.file}:${f.line})` : f.name)).join('\n');
+  const kind = sel.table.leaks ? kindName(sel.table.leaks.kinds[sel.row]) : null;
+  const stackText = frames.map((f) => `${frameLabel(f)}${f.func >= 0 && f.offset >= 0 ? ` wasm-function[${f.func}]:${hex(f.offset, 0)}` : ''}`).join('\n');
   return (
     <section class="detail" aria-label="Block detail" data-testid="block-detail">
       <div class="detail-head">
         <b>Block {hex(sel.ptr)}</b>
-        <span>{bytes(sel.size)} · {module?.name.split('/').pop() ?? sel.moduleKey} · memory 0 · allocation #{sel.seq} at {seconds(allocatedAt)}</span>
+        <span data-testid="block-facts">
+          {bytes(sel.size)} · {module?.name.split('/').pop() || sel.moduleKey} · memory 0 · allocation #{sel.seq} at {seconds(allocatedAt - store.recordingStart)} · {age(now - allocatedAt)}
+        </span>
+        {kind && <span class={`kind k-${sel.table.leaks!.kinds[sel.row]}`} data-testid="block-leak-kind">{kind}</span>}
         <button type="button" aria-label="Copy stack" onClick={() => void navigator.clipboard?.writeText(stackText)}>Copy stack</button>
-        <button type="button" aria-label="Close detail" onClick={() => { store.selected = null; store.changed(); }}>✕</button>
+        <button type="button" aria-label="Close detail" title="Close (Esc)" onClick={() => { store.selected = null; store.changed(); }}>✕</button>
       </div>
       <div class="stack" data-testid="block-stack">
         <h3>Allocation stack</h3>
+        {frames.length === 0 && <p class="empty">No stack recorded for this site.</p>}
         <ol>
-          {(site?.frames ?? []).map((f, i) => (
+          {frames.map((f, i) => (
             <li key={i} data-testid="stack-frame">
               <span class="fn">{f.name}</span>
-              {f.line ? <span class="loc"> {f.file.split('/').pop()}:{f.line}</span> : null}
+              {f.line > 0 && (openable(f) ? (
+                <a href="#" class="loc" title={`Open ${f.file}:${f.line} in the Sources panel`}
+                  onClick={(e) => { e.preventDefault(); chrome.devtools.panels.openResource(f.file, f.line - 1, () => {}); }}>
+                  {' '}{f.file.split('/').pop()}:{f.line}
+                </a>
+              ) : (
+                <span class="loc" title={f.file}> {f.file.split('/').pop()}:{f.line}</span>
+              ))}
               {f.func >= 0 && f.offset >= 0 ? <span class="loc"> wasm-function[{f.func}]:{hex(f.offset, 0)}</span> : null}
             </li>
           ))}
         </ol>
       </div>
-      <pre class="hexdump" data-testid="hexdump">{view ? hexDump(view.ptr, view.data).join('\n') : 'Reading memory…'}</pre>
+      <pre class="hexdump" data-testid="hexdump">
+        {view ? hexDump(view.ptr, view.data).join('\n') : store.readOnly ? 'Memory contents are not part of a recording.' : 'Reading memory…'}
+      </pre>
     </section>
   );
 }

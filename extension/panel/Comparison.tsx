@@ -1,115 +1,107 @@
-import { useMemo, useState } from 'preact/hooks';
-import type { Store, DiffView } from './store';
+// The lower half: the A → B comparison, or the retained allocations of a
+// timeline selection, in one of three views (Sites | Tree | Blocks).
+import { useState } from 'preact/hooks';
+import { LEAK_KIND_NAMES } from '../../src/protocol';
+import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
-import { BLOCK_STRIDE, type SiteMsg } from '../../src/protocol';
-import { bytes, count, hex, signedBytes, signedCount } from './format';
+import { bytes, count, seconds } from './format';
+import { SiteTable } from './SiteTable';
+import { StackTree } from './StackTree';
+import { BlockList } from './BlockList';
 
-/** Blocks listed under an expanded site; the counts above stay exact. */
-const MAX_ROWS = 500;
+type View = 'Sites' | 'Tree' | 'Blocks';
+const VIEWS: View[] = ['Sites', 'Tree', 'Blocks'];
 
-export function siteLabel(site: SiteMsg | undefined): string {
-  if (!site || site.frames.length === 0) return '(unknown site)';
-  const f = site.frames.find((fr) => fr.func >= 0) ?? site.frames[0];
-  return f.line ? `${f.name} (${f.file.split('/').pop()}:${f.line})` : f.name;
+function LeakSummary({ table }: { table: BlockTable }) {
+  if (!table.leaks) return null;
+  const { counts, bytes: b } = table.leaks.msg;
+  const parts = [3, 2, 1, 0].filter((k) => counts[k] > 0).map((k) => `${count(counts[k])} ${LEAK_KIND_NAMES[k]} (${bytes(b[k])})`);
+  return <div class="leak-summary" data-testid="leak-summary">Leak kinds: {parts.length ? parts.join(', ') : 'no block still alive'}</div>;
 }
 
-function DiffSection({ store, ctl, diff }: { store: Store; ctl: Controller; diff: DiffView }) {
-  const [open, setOpen] = useState<number | null>(diff.groups[0]?.site ?? null);
-  const [filter, setFilter] = useState('');
-  const groups = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return f ? diff.groups.filter((g) => siteLabel(store.site(diff.frame, g.site)).toLowerCase().includes(f)) : diff.groups;
-  }, [diff, filter]);
-  const module = store.modules.get(diff.moduleKey);
-  const rowsOf = (site: number) => {
-    const out: number[] = [];
-    for (let i = 0; i < diff.blocks.length && out.length < MAX_ROWS; i += BLOCK_STRIDE) {
-      if (diff.blocks[i + 2] === site) out.push(i);
-    }
-    return out;
-  };
+function TableSection({ store, ctl, table, view, filter }: { store: Store; ctl: Controller; table: BlockTable; view: View; filter: string }) {
+  const module = store.modules.get(table.moduleKey);
+  const name = module?.name.split('/').pop() || table.moduleKey;
   return (
-    <div class="diff" data-testid="diff" data-module={diff.moduleKey}>
-      <div class="diff-head">
-        <span>
-          {module?.name.split('/').pop() ?? diff.moduleKey}: Comparison {diff.from} → {diff.to}
-          {diff.final ? `, still alive at ${diff.final}` : ''}
-        </span>
-        <span data-testid="diff-summary">
-          <b data-testid="diff-new-count">{count(diff.newCount)}</b> new blocks,{' '}
-          <b data-testid="diff-new-bytes">{bytes(diff.newBytes)}</b>; {count(diff.freedCount)} freed ({bytes(diff.freedBytes)})
-        </span>
-        <input type="search" placeholder="Filter sites" aria-label="Filter allocation sites" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+    <div class="table-section" data-testid="diff" data-module={table.moduleKey}>
+      <div class="section-head">
+        <span class="module-name" title={module?.name}>{name}</span>
+        {table.kind === 'diff' ? (
+          <span data-testid="diff-summary">
+            <b data-testid="diff-new-count">{count(table.newCount)}</b> new blocks, <b data-testid="diff-new-bytes">{bytes(table.newBytes)}</b>;{' '}
+            {count(table.freedCount)} freed ({bytes(table.freedBytes)})
+          </span>
+        ) : (
+          <span data-testid="range-summary">
+            <b data-testid="range-count">{count(table.newCount)}</b> blocks retained, <b data-testid="range-bytes">{bytes(table.newBytes)}</b>
+          </span>
+        )}
+        {table.truncated && <span class="notice">only the first {count(table.blocks.length / 5)} blocks are listed; the counts are exact</span>}
       </div>
-      <table class="grid" role="grid">
-        <thead>
-          <tr>
-            <th>Allocation site</th><th># New</th><th># Freed</th><th># Delta</th><th>Size Delta</th><th>Live bytes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {groups.map((g) => {
-            const site = store.site(diff.frame, g.site);
-            const expanded = open === g.site;
-            return [
-              <tr key={`g${g.site}`} class="group" data-testid="site-row" tabIndex={0} aria-expanded={expanded}
-                onClick={() => setOpen(expanded ? null : g.site)}
-                onKeyDown={(e) => { if (e.key === 'Enter') setOpen(expanded ? null : g.site); }}>
-                <td data-testid="site-label">{expanded ? '▾' : '▸'} {siteLabel(site)}</td>
-                <td data-testid="site-new">{count(g.newCount)}</td>
-                <td>{count(g.freedCount)}</td>
-                <td>{signedCount(g.newCount - g.freedCount)}</td>
-                <td data-testid="site-size-delta">{signedBytes(g.newBytes - g.freedBytes)}</td>
-                <td>{bytes(g.liveBytes)}</td>
-              </tr>,
-              ...(expanded
-                ? rowsOf(g.site).map((i) => {
-                    const ptr = diff.blocks[i];
-                    const size = diff.blocks[i + 1];
-                    const sel = store.selected?.moduleKey === diff.moduleKey && store.selected.ptr === ptr;
-                    return (
-                      <tr key={`b${ptr}`} class={`block ${sel ? 'selected' : ''}`} data-testid="block-row" tabIndex={0}
-                        onClick={() => select(store, ctl, diff, i)}
-                        onKeyDown={(e) => { if (e.key === 'Enter') select(store, ctl, diff, i); }}>
-                        <td class="mono" data-testid="block-address">&nbsp;&nbsp;&nbsp;{hex(ptr)}</td>
-                        <td data-testid="block-size">{bytes(size)}</td>
-                        <td colSpan={4}>#{diff.blocks[i + 3]}</td>
-                      </tr>
-                    );
-                  })
-                : []),
-            ];
-          })}
-        </tbody>
-      </table>
-      {diff.truncated && <p class="notice">Only the first {count(diff.blocks.length / BLOCK_STRIDE)} blocks were sent; the counts are exact.</p>}
+      <LeakSummary table={table} />
+      {view === 'Sites' && <SiteTable key={table.id} store={store} ctl={ctl} table={table} filter={filter} />}
+      {view === 'Tree' && <StackTree key={table.id} store={store} table={table} filter={filter} />}
+      {view === 'Blocks' && <BlockList key={table.id} store={store} ctl={ctl} table={table} filter={filter} />}
     </div>
   );
 }
 
-function select(store: Store, ctl: Controller, diff: DiffView, i: number): void {
-  const b = diff.blocks;
-  store.selected = { moduleKey: diff.moduleKey, ptr: b[i], size: b[i + 1], site: b[i + 2], seq: b[i + 3], time: b[i + 4] };
-  store.memoryView = null;
-  store.changed();
-  ctl.readBytes(diff.moduleKey, b[i], Math.min(b[i + 1], 256));
-}
-
 export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
-  const { A, B } = store.snapshots;
-  if (!A || !B) {
-    return (
-      <section class="comparison empty" aria-label="Comparison">
-        <p data-testid="compare-hint">
-          {A ? 'Snapshot A taken. Do the suspect action, then take Snapshot B.' : 'Take Snapshot A, do the suspect action, take Snapshot B.'}
-        </p>
-      </section>
+  const [view, setView] = useState<View>('Sites');
+  const [filter, setFilter] = useState('');
+  const { A, B, C } = store.snapshots;
+  const range = store.range;
+  const tables: BlockTable[] = (range ? range.tables : store.diffs).filter((t) => store.shows(t.moduleKey));
+  const rel = (t: number) => seconds(t - store.recordingStart);
+
+  let title: preact.ComponentChildren;
+  if (range) {
+    title = (
+      <>
+        <b>Retained allocations in selection</b> {rel(range.from)} – {rel(range.to)}
+        <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>✕</button>
+      </>
     );
+  } else if (A && B) {
+    title = <b>Comparison: A → B{C ? ', still alive at C' : ''}</b>;
   }
+
+  let body: preact.ComponentChildren;
+  if (!range && !(A && B)) {
+    body = (
+      <p class="empty" data-testid="compare-hint">
+        {store.readOnly
+          ? 'This recording has no comparison.'
+          : A
+            ? 'Snapshot A taken. Do the suspect action, then take Snapshot B.'
+            : 'Take Snapshot A, do the suspect action, take Snapshot B. Or Shift-drag on the timeline to see the allocations of a time range that are still alive.'}
+      </p>
+    );
+  } else if (tables.length === 0) {
+    body = <p class="empty">{store.busy ? store.busy.label : store.moduleFilter ? 'Nothing for the selected module.' : 'No module had blocks to compare.'}</p>;
+  } else {
+    body = tables.map((t) => <TableSection key={t.id} store={store} ctl={ctl} table={t} view={view} filter={filter} />);
+  }
+
+  const canClassify = !range && store.diffs.length > 0 && !store.readOnly && !store.busy;
   return (
     <section class="comparison" aria-label="Comparison">
-      {store.diffs.length === 0 && <p class="empty">Comparing…</p>}
-      {store.diffs.map((d) => <DiffSection key={d.moduleKey} store={store} ctl={ctl} diff={d} />)}
+      <div class="diff-head">
+        <span class="title">{title}</span>
+        {!range && (
+          <button type="button" aria-label="Leak kinds" disabled={!canClassify}
+            title="Scan linear memory for pointers to each new block: definitely, indirectly, possibly lost or still reachable (valgrind's definitions)"
+            onClick={() => ctl.leakKinds()}>Leak kinds</button>
+        )}
+        <span class="switch" role="radiogroup" aria-label="View">
+          {VIEWS.map((v) => (
+            <button key={v} type="button" role="radio" aria-checked={view === v} onClick={() => setView(v)}>{v}</button>
+          ))}
+        </span>
+        <input type="search" placeholder="Filter sites" aria-label="Filter allocation sites" value={filter}
+          onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+      </div>
+      <div class="tables">{body}</div>
     </section>
   );
 }

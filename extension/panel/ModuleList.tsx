@@ -1,5 +1,81 @@
-import type { Store } from './store';
-import { bytes, count } from './format';
+// Every module of the tab: instrumented or why not, the allocator functions
+// found, its counters; clicking one filters the timeline and tables to it.
+// Below: errors (double free, invalid free, …), each expandable to its stack.
+import { useState } from 'preact/hooks';
+import type { Store, ModuleView } from './store';
+import { bytes, count, hex } from './format';
+import { frameLabel } from './site-index';
+
+function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
+  const picked = store.moduleFilter === m.key;
+  const toggle = () => {
+    store.moduleFilter = picked ? null : m.key;
+    store.changed();
+  };
+  return (
+    <li data-testid="module" data-module={m.key} class={picked ? 'picked' : ''}>
+      <button type="button" class="name" title={`${m.name}\n${picked ? 'Show all modules' : 'Show only this module in the timeline and tables'}`}
+        aria-pressed={picked} aria-label={`Filter to ${m.name.split('/').pop() || m.name}`} onClick={toggle}>
+        {m.name.split('/').pop() || m.name} <span class="size">{bytes(m.size)}</span>
+      </button>
+      <div class={m.instrumented ? 'ok' : 'warn'} data-testid="module-status">
+        {m.instrumented ? 'instrumented ✓' : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
+      </div>
+      {!m.instrumented && (
+        <div class="allocators">Still works: the memory chart{m.wrappedExports.length > 0 ? ', allocations made from JS' : ''}.</div>
+      )}
+      <dl>
+        <dt>Linear memory</dt><dd data-testid="module-memory">{bytes(m.memoryBytes)}</dd>
+        <dt>Live blocks</dt><dd data-testid="module-live-count">{count(m.liveCount)}</dd>
+        <dt>Live bytes</dt><dd data-testid="module-live-bytes">{bytes(m.liveBytes)}</dd>
+      </dl>
+      {m.allocators.length > 0 && (
+        <table class="allocators" aria-label="Allocator functions found">
+          <tbody>
+            {m.allocators.map((a, i) => (
+              <tr key={i} title={`confidence: ${a.confidence}`}>
+                <td>{a.role}</td><td>→ <span class="mono">{a.name}</span></td><td class="dim">{a.foundBy}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {m.wrappedExports.length > 0 && <div class="allocators">JS calls to {m.wrappedExports.join(', ')} tracked</div>}
+    </li>
+  );
+}
+
+function Errors({ store }: { store: Store }) {
+  const [open, setOpen] = useState<number | null>(null);
+  if (store.errors.length === 0) return null;
+  const shown = store.errors.slice(-50);
+  const offset = store.errors.length - shown.length;
+  return (
+    <div class="errors" data-testid="errors">
+      <h2>Errors ({count(store.errors.length + store.droppedErrors)})</h2>
+      <ul>
+        {shown.map((e, i) => {
+          const frames = store.site(e.frame, e.site)?.frames ?? [];
+          const other = e.otherSite ? store.site(e.frame, e.otherSite)?.frames ?? [] : [];
+          const isOpen = open === offset + i;
+          return (
+            <li key={offset + i}>
+              <button type="button" class="error" aria-expanded={isOpen} onClick={() => setOpen(isOpen ? null : offset + i)}>
+                {e.kind} {e.ptr ? hex(e.ptr) : ''} {e.message}
+              </button>
+              {isOpen && (
+                <div class="error-stack">
+                  {frames.length ? frames.map((f, k) => <div key={k}>{k === 0 ? 'at ' : '← '}{frameLabel(f)}</div>) : <div>No stack recorded.</div>}
+                  {other.length > 0 && <div class="dim">first at {frameLabel(other[0])}</div>}
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
 
 export function ModuleList({ store }: { store: Store }) {
   const modules = [...store.modules.values()];
@@ -8,41 +84,13 @@ export function ModuleList({ store }: { store: Store }) {
       <h2>Modules</h2>
       {modules.length === 0 && (
         <p class="empty" data-testid="no-modules">
-          No WebAssembly module seen in this tab yet — use <b>Reload and record</b>, or run code that instantiates one.
+          {store.readOnly
+            ? 'This recording has no module.'
+            : <>No WebAssembly module seen in this tab yet — use <b>Reload and record</b>, or run code that instantiates one.</>}
         </p>
       )}
-      <ul>
-        {modules.map((m) => (
-          <li key={m.key} data-testid="module" data-module={m.key}>
-            <div class="name" title={m.name}>{m.name.split('/').pop() || m.name}</div>
-            <div class={m.instrumented ? 'ok' : 'warn'} data-testid="module-status">
-              {m.instrumented ? 'instrumented ✓' : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
-            </div>
-            <dl>
-              <dt>Linear memory</dt><dd data-testid="module-memory">{bytes(m.memoryBytes)}</dd>
-              <dt>Live blocks</dt><dd data-testid="module-live-count">{count(m.liveCount)}</dd>
-              <dt>Live bytes</dt><dd data-testid="module-live-bytes">{bytes(m.liveBytes)}</dd>
-              <dt>Size</dt><dd>{bytes(m.size)}</dd>
-            </dl>
-            {m.allocators.length > 0 && (
-              <div class="allocators" title="Allocator functions found">
-                {m.allocators.map((a) => `${a.name} (${a.role}, by ${a.foundBy})`).join(', ')}
-              </div>
-            )}
-            {m.wrappedExports.length > 0 && <div class="allocators">JS calls to {m.wrappedExports.join(', ')} tracked</div>}
-          </li>
-        ))}
-      </ul>
-      {store.errors.length > 0 && (
-        <div class="errors" data-testid="errors">
-          <h2>Errors ({count(store.errors.length + store.droppedErrors)})</h2>
-          <ul>
-            {store.errors.slice(-50).map((e, i) => (
-              <li key={i}>{e.kind} {e.ptr ? `0x${e.ptr.toString(16)}` : ''} {e.message}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <ul>{modules.map((m) => <ModuleItem key={m.key} store={store} m={m} />)}</ul>
+      <Errors store={store} />
     </section>
   );
 }

@@ -1,74 +1,165 @@
+// Linear memory and live heap per module over time, and below it the
+// allocation and free rates; snapshot markers, zoom/pan and a Shift-drag
+// selection that asks the page for the retained allocations of that range.
 import { useEffect, useRef } from 'preact/hooks';
-import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip } from 'chart.js';
+import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, type ChartConfiguration } from 'chart.js';
 import type { Store } from './store';
-import { shortBytes } from './format';
+import type { Controller } from './controller';
+import { shortBytes, count } from './format';
+import { decimate, type Point } from './series';
+import { overlayPlugin, installGestures, type XWindow, type OverlayState } from './chart-overlay';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
 const COLORS = ['#1a73e8', '#e8710a', '#188038', '#d01884', '#9334e6', '#12b5cb'];
+type LineChart = Chart<'line', Point[]>;
 
-/** Linear memory and live heap over time, per module. */
-export function Timeline({ store, version }: { store: Store; version: number }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const chart = useRef<Chart<'line', { x: number; y: number }[]> | null>(null);
+function theme(): OverlayState['colors'] & { grid: string; tick: string } {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string) => css.getPropertyValue(name).trim() || '#888';
+  return { marker: v('--accent'), brush: v('--brush'), text: v('--fg'), grid: v('--border'), tick: v('--fg-dim') };
+}
 
-  useEffect(() => {
-    if (!canvas.current) return;
-    chart.current = new Chart(canvas.current, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        normalized: true,
-        interaction: { mode: 'nearest', intersect: false },
-        elements: { point: { radius: 0 }, line: { borderWidth: 1.5, stepped: 'before' } },
-        scales: {
-          x: { type: 'linear', title: { display: true, text: 'seconds' }, ticks: { maxTicksLimit: 10 } },
-          y: { type: 'linear', beginAtZero: true, ticks: { callback: (v) => shortBytes(Number(v)) } },
+function config(yTick: (v: number) => string, showX: boolean, overlay: ReturnType<typeof overlayPlugin>): ChartConfiguration<'line', Point[]> {
+  const c = theme();
+  return {
+    type: 'line',
+    data: { datasets: [] },
+    plugins: [overlay],
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: false,
+      normalized: true,
+      spanGaps: true,
+      interaction: { mode: 'nearest', intersect: false, axis: 'x' },
+      elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.5, stepped: 'before' } },
+      scales: {
+        x: {
+          type: 'linear', display: showX, grid: { color: c.grid }, ticks: { color: c.tick, maxTicksLimit: 10, callback: (v) => `${Number(v).toFixed(1)} s` },
         },
-        plugins: {
-          legend: { position: 'top', labels: { boxWidth: 10 } },
-          tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${shortBytes(c.parsed.y ?? 0)}` } },
+        y: {
+          type: 'linear', beginAtZero: true, grid: { color: c.grid },
+          ticks: { color: c.tick, maxTicksLimit: 4, callback: (v) => yTick(Number(v)) },
+          // Both charts reserve the same y-axis width so their x pixels line up.
+          afterFit: (axis) => { axis.width = 64; },
         },
       },
+      plugins: {
+        legend: { position: 'right', align: 'start', labels: { boxWidth: 10, boxHeight: 2, color: c.tick, font: { size: 10 } } },
+        tooltip: { callbacks: { title: (items) => `${(items[0]?.parsed.x ?? 0).toFixed(2)} s`, label: (ctx) => `${ctx.dataset.label}: ${yTick(ctx.parsed.y ?? 0)}` } },
+      },
+    },
+  };
+}
+
+export function Timeline({ store, ctl, version }: { store: Store; ctl: Controller; version: number }) {
+  const bytesCanvas = useRef<HTMLCanvasElement>(null);
+  const ratesCanvas = useRef<HTMLCanvasElement>(null);
+  const charts = useRef<{ bytes: LineChart; rates: LineChart } | null>(null);
+  const zoom = useRef<XWindow | null>(null);
+  const brush = useRef<XWindow | null>(null);
+  const frame = useRef(0);
+
+  const extent = (): XWindow => {
+    let max = 0;
+    for (const s of store.series.values()) if (s.length) max = Math.max(max, (s.time[s.length - 1] - store.recordingStart) / 1000);
+    for (const snap of Object.values(store.snapshots)) if (snap) max = Math.max(max, (snap.time - store.recordingStart) / 1000);
+    return { min: 0, max: Math.max(max, 1) };
+  };
+  const windowNow = () => zoom.current ?? extent();
+
+  /** Rebuilds the decimated datasets for the current window; at most once per animation frame. */
+  const redraw = () => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const c = charts.current;
+      if (!c) return;
+      const w = windowNow();
+      const start = store.recordingStart;
+      const from = start + w.min * 1000;
+      const to = start + w.max * 1000;
+      const toX = (t: number) => (t - start) / 1000;
+      const buckets = Math.max(50, Math.round(c.bytes.chartArea?.width ?? 600));
+      const bytesSets: LineChart['data']['datasets'] = [];
+      const rateSets: LineChart['data']['datasets'] = [];
+      let i = 0;
+      for (const [key, s] of store.series) {
+        const color = COLORS[i++ % COLORS.length];
+        if (!store.shows(key)) continue;
+        const m = store.modules.get(key);
+        const name = m ? m.name.split('/').pop() || m.name : key;
+        const multi = store.series.size > 1 && store.moduleFilter === null;
+        const label = (what: string) => (multi ? `${name} ${what}` : what);
+        bytesSets.push({ label: label('linear memory'), data: decimate(s.time, s.memory, from, to, buckets, toX), borderColor: color, backgroundColor: color });
+        bytesSets.push({ label: label('live heap'), data: decimate(s.time, s.live, from, to, buckets, toX), borderColor: color, backgroundColor: color, borderDash: [4, 3] });
+        rateSets.push({ label: label('allocs/s'), data: decimate(s.time, s.rate('allocs'), from, to, buckets, toX), borderColor: color, backgroundColor: color });
+        rateSets.push({ label: label('frees/s'), data: decimate(s.time, s.rate('frees'), from, to, buckets, toX), borderColor: color, backgroundColor: color, borderDash: [2, 2] });
+      }
+      for (const [chart, sets] of [[c.bytes, bytesSets], [c.rates, rateSets]] as const) {
+        chart.data.datasets = sets;
+        chart.options.scales!.x!.min = w.min;
+        chart.options.scales!.x!.max = w.max;
+        chart.update('none');
+      }
     });
-    return () => chart.current?.destroy();
-  }, []);
+  };
 
   useEffect(() => {
-    const c = chart.current;
-    if (!c) return;
-    const start = store.recordingStart;
-    const datasets: typeof c.data.datasets = [];
-    let i = 0;
-    for (const [key, s] of store.series) {
-      const m = store.modules.get(key);
-      const label = m ? (m.name.split('/').pop() || m.name) : key;
-      const color = COLORS[i++ % COLORS.length];
-      datasets.push({
-        label: `${label} linear memory`,
-        data: s.time.map((t, j) => ({ x: (t - start) / 1000, y: s.memory[j] })),
-        borderColor: color,
-        backgroundColor: color,
+    if (!bytesCanvas.current || !ratesCanvas.current) return;
+    const overlay = overlayPlugin(() => {
+      const sel = brush.current ?? (store.range ? { min: (store.range.from - store.recordingStart) / 1000, max: (store.range.to - store.recordingStart) / 1000 } : null);
+      const markers = (['A', 'B', 'C'] as const).flatMap((name) => {
+        const s = store.snapshots[name];
+        return s ? [{ name, x: (s.time - store.recordingStart) / 1000 }] : [];
       });
-      datasets.push({
-        label: `${label} live heap`,
-        data: s.time.map((t, j) => ({ x: (t - start) / 1000, y: s.live[j] })),
-        borderColor: color,
-        backgroundColor: color,
-        borderDash: [4, 3],
-      });
-    }
-    c.data.datasets = datasets;
-    c.update('none');
-  }, [version]);
+      return { markers, brush: sel, colors: theme() };
+    });
+    charts.current = {
+      bytes: new Chart(bytesCanvas.current, config(shortBytes, true, overlay)),
+      rates: new Chart(ratesCanvas.current, config((v) => `${count(v)}/s`, false, overlay)),
+    };
+    const target = {
+      chart: () => charts.current?.bytes ?? null,
+      window: windowNow,
+      extent,
+      setWindow: (w: XWindow | null) => { zoom.current = w; redraw(); },
+      setBrush: (w: XWindow | null) => { brush.current = w; charts.current?.bytes.draw(); charts.current?.rates.draw(); },
+      select: (w: XWindow) => {
+        brush.current = null;
+        ctl.selectRange(store.recordingStart + w.min * 1000, store.recordingStart + w.max * 1000);
+      },
+    };
+    const off1 = installGestures(bytesCanvas.current, target);
+    const off2 = installGestures(ratesCanvas.current, { ...target, chart: () => charts.current?.rates ?? null });
+    return () => {
+      off1();
+      off2();
+      cancelAnimationFrame(frame.current);
+      charts.current?.bytes.destroy();
+      charts.current?.rates.destroy();
+    };
+  }, []);
 
+  useEffect(redraw, [version]);
+
+  const empty = store.series.size === 0;
   return (
     <section class="timeline" aria-label="Timeline">
-      <canvas ref={canvas} data-testid="timeline-chart" />
+      <div class="timeline-head">
+        <span>Timeline</span>
+        <span class="hint">wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all</span>
+        <button type="button" aria-label="Reset zoom" onClick={() => { zoom.current = null; redraw(); }}>Reset zoom</button>
+      </div>
+      <div class="chart bytes"><canvas ref={bytesCanvas} data-testid="timeline-chart" aria-label="Linear memory and live heap over time" role="img" /></div>
+      <div class="chart rates"><canvas ref={ratesCanvas} data-testid="rates-chart" aria-label="Allocations and frees per second" role="img" /></div>
+      {empty && (
+        <p class="chart-empty">
+          {store.readOnly ? 'This recording has no samples.' : 'No samples yet: use Reload and record, or run code that instantiates a WebAssembly module.'}
+        </p>
+      )}
     </section>
   );
 }

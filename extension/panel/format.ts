@@ -47,3 +47,11 @@ export function hexDump(base: number, data: Uint8Array): string[] {
   }
   return rows;
 }
+
+/** "3.2 s ago", "4 min ago": how long a block has been alive. */
+export function age(ms: number): string {
+  if (!(ms >= 0)) return '';
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s ago`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  return `${(ms / 3_600_000).toFixed(1)} h ago`;
+}

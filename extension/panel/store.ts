@@ -4,10 +4,10 @@
 import {
   PROTOCOL_VERSION, SAMPLE_STRIDE, BLOCK_STRIDE, parsePageMsg, decodeF64, decodeU32, base64ToBytes,
   type ModuleMsg, type SiteMsg, type ErrorMsg, type SiteGroupMsg, type SnapshotName, type PageToPanel,
+  type DiffMsg, type RangeMsg, type LeaksMsg,
 } from '../../src/protocol';
+import { Series } from './series';
 
-/** Points kept per module for the timeline; older points are thinned. */
-const MAX_POINTS = 20_000;
 const MAX_ERRORS = 1000;
 
 export interface ModuleView extends ModuleMsg {
@@ -20,19 +20,14 @@ export interface ModuleView extends ModuleMsg {
   frees: number;
 }
 
-export interface Series {
-  time: number[];
-  memory: number[];
-  live: number[];
-}
-
-export interface DiffView {
+/** Blocks grouped by site, from a comparison or a time-range selection: what the tables show. */
+export interface BlockTable {
+  /** Unique per table received: components key their view state (sort, expanded rows) on it. */
+  id: number;
+  kind: 'diff' | 'range';
   moduleKey: string;
   frame: number;
   module: number;
-  from: SnapshotName;
-  to: SnapshotName;
-  final: SnapshotName | null;
   newCount: number;
   newBytes: number;
   freedCount: number;
@@ -41,9 +36,28 @@ export interface DiffView {
   /** Rows of BLOCK_STRIDE u32: ptr, size, site, seq, time (0.1 ms since frame start). */
   blocks: Uint32Array;
   truncated: boolean;
+  /** Leak kind per block row (LEAK_KIND_NAMES index, 255 = freed since B), once computed. */
+  leaks: { msg: LeaksMsg; kinds: Uint8Array } | null;
+}
+
+export interface DiffView extends BlockTable {
+  kind: 'diff';
+  from: SnapshotName;
+  to: SnapshotName;
+  final: SnapshotName | null;
+  /** The message as received, kept for export. */
+  msg: DiffMsg;
+}
+
+export interface RangeView extends BlockTable {
+  kind: 'range';
+  msg: RangeMsg;
 }
 
 export interface SelectedBlock {
+  table: BlockTable;
+  /** Row index into table.blocks (not multiplied by the stride). */
+  row: number;
   moduleKey: string;
   ptr: number;
   size: number;
@@ -58,24 +72,46 @@ export interface MemoryBytesView {
   data: Uint8Array;
 }
 
+export interface SnapshotInfo {
+  time: number;
+  liveCount: number;
+  liveBytes: number;
+}
+
 export class Store {
   connected = false;
   fatal: string | null = null;
   notices: string[] = [];
+  /** An error the user must see (bad import file, failed command): a red banner. */
+  error: string | null = null;
+  /** Long work in the page: label shown with a spinner until the reply. */
+  busy: { label: string; req: number } | null = null;
+  /** false after Stop: the page keeps tracking, the panel's timeline and counters freeze. */
+  recording = true;
+  /** Name of an imported recording shown instead of the live page. */
+  readOnly: string | null = null;
+  /** Show only this module (key) in the timeline and the tables. */
+  moduleFilter: string | null = null;
+  pageUrl = '';
   recordingStart = 0;
+  /** Epoch ms of the newest sample or message: "now" for ages in a recording. */
+  lastTime = 0;
   frameStart = new Map<number, number>();
   modules = new Map<string, ModuleView>();
   series = new Map<string, Series>();
   sites = new Map<string, SiteMsg>();
   errors: (ErrorMsg & { frame: number })[] = [];
   droppedErrors = 0;
-  snapshots: Partial<Record<SnapshotName, { time: number; liveCount: number; liveBytes: number }>> = {};
+  snapshots: Partial<Record<SnapshotName, SnapshotInfo>> = {};
   diffs: DiffView[] = [];
+  /** Retained allocations of the timeline selection, while it is shown. */
+  range: { from: number; to: number; tables: RangeView[] } | null = null;
   selected: SelectedBlock | null = null;
   memoryView: MemoryBytesView | null = null;
   private lastSeq = new Map<number, number>();
   private pendingReq = new Map<number, (msg: PageToPanel & { frame: number }) => void>();
   private nextReq = 1;
+  private nextTable = 1;
   private listeners = new Set<() => void>();
   private scheduled = false;
   version = 0;
@@ -103,6 +139,13 @@ export class Store {
     return req;
   }
 
+  /** Forget a request: its late replies are dropped (Cancel). */
+  forget(req: number): void {
+    this.pendingReq.delete(req);
+    if (this.busy?.req === req) this.busy = null;
+    this.changed();
+  }
+
   notice(text: string): void {
     this.notices = [...this.notices.slice(-4), text];
     this.changed();
@@ -116,33 +159,51 @@ export class Store {
     this.droppedErrors = 0;
     this.snapshots = {};
     this.diffs = [];
+    this.range = null;
     this.selected = null;
     this.memoryView = null;
     this.recordingStart = 0;
+    this.lastTime = 0;
+    this.readOnly = null;
+    this.moduleFilter = null;
+    this.error = null;
+    this.busy = null;
     this.frameStart.clear();
     this.lastSeq.clear();
     this.changed();
   }
 
+  /** Takes over the model of another store (an imported recording) in one step. */
+  adopt(other: Store, name: string): void {
+    this.clear();
+    Object.assign(this, {
+      pageUrl: other.pageUrl, recordingStart: other.recordingStart, lastTime: other.lastTime,
+      frameStart: other.frameStart, modules: other.modules, series: other.series, sites: other.sites,
+      errors: other.errors, droppedErrors: other.droppedErrors, snapshots: other.snapshots, diffs: other.diffs,
+    });
+    this.readOnly = name;
+    this.changed();
+  }
+
   /** Entry point for everything the router delivers; never throws. */
   receive(raw: unknown): { resync: boolean; hello: boolean } {
-    let frame: number;
-    let msg: PageToPanel;
     try {
       const env = raw as { frame?: unknown; msg?: unknown };
       if (!env || typeof env !== 'object' || typeof env.frame !== 'number' || !Number.isInteger(env.frame)) {
         throw new Error('message without a frame id');
       }
-      frame = env.frame;
-      msg = parsePageMsg(env.msg);
-      return { ...this.apply(frame, msg), hello: msg.t === 'hello' };
+      const msg = parsePageMsg(env.msg);
+      // An imported recording is on screen: the live page waits until Clear.
+      if (this.readOnly) return { resync: false, hello: msg.t === 'hello' };
+      return { ...this.apply(env.frame, msg), hello: msg.t === 'hello' };
     } catch (error) {
       this.notice(`Ignored a message from the page: ${(error as Error).message}`);
       return { resync: false, hello: false };
     }
   }
 
-  private apply(frame: number, msg: PageToPanel): { resync: boolean } {
+  /** Applies one validated message; throws on inconsistent payloads (import relies on it). */
+  apply(frame: number, msg: PageToPanel): { resync: boolean } {
     switch (msg.t) {
       case 'hello': {
         if (msg.v !== PROTOCOL_VERSION) {
@@ -154,7 +215,9 @@ export class Store {
         // modules are gone.
         this.dropFrame(frame);
         this.frameStart.set(frame, msg.start);
+        if (frame === 0 || !this.pageUrl) this.pageUrl = msg.url;
         if (!this.recordingStart || msg.start < this.recordingStart) this.recordingStart = msg.start;
+        this.lastTime = Math.max(this.lastTime, msg.start);
         this.lastSeq.delete(frame);
         break;
       }
@@ -171,14 +234,12 @@ export class Store {
       }
       case 'batch':
         return this.applyBatch(frame, msg);
-      case 'snapshot':
-      case 'diff':
-      case 'bytes':
-      case 'fail': {
+      default: {
         const resolve = this.pendingReq.get(msg.req);
         if (msg.t === 'fail' && !resolve) this.notice(msg.message);
         resolve?.({ ...msg, frame });
-        if (msg.t !== 'diff') this.pendingReq.delete(msg.req);
+        // Diff, range and leaks answer once per module: keep listening.
+        if (msg.t === 'snapshot' || msg.t === 'bytes') this.pendingReq.delete(msg.req);
         break;
       }
     }
@@ -194,8 +255,16 @@ export class Store {
       resync = true;
     }
     this.lastSeq.set(frame, msg.seq);
+    // Sites and errors always land: stacks of blocks in a later comparison need them.
+    for (const s of msg.sites) this.sites.set(`${frame}:${s.id}`, s);
+    for (const e of msg.errors) {
+      if (this.errors.length >= MAX_ERRORS) this.droppedErrors++;
+      else this.errors.push({ ...e, frame });
+    }
     const rows = decodeF64(msg.samples);
     if (rows.length % SAMPLE_STRIDE !== 0) throw new Error('samples: ragged rows');
+    // Stopped: the timeline and counters stay as they were (the page keeps tracking).
+    if (!this.recording) return { resync };
     for (let i = 0; i < rows.length; i += SAMPLE_STRIDE) {
       const key = `${frame}:${rows[i + 1]}`;
       const m = this.modules.get(key);
@@ -205,31 +274,13 @@ export class Store {
       m.liveBytes = rows[i + 4];
       m.allocs = rows[i + 5];
       m.frees = rows[i + 6];
-      this.push(key, rows[i], m.memoryBytes, m.liveBytes);
-    }
-    for (const s of msg.sites) this.sites.set(`${frame}:${s.id}`, s);
-    for (const e of msg.errors) {
-      if (this.errors.length >= MAX_ERRORS) this.droppedErrors++;
-      else this.errors.push({ ...e, frame });
+      let s = this.series.get(key);
+      if (!s) this.series.set(key, (s = new Series()));
+      s.push(rows[i], m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
+      if (rows[i] > this.lastTime) this.lastTime = rows[i];
     }
     this.changed();
     return { resync };
-  }
-
-  private push(key: string, time: number, memory: number, live: number): void {
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { time: [], memory: [], live: [] }));
-    s.time.push(time);
-    s.memory.push(memory);
-    s.live.push(live);
-    if (s.time.length > MAX_POINTS) {
-      // Keep every other point of the older half: the shape survives, memory stays bounded.
-      const half = s.time.length >> 1;
-      for (const arr of [s.time, s.memory, s.live]) {
-        const older = arr.slice(0, half).filter((_, i) => i % 2 === 0);
-        arr.splice(0, half, ...older);
-      }
-    }
   }
 
   private dropFrame(frame: number): void {
@@ -242,12 +293,39 @@ export class Store {
     this.diffs = this.diffs.filter((d) => d.frame !== frame);
   }
 
-  setDiff(msg: PageToPanel & { t: 'diff'; frame: number }): void {
+  setDiff(msg: DiffMsg & { frame: number }): void {
     const blocks = decodeU32(msg.blocks);
     if (blocks.length % BLOCK_STRIDE !== 0) throw new Error('diff blocks: ragged rows');
     const moduleKey = `${msg.frame}:${msg.module}`;
-    const view: DiffView = { ...msg, moduleKey, blocks };
+    const { frame, ...raw } = msg;
+    const view: DiffView = { ...msg, id: this.nextTable++, kind: 'diff', moduleKey, blocks, leaks: null, msg: raw };
     this.diffs = [...this.diffs.filter((d) => d.moduleKey !== moduleKey), view];
+    this.changed();
+  }
+
+  setRange(msg: RangeMsg & { frame: number }): void {
+    const blocks = decodeU32(msg.blocks);
+    if (blocks.length % BLOCK_STRIDE !== 0) throw new Error('range blocks: ragged rows');
+    const moduleKey = `${msg.frame}:${msg.module}`;
+    const { frame, ...raw } = msg;
+    const view: RangeView = {
+      id: this.nextTable++, kind: 'range', moduleKey, frame, module: msg.module, newCount: msg.count, newBytes: msg.bytes, freedCount: 0, freedBytes: 0,
+      groups: msg.groups, blocks, truncated: msg.truncated, leaks: null, msg: raw,
+    };
+    const tables = (this.range?.tables ?? []).filter((t) => t.moduleKey !== moduleKey);
+    this.range = { from: msg.from, to: msg.to, tables: [...tables, view] };
+    this.changed();
+  }
+
+  setLeaks(msg: LeaksMsg & { frame: number }): void {
+    const moduleKey = `${msg.frame}:${msg.module}`;
+    const d = this.diffs.find((x) => x.moduleKey === moduleKey);
+    if (!d) return;
+    const kinds = base64ToBytes(msg.kinds);
+    if (kinds.length !== d.blocks.length / BLOCK_STRIDE) throw new Error('leak kinds: one byte per block expected');
+    const { frame, ...raw } = msg;
+    d.leaks = { msg: raw, kinds };
+    this.diffs = [...this.diffs];
     this.changed();
   }
 
@@ -260,11 +338,17 @@ export class Store {
     return this.sites.get(`${frame}:${id}`);
   }
 
+  /** The modules the views show: all, or the one picked in the module list. */
+  shows(moduleKey: string): boolean {
+    return this.moduleFilter === null || this.moduleFilter === moduleKey;
+  }
+
   totals(): { memoryBytes: number; liveCount: number; liveBytes: number } {
     let memoryBytes = 0;
     let liveCount = 0;
     let liveBytes = 0;
     for (const m of this.modules.values()) {
+      if (!this.shows(m.key)) continue;
       memoryBytes += m.memoryBytes;
       liveCount += m.liveCount;
       liveBytes += m.liveBytes;

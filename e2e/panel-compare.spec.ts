@@ -1,0 +1,118 @@
+import { test, expect, openDemo, openPanel, tabIdOf } from './harness';
+
+declare const demo: {
+  ready: Promise<unknown>;
+  api: { call(name: string, ...args: number[]): number } | null;
+  leak(): void;
+  jsMalloc(n: number, size: number): number[];
+};
+
+test('Reload and record, A → B: process_data (leak.c:19) is the top site with 100 new / +102,400 B; sortable; stack and bytes; tree and blocks views', async ({ context, site }) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+
+  await panel.getByRole('button', { name: 'Reload and record' }).click();
+  await expect(panel.getByTestId('module')).toHaveCount(1);
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await page.waitForFunction(() => (window as unknown as { demo?: { api: unknown } }).demo?.api);
+
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
+  await page.evaluate(() => {
+    demo.leak();
+    demo.jsMalloc(3, 2048);
+  });
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+
+  await expect(panel.getByTestId('diff-new-count')).toHaveText('103');
+  const rows = panel.getByTestId('site-row');
+  await expect(rows).toHaveCount(2);
+  const top = rows.first();
+  await expect(top.getByTestId('site-label')).toContainText('process_data');
+  await expect(top.getByTestId('site-label')).toContainText('leak.c:19');
+  await expect(top.getByTestId('site-new')).toHaveText('100');
+  await expect(top.getByTestId('site-size-delta')).toHaveText('+102,400 B');
+
+  // Sorting: Size Delta descending is the default; # New, then ascending, puts the 3 JS blocks first.
+  const sortNew = panel.getByRole('columnheader', { name: '# New' });
+  const sortSize = panel.getByRole('columnheader', { name: 'Size Delta' });
+  await expect(sortSize).toHaveAttribute('aria-sort', 'descending');
+  await sortNew.click();
+  await expect(sortNew).toHaveAttribute('aria-sort', 'descending');
+  await expect(sortSize).toHaveAttribute('aria-sort', 'none');
+  await expect(rows.first().getByTestId('site-new')).toHaveText('100');
+  await sortNew.click();
+  await expect(sortNew).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.first().getByTestId('site-new')).toHaveText('3');
+  await sortSize.click();
+  await expect(rows.first().getByTestId('site-size-delta')).toHaveText('+102,400 B');
+  await sortSize.click();
+  await expect(sortSize).toHaveAttribute('aria-sort', 'ascending');
+  await expect(rows.first().getByTestId('site-size-delta')).toHaveText('+6,144 B');
+  await sortSize.click();
+
+  // The largest site was expanded: its 100 blocks. Click one for its stack and bytes.
+  await expect(panel.getByTestId('block-row')).toHaveCount(100);
+  await panel.getByTestId('block-row').first().click();
+  const frames = panel.getByTestId('stack-frame');
+  await expect(frames.first()).toContainText('process_data');
+  await expect(frames.filter({ hasText: 'simulate_memory_leak' })).toHaveCount(1);
+  await expect(panel.getByTestId('hexdump')).toContainText('00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f');
+  await expect(panel.getByTestId('block-facts')).toContainText('1,024 B');
+  await panel.keyboard.press('Escape');
+  await expect(panel.getByTestId('block-detail')).toHaveCount(0);
+
+  // Keyboard: Enter on a focused site row collapses it.
+  await rows.first().focus();
+  await panel.keyboard.press('Enter');
+  await expect(panel.getByTestId('block-row')).toHaveCount(0);
+  await panel.keyboard.press('ArrowDown');
+  await panel.keyboard.press('Enter');
+  await expect(panel.getByTestId('block-row')).toHaveCount(3);
+
+  // Tree view: leaked bytes by stack, bottom-up from the allocating function.
+  await panel.getByRole('radio', { name: 'Tree' }).click();
+  await expect(panel.getByTestId('tree-row').first()).toContainText('process_data');
+  await expect(panel.getByTestId('tree-row').first()).toContainText('102,400 B');
+  // Blocks view: all 103 blocks, largest first.
+  await panel.getByRole('radio', { name: 'Blocks' }).click();
+  await expect(panel.getByTestId('block-row')).toHaveCount(103);
+  await expect(panel.getByTestId('block-size').first()).toHaveText('2,048 B');
+  await panel.getByRole('radio', { name: 'Sites' }).click();
+
+});
+
+// At -O0 make_list's dead shadow-stack frame still holds `head`: the page's
+// scan leaves the dead stack out of its roots, so the list is still lost.
+test('Leak kinds on a 10-node list whose head is dropped: 1 definitely lost + 9 indirectly lost', async ({ context, site }) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await expect(panel.getByRole('button', { name: 'Leak kinds' })).toBeDisabled();
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
+  await page.evaluate(() => demo.api!.call('make_list', 10, 0));
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText('10');
+  await panel.getByRole('button', { name: 'Leak kinds' }).click();
+  await expect(panel.getByTestId('leak-summary')).toHaveText('Leak kinds: 1 definitely lost (32 B), 9 indirectly lost (288 B)');
+  await expect(panel.getByTestId('site-row').first().getByTestId('site-kinds')).toHaveText('1 definitely lost, 9 indirectly lost');
+  await expect(panel.getByTestId('block-kind').filter({ hasText: 'definitely lost' })).toHaveCount(1);
+  await expect(panel.getByTestId('block-kind').filter({ hasText: 'indirectly lost' })).toHaveCount(9);
+  await panel.getByTestId('block-kind').filter({ hasText: 'definitely lost' }).click();
+  await expect(panel.getByTestId('block-leak-kind')).toHaveText('definitely lost');
+});
+
+test('Stop freezes the counters while the page keeps tracking; Record resumes', async ({ context, site }) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-live-count')).toHaveText('0');
+  await panel.getByRole('button', { name: 'Stop' }).click();
+  await page.evaluate(() => demo.jsMalloc(5, 64));
+  await panel.waitForTimeout(700);
+  await expect(panel.getByTestId('module-live-count')).toHaveText('0');
+  await panel.getByRole('button', { name: 'Record', exact: true }).click();
+  await page.evaluate(() => demo.jsMalloc(1, 64));
+  await expect(panel.getByTestId('module-live-count')).toHaveText('6');
+});

@@ -1,0 +1,64 @@
+// The Blocks view: every block of the table in one virtualized list, sortable
+// by address, size, allocation number or leak kind.
+import { useMemo, useState } from 'preact/hooks';
+import { BLOCK_STRIDE } from '../../src/protocol';
+import type { Store, BlockTable } from './store';
+import type { Controller } from './controller';
+import { VirtualGrid, rowStyle } from './VirtualGrid';
+import { sortRows, siteLabel, blockSite, kindName, type BlockSortKey } from './site-index';
+import { bytes, hex, age } from './format';
+import { selectBlock } from './select-block';
+
+export function BlockList({ store, ctl, table, filter }: { store: Store; ctl: Controller; table: BlockTable; filter: string }) {
+  const [sort, setSort] = useState<{ key: BlockSortKey; dir: 1 | -1 }>({ key: 'size', dir: -1 });
+  const [active, setActive] = useState(0);
+  const rows = useMemo(() => {
+    const sorted = sortRows(table, sort.key, sort.dir);
+    const f = filter.trim().toLowerCase();
+    if (!f) return sorted;
+    // Filter by site once per site, not once per block.
+    const match = new Map<number, boolean>();
+    for (const g of table.groups) match.set(g.site, siteLabel(store.site(table.frame, g.site)).toLowerCase().includes(f));
+    return sorted.filter((r) => match.get(blockSite(table.blocks, r)) ?? false);
+  }, [table, sort, filter, table.leaks]);
+
+  const template = '110px 96px 90px 90px minmax(200px, 1fr) 130px';
+  const col = (key: BlockSortKey | null, title: string) => {
+    const aria = key && sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none';
+    const click = () => key && setSort(sort.key === key ? { key, dir: sort.dir === 1 ? -1 : 1 } : { key, dir: -1 });
+    return (
+      <div role="columnheader" aria-sort={key ? aria : undefined} tabIndex={key ? 0 : undefined} onClick={click}
+        onKeyDown={(e) => e.key === 'Enter' && click()}>{title}</div>
+    );
+  };
+  const header = (
+    <div class="vrow head" role="row" style={{ gridTemplateColumns: template }}>
+      {col('ptr', 'Address')}{col('size', 'Size')}{col('seq', 'Allocation #')}{col(null, 'Age')}{col(null, 'Allocation site')}
+      {col(table.leaks ? 'kind' : null, 'Leak kind')}
+    </div>
+  );
+  const now = store.readOnly ? store.lastTime : Date.now();
+  const start = store.frameStart.get(table.frame) ?? store.recordingStart;
+  if (rows.length === 0) return <p class="empty">No blocks{filter ? ` at a site matching “${filter}”` : ''}.</p>;
+  return (
+    <VirtualGrid label="Blocks" total={rows.length} header={header} active={Math.min(active, rows.length - 1)} setActive={setActive}
+      testId="block-grid" onKey={(r) => selectBlock(store, ctl, table, rows[r])}
+      renderRow={(i, isActive) => {
+        const r = rows[i];
+        const o = r * BLOCK_STRIDE;
+        const sel = store.selected?.table === table && store.selected.row === r;
+        return (
+          <div key={r} class={`vrow ${sel ? 'selected' : ''}`} role="row" data-row={i} data-testid="block-row" tabIndex={isActive ? 0 : -1}
+            style={{ ...rowStyle(i), gridTemplateColumns: template }} onClick={() => { setActive(i); selectBlock(store, ctl, table, r); }}>
+            <div role="gridcell" class="mono" data-testid="block-address">{hex(table.blocks[o])}</div>
+            <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + 1])}</div>
+            <div role="gridcell">#{table.blocks[o + 3]}</div>
+            <div role="gridcell">{age(now - (start + table.blocks[o + 4] / 10))}</div>
+            <div role="gridcell" class="left">{siteLabel(store.site(table.frame, blockSite(table.blocks, r)))}</div>
+            <div role="gridcell" data-testid="block-kind">{table.leaks ? kindName(table.leaks.kinds[r]) : ''}</div>
+          </div>
+        );
+      }}
+    />
+  );
+}

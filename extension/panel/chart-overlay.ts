@@ -1,0 +1,143 @@
+// What the timeline draws on top of its charts (snapshot markers A/B/C, the
+// selected or being-selected time range) and the mouse gestures that change
+// its x window: wheel zooms around the cursor, drag pans, Shift-drag selects.
+// ~100 lines here instead of chartjs-plugin-zoom: that plugin brings hammerjs
+// for touch gestures we don't need, and the selection (Shift-drag → `range`
+// command) is ours either way.
+import type { Chart, Plugin } from 'chart.js';
+
+/** Seconds since the recording start, the charts' x unit. */
+export interface XWindow {
+  min: number;
+  max: number;
+}
+
+export interface OverlayState {
+  markers: { name: string; x: number }[];
+  /** Selection shown (committed or while dragging), in x units. */
+  brush: XWindow | null;
+  colors: { marker: string; brush: string; text: string };
+}
+
+export function overlayPlugin(state: () => OverlayState): Plugin<'line'> {
+  return {
+    id: 'wasmLeaksOverlay',
+    afterDatasetsDraw(chart: Chart<'line'>) {
+      const { ctx, chartArea: area, scales } = chart;
+      const x = scales.x;
+      if (!x || !area) return;
+      const s = state();
+      ctx.save();
+      if (s.brush) {
+        const a = Math.max(area.left, x.getPixelForValue(s.brush.min));
+        const b = Math.min(area.right, x.getPixelForValue(s.brush.max));
+        if (b > a) {
+          ctx.fillStyle = s.colors.brush;
+          ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
+        }
+      }
+      ctx.strokeStyle = s.colors.marker;
+      ctx.fillStyle = s.colors.text;
+      ctx.setLineDash([4, 3]);
+      ctx.font = '600 10px system-ui, sans-serif';
+      for (const m of s.markers) {
+        const px = x.getPixelForValue(m.x);
+        if (px < area.left || px > area.right) continue;
+        ctx.beginPath();
+        ctx.moveTo(px, area.top);
+        ctx.lineTo(px, area.bottom);
+        ctx.stroke();
+        ctx.fillText(m.name, px + 3, area.top + 10);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+export interface GestureTarget {
+  chart(): Chart<'line'> | null;
+  /** The x window shown now (the full extent when not zoomed). */
+  window(): XWindow;
+  /** The whole recording's extent. */
+  extent(): XWindow;
+  setWindow(w: XWindow | null): void;
+  setBrush(w: XWindow | null): void;
+  select(w: XWindow): void;
+}
+
+/** Installs the gestures on a canvas; returns the cleanup. */
+export function installGestures(canvas: HTMLCanvasElement, t: GestureTarget): () => void {
+  const valueAt = (clientX: number): number | null => {
+    const chart = t.chart();
+    if (!chart?.scales.x) return null;
+    const rect = canvas.getBoundingClientRect();
+    return chart.scales.x.getValueForPixel(clientX - rect.left) ?? null;
+  };
+  const clamp = (w: XWindow): XWindow => {
+    const e = t.extent();
+    const span = Math.min(w.max - w.min, e.max - e.min);
+    let min = Math.max(e.min, Math.min(w.min, e.max - span));
+    return { min, max: min + span };
+  };
+
+  const onWheel = (e: WheelEvent) => {
+    const at = valueAt(e.clientX);
+    if (at === null) return;
+    e.preventDefault();
+    const w = t.window();
+    const e0 = t.extent();
+    const factor = e.deltaY > 0 ? 1.25 : 0.8;
+    const span = Math.max(0.05, Math.min(e0.max - e0.min, (w.max - w.min) * factor));
+    const ratio = (at - w.min) / (w.max - w.min || 1);
+    const next = clamp({ min: at - ratio * span, max: at - ratio * span + span });
+    t.setWindow(span >= e0.max - e0.min ? null : next);
+  };
+
+  let drag: { mode: 'pan' | 'select'; x0: number; v0: number; w0: XWindow } | null = null;
+  const onDown = (e: MouseEvent) => {
+    const v = valueAt(e.clientX);
+    if (v === null || e.button !== 0) return;
+    drag = { mode: e.shiftKey ? 'select' : 'pan', x0: e.clientX, v0: v, w0: t.window() };
+    e.preventDefault();
+  };
+  const onMove = (e: MouseEvent) => {
+    if (!drag) return;
+    if (drag.mode === 'select') {
+      const v = valueAt(e.clientX);
+      if (v !== null) t.setBrush({ min: Math.min(drag.v0, v), max: Math.max(drag.v0, v) });
+      return;
+    }
+    const chart = t.chart();
+    const width = chart ? chart.chartArea.right - chart.chartArea.left : 1;
+    const dv = ((e.clientX - drag.x0) / width) * (drag.w0.max - drag.w0.min);
+    const e0 = t.extent();
+    if (drag.w0.max - drag.w0.min < e0.max - e0.min) t.setWindow(clamp({ min: drag.w0.min - dv, max: drag.w0.max - dv }));
+  };
+  const onUp = (e: MouseEvent) => {
+    if (!drag) return;
+    const d = drag;
+    drag = null;
+    if (d.mode !== 'select') return;
+    const v = valueAt(e.clientX);
+    // A click without a drag clears the selection rather than selecting nothing.
+    if (v === null || Math.abs(e.clientX - d.x0) < 3) {
+      t.setBrush(null);
+      return;
+    }
+    t.select({ min: Math.min(d.v0, v), max: Math.max(d.v0, v) });
+  };
+  const onDbl = () => t.setWindow(null);
+
+  canvas.addEventListener('wheel', onWheel, { passive: false });
+  canvas.addEventListener('mousedown', onDown);
+  window.addEventListener('mousemove', onMove);
+  window.addEventListener('mouseup', onUp);
+  canvas.addEventListener('dblclick', onDbl);
+  return () => {
+    canvas.removeEventListener('wheel', onWheel);
+    canvas.removeEventListener('mousedown', onDown);
+    window.removeEventListener('mousemove', onMove);
+    window.removeEventListener('mouseup', onUp);
+    canvas.removeEventListener('dblclick', onDbl);
+  };
+}
