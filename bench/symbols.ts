@@ -6,27 +6,13 @@ import { createSymbolizer } from '../src/symbols/index';
 import { layout } from '../src/symbols/module';
 import { buildLineTable } from '../src/symbols/line';
 import { parseDebugInfo } from '../src/symbols/info';
+import { time } from './timing';
 
 const CANDIDATES = [
   'e2e/site/wasm/leak-wasi-O0.wasm', 'e2e/site/wasm/leak-wasi-O2.wasm', 'e2e/site/wasm/leak-wasi-dwarf5.wasm',
   'e2e/site/wasm/leak-cpp-O0.wasm', 'e2e/site/wasm/leak-cpp-O2.wasm',
 ];
 const RUNS = 31;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
-function time(fn: () => void, runs = RUNS): { wall: number; cpu: number } {
-  const wall: number[] = [], cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
 
 export async function run(): Promise<void> {
   // Largest .debug_line + .debug_info among the fixtures.

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { LiveBlocks, Tracker, diff, classifyLeaks, LEAK_KINDS } from '../src/tracker/index';
+import { median } from './timing';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -25,11 +26,6 @@ function rng(seed: number): () => number {
     x ^= x << 5;
     return x >>> 0;
   };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
 }
 
 /**
