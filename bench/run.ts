@@ -6,6 +6,7 @@ const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   tracker: () => import('./tracker'),
   rewrite: () => import('./wasm-rewrite'),
   symbols: () => import('./symbols'),
+  stacks: () => import('./stacks'),
   codec: () => import('./codec'),
   slowdown: () => import('./slowdown'),
 };

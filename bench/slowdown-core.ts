@@ -6,17 +6,22 @@ import { installHooks } from '../src/hooks/install';
 import { SiteTable } from '../src/hooks/site-table';
 import type { InstanceRecord } from '../src/hooks/instance-record';
 import type { TrackerLike } from '../src/hooks/types';
-import { instrument } from '../src/wasm/index';
+import { instrument, supportsMultiMemory } from '../src/wasm/index';
 import { PageAgent } from '../src/hooks/page-agent';
 
 /**
- * orig = original bytes; call/ring = the shipping page side (PageAgent: hooks,
- * rewriter, Tracker with its coarse clock) with either event path;
+ * orig = original bytes; call/ring/table = the shipping page side (PageAgent:
+ * hooks, rewriter, Tracker with its coarse clock) with that event path
+ * ('table': live-block table kept inside wasm, multi-memory, Chromium only);
  * ring-null = ring decoded in JS into a no-op tracker; ring-wasm = ring,
  * records dropped unread when full (the cost inside wasm alone).
  */
-export type Variant = 'orig' | 'call' | 'ring' | 'ring-null' | 'ring-wasm';
-export const VARIANTS: Variant[] = ['orig', 'call', 'ring', 'ring-null', 'ring-wasm'];
+export type Variant = 'orig' | 'call' | 'ring' | 'ring-null' | 'ring-wasm' | 'table';
+export const VARIANTS: Variant[] = ['orig', 'call', 'ring', 'ring-null', 'ring-wasm', 'table'];
+/** Variants this engine can run ('table' needs multi-memory). */
+export function variantsHere(): Variant[] {
+  return supportsMultiMemory() ? VARIANTS : VARIANTS.filter((v) => v !== 'table');
+}
 
 class NullTracker implements TrackerLike {
   liveCount = 0; liveBytes = 0; totalAllocs = 0; totalFrees = 0;
@@ -27,7 +32,7 @@ class NullTracker implements TrackerLike {
 async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise<{ value: T; recs: InstanceRecord[] }> {
   const recs: InstanceRecord[] = [];
   if (v === 'orig') return { value: await create(), recs };
-  if (v === 'call' || v === 'ring') {
+  if (v === 'call' || v === 'ring' || v === 'table') {
     const agent = new PageAgent(WebAssembly, {
       post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0,
       instrument: (b) => instrument(b, { eventPath: v }),
@@ -125,7 +130,7 @@ function check(v: Variant, recs: InstanceRecord[]): void {
   if (v === 'orig') return;
   const r = recs[0];
   if (!r || !r.instrumented) throw new Error(`${v}: module was not instrumented (${r?.reason})`);
-  if ((r.ring !== null) !== (v !== 'call')) throw new Error(`${v}: wrong event path`);
+  if ((r.ring !== null) !== v.startsWith('ring') || (r.table !== null) !== (v === 'table')) throw new Error(`${v}: wrong event path`);
 }
 
 /** Milliseconds per run, per subject and variant; runs alternate variants (rotating order). */
@@ -171,5 +176,5 @@ export async function runEncoded(a: { fx: Record<string, string>; glue: string; 
   const dec = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
   const fixtures: Record<string, Uint8Array> = {};
   for (const [k, v] of Object.entries(a.fx)) fixtures[k] = dec(v);
-  return measure(standardSubjects(fixtures, a.glue, dec(a.sql)), VARIANTS, a.runs, (s) => console.log(s));
+  return measure(standardSubjects(fixtures, a.glue, dec(a.sql)), variantsHere(), a.runs, (s) => console.log(s));
 }

@@ -9,19 +9,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { measure, standardSubjects, VARIANTS, type Variant } from './slowdown-core';
+import { measure, standardSubjects, variantsHere, VARIANTS, type Variant } from './slowdown-core';
+import { median } from './timing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = ['leak-wasi-O2.wasm', 'leak-emcc-O2.wasm'];
 const GOAL = 1.25;
 
 type Times = Record<string, Record<string, number[]>>;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 function inputs() {
   const fixtures: Record<string, Uint8Array> = {};
@@ -35,7 +30,7 @@ function inputs() {
 
 async function inNode(runs: number): Promise<Times> {
   const { fixtures, glue, sqlWasm } = inputs();
-  return measure(standardSubjects(fixtures, glue, sqlWasm, createRequire(import.meta.url)), VARIANTS, runs, console.log);
+  return measure(standardSubjects(fixtures, glue, sqlWasm, createRequire(import.meta.url)), variantsHere(), runs, console.log);
 }
 
 async function inChromium(runs: number): Promise<{ version: string; times: Times }> {
@@ -70,6 +65,7 @@ function table(title: string, t: Times, runs: number): string {
   for (const [name, byV] of Object.entries(t)) {
     const o = median(byV.orig);
     const cells = cols.map((c) => {
+      if (!byV[c]) return '—'.padStart(10);
       const r = median(byV[c]) / o;
       return `${r.toFixed(2)}×${r <= GOAL ? ' ' : '!'}`.padStart(10);
     });
@@ -94,6 +90,8 @@ ring        events stored by the wrappers into a ring in memory 0 (a block from 
             JS called on a site's first event (its stack) and when the ring is full; drained into the Tracker
 ring-null   ring decoded in JS, events dropped (no Tracker): wasm cost + decode loop
 ring-wasm   ring, records dropped unread: the cost inside wasm alone
+table       malloc/free-like sites keep the live-block table inside wasm (second memory, multi-memory: Chromium only);
+            JS called on a site's first event, calloc/realloc/..., misuse, and to grow the table
 Every variant keeps call-site attribution (stack captured once per static site). '!' = above ${GOAL}×.`);
 }
 

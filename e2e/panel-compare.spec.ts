@@ -5,6 +5,7 @@ declare const demo: {
   api: { call(name: string, ...args: number[]): number } | null;
   leak(): void;
   jsMalloc(n: number, size: number): number[];
+  process(size: number): void;
 };
 
 test('Reload and record, A → B: process_data (leak.c:19) is the top site with 100 new / +102,400 B; sortable; stack and bytes; tree and blocks views', async ({ context, site }) => {
@@ -115,4 +116,21 @@ test('Stop freezes the counters while the page keeps tracking; Record resumes', 
   await panel.getByRole('button', { name: 'Record', exact: true }).click();
   await page.evaluate(() => demo.jsMalloc(1, 64));
   await expect(panel.getByTestId('module-live-count')).toHaveText('6');
+});
+
+test('Full stacks: the same malloc reached from simulate_memory_leak and from JS splits into two rows (100 and 3)', async ({ context, site }) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await panel.getByRole('checkbox', { name: 'Full stacks' }).check();
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
+  await page.evaluate(() => {
+    demo.leak();
+    for (let i = 0; i < 3; i++) demo.process(1024);
+  });
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText('103');
+  await expect(panel.getByTestId('site-row')).toHaveCount(2);
+  await expect(panel.getByTestId('site-new')).toHaveText(['100', '3']);
 });

@@ -2,7 +2,7 @@
 // (built as a classic IIFE, see vite.config.ts). No webextension-polyfill and
 // no chrome.* here: this is the page's own JavaScript realm.
 import { PageAgent } from '../../src/hooks/page-agent';
-import { instrument } from '../../src/wasm';
+import { instrument, supportsMultiMemory } from '../../src/wasm';
 import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
 import { parsePanelMsg } from '../../src/protocol/validate';
 
@@ -19,10 +19,10 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
     post: (msg) => post({ tag: PAGE_TAG, msg }, '*'),
     now,
     url: location.href,
-    // 'call': one JS call per event. The ring path costs the same end to end
-    // (the tracker dominates, see bench/slowdown.ts) and takes a block of the
-    // module's own heap, which changes when its memory grows.
-    instrument: (bytes) => instrument(bytes, { eventPath: 'call' }),
+    // 'table' (malloc/free bookkeeping inside wasm, in a second memory: see
+    // bench/slowdown.ts) where multi-memory exists, else 'call' (one JS call
+    // per event; the ring path costs the same end to end and takes heap).
+    instrument: ((eventPath) => (bytes: Uint8Array) => instrument(bytes, { eventPath }))(supportsMultiMemory(WebAssembly) ? 'table' as const : 'call' as const),
     setTimer: (fn, ms) => setTimer(fn, ms),
   });
   window.addEventListener('message', (event: MessageEvent) => {

@@ -24,6 +24,9 @@ export function Toolbar({ store, ctl }: { store: Store; ctl: Controller }) {
         ⊘ Clear
       </button>
       <span class="sep" />
+      <label class="check" title="Full stacks: record the call stack of every allocation (≈2–40 µs each), not only the first stack seen at each call site. Blocks allocated before switching keep their site's stack.">
+        <input type="checkbox" aria-label="Full stacks" checked={store.fullStacks} disabled={!live} onChange={() => ctl.toggleFullStacks()} /> Full stacks
+      </label>
       <button type="button" aria-label="Snapshot A" class={A ? 'taken' : ''} disabled={!live} onClick={() => ctl.snapshot('A')}>
         Snapshot A
       </button>

@@ -112,6 +112,12 @@ export class Controller {
     this.conn.send({ t: 'read', req, module, ptr, len });
   }
 
+  toggleFullStacks(): void {
+    this.store.fullStacks = !this.store.fullStacks;
+    this.conn.send({ t: 'stacks', full: this.store.fullStacks });
+    this.store.changed();
+  }
+
   toggleRecording(): void {
     this.store.recording = !this.store.recording;
     this.store.changed();

@@ -20,7 +20,11 @@ if (tabId === null) {
     tabId,
     (raw) => {
       const { resync, hello } = store.receive(raw);
-      if (hello) conn.pageAnswered();
+      if (hello) {
+        conn.pageAnswered();
+        // A reloaded page starts in call-site mode: tell it again.
+        if (store.fullStacks) conn.send({ t: 'stacks', full: true });
+      }
       if (resync) conn.send({ t: 'hello', v: PROTOCOL_VERSION });
     },
     (connected) => {

@@ -88,6 +88,8 @@ export class Store {
   busy: { label: string; req: number } | null = null;
   /** false after Stop: the page keeps tracking, the panel's timeline and counters freeze. */
   recording = true;
+  /** A call stack per allocation (slower) instead of one per call site; the page is told on every hello. */
+  fullStacks = false;
   /** Name of an imported recording shown instead of the live page. */
   readOnly: string | null = null;
   /** Show only this module (key) in the timeline and the tables. */

@@ -5,7 +5,6 @@
 // function object.
 import type { InstanceRecord } from './instance-record';
 import type { TrackerLike } from './types';
-import { captureStack } from './stack';
 import { LIMITS } from '../protocol/version';
 
 /** Roles by export name, for modules the rewriter did not instrument. */
@@ -21,6 +20,13 @@ const ROLE_BY_NAME: Record<string, string> = {
 };
 
 type Fn = (...args: number[]) => number;
+
+/**
+ * Frames kept for a JS call to an allocator export: enough for the glue and
+ * its caller. Each call captures the stack text (glues such as sql.js call
+ * `_malloc` tens of thousands of times); the text is interned once.
+ */
+const JS_FRAMES = 12;
 const u = (x: number | undefined) => (x ?? 0) >>> 0;
 
 /**
@@ -56,7 +62,7 @@ function wrapOne(rec: InstanceRecord, role: string, fn: Fn): Fn {
     rec.drain(); // ring mode: events from wasm that came before this one
     if (!rec.disabled) {
       try {
-        report(rec.tracker, result, args, rec.internStack(captureStack(wrapper, LIMITS.maxFrames)), rec);
+        report(rec.tracker, result, args, rec.stackId(wrapper, rec.fullStacks() ? LIMITS.maxFrames + 4 : JS_FRAMES), rec);
       } catch {
         rec.disabled = true;
       }

@@ -95,7 +95,8 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     const exports = instance.exports as Record<string, unknown>;
     const named = rec.outcome?.memoryExport;
     let memory: unknown = named ? exports[named] : undefined;
-    if (!(memory instanceof orig.Memory)) memory = Object.values(exports).find((v) => v instanceof orig.Memory);
+    // (not our own table memory: the page's memory is the one the tracker reads)
+    if (!(memory instanceof orig.Memory)) memory = Object.entries(exports).find(([k, v]) => v instanceof orig.Memory && !k.startsWith(OWN_EXPORT_PREFIX))?.[1];
     if (!(memory instanceof orig.Memory) && imports && typeof imports === 'object') {
       // Imported memory (e.g. @sqlite.org/sqlite-wasm): find it by kind, not by name.
       for (const imp of orig.Module.imports(module)) {
@@ -119,11 +120,20 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       rec.attachRing({ memory, pos, end, alloc: alloc as (...args: number[]) => number, allocArgs: r.allocArgs });
   }
 
+  function attachTable(rec: InstanceRecord, raw: Record<string, unknown>): void {
+    const t = rec.outcome?.table;
+    if (!t) return;
+    const memory = raw[t.memoryExport];
+    // Missing: the header stays zero and every event keeps calling `ev`.
+    if (memory instanceof orig.Memory) rec.attachTable(memory);
+  }
+
   function attach(rec: InstanceRecord, instance: WebAssembly.Instance, module: WebAssembly.Module, imports: unknown): void {
     try {
       findMemory(rec, instance, module, imports);
       rec.rawExports = instance.exports;
       attachRing(rec, instance.exports as Record<string, unknown>);
+      attachTable(rec, instance.exports as Record<string, unknown>);
       const hidden = new Set(Object.keys(instance.exports).filter((k) => k.startsWith(OWN_EXPORT_PREFIX)));
       const exports = wrapExports(rec, instance.exports, hidden);
       // Instances are extensible: an own property shadows the prototype getter,

@@ -2,17 +2,24 @@
 // `ev` hook its rewritten code calls. A failure inside the hook disables the
 // hook for this instance and is reported; it never reaches the page's code.
 import { EV, type InstrumentOutcome, type TrackerLike } from './types';
-import { captureStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
+import { captureStack, captureStackText, parseStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
 import type { SiteTable } from './site-table';
 import { EventRing, type RingExports } from './event-ring';
+import { TableTracker } from './wasm-table';
 import { LIMITS } from '../protocol/version';
 
 export interface RecordEnv {
   sites: SiteTable;
-  newTracker(): TrackerLike;
+  /** `table`: the module is on the table event path; return a TableTracker for its wasm table to be used. */
+  newTracker(table?: boolean): TrackerLike;
   /** A memory.grow ran inside wasm (instrumented modules only). */
   onGrow(rec: InstanceRecord): void;
   onHookError(rec: InstanceRecord, error: unknown): void;
+  /**
+   * Full-stack mode: every allocation gets its own call stack (≈2–4 µs each,
+   * interned by its text), not only the stack of its call site's first event.
+   */
+  fullStacks?: () => boolean;
   /** Source frames (DWARF, source map, name section) of an original code offset. */
   symbolize?: (rec: InstanceRecord, func: number, offset: number) => SymbolizedFrame[] | null;
 }
@@ -28,6 +35,8 @@ export class InstanceRecord {
   disabled = false;
   /** Ring event path (rewriter's 'ring' mode): events waiting in wasm memory; null on the call path. */
   ring: EventRing | null = null;
+  /** Table event path, once the instance's table memory is attached: the tracker, whose table lives in wasm. */
+  table: TableTracker | null = null;
   /** Static call-site id (rewriter) → interned site id, 0 = not seen yet. */
   private readonly staticSites: Uint32Array;
   /** Bound once: the import object of every instance shares nothing. */
@@ -44,7 +53,7 @@ export class InstanceRecord {
     /** The module's original bytes (kept anyway for the fallback), for symbolization. */
     readonly bytes: Uint8Array | null = null,
   ) {
-    this.tracker = env.newTracker();
+    this.tracker = env.newTracker(!!outcome?.table);
     this.instrumented = outcome !== null && outcome.sites.length > 0 && !outcome.reason;
     this.reason = reason;
     this.staticSites = new Uint32Array(outcome ? outcome.sites.length : 0);
@@ -54,7 +63,7 @@ export class InstanceRecord {
       if (ring !== null) this.drain();
       if (this.disabled) return;
       try {
-        this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, this.siteFor(site, ev));
+        this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, this.siteFor(site, ev, kind));
         // The allocator just returned: a safe moment to take the ring from it.
         if (ring !== null && kind !== EV.memoryGrow && !ring.active) ring.activate();
       } catch (error) {
@@ -76,6 +85,21 @@ export class InstanceRecord {
   }
 
   /**
+   * Table mode: the instance's table memory is known. The tracker moves its
+   * table there and the wrappers stop calling `ev` for the sites seen so far.
+   */
+  attachTable(memory: WebAssembly.Memory): boolean {
+    const layout = this.outcome?.table;
+    const t = this.tracker;
+    if (!layout || !(t instanceof TableTracker) || this.disabled) return false;
+    t.attach(memory, layout);
+    const wt = t.table!;
+    for (let s = 0; s < this.staticSites.length; s++) if (this.staticSites[s] !== 0) wt.setSite(s, this.staticSites[s]);
+    this.table = t;
+    return true;
+  }
+
+  /**
    * Ring mode: dispatches the events still in the ring. Call it before
    * reading the tracker and before reporting an event from JS.
    */
@@ -92,13 +116,53 @@ export class InstanceRecord {
     }
   }
 
+  /** Full-stack mode is on (the panel's toggle). */
+  fullStacks(): boolean {
+    return this.env.fullStacks?.() ?? false;
+  }
+
+  /**
+   * Full-stack mode switched on: in table mode the wrappers stop calling JS
+   * for sites already seen, so forget those so every allocation reaches `ev`.
+   */
+  fullStacksChanged(on: boolean): void {
+    if (!on || this.table === null) return;
+    for (let s = 0; s < this.staticSites.length; s++) {
+      this.staticSites[s] = 0;
+      this.table.table!.setSite(s, 0);
+    }
+  }
+
+  /** Raw stack text → interned site id (full stacks, JS calls to exports). */
+  private readonly stackIds = new Map<string, number>();
+
   /** Interns the stack of a static site on first sight (≈2 µs once, then free). */
-  private siteFor(site: number, below: Function): number {
+  private siteFor(site: number, below: Function, kind: number): number {
     if (site >= this.staticSites.length) return 0;
+    // Frees keep their site's first stack: only allocations are grouped by stack.
+    if (kind !== EV.free && kind !== EV.rustDealloc && this.env.fullStacks?.()) return this.stackId(below, LIMITS.maxFrames + 4);
     const known = this.staticSites[site];
     if (known !== 0) return known;
     const id = this.internStack(captureStack(below, LIMITS.maxFrames));
     this.staticSites[site] = id;
+    // Table mode: from now on this site's wrapper records its events in wasm.
+    if (this.table !== null) this.table.table!.setSite(site, id);
+    return id;
+  }
+
+  /**
+   * The interned id of the current stack (above `below`), at most `frames`
+   * deep. Capturing the text costs ≈1–3 µs; parsing, symbolizing and
+   * interning it happens once per distinct text.
+   */
+  stackId(below: Function, frames: number): number {
+    const text = captureStackText(below, frames);
+    let id = this.stackIds.get(text);
+    if (id === undefined) {
+      id = this.internStack(parseStack(text, frames));
+      // Bounded like the site table: past it, new stacks share id 0 (unknown).
+      if (this.stackIds.size < LIMITS.maxSites) this.stackIds.set(text, id);
+    }
     return id;
   }
 

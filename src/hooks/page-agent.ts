@@ -7,6 +7,7 @@ import { installHooks, type InstalledHooks } from './install';
 import type { InstanceRecord } from './instance-record';
 import type { Instrumenter, TrackerLike } from './types';
 import { SiteTable } from './site-table';
+import { TableTracker } from './wasm-table';
 import {
   PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, encodeF64, encodeU32, bytesToBase64,
   type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName,
@@ -61,9 +62,11 @@ export class PageAgent {
       now: opts.now,
       sites: this.sites,
       symbolize: (rec, func, offset) => agent.symbolize(rec, func, offset),
-      newTracker: (): TrackerLike => {
+      fullStacks: () => agent.fullStacks,
+      newTracker: (table?: boolean): TrackerLike => {
         agent.cachedNow = opts.now(); // the tracker's time origin must be exact
-        return new Tracker({ clock: () => agent.coarseNow() });
+        const options = { clock: () => agent.coarseNow() };
+        return table ? new TableTracker(options) : new Tracker(options);
       },
       onInstance: (rec) => agent.addInstance(rec),
       onGrow: () => agent.schedule(),
@@ -89,22 +92,33 @@ export class PageAgent {
     if ((++this.clockReads & 1023) === 0) this.cachedNow = this.opts.now();
     return this.cachedNow;
   }
+  /** Set by the panel's "Full stacks" toggle. */
+  fullStacks = false;
   private clockReads = 0;
   private cachedNow: number;
   private polling = false;
 
-  /** One symbolizer per module's bytes, built on the first site that needs it. */
-  private readonly symbolizers = new WeakMap<Uint8Array, Symbolizer>();
+  /**
+   * One symbolizer per module's bytes, built on the first site that needs it,
+   * and its answers by code offset: full stacks of recursive code ask for the
+   * same few offsets over and over.
+   */
+  private readonly symbolizers = new WeakMap<Uint8Array, { sym: Symbolizer; memo: Map<number, SymbolizedFrame[] | null> }>();
 
   symbolize(rec: InstanceRecord, func: number, offset: number): SymbolizedFrame[] | null {
     if (!rec.bytes) return null;
-    let sym = this.symbolizers.get(rec.bytes);
-    if (!sym) this.symbolizers.set(rec.bytes, (sym = createSymbolizer(rec.bytes)));
+    let entry = this.symbolizers.get(rec.bytes);
+    if (!entry) this.symbolizers.set(rec.bytes, (entry = { sym: createSymbolizer(rec.bytes), memo: new Map() }));
+    // Offsets are module-relative and unique to one function.
+    const known = entry.memo.get(offset);
+    if (known !== undefined) return known;
     const chain: SymbolizedFrame[] = [];
-    for (let loc = sym.lookup(func, offset); loc; loc = loc.inlinedInto ?? null) {
+    for (let loc = entry.sym.lookup(func, offset); loc; loc = loc.inlinedInto ?? null) {
       chain.push({ name: loc.function, file: loc.file, line: loc.line });
     }
-    return chain.length > 0 ? chain : null;
+    const result = chain.length > 0 ? chain : null;
+    if (entry.memo.size < 1_000_000) entry.memo.set(offset, result);
+    return result;
   }
 
   private send(msg: PageToPanel): void {
@@ -122,6 +136,10 @@ export class PageAgent {
       this.poll();
     }
     this.rows.push({ rec, tracker: rec.tracker as Tracker, errorsSent: 0, last: new Float64Array(SAMPLE_STRIDE).fill(-1) });
+    if (rec.table !== null && !this.ticking) {
+      this.ticking = true;
+      this.tick();
+    }
     this.send(this.moduleMsg(rec));
     this.schedule();
   }
@@ -157,6 +175,19 @@ export class PageAgent {
     }, POLL_MS);
   }
 
+  /**
+   * Table event path: blocks allocated inside wasm take their time from the
+   * table header, which JS refreshes at this rate (the timeline's resolution).
+   */
+  private tick(): void {
+    this.opts.setTimer(() => {
+      this.cachedNow = this.opts.now();
+      for (const row of this.rows) row.rec.table?.tick();
+      this.tick();
+    }, FLUSH_MS);
+  }
+  private ticking = false;
+
   /** Posts one batch with what changed since the last one. Public for tests. */
   flush(): void {
     const now = this.opts.now();
@@ -164,6 +195,7 @@ export class PageAgent {
     for (const row of this.rows) {
       const { rec, tracker, last } = row;
       rec.drain(); // ring event path: events still in wasm memory
+      rec.table?.tick();
       const values = [now, rec.id, rec.memoryBytes, tracker.liveCount, tracker.liveBytes, tracker.totalAllocs, tracker.totalFrees];
       let same = true;
       for (let i = 2; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
@@ -213,6 +245,10 @@ export class PageAgent {
           return this.range(cmd.req, cmd.from, cmd.to);
         case 'leaks':
           return this.leaks(cmd.req);
+        case 'stacks':
+          this.fullStacks = cmd.full;
+          for (const row of this.rows) row.rec.fullStacksChanged(cmd.full);
+          return;
         case 'clear':
           this.history = [];
           this.snapshots.clear();

@@ -50,6 +50,21 @@ export function parseStack(stack: string | undefined, max: number): RawFrame[] {
   return frames;
 }
 
+/** The raw V8 stack text above `below` (exclusive), for interning before parsing. */
+export function captureStackText(below: Function, max: number): string {
+  const holder: { stack?: string } = {};
+  const E = Error as unknown as { captureStackTrace?: (o: object, f: Function) => void; stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = max;
+  try {
+    if (E.captureStackTrace) E.captureStackTrace(holder, below);
+    else holder.stack = new Error().stack;
+  } finally {
+    E.stackTraceLimit = limit;
+  }
+  return holder.stack ?? '';
+}
+
 /** Captures the stack above `below` (exclusive): hook frames never show. */
 export function captureStack(below: Function, max: number): RawFrame[] {
   const holder: { stack?: string } = {};

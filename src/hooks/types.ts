@@ -15,6 +15,11 @@ export interface InstrumentOutcome {
   globalExports: string[];
   /** Ring event path: the exports that give the module its ring (see event-ring.ts); absent/null = call path. */
   ring?: { posExport: string; endExport: string; allocExport: string; allocArgs: 'size' | 'size-align' } | null;
+  /** Table event path: the appended memory holding the live-block table and its layout (see wasm-table.ts); absent/null otherwise. */
+  table?: {
+    memoryExport: string; siteMap: number; sites: number; originMap: number; freed: number; freedEntries: number;
+    base: number; capacity: number;
+  } | null;
   reason?: string;
 }
 

@@ -178,6 +178,8 @@ export type PanelToPage =
   | { t: 'range'; req: number; from: number; to: number }
   /** Classify the new blocks of the last diff (conservative pointer scan). */
   | { t: 'leaks'; req: number }
+  /** Full stacks: a call stack per allocation (slower) instead of per call site. */
+  | { t: 'stacks'; full: boolean }
   | { t: 'clear' };
 
 /** What the background adds when it routes a page message to a panel. */

@@ -216,6 +216,8 @@ export function parsePanelMsg(x: unknown): PanelToPage {
       return { t: 'range', req: int(o, 'req', 0, 2 ** 53), from: num(o, 'from'), to: num(o, 'to') };
     case 'leaks':
       return { t: 'leaks', req: int(o, 'req', 0, 2 ** 53) };
+    case 'stacks':
+      return { t: 'stacks', full: bool(o, 'full') };
     case 'clear':
       return { t: 'clear' };
     default:

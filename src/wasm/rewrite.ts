@@ -1,10 +1,11 @@
 import { ParsedModule, parseModule, SectionInfo, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
-  SEC_CODE, SEC_GLOBAL, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType } from './reader';
+  SEC_CODE, SEC_GLOBAL, SEC_MEMORY, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType, type FuncType } from './reader';
 import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover } from './discover';
 import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX } from './refs';
 import { Editor } from './writer';
 import { renumberNames } from './names';
 import { EVENT, allocWrapperBody, allocWrapperBodyRing, growWrapperBody, RING_MAX_SITES, type RingGlobals } from './wrappers';
+import { allocWrapperBodyTable, freeWrapperBodyTable, tableLayout, TABLE_ALLOC_ROLES, TABLE_FREE_ROLES, type TableLayout } from './table-wrappers';
 import { Cursor } from './cursor';
 import { pushName, pushU32 } from './leb128';
 import { InstrumentError } from './errors';
@@ -30,12 +31,18 @@ export interface ExportSite {
  * 'ring': wrappers store events into a ring in memory 0 (a block the page
  * obtains from the module's own allocator, see `RingInfo`) and call `ev` only
  * on a site's first event (for its stack) or when the ring is full.
+ * 'table': wrappers of malloc/free-like sites keep the live-block table
+ * themselves, in a second memory (multi-memory: Chromium ≥ 120, not Node 20),
+ * see `TableInfo` and table-wrappers.ts; other sites stay on the call path.
  */
-export type EventPath = 'call' | 'ring';
+export type EventPath = 'call' | 'ring' | 'table';
 
 export interface InstrumentOptions {
   hookModule?: string;
-  /** Default 'call'. 'ring' falls back to 'call' when no allocator can give the ring (`ring` is then null). */
+  /**
+   * Default 'call'. 'ring' falls back to 'call' when no allocator can give the ring (`ring` is then null);
+   * 'table' falls back to 'call' for a module without memory (`table` is then null).
+   */
   eventPath?: EventPath;
 }
 
@@ -55,6 +62,16 @@ export interface RingInfo {
   allocArgs: 'size' | 'size-align';
 }
 
+/**
+ * Table mode: the appended memory holding the live-block table (exported,
+ * new last memory index; the module's own memories keep their indices) and
+ * where things are in it (src/wasm/table-wrappers.ts). Until the page writes
+ * the header, every event calls `ev`.
+ */
+export interface TableInfo extends TableLayout {
+  memoryExport: string;
+}
+
 export interface InstrumentResult {
   bytes: Uint8Array;
   allocators: AllocatorInfo[];
@@ -67,13 +84,15 @@ export interface InstrumentResult {
   globalExports: string[];
   /** Ring mode only (null on the call path). */
   ring: RingInfo | null;
+  /** Table mode only. */
+  table: TableInfo | null;
   reason?: string;
 }
 
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
   const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
   return {
-    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], ring: null, reason,
+    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], ring: null, table: null, reason,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -255,8 +274,17 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
   const ringPos = G, ringEnd = G + 1;
   if (ringAlloc) ringGlobalCount = 2;
 
+  // --- table mode: one appended memory; its layout depends on the number of sites, known after the scan
+  const tableMem = eventPath === 'table' && m.memories.length > 0 ? m.memories.length : -1;
+  const pendingTable: { at: number; t: FuncType; a: AllocatorInfo; site: number; free: boolean }[] = [];
+
   const callWrapper = (a: AllocatorInfo, site: number): number => {
     const t = funcType(m, a.funcIndex)!;
+    if (tableMem >= 0 && (TABLE_ALLOC_ROLES.has(a.role) || TABLE_FREE_ROLES.has(a.role))) {
+      // body emitted below, once the layout (number of sites) is known
+      pendingTable.push({ at: wrapperBodies.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
+      return emitWrapper(m.funcTypes[a.funcIndex], [], `__wasm_leaks_site${site}_${a.name}`);
+    }
     // posix_memalign's pointer is read from its out-parameter when the event
     // is dispatched: that must happen at once, so it stays on the call path.
     const body = ringAlloc && a.role !== 'posix_memalign' && site < RING_MAX_SITES
@@ -309,6 +337,22 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
     if (!a) continue;
     exportSites.push({ exportName: e.name, site: sites.length, role: a.role });
     sites.push({ funcIndex: a.funcIndex, offset: -1, role: a.role });
+  }
+
+  let layout: TableLayout | null = null;
+  if (tableMem >= 0) {
+    layout = tableLayout(sites.length);
+    // splice the table wrappers' bodies in, last first so earlier positions stay valid
+    for (let k = pendingTable.length - 1; k >= 0; k--) {
+      const { at, t, a, site, free } = pendingTable[k];
+      const body = free
+        ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout)
+        : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout);
+      wrapperBodies.splice(at, 0, ...body);
+    }
+    const mem: number[] = [0x00];
+    pushU32(mem, layout.pages);
+    appendToVector(ed, m, SEC_MEMORY, regions, 1, mem);
   }
 
   // --- types, import, functions, code
@@ -370,6 +414,14 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
       expCount++;
     }
   }
+  let table: TableInfo | null = null;
+  if (layout) {
+    table = { ...layout, memoryExport: uniqueName(taken, '__wasm_leaks_table') };
+    pushName(exp, table.memoryExport);
+    exp.push(KIND_MEMORY);
+    pushU32(exp, tableMem);
+    expCount++;
+  }
   appendToVector(ed, m, SEC_EXPORT, regions, expCount, exp);
 
   // --- custom sections
@@ -383,7 +435,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
 
   const { bytes: out, map } = ed.finish();
   return {
-    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, ring,
+    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, ring, table,
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
   };

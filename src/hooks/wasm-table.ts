@@ -1,0 +1,334 @@
+// The page side of the rewriter's 'table' event path (src/wasm/table-wrappers.ts):
+// malloc/free-like call sites keep the live-block table themselves, in a
+// second memory of the module (exported as `__wasm_leaks_table`), so a
+// malloc or free costs a few wasm stores instead of a call into JavaScript.
+//
+// `TableTracker` is the instance's tracker in that mode: a `Tracker` (same
+// semantics, same snapshots, same errors) whose live-block table, recent
+// frees and counters are moved into that memory once the instance exists.
+// Events that still reach JavaScript — a site's first event, calloc/realloc/
+// aligned/posix_memalign, failures, invalid or double frees, a full table,
+// calls from JS to exported allocators — run the ordinary Tracker code on
+// the very same table through `WasmTable`, so there is one live set.
+import { Tracker, LB, FB, type LiveBlocks, type FreedBlocks, type TrackerOptions } from '../tracker';
+
+// Layout shared with src/wasm/table-wrappers.ts (checked by wasm-table.test.ts).
+export const TH_MASK = 0, TH_SHIFT = 1, TH_BASE = 2, TH_COUNT = 3, TH_LIMIT = 4, TH_NEXT_SEQ = 5, TH_TIME = 6, TH_END = 7;
+export const TF_ALLOCS = 4, TF_FREES = 5, TF_ALLOC_BYTES = 6, TF_FREE_BYTES = 7;
+export const TABLE_HASH_MUL = 0x9e3779b1;
+export const ORIGIN_SHIFT = 20;
+/** Home slot = ((ptr >>> HOME_SHIFT) ^ (ptr >>> shift)) & mask, shift = HOME_SHIFT + log2(capacity). */
+export const HOME_SHIFT = 3;
+/** Recent-frees entry = (ptr >>> FREED_SHIFT) mod freedEntries. */
+export const FREED_SHIFT = 4;
+/** The table grows (×2, rehashed here) when an insert would exceed this load. */
+export const TABLE_MAX_LOAD = 0.7;
+
+/** Where things are in the table memory (the rewriter's `TableInfo`). */
+export interface TableLayoutLike {
+  siteMap: number;
+  sites: number;
+  originMap: number;
+  freed: number;
+  freedEntries: number;
+  base: number;
+  capacity: number;
+}
+
+// The original grow, captured before the hooks patch Memory.prototype.grow:
+// growing our own table is no event of the page's.
+const growMemory: (this: WebAssembly.Memory, delta: number) => number = WebAssembly.Memory.prototype.grow;
+
+/**
+ * The live-block table in the table memory, with the API of `LiveBlocks` (and
+ * of its RecordTable as far as snapshots read it: `table.words`,
+ * `table.count`). Offsets (`at`) are word offsets into `words`, the slot
+ * region; a record is LB-shaped (ptr, size, site, seq, time), ptr 0 = empty.
+ * Same hashing, probing and deletion as the wasm wrappers.
+ */
+export class WasmTable {
+  u32!: Uint32Array;
+  f64!: Float64Array;
+  words!: Uint32Array;
+  private capacity = 0;
+  private shift = 0;
+  private mask = 0;
+  readonly freed: WasmFreed;
+
+  constructor(readonly memory: WebAssembly.Memory, readonly layout: TableLayoutLike) {
+    this.capacity = layout.capacity;
+    this.views();
+    this.freed = new WasmFreed(this);
+  }
+
+  /** Writes the header for the current capacity: from here on the wrappers use the table. */
+  start(): void {
+    const cap = this.capacity;
+    const h = this.u32;
+    h[TH_MASK] = cap - 1;
+    h[TH_SHIFT] = HOME_SHIFT + Math.log2(cap);
+    h[TH_BASE] = this.layout.base;
+    h[TH_END] = this.layout.base + cap * LB.width * 4;
+    h[TH_LIMIT] = Math.floor(cap * TABLE_MAX_LOAD);
+    this.mask = cap - 1;
+    this.shift = HOME_SHIFT + Math.log2(cap);
+  }
+
+  private views(): void {
+    const buf = this.memory.buffer;
+    this.u32 = new Uint32Array(buf);
+    this.f64 = new Float64Array(buf, 0, 8);
+    this.words = new Uint32Array(buf, this.layout.base, this.capacity * LB.width);
+  }
+
+  /** RecordTable view for takeSnapshot: `words` and `count`. */
+  get table(): this {
+    return this;
+  }
+
+  get count(): number {
+    return this.u32[TH_COUNT];
+  }
+
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private home(ptr: number): number {
+    return ((ptr >>> HOME_SHIFT) ^ (ptr >>> this.shift)) & this.mask;
+  }
+
+  find(ptr: number): number {
+    ptr >>>= 0;
+    const w = this.words;
+    const mask = this.mask;
+    for (let i = this.home(ptr); ; i = (i + 1) & mask) {
+      const k = w[i * LB.width];
+      if (k === ptr) return i * LB.width;
+      if (k === 0) return -1;
+    }
+  }
+
+  replaced = false;
+  replacedSize = 0;
+  replacedSite = 0;
+
+  /** As LiveBlocks.add: records a block, overwriting a live one (then `replaced` is set). */
+  add(ptr: number, size: number, site: number, seq: number, time: number): number {
+    ptr >>>= 0;
+    if (this.u32[TH_COUNT] >= this.u32[TH_LIMIT]) this.grow(this.capacity * 2);
+    const w = this.words;
+    const mask = this.mask;
+    let i = this.home(ptr);
+    for (;; i = (i + 1) & mask) {
+      const k = w[i * LB.width];
+      if (k === 0 || k === ptr) break;
+    }
+    const at = i * LB.width;
+    this.replaced = w[at] === ptr;
+    if (this.replaced) {
+      this.replacedSize = w[at + LB.size];
+      this.replacedSite = w[at + LB.site];
+    } else {
+      w[at] = ptr;
+      this.u32[TH_COUNT]++;
+    }
+    w[at + LB.size] = size;
+    w[at + LB.site] = site;
+    w[at + LB.seq] = seq;
+    w[at + LB.time] = time;
+    return at;
+  }
+
+  get(at: number, field: number): number {
+    return this.words[at + field];
+  }
+
+  set(at: number, field: number, value: number): void {
+    this.words[at + field] = value;
+  }
+
+  /** Backward-shift deletion, as the wasm free wrapper does it. */
+  removeAt(at: number): void {
+    const w = this.words;
+    const mask = this.mask;
+    let i = at / LB.width;
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const k = w[j * LB.width];
+      if (k === 0) break;
+      const home = this.home(k);
+      if (((j - home) & mask) >= ((j - i) & mask)) {
+        w.copyWithin(i * LB.width, j * LB.width, j * LB.width + LB.width);
+        i = j;
+      }
+    }
+    w[i * LB.width] = 0;
+    this.u32[TH_COUNT]--;
+  }
+
+  /** Rehash into `capacity` slots (a power of two), growing the memory if needed. Rare: JS only. */
+  grow(capacity: number): void {
+    const old = this.words;
+    const records = new Uint32Array(this.count * LB.width);
+    let n = 0;
+    for (let at = 0; at < old.length; at += LB.width) {
+      if (old[at] === 0) continue;
+      records.set(old.subarray(at, at + LB.width), n);
+      n += LB.width;
+    }
+    const need = this.layout.base + capacity * LB.width * 4;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) growMemory.call(this.memory, Math.ceil((need - have) / 65536));
+    this.capacity = capacity;
+    this.views();
+    this.words.fill(0);
+    this.start();
+    const w = this.words;
+    const mask = this.mask;
+    for (let r = 0; r < n; r += LB.width) {
+      let i = this.home(records[r]);
+      while (w[i * LB.width] !== 0) i = (i + 1) & mask;
+      w.set(records.subarray(r, r + LB.width), i * LB.width);
+    }
+  }
+
+  clear(): void {
+    this.words.fill(0);
+    this.u32[TH_COUNT] = 0;
+  }
+
+  // --- site map and origin map --------------------------------------------
+
+  /** The page interned static site `site` as `id`: the wrappers stop calling `ev` for it. */
+  setSite(site: number, id: number): void {
+    if (site < this.layout.sites) this.u32[(this.layout.siteMap >>> 2) + site] = id;
+  }
+
+  /** A block at `ptr` has a realloc origin (kept in JS): its free must reach JS. */
+  markOrigin(ptr: number): void {
+    new Uint8Array(this.memory.buffer, this.layout.originMap, 1 << (32 - ORIGIN_SHIFT))[Math.imul(ptr, TABLE_HASH_MUL) >>> ORIGIN_SHIFT] = 1;
+  }
+
+  clearOrigins(): void {
+    new Uint8Array(this.memory.buffer, this.layout.originMap, 1 << (32 - ORIGIN_SHIFT)).fill(0);
+  }
+}
+
+/**
+ * Recent frees in the table memory, with the API of `FreedBlocks`: a
+ * direct-mapped cache of `freedEntries` entries (ptr, allocSite, freeSite,
+ * size), entry (ptr >>> 4) mod freedEntries, written by the wasm free
+ * wrappers and by the tracker alike. It forgets a free when a block 1 MiB
+ * away (at 65,536 entries) is freed: FreedBlocks' 4-way sets forget by age.
+ */
+export class WasmFreed {
+  private readonly mask: number;
+  constructor(private readonly t: WasmTable) {
+    this.mask = t.layout.freedEntries - 1;
+  }
+
+  get capacity(): number {
+    return this.t.layout.freedEntries;
+  }
+
+  get byteLength(): number {
+    return this.t.layout.freedEntries * FB.width * 4;
+  }
+
+  /** Word offset (into the whole memory) of `ptr`'s entry. */
+  private slot(ptr: number): number {
+    return (this.t.layout.freed >>> 2) + ((ptr >>> FREED_SHIFT) & this.mask) * FB.width;
+  }
+
+  note(ptr: number, allocSite: number, freeSite: number, size: number): void {
+    const u = this.t.u32;
+    const e = this.slot(ptr);
+    u[e] = ptr;
+    u[e + FB.allocSite] = allocSite;
+    u[e + FB.freeSite] = freeSite;
+    u[e + FB.size] = size;
+  }
+
+  find(ptr: number): number {
+    const e = this.slot(ptr >>> 0);
+    return this.t.u32[e] === ptr >>> 0 ? e : -1;
+  }
+
+  get(at: number, field: number): number {
+    return this.t.u32[at + field];
+  }
+
+  clear(): void {
+    const start = this.t.layout.freed >>> 2;
+    this.t.u32.fill(0, start, start + this.t.layout.freedEntries * FB.width);
+  }
+}
+
+/**
+ * The tracker of an instance on the table path. Before `attach` (an event
+ * during instantiation, or a module whose table could not be found) it is a
+ * plain Tracker; `attach` moves its live blocks, recent frees and counters
+ * into the table memory and enables the wrappers' fast path.
+ */
+export class TableTracker extends Tracker {
+  table: WasmTable | null = null;
+
+  constructor(options: TrackerOptions = {}) {
+    super(options);
+  }
+
+  attach(memory: WebAssembly.Memory, layout: TableLayoutLike): void {
+    if (this.table) return;
+    const t = new WasmTable(memory, layout);
+    t.start();
+    // The JS table so far (usually empty) moves over.
+    const jsBlocks = this.blocks;
+    const words = jsBlocks.table.words;
+    for (let at = 0; at < words.length; at += LB.width) {
+      if (words[at] !== 0) t.add(words[at], words[at + LB.size], words[at + LB.site], words[at + LB.seq], words[at + LB.time]);
+    }
+    const fw = this.freed.words;
+    for (let e = fw.length - FB.width; e >= 0; e -= FB.width) {
+      if (fw[e] !== 0) t.freed.note(fw[e], fw[e + FB.allocSite], fw[e + FB.freeSite], fw[e + FB.size]);
+    }
+    for (let at = 0; at < this.origins.words.length; at += this.origins.width) {
+      if (this.origins.words[at] !== 0) t.markOrigin(this.origins.words[at]);
+    }
+    // Counters: the wrappers update them in the header; the Tracker code reads and writes them there.
+    const f64 = (i: number, v: number) => {
+      t.f64[i] = v;
+      return { get: () => t.f64[i], set: (x: number) => void (t.f64[i] = x), configurable: true, enumerable: true };
+    };
+    const props: PropertyDescriptorMap = {
+      totalAllocs: f64(TF_ALLOCS, this.totalAllocs),
+      totalFrees: f64(TF_FREES, this.totalFrees),
+      allocBytes: f64(TF_ALLOC_BYTES, this.allocBytes),
+      freeBytes: f64(TF_FREE_BYTES, this.freeBytes),
+      // always allocBytes − freeBytes in the Tracker: derived, writes ignored
+      liveBytes: { get: () => t.f64[TF_ALLOC_BYTES] - t.f64[TF_FREE_BYTES], set: () => {}, configurable: true, enumerable: true },
+      nextSeq: { get: () => t.u32[TH_NEXT_SEQ], set: (x: number) => void (t.u32[TH_NEXT_SEQ] = x), configurable: true, enumerable: true },
+    };
+    t.u32[TH_NEXT_SEQ] = this.nextSeq;
+    Object.defineProperties(this, props);
+    const self = this as unknown as { blocks: LiveBlocks; freed: FreedBlocks };
+    self.blocks = t as unknown as LiveBlocks;
+    self.freed = t.freed as unknown as FreedBlocks;
+    this.table = t;
+    this.tick();
+  }
+
+  /** Copies the tracker's time (0.1 ms since its start) where the wrappers read it. Call at timer ticks. */
+  tick(): void {
+    const t = this.table;
+    if (!t) return;
+    const ms = this.elapsed();
+    t.u32[TH_TIME] = ms > 0 ? (ms * 10) >>> 0 : 0;
+    if (this.origins.count === 0) t.clearOrigins();
+  }
+
+  override realloc(newPtr: number, oldPtr: number, size: number, site: number): void {
+    super.realloc(newPtr, oldPtr, size, site);
+    const t = this.table;
+    if (t !== null && newPtr !== 0 && this.origins.count !== 0 && this.origins.find(newPtr >>> 0) >= 0) t.markOrigin(newPtr);
+  }
+}
