@@ -89,6 +89,29 @@ describe('page agent on the seed program', () => {
     });
   }
 
+  it('a double free inside wasm is reported with both frees\' sites (frees are reported before they run)', async () => {
+    const e = await loadWasi('leak-wasi-O0.wasm');
+    const p = e.do_calloc(4, 8);
+    e.do_free(p);
+    let trapped = '';
+    try {
+      e.do_free(p);
+    } catch (error) {
+      trapped = (error as Error).constructor.name;
+    }
+    agent.flush();
+    const errors = sent.flatMap((m) => (m.t === 'batch' ? m.errors : []));
+    expect(errors.map((x) => [x.kind, x.ptr])).toEqual([['double-free', p >>> 0]]);
+    // Both frees are the same call site in do_free; the error names it.
+    const site = sites().find((s) => s.id === errors[0].site)!;
+    expect(site.frames[0].name).toBe('do_free');
+    expect(errors[0].otherSite).toBe(errors[0].site);
+    // What the allocator did with it is the page's own behaviour, unchanged.
+    // wasi-libc's dlmalloc lets this one pass silently (its heap is now
+    // corrupt); where an allocator traps instead, the free was already reported.
+    expect(trapped).toBe('');
+  });
+
   it('process_data_fixed leaves nothing alive; JS malloc/free through exports are counted', async () => {
     const e = await loadWasi('leak-wasi-O0.wasm');
     e.process_data_fixed(4096);

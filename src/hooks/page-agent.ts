@@ -52,6 +52,14 @@ export class PageAgent {
   private seq = 0;
   private flushScheduled = false;
   private helloSent = false;
+  /** Set by the panel's "Full stacks" toggle. */
+  fullStacks = false;
+  /** See coarseNow(). */
+  private clockReads = 0;
+  private cachedNow: number;
+  /** Timers run only once a module exists (poll) / a module keeps its table in wasm (tick). */
+  private polling = false;
+  private ticking = false;
 
   constructor(wa: typeof WebAssembly, private readonly opts: AgentOptions) {
     this.start = opts.now();
@@ -92,11 +100,6 @@ export class PageAgent {
     if ((++this.clockReads & 1023) === 0) this.cachedNow = this.opts.now();
     return this.cachedNow;
   }
-  /** Set by the panel's "Full stacks" toggle. */
-  fullStacks = false;
-  private clockReads = 0;
-  private cachedNow: number;
-  private polling = false;
 
   /**
    * One symbolizer per module's bytes, built on the first site that needs it,
@@ -186,7 +189,6 @@ export class PageAgent {
       this.tick();
     }, FLUSH_MS);
   }
-  private ticking = false;
 
   /** Posts one batch with what changed since the last one. Public for tests. */
   flush(): void {
@@ -219,9 +221,8 @@ export class PageAgent {
     const list: TrackerError[] = row.tracker.errors;
     for (; row.errorsSent < list.length; row.errorsSent++) {
       const e = list[row.errorsSent];
-      const kind = e.kind === 'double-free' ? 'double-free' : 'invalid-free';
       this.errors.push({
-        module: row.rec.id, kind, ptr: e.ptr, site: e.site >>> 0 === 0xffffffff ? 0 : e.site,
+        module: row.rec.id, kind: e.kind, ptr: e.ptr, site: e.site >>> 0 === 0xffffffff ? 0 : e.site,
         otherSite: e.firstFreeSite ?? e.allocSite ?? 0,
         message: `${e.kind}${e.size !== null ? ` of a ${e.size}-byte block` : ''}`,
         time: row.rec.time + e.time,

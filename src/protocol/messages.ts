@@ -51,9 +51,15 @@ export interface FrameMsg {
   line: number;
 }
 
+/** Allocator misuse the tracker saw (see src/tracker/tracker.ts), and the hook's own failures. */
+export const ERROR_KINDS = [
+  'double-free', 'invalid-free', 'invalid-realloc', 'alloc-over-live', 'dealloc-size-mismatch', 'instrument-failed', 'hook-failed',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
 export interface ErrorMsg {
   module: number;
-  kind: 'double-free' | 'invalid-free' | 'instrument-failed' | 'hook-failed';
+  kind: ErrorKind;
   ptr: number;
   /** Site ids (see SiteMsg) — 0 when unknown. */
   site: number;

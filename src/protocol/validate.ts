@@ -2,6 +2,7 @@
 // object with our tag. These checks run in the content bridge (before a
 // message leaves the page's reach) and again in the panel.
 import { LIMITS } from './version';
+import { ERROR_KINDS } from './messages';
 import type { PageToPanel, PanelToPage, SiteMsg, ErrorMsg, SiteGroupMsg, AllocatorMsg, FrameMsg } from './messages';
 
 export class ProtocolError extends Error {
@@ -67,7 +68,6 @@ function site(x: unknown): SiteMsg {
   const o = obj(x, 'site');
   return { id: int(o, 'id', 0, U32), module: int(o, 'module', 0, U32), frames: arr(o, 'frames', LIMITS.maxFrames, frame) };
 }
-const ERROR_KINDS = ['double-free', 'invalid-free', 'instrument-failed', 'hook-failed'] as const;
 function error(x: unknown): ErrorMsg {
   const o = obj(x, 'error');
   return {

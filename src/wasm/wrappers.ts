@@ -30,7 +30,8 @@ export const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
 /**
  * Body (with its size prefix) of the wrapper for one call site of an
  * allocator: forwards all parameters, calls the allocator, then reports
- * ev(kind, a, b, c, site) and returns the allocator's result. The site id is
+ * ev(kind, a, b, c, site) (a free: reports first) and returns the
+ * allocator's result. The site id is
  * a constant here, so the call site itself only changes its callee index.
  * A `return_call` may target it: the wrapper makes an ordinary call.
  */
@@ -38,25 +39,38 @@ export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: n
   const np = t.params.length;
   const hasResult = t.results.length === 1;
   const body: number[] = hasResult ? [1, 1, 0x7f] : [0]; // one i32 local for the result
-  for (let i = 0; i < np; i++) body.push(0x20, i);
-  body.push(0x10);
-  pushU32(body, allocIndex);
-  if (hasResult) body.push(0x21, np);
+  const call = (): void => {
+    for (let i = 0; i < np; i++) body.push(0x20, i);
+    body.push(0x10);
+    pushU32(body, allocIndex);
+    if (hasResult) body.push(0x21, np);
+  };
   const [kind, ...args] = EVENT[role];
   // wasm-bindgen's malloc(0) returns a dangling aligned pointer and free(p, 0)
   // does nothing (LLVM also merges Rust's own `if size != 0 { dealloc }`
   // helpers into __wbindgen_free): neither is an allocation event.
   const sizeParam = role === 'wbg_malloc' ? 0 : role === 'wbg_free' ? 1 : -1;
-  if (sizeParam >= 0) body.push(0x20, sizeParam, 0x04, 0x40);
-  body.push(0x41, kind);
-  for (const arg of args) {
-    if (arg === 'r') body.push(0x20, np);
-    else if (arg === null) body.push(0x41, 0);
-    else body.push(0x20, arg);
+  const report = (): void => {
+    if (sizeParam >= 0) body.push(0x20, sizeParam, 0x04, 0x40);
+    body.push(0x41, kind);
+    for (const arg of args) {
+      if (arg === 'r') body.push(0x20, np);
+      else if (arg === null) body.push(0x41, 0);
+      else body.push(0x20, arg);
+    }
+    body.push(0x41, ...encodeS32(site), 0x10);
+    pushU32(body, evIndex);
+    if (sizeParam >= 0) body.push(0x0b);
+  };
+  // A free is reported before it runs: dlmalloc traps on a double free, and
+  // the report is how the user learns which free it was.
+  if (hasResult) {
+    call();
+    report();
+  } else {
+    report();
+    call();
   }
-  body.push(0x41, ...encodeS32(site), 0x10);
-  pushU32(body, evIndex);
-  if (sizeParam >= 0) body.push(0x0b);
   if (hasResult) body.push(0x20, np);
   body.push(0x0b);
   return withSize(body);
