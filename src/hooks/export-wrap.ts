@@ -21,11 +21,7 @@ const ROLE_BY_NAME: Record<string, string> = {
 
 type Fn = (...args: number[]) => number;
 
-/**
- * Frames kept for a JS call to an allocator export: enough for the glue and
- * its caller. Each call captures the stack text (glues such as sql.js call
- * `_malloc` tens of thousands of times); the text is interned once.
- */
+/** Frames kept for a JS call to an allocator export: enough for the glue and its caller. */
 const JS_FRAMES = 12;
 const u = (x: number | undefined) => (x ?? 0) >>> 0;
 
@@ -57,12 +53,22 @@ const REPORT: Record<string, (t: TrackerLike, r: number, a: number[], site: numb
 
 function wrapOne(rec: InstanceRecord, role: string, fn: Fn): Fn {
   const report = REPORT[role];
+  // Like a call site inside wasm, the export is one site whose stack is taken
+  // at its first call; full-stacks mode takes the JS caller's stack every time.
+  // (A stack capture with JS frames costs 5–30 µs; glues such as sql.js call
+  // `_malloc` tens of thousands of times.)
+  let firstSite = 0;
+  const siteOf = (): number => {
+    if (rec.fullStacks()) return rec.stackId(wrapper, LIMITS.maxFrames + 4);
+    if (firstSite === 0) firstSite = rec.stackId(wrapper, JS_FRAMES);
+    return firstSite;
+  };
   const wrapper = function (this: unknown, ...args: number[]): number {
     const result = fn.apply(this, args);
     rec.drain(); // ring mode: events from wasm that came before this one
     if (!rec.disabled) {
       try {
-        report(rec.tracker, result, args, rec.stackId(wrapper, rec.fullStacks() ? LIMITS.maxFrames + 4 : JS_FRAMES), rec);
+        report(rec.tracker, result, args, siteOf(), rec);
       } catch {
         rec.disabled = true;
       }
