@@ -94,11 +94,9 @@ function traffic(ts: Tracker[], n: number, seed: number, advance: (ms: number) =
 }
 
 describe('table event path, JS side', () => {
-  it('layout constants agree with the rewriter', () => {
-    expect([TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END]).toEqual(
-      [W.TH_MASK, W.TH_SHIFT, W.TH_BASE, W.TH_COUNT, W.TH_LIMIT, W.TH_NEXT_SEQ, W.TH_TIME, W.TH_END]);
-    expect([TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES]).toEqual([W.TF_ALLOCS, W.TF_FREES, W.TF_ALLOC_BYTES, W.TF_FREE_BYTES]);
-    expect([TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT]).toEqual([W.TABLE_HASH_MUL, W.ORIGIN_SHIFT, W.HOME_SHIFT, W.FREED_SHIFT]);
+  // The JS side imports the rewriter's layout constants; what remains to check
+  // is that they are consistent with each other.
+  it('layout constants are consistent', () => {
     expect(2 ** (32 - W.ORIGIN_SHIFT)).toBe(W.ORIGIN_MAP_BYTES);
     expect(W.FREED_ENTRIES & (W.FREED_ENTRIES - 1)).toBe(0);
   });

@@ -12,28 +12,22 @@
 // the very same table through `WasmTable`, so there is one live set.
 import { Tracker, LB, FB, type LiveBlocks, type FreedBlocks, type TrackerOptions } from '../tracker';
 
-// Layout shared with src/wasm/table-wrappers.ts (checked by wasm-table.test.ts).
-export const TH_MASK = 0, TH_SHIFT = 1, TH_BASE = 2, TH_COUNT = 3, TH_LIMIT = 4, TH_NEXT_SEQ = 5, TH_TIME = 6, TH_END = 7;
-export const TF_ALLOCS = 4, TF_FREES = 5, TF_ALLOC_BYTES = 6, TF_FREE_BYTES = 7;
-export const TABLE_HASH_MUL = 0x9e3779b1;
-export const ORIGIN_SHIFT = 20;
-/** Home slot = ((ptr >>> HOME_SHIFT) ^ (ptr >>> shift)) & mask, shift = HOME_SHIFT + log2(capacity). */
-export const HOME_SHIFT = 3;
-/** Recent-frees entry = (ptr >>> FREED_SHIFT) mod freedEntries. */
-export const FREED_SHIFT = 4;
+// The layout is the rewriter's own (src/wasm/table-wrappers.ts): one
+// definition for the wasm that writes the table and the JS that reads it.
+import {
+  TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END,
+  TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT,
+  type TableLayout,
+} from '../wasm/table-wrappers';
+export {
+  TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END,
+  TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT,
+};
 /** The table grows (×2, rehashed here) when an insert would exceed this load. */
 export const TABLE_MAX_LOAD = 0.7;
 
-/** Where things are in the table memory (the rewriter's `TableInfo`). */
-export interface TableLayoutLike {
-  siteMap: number;
-  sites: number;
-  originMap: number;
-  freed: number;
-  freedEntries: number;
-  base: number;
-  capacity: number;
-}
+/** Where things are in the table memory. */
+export type TableLayoutLike = Pick<TableLayout, 'siteMap' | 'sites' | 'originMap' | 'freed' | 'freedEntries' | 'base' | 'capacity'>;
 
 // The original grow, captured before the hooks patch Memory.prototype.grow:
 // growing our own table is no event of the page's.
