@@ -72,7 +72,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       if (outcome.reason && outcome.sites.length === 0) info.reason = outcome.reason;
       else info.outcome = outcome;
     } catch (error) {
-      info.reason = `not instrumented: ${message(error)}`;
+      info.reason = `the rewriter refused it: ${message(error)}`;
     }
     return info;
   }

@@ -191,6 +191,29 @@ describe('page agent on the seed program', () => {
 });
 
 describe('hooks keep the page\'s behaviour', () => {
+  for (const [what, broken] of [
+    ['the rewriter throws', () => { throw new Error('unknown opcode 0xff'); }],
+    ['the rewritten bytes do not compile', (b: Uint8Array) => ({ ...instrument(b), bytes: b.slice(0, 40) })],
+  ] as const) {
+    it(`when ${what}, the original module runs and the panel is told why`, async () => {
+      agent.hooks.uninstall();
+      wa = freshWebAssembly();
+      agent = new PageAgent(wa, { post: (m) => sent.push(m), now: () => Date.now(), url: 'test://page', instrument: broken as never, setTimer: () => 0 });
+      for (const make of [
+        async () => ((await wa.instantiate(wasm('leak-wasi-O0.wasm'), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance,
+        async () => new wa.Instance(new wa.Module(wasm('leak-wasi-O0.wasm')), {}),
+      ]) {
+        const e = (await make()).exports as unknown as Exports;
+        e._initialize();
+        e.process_data(64);
+        expect(e.checksum_last(64)).toBe(Array.from({ length: 64 }, (_, i) => i).reduce((s, b) => (s * 31 + b) | 0, 0));
+      }
+      const mods = reply('module');
+      expect(mods.map((m) => m.instrumented)).toEqual([false, false]);
+      expect(mods[0].reason).toMatch(what.includes('throws') ? /rewriter refused it: Error: unknown opcode 0xff/ : /instrumented module failed, original used: CompileError/);
+    });
+  }
+
   it('results are identical with and without instrumentation', async () => {
     const e = await loadWasi('leak-wasi-O2.wasm');
     const plain = (await WebAssembly.instantiate(wasm('leak-wasi-O2.wasm'), {})).instance.exports as unknown as Exports;
