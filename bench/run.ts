@@ -8,6 +8,7 @@ const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   symbols: () => import('./symbols'),
   stacks: () => import('./stacks'),
   codec: () => import('./codec'),
+  'page-cost': () => import('./page-cost'),
   slowdown: () => import('./slowdown'),
 };
 

@@ -1,20 +1,22 @@
 // ISOLATED world: the only way between the page's MAIN-world hook and the
 // extension. It forwards tagged window messages to a runtime port and back,
 // after validating them: the page can post anything with our tag.
-import browser from 'webextension-polyfill';
+// It runs in every frame of every page at document_start, so it stays small:
+// chrome.runtime ports directly, no webextension-polyfill (only callbacks and
+// events are used here; bench/page-cost.ts measures what a page pays).
 import { BRIDGE_TAG, PAGE_TAG, PROTOCOL_VERSION } from '../../src/protocol/version';
 import { parsePageMsg, parsePanelMsg } from '../../src/protocol/validate';
 import { PAGE_PORT } from '../../src/protocol/router';
 
 /** Messages kept while the service worker restarts; a bound, not a buffer for ever. */
 const MAX_QUEUE = 2000;
-let port: browser.Runtime.Port | null = null;
+let port: chrome.runtime.Port | null = null;
 let queue: unknown[] = [];
 let dropped = 0;
 
 function connect(): void {
   try {
-    port = browser.runtime.connect({ name: PAGE_PORT });
+    port = chrome.runtime.connect({ name: PAGE_PORT });
   } catch {
     port = null; // extension reloaded or disabled: stay quiet
     return;
