@@ -46,10 +46,15 @@ if (headed) {
     const text = (id: string) => panel.getByTestId(id).allInnerTexts();
     console.log(`WASM Leaks — headless report (no display), demo build ${build}\n`);
     console.log('Modules:');
-    for (const m of await text('module')) console.log('  ' + m.replace(/\n+/g, '\n  '));
+    for (const m of await panel.getByTestId('module').all()) {
+      const one = async (id: string) => (await m.getByTestId(id).innerText()).trim();
+      const name = (await m.innerText()).split('\n')[0];
+      console.log(`  ${name}: ${await one('module-status')}`);
+      console.log(`    linear memory ${await one('module-memory')} · live blocks ${await one('module-live-count')} · live bytes ${await one('module-live-bytes')}`);
+    }
     console.log(`\nComparison A → B: ${(await text('diff-summary')).join('')}`);
     console.log('  Allocation site | # New | # Freed | # Delta | Size Delta | Live bytes');
-    for (const row of await panel.getByTestId('site-row').allInnerTexts()) console.log('  ' + row.replace(/\t/g, ' | '));
+    for (const row of await panel.getByTestId('site-row').allInnerTexts()) console.log('  ' + row.split(/[\t\n]+/).join(' | '));
     console.log(`\nFirst leaked block: ${(await panel.locator('.detail-head b').innerText())}`);
     console.log('  Allocation stack:');
     for (const f of await text('stack-frame')) console.log('    ' + f);
