@@ -6,6 +6,7 @@ import {
   type ModuleMsg, type SiteMsg, type ErrorMsg, type SiteGroupMsg, type SnapshotName, type PageToPanel,
   type DiffMsg, type RangeMsg, type LeaksMsg,
 } from '../../src/protocol';
+import { demangle } from '../../src/symbols/demangle';
 import { Series } from './series';
 
 const MAX_ERRORS = 1000;
@@ -258,7 +259,8 @@ export class Store {
     }
     this.lastSeq.set(frame, msg.seq);
     // Sites and errors always land: stacks of blocks in a later comparison need them.
-    for (const s of msg.sites) this.sites.set(`${frame}:${s.id}`, s);
+    // The page sends names as the module has them; C++/Rust names are demangled here.
+    for (const s of msg.sites) this.sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
     for (const e of msg.errors) {
       if (this.errors.length >= MAX_ERRORS) this.droppedErrors++;
       else this.errors.push({ ...e, frame });

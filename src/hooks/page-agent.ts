@@ -14,7 +14,7 @@ import {
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
 import { groupBySite, leakRoots } from './agent-queries';
-import { createSymbolizer, type Symbolizer } from '../symbols';
+import { createSymbolizer, type Symbolizer } from '../symbols/symbolizer';
 import type { SymbolizedFrame } from './stack';
 
 export interface AgentOptions {
