@@ -443,3 +443,92 @@ describe('brotli-wasm 3 (Rust + wasm-bindgen, allocator internal)', () => {
     expect(page.errors()).toEqual([]);
   });
 });
+
+// --------------------------------------------------------------- tiktoken ---
+
+interface TiktokenEncoder { encode(text: string): Uint32Array; decode(tokens: Uint32Array): Uint8Array; free(): void }
+type Tiktoken = { get_encoding(name: string): TiktokenEncoder };
+const TIKTOKEN_GLUE = nm('tiktoken/tiktoken.cjs').pathname;
+const TIKTOKEN_BG = nm('tiktoken/tiktoken_bg.cjs').pathname;
+
+/**
+ * tiktoken's node glue is the wasm-bindgen one (`new WebAssembly.Module` /
+ * `new WebAssembly.Instance` at require time), with its wasm state in
+ * tiktoken_bg.cjs: both are reloaded, the global swapped while they load.
+ */
+function loadTiktoken(wa: typeof WebAssembly | null): Tiktoken {
+  delete require.cache[TIKTOKEN_GLUE];
+  delete require.cache[TIKTOKEN_BG];
+  const g = globalThis as { WebAssembly: typeof WebAssembly };
+  const real = g.WebAssembly;
+  if (wa) g.WebAssembly = wa;
+  try {
+    return require(TIKTOKEN_GLUE) as Tiktoken;
+  } finally {
+    g.WebAssembly = real;
+  }
+}
+
+describe('tiktoken 1.0 (Rust + wasm-bindgen, allocator exports renamed __wbindgen_export_N)', () => {
+  const text = 'Memory leaks in WebAssembly: get_encoding() without .free() keeps the whole BPE table alive. ünïcödé ✓ 漢字';
+
+  it('is instrumented: the renamed exports recognised by type, followed to the inlined dlmalloc', () => {
+    const page = new Page('ring');
+    loadTiktoken(page.wa);
+    const m = page.module;
+    expect(m.instrumented).toBe(true);
+    expect(m.allocators.map((a) => [a.role, a.name, a.foundBy, a.confidence])).toEqual([
+      ['malloc', 'func25', 'heuristic', 'likely'],
+      ['rust_realloc', 'func136', 'heuristic', 'likely'],
+      ['memalign', 'func283', 'heuristic', 'likely'],
+      ['rust_dealloc', 'func793', 'heuristic', 'likely'],
+      ['wbg_malloc', '__wbindgen_export_1', 'heuristic', 'likely'],
+      ['wbg_realloc', '__wbindgen_export_2', 'heuristic', 'likely'],
+      ['wbg_free', '__wbindgen_export_3', 'heuristic', 'likely'],
+    ]);
+    // __wbindgen_export_0 ((i32) -> (), the exception store) is left alone.
+    expect(m.wrappedExports).toEqual(['__wbindgen_export_1', '__wbindgen_export_2', '__wbindgen_export_3']);
+  });
+
+  for (const path of ['ring', 'call'] as const) {
+    it(`${path} path: identical tokens; get_encoding() without free() between A and B = the exact encoder blocks; with free() = 0`, () => {
+      const page = new Page(path);
+      const hooked = loadTiktoken(page.wa);
+      const plain = loadTiktoken(null);
+
+      const enc = hooked.get_encoding('cl100k_base');
+      const ref = plain.get_encoding('cl100k_base');
+      const tokens = enc.encode(text);
+      expect(Array.from(tokens)).toEqual(Array.from(ref.encode(text)));
+      expect(tokens.length).toBe(33);
+      expect(new TextDecoder().decode(enc.decode(tokens))).toBe(text);
+      expect(Buffer.from(enc.decode(tokens)).equals(Buffer.from(ref.decode(tokens)))).toBe(true);
+      ref.free();
+
+      const kept: TiktokenEncoder[] = []; // held, so the glue's FinalizationRegistry cannot free them
+      const leak = page.compare(() => { kept.push(hooked.get_encoding('cl100k_base')); });
+      // One cl100k_base encoder never freed = 302,016 blocks / 7,889,871 B (the
+      // field notes' "+5.5 MB" is memory growth; this is what the allocator holds):
+      //   300,768 = 3 × 100,256 token byte strings (the encoder map's keys, the
+      //            decoder map's values, sorted_token_bytes), 1,931,490 B = 3 × 643,830 B,
+      //            all from one call site;
+      //   2 × 2,228,232 B: the two hashbrown tables (encoder, decoder) of 131,072 16-byte buckets + control bytes;
+      //   1 × 1,203,072 B = 100,256 × 12 B: sorted_token_bytes' Vec<Vec<u8>> array;
+      //   1,245 blocks / 298,845 B: the rest (regexes, special-token maps, small vectors).
+      expect([leak.newCount, leak.newBytes, leak.freedCount, leak.freedBytes]).toEqual([302_016, 7_889_871, 0, 0]);
+      const sizes = newSizes(leak);
+      expect(sizes.filter((z) => z === 2_228_232)).toHaveLength(2);
+      expect(sizes.filter((z) => z === 1_203_072)).toHaveLength(1);
+      expect(leak.groups.map((g) => [g.newCount, g.newBytes])).toContainEqual([300_768, 1_931_490]);
+      // The same with .free(): every block of the encoder is released inside the call.
+      const fixed = page.compare(() => { hooked.get_encoding('cl100k_base').free(); });
+      expect([fixed.newCount, fixed.newBytes, fixed.freedCount, fixed.freedBytes]).toEqual([0, 0, 0, 0]);
+      enc.free();
+      for (const k of kept) k.free();
+      // Everything freed: 1 block of 24 B stays, allocated once by the first
+      // get_encoding() (before Snapshot A: a lazily initialised static), never freed.
+      expect(page.live()).toEqual([1, 24]);
+      expect(page.errors()).toEqual([]);
+    });
+  }
+});

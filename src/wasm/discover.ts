@@ -112,7 +112,10 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
       found.set(info.funcIndex, info);
     }
   }
-  const roles = new Set([...found.values()].map((a) => a.role));
+  let roles = new Set([...found.values()].map((a) => a.role));
+  if (!roles.has('wbg_malloc') && !roles.has('wbg_free') && !roles.has('malloc') && !roles.has('rust_alloc')) {
+    if (renamedWasmBindgen(m, found, graph())) roles = new Set([...found.values()].map((a) => a.role));
+  }
   if (roles.has('wbg_malloc') || roles.has('wbg_free') || roles.has('wbg_realloc')) {
     if (!roles.has('rust_alloc') && !roles.has('malloc')) followWasmBindgen(m, found, graph());
   }
@@ -167,6 +170,67 @@ const nameOf = (m: ParsedModule, f: number) =>
   m.funcNames.get(f) ?? m.exports.find((e) => e.kind === KIND_FUNC && e.index === f)?.name ?? `func${f}`;
 
 /**
+ * Newer wasm-bindgen can rename its allocator exports `__wbindgen_export_<n>`
+ * (tiktoken 1.0: `_1` malloc, `_2` realloc, `_3` free; `_0` is the exception
+ * store, other numbers can be tables or externref helpers). Recognised by
+ * their exact types: malloc (size, align) -> ptr, realloc (ptr, old, new,
+ * align) -> ptr, free (ptr, size, align) -> (), all i32. Each role must have
+ * exactly one candidate, malloc and free are both required (realloc is
+ * optional), and both must lead to the internal Rust allocator
+ * (followWasmBindgen), else nothing is kept: better no hook than a wrong one.
+ */
+function renamedWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): boolean {
+  const SHAPES: [AllocatorRole, number, number][] = [['wbg_malloc', 2, 1], ['wbg_realloc', 4, 1], ['wbg_free', 3, 0]];
+  const cands = new Map<AllocatorRole, { func: number; name: string }[]>();
+  for (const e of m.exports) {
+    if (e.kind !== KIND_FUNC || !/^__wbindgen_export_\d+$/.test(e.name) || found.has(e.index)) continue;
+    if (e.index < m.numImportedFuncs) continue;
+    const shape = SHAPES.find(([, p, r]) => sigIs(m, e.index, p, r));
+    if (!shape) continue;
+    const list = cands.get(shape[0]) ?? [];
+    if (!list.some((c) => c.func === e.index)) list.push({ func: e.index, name: e.name });
+    cands.set(shape[0], list);
+  }
+  for (const [, list] of cands) if (list.length !== 1) return false;
+  if (!cands.has('wbg_malloc') || !cands.has('wbg_free')) return false;
+  const trial = new Map<number, AllocatorInfo>();
+  for (const [role, [c]] of cands) {
+    trial.set(c.func, { role, funcIndex: c.func, name: c.name, foundBy: 'heuristic', confidence: 'likely' });
+  }
+  const exportsFound = new Set(trial.keys());
+  followWasmBindgen(m, trial, callees);
+  // Every export must have led somewhere: malloc and free to an allocator each.
+  const led = (f: number) => callees[f].some((t) => trial.has(t) && !exportsFound.has(t));
+  for (const f of exportsFound) if (!led(f)) return false;
+  for (const [f, info] of trial) found.set(f, info);
+  return true;
+}
+
+/**
+ * Arguments a direct call from `caller` to `callee` passes, when every call
+ * site is a plain `local.get a; local.get b; ...; call callee`: the local
+ * indices, else null.
+ */
+function callArgLocals(m: ParsedModule, caller: number, callee: number, nargs: number): number[] | null {
+  const refs = m.refs;
+  const b = m.bytes;
+  let out: number[] | null = null;
+  for (let i = 0; i < refs.length; i++) {
+    if (refs.kind(i) !== R_CALL || refs.func(i) !== caller || refs.value(i) !== callee) continue;
+    const pos = refs.instrPos(i);
+    const locals: number[] = [];
+    for (let k = 0; k < nargs; k++) {
+      const at = pos - 2 * (nargs - k);
+      if (b[at] !== 0x20 || b[at + 1] > 0x7f) return null;
+      locals.push(b[at + 1]);
+    }
+    if (out && out.join() !== locals.join()) return null;
+    out = locals;
+  }
+  return out;
+}
+
+/**
  * wasm-bindgen's __wbindgen_malloc/free/realloc are thin exports over the
  * Rust global allocator, which Rust code calls directly (and which is often
  * unnamed): follow the one call each makes to find it.
@@ -186,10 +250,29 @@ function followWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, c
       const w = want.find(([p, r]) => sigIs(m, t, p, r));
       if (w) hits.push([t, w[2]]);
     }
+    if (info.role === 'wbg_malloc' && hits.length === 2 && inlinedDlmalloc(m, info.funcIndex, hits, found)) continue;
     if (hits.length !== 1) continue; // ambiguous: better nothing than a wrong hook
     const [t, role] = hits[0];
     found.set(t, { role, funcIndex: t, name: nameOf(m, t), foundBy: 'heuristic', confidence: 'likely' });
   }
+}
+
+/**
+ * Rust's dlmalloc GlobalAlloc::alloc inlined into __wbindgen_malloc(size,
+ * align) (tiktoken): `align <= 8 ? malloc(size) : memalign(align, size)`, so
+ * it calls one (i32)->i32 and one (i32,i32)->i32 function. The second is
+ * memalign only if it is passed (align, size) = (local 1, local 0), and malloc
+ * is passed (size) = local 0; anything else stays ambiguous.
+ */
+function inlinedDlmalloc(m: ParsedModule, f: number, hits: [number, AllocatorRole][], found: Map<number, AllocatorInfo>): boolean {
+  const one = hits.find(([, r]) => r === 'malloc');
+  const two = hits.find(([, r]) => r === 'rust_alloc');
+  if (!one || !two) return false;
+  if (callArgLocals(m, f, one[0], 1)?.join() !== '0') return false;
+  if (callArgLocals(m, f, two[0], 2)?.join() !== '1,0') return false;
+  found.set(one[0], { role: 'malloc', funcIndex: one[0], name: nameOf(m, one[0]), foundBy: 'heuristic', confidence: 'likely' });
+  found.set(two[0], { role: 'memalign', funcIndex: two[0], name: nameOf(m, two[0]), foundBy: 'heuristic', confidence: 'likely' });
+  return true;
 }
 
 /**

@@ -161,3 +161,38 @@ describe('structural discovery on the C fixtures with names stripped', () => {
     expect(events.filter((e) => e[0] === 1 && e[2] === 1024).length).toBe(100);
   });
 });
+
+describe('tiktoken 1.0 (wasm-bindgen, allocator exports renamed __wbindgen_export_N)', () => {
+  const bytes = new Uint8Array(readFileSync(new URL('tiktoken/tiktoken_bg.wasm', root)));
+  const r = instrument(bytes);
+
+  it('recognises the renamed malloc/realloc/free by type and follows them to the inlined dlmalloc', () => {
+    const by = (role: string) => r.allocators.filter((a) => a.role === role).map((a) => a.name);
+    // the glue: passStringToWasm0(s, wasm.__wbindgen_export_1, wasm.__wbindgen_export_2); wasm.__wbindgen_export_3(ptr, len, 1)
+    expect(by('wbg_malloc')).toEqual(['__wbindgen_export_1']); // (size, align) -> ptr
+    expect(by('wbg_realloc')).toEqual(['__wbindgen_export_2']); // (ptr, old, new, align) -> ptr
+    expect(by('wbg_free')).toEqual(['__wbindgen_export_3']); // (ptr, size, align)
+    // __wbindgen_export_0 is (i32) -> () (the exception store): not an allocator
+    expect(r.allocators.some((a) => a.name === '__wbindgen_export_0')).toBe(false);
+    // export_1 inlines `align <= 8 ? malloc(size) : memalign(align, size)`
+    expect(by('malloc')).toEqual(['func25']);
+    expect(by('memalign')).toEqual(['func283']);
+    expect(by('rust_realloc')).toEqual(['func136']);
+    expect(by('rust_dealloc')).toEqual(['func793']);
+    expect(r.allocators.every((a) => a.foundBy === 'heuristic' && a.confidence === 'likely')).toBe(true);
+  });
+
+  it('without the export names nothing is guessed from types alone', () => {
+    // Same bytes with "__wbindgen_export_" renamed (same length): no allocator found by this path.
+    const out = bytes.slice();
+    const m = parseModule(bytes);
+    const ex = m.sections.find((s) => s.id === 7)!;
+    const tag = new TextEncoder().encode('__wbindgen_export_');
+    for (let p = ex.contentStart; p < ex.end - tag.length; p++) {
+      if (tag.every((c, k) => out[p + k] === c)) out[p] = 0x41; // "A_wbindgen_export_N"
+    }
+    let found: string[] = [];
+    try { found = instrument(out).allocators.map((a) => a.role); } catch { /* nothing to hook */ }
+    expect(found.filter((role) => role.startsWith('wbg_'))).toEqual([]);
+  });
+});
