@@ -33,8 +33,8 @@ export const TF_ALLOCS = 4, TF_FREES = 5, TF_ALLOC_BYTES = 6, TF_FREE_BYTES = 7;
 export const TABLE_HEADER_BYTES = 64;
 export const TABLE_HASH_MUL = 0x9e3779b1;
 export const TABLE_SLOT_BYTES = 20;
-export const ORIGIN_MAP_BYTES = 4096;
-export const ORIGIN_SHIFT = 20; // 32 − log2(ORIGIN_MAP_BYTES)
+export const ORIGIN_MAP_BYTES = 65536;
+export const ORIGIN_SHIFT = 16; // 32 − log2(ORIGIN_MAP_BYTES)
 export const FREED_ENTRIES = 65_536;
 /** Home slot shift = HOME_SHIFT + log2(capacity). */
 export const HOME_SHIFT = 3;
