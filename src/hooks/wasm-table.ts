@@ -10,7 +10,7 @@
 // aligned/posix_memalign, failures, invalid or double frees, a full table,
 // calls from JS to exported allocators — run the ordinary Tracker code on
 // the very same table through `WasmTable`, so there is one live set.
-import { Tracker, LB, FB, type LiveBlocks, type FreedBlocks, type TrackerOptions } from '../tracker';
+import { Tracker, LB, FB, type LiveBlocks, type FreedBlocks, type TrackerOptions, type TrackerSnapshot } from '../tracker';
 
 // The layout is the rewriter's own (src/wasm/table-wrappers.ts): one
 // definition for the wasm that writes the table and the JS that reads it.
@@ -288,22 +288,15 @@ export class TableTracker extends Tracker {
     for (let at = 0; at < this.origins.words.length; at += this.origins.width) {
       if (this.origins.words[at] !== 0) t.markOrigin(this.origins.words[at]);
     }
-    // Counters: the wrappers update them in the header; the Tracker code reads and writes them there.
-    const f64 = (i: number, v: number) => {
-      t.f64[i] = v;
-      return { get: () => t.f64[i], set: (x: number) => void (t.f64[i] = x), configurable: true, enumerable: true };
-    };
-    const props: PropertyDescriptorMap = {
-      totalAllocs: f64(TF_ALLOCS, this.totalAllocs),
-      totalFrees: f64(TF_FREES, this.totalFrees),
-      allocBytes: f64(TF_ALLOC_BYTES, this.allocBytes),
-      freeBytes: f64(TF_FREE_BYTES, this.freeBytes),
-      // always allocBytes − freeBytes in the Tracker: derived, writes ignored
-      liveBytes: { get: () => t.f64[TF_ALLOC_BYTES] - t.f64[TF_FREE_BYTES], set: () => {}, configurable: true, enumerable: true },
-      nextSeq: { get: () => t.u32[TH_NEXT_SEQ], set: (x: number) => void (t.u32[TH_NEXT_SEQ] = x), configurable: true, enumerable: true },
-    };
+    // Counters: the wrappers update them in the header. The Tracker code keeps
+    // them in plain fields (accessors here would turn this object into a slow
+    // dictionary-mode object for every event): each JS-path event pulls them
+    // from the header and pushes them back; readers call sync() first.
+    t.f64[TF_ALLOCS] = this.totalAllocs;
+    t.f64[TF_FREES] = this.totalFrees;
+    t.f64[TF_ALLOC_BYTES] = this.allocBytes;
+    t.f64[TF_FREE_BYTES] = this.freeBytes;
     t.u32[TH_NEXT_SEQ] = this.nextSeq;
-    Object.defineProperties(this, props);
     const self = this as unknown as { blocks: LiveBlocks; freed: FreedBlocks };
     self.blocks = t as unknown as LiveBlocks;
     self.freed = t.freed as unknown as FreedBlocks;
@@ -318,11 +311,89 @@ export class TableTracker extends Tracker {
     const ms = this.elapsed();
     t.u32[TH_TIME] = ms > 0 ? (ms * 10) >>> 0 : 0;
     if (this.origins.count === 0) t.clearOrigins();
+    this.sync();
   }
 
-  override realloc(newPtr: number, oldPtr: number, size: number, site: number): void {
-    super.realloc(newPtr, oldPtr, size, site);
+  /** Brings the counter fields up to date with what the wasm wrappers did. */
+  sync(): void {
+    if (this.depth === 0) this.pull();
+  }
+
+  private depth = 0;
+
+  private pull(): void {
     const t = this.table;
-    if (t !== null && newPtr !== 0 && this.origins.count !== 0 && this.origins.find(newPtr >>> 0) >= 0) t.markOrigin(newPtr);
+    if (!t) return;
+    this.totalAllocs = t.f64[TF_ALLOCS];
+    this.totalFrees = t.f64[TF_FREES];
+    this.allocBytes = t.f64[TF_ALLOC_BYTES];
+    this.freeBytes = t.f64[TF_FREE_BYTES];
+    this.liveBytes = this.allocBytes - this.freeBytes;
+    this.nextSeq = t.u32[TH_NEXT_SEQ];
+  }
+
+  private push(): void {
+    const t = this.table;
+    if (!t) return;
+    t.f64[TF_ALLOCS] = this.totalAllocs;
+    t.f64[TF_FREES] = this.totalFrees;
+    t.f64[TF_ALLOC_BYTES] = this.allocBytes;
+    t.f64[TF_FREE_BYTES] = this.freeBytes;
+    t.u32[TH_NEXT_SEQ] = this.nextSeq;
+  }
+
+  /** Runs one JS-path event between a pull and a push (outermost call only: events nest). */
+  private event(run: () => void): void {
+    if (this.depth++ === 0) this.pull();
+    try {
+      run();
+    } finally {
+      if (--this.depth === 0) this.push();
+    }
+  }
+
+  override malloc(ptr: number, size: number, site: number): void {
+    this.event(() => super.malloc(ptr, size, site));
+  }
+  override calloc(ptr: number, n: number, elemSize: number, site: number): void {
+    this.event(() => super.calloc(ptr, n, elemSize, site));
+  }
+  override alignedAlloc(ptr: number, size: number, align: number, site: number): void {
+    this.event(() => super.alignedAlloc(ptr, size, align, site));
+  }
+  override posixMemalign(ret: number, outPtrValue: number, size: number, site: number): void {
+    this.event(() => super.posixMemalign(ret, outPtrValue, size, site));
+  }
+  override free(ptr: number, site: number): void {
+    this.event(() => super.free(ptr, site));
+  }
+  override rustAlloc(ptr: number, size: number, align: number, site: number): void {
+    this.event(() => super.rustAlloc(ptr, size, align, site));
+  }
+  override rustAllocZeroed(ptr: number, size: number, align: number, site: number): void {
+    this.event(() => super.rustAllocZeroed(ptr, size, align, site));
+  }
+  override rustDealloc(ptr: number, size: number, align: number, site: number): void {
+    this.event(() => super.rustDealloc(ptr, size, align, site));
+  }
+  override rustRealloc(newPtr: number, oldPtr: number, oldSize: number, align: number, newSize: number, site: number): void {
+    this.event(() => super.rustRealloc(newPtr, oldPtr, oldSize, align, newSize, site));
+  }
+  override realloc(newPtr: number, oldPtr: number, size: number, site: number): void {
+    this.event(() => {
+      super.realloc(newPtr, oldPtr, size, site);
+      const t = this.table;
+      if (t !== null && newPtr !== 0 && this.origins.count !== 0 && this.origins.find(newPtr >>> 0) >= 0) t.markOrigin(newPtr);
+    });
+  }
+
+  override counters(out?: Float64Array): Float64Array {
+    this.sync();
+    return super.counters(out);
+  }
+
+  override snapshot(): TrackerSnapshot {
+    this.sync();
+    return super.snapshot();
   }
 }
