@@ -186,15 +186,8 @@ function snapshotOrigins(tracker: Tracker, seqs: Uint32Array, nextSeq: number): 
  * ascends over the 2^32 sequence numbers up to and including `base`.
  */
 export function indexOfSeq(seqs: Uint32Array, seq: number, base: number): number {
-  const key = (seq - base - 1) >>> 0;
-  let lo = 0;
-  let hi = seqs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((seqs[mid] - base - 1) >>> 0 < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < seqs.length && seqs[lo] === seq >>> 0 ? lo : -1;
+  const at = lowerBoundSeq(seqs, seq, base);
+  return at < seqs.length && seqs[at] === seq >>> 0 ? at : -1;
 }
 
 /** First index whose block was allocated at or after `seq` (relative to `base`, as above). */
