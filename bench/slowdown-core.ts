@@ -2,65 +2,34 @@
 // code runs in Node and, bundled by esbuild, in a Chromium page. Variants run
 // through the real page pipeline (installHooks + rewriter + Tracker), patched
 // onto the global WebAssembly only while a variant's instance is created.
-import { installHooks } from '../src/hooks/install';
-import { SiteTable } from '../src/hooks/site-table';
 import type { InstanceRecord } from '../src/hooks/instance-record';
-import type { TrackerLike } from '../src/hooks/types';
 import { instrument, supportsMultiMemory } from '../src/wasm/index';
 import { PageAgent } from '../src/hooks/page-agent';
 
 /**
- * orig = original bytes; call/ring/table = the shipping page side (PageAgent:
+ * orig = original bytes; call/table = the shipping page side (PageAgent:
  * hooks, rewriter, Tracker with its coarse clock) with that event path
- * ('table': live-block table kept inside wasm, multi-memory, Chromium only);
- * ring-null = ring decoded in JS into a no-op tracker; ring-wasm = ring,
- * records dropped unread when full (the cost inside wasm alone).
+ * ('table': live-block table kept inside wasm, multi-memory, Chromium only).
  */
-export type Variant = 'orig' | 'call' | 'ring' | 'ring-null' | 'ring-wasm' | 'table';
-export const VARIANTS: Variant[] = ['orig', 'call', 'ring', 'ring-null', 'ring-wasm', 'table'];
+export type Variant = 'orig' | 'call' | 'table';
+export const VARIANTS: Variant[] = ['orig', 'call', 'table'];
 /** Variants this engine can run ('table' needs multi-memory). */
 export function variantsHere(): Variant[] {
   return supportsMultiMemory() ? VARIANTS : VARIANTS.filter((v) => v !== 'table');
-}
-
-class NullTracker implements TrackerLike {
-  liveCount = 0; liveBytes = 0; totalAllocs = 0; totalFrees = 0;
-  malloc(): void {} calloc(): void {} realloc(): void {} alignedAlloc(): void {} posixMemalign(): void {} free(): void {}
 }
 
 /** Runs `create` with the hooks installed for `v` (none for orig); returns what it made and the records. */
 async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise<{ value: T; recs: InstanceRecord[] }> {
   const recs: InstanceRecord[] = [];
   if (v === 'orig') return { value: await create(), recs };
-  if (v === 'call' || v === 'ring' || v === 'table') {
-    const agent = new PageAgent(WebAssembly, {
-      post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0,
-      instrument: (b) => instrument(b, { eventPath: v }),
-    });
-    try {
-      return { value: await create(), recs: agent.records as InstanceRecord[] };
-    } finally {
-      agent.hooks.uninstall();
-    }
-  }
-  const clock = () => performance.now();
-  const hooks = installHooks(WebAssembly, {
-    instrument: (b) => instrument(b, { eventPath: 'ring' }),
-    now: clock,
-    sites: new SiteTable(100_000),
-    newTracker: () => new NullTracker(),
-    onInstance: (r) => {
-      if (v === 'ring-wasm') r.drain = () => r.ring?.discard();
-      recs.push(r);
-    },
-    onGrow: () => {},
-    onMemory: () => {},
-    onHookError: (_r, e) => { throw e; },
+  const agent = new PageAgent(WebAssembly, {
+    post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0,
+    instrument: (b) => instrument(b, { eventPath: v }),
   });
   try {
-    return { value: await create(), recs };
+    return { value: await create(), recs: agent.records as InstanceRecord[] };
   } finally {
-    hooks.uninstall();
+    agent.hooks.uninstall();
   }
 }
 
@@ -87,10 +56,7 @@ export function fixtureSubject(name: string, bytes: Uint8Array, work: (x: Record
       x._initialize?.();
       x.__wasm_call_ctors?.();
       check(v, recs);
-      return () => {
-        work(x);
-        for (const r of recs) r.drain(); // the tracker has seen everything: part of the cost
-      };
+      return () => void work(x);
     },
   };
 }
@@ -119,7 +85,6 @@ export function sqlSubject(glue: string, wasmBinary: Uint8Array, rows: number, r
         while (sel.step()) n += sel.get()[0] as number;
         sel.free();
         db.close();
-        for (const r of recs) r.drain();
         if (n !== (rows * (rows - 1)) / 2) throw new Error('sql.js workload: wrong sum');
       };
     },
@@ -130,7 +95,7 @@ function check(v: Variant, recs: InstanceRecord[]): void {
   if (v === 'orig') return;
   const r = recs[0];
   if (!r || !r.instrumented) throw new Error(`${v}: module was not instrumented (${r?.reason})`);
-  if ((r.ring !== null) !== v.startsWith('ring') || (r.table !== null) !== (v === 'table')) throw new Error(`${v}: wrong event path`);
+  if ((r.table !== null) !== (v === 'table')) throw new Error(`${v}: wrong event path`);
 }
 
 /** Milliseconds per run, per subject and variant; runs alternate variants (rotating order). */
@@ -139,7 +104,7 @@ export async function measure(subjects: Subject[], variants: Variant[], runs: nu
   for (const s of subjects) {
     const work: [Variant, Workload][] = [];
     for (const v of variants) work.push([v, await s.setup(v)]);
-    for (const [, w] of work) w(); // warm-up: tier-up, first-sight stacks, ring allocation
+    for (const [, w] of work) w(); // warm-up: tier-up, first-sight stacks
     const times: Record<string, number[]> = {};
     for (const v of variants) times[v] = [];
     for (let r = 0; r < runs; r++) {

@@ -1,10 +1,9 @@
 // Slowdown of malloc-heavy code under instrumentation, instrumented ÷ original,
 // measured side by side in one run (median of alternating runs), for each
-// event path ('call': a JS call per event; 'ring': stores into a ring in
-// wasm memory, JS called on a site's first event and when the ring is full),
-// in Node 20 and in Chromium (/usr/bin/chromium, headless, via Playwright).
-// Events go through the real page pipeline: installHooks → InstanceRecord →
-// Tracker, and the ring is drained inside the timed region.
+// event path ('call': a JS call per event; 'table': the live-block table kept
+// inside wasm), in Node 20 and in Chromium (/usr/bin/chromium, headless, via
+// Playwright). Events go through the real page pipeline: installHooks →
+// InstanceRecord → Tracker.
 //   npx tsx bench/slowdown.ts [runs]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -86,10 +85,6 @@ export async function run(): Promise<void> {
   console.log(table(`Chromium ${chrome.version}`, chrome.times, runs));
   console.log(`
 call        the shipping page side (PageAgent) with the ev import called per event
-ring        events stored by the wrappers into a ring in memory 0 (a block from the module's own allocator);
-            JS called on a site's first event (its stack) and when the ring is full; drained into the Tracker
-ring-null   ring decoded in JS, events dropped (no Tracker): wasm cost + decode loop
-ring-wasm   ring, records dropped unread: the cost inside wasm alone
 table       malloc/free-like sites keep the live-block table inside wasm (second memory, multi-memory: Chromium only);
             JS called on a site's first event, calloc/realloc/..., misuse, and to grow the table
 Every variant keeps call-site attribution (stack captured once per static site). '!' = above ${GOAL}×.`);

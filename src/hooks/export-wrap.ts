@@ -68,7 +68,6 @@ function wrapOne(rec: InstanceRecord, role: string, fn: Fn): Fn {
     // memory64 allocators take and return BigInts: not tracked (the module
     // list says why), and the page gets its result untouched.
     if (typeof (result as unknown) === 'bigint' || typeof (args[0] as unknown) === 'bigint') return result;
-    rec.drain(); // ring mode: events from wasm that came before this one
     if (!rec.disabled) {
       try {
         report(rec.tracker, result, args, siteOf(), rec);

@@ -110,16 +110,6 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     rec.memory = memory instanceof orig.Memory ? memory : null;
   }
 
-  function attachRing(rec: InstanceRecord, raw: Record<string, unknown>): void {
-    const r = rec.outcome?.ring;
-    if (!r || !rec.outcome?.memoryExport) return;
-    const memory = raw[rec.outcome.memoryExport];
-    const pos = raw[r.posExport], end = raw[r.endExport], alloc = raw[r.allocExport];
-    // Missing pieces leave pos = end = 0: every event keeps calling `ev`.
-    if (memory instanceof orig.Memory && pos instanceof wa.Global && end instanceof wa.Global && typeof alloc === 'function')
-      rec.attachRing({ memory, pos, end, alloc: alloc as (...args: number[]) => number, allocArgs: r.allocArgs });
-  }
-
   function attachTable(rec: InstanceRecord, raw: Record<string, unknown>): void {
     const t = rec.outcome?.table;
     if (!t) return;
@@ -132,7 +122,6 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     try {
       findMemory(rec, instance, module, imports);
       rec.rawExports = instance.exports;
-      attachRing(rec, instance.exports as Record<string, unknown>);
       attachTable(rec, instance.exports as Record<string, unknown>);
       const hidden = new Set(Object.keys(instance.exports).filter((k) => k.startsWith(OWN_EXPORT_PREFIX)));
       const exports = wrapExports(rec, instance.exports, hidden);

@@ -4,7 +4,6 @@
 import { EV, type InstrumentOutcome, type TrackerLike } from './types';
 import { captureStack, captureStackText, parseStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
 import type { SiteTable } from './site-table';
-import { EventRing, type RingExports } from './event-ring';
 import { TableTracker } from './wasm-table';
 import { LIMITS } from '../protocol/version';
 
@@ -33,8 +32,6 @@ export class InstanceRecord {
   instrumented: boolean;
   reason: string;
   disabled = false;
-  /** Ring event path (rewriter's 'ring' mode): events waiting in wasm memory; null on the call path. */
-  ring: EventRing | null = null;
   /** Table event path, once the instance's table memory is attached: the tracker, whose table lives in wasm. */
   table: TableTracker | null = null;
   /** Static call-site id (rewriter) → interned site id, 0 = not seen yet. */
@@ -58,30 +55,15 @@ export class InstanceRecord {
     this.reason = reason;
     this.staticSites = new Uint32Array(outcome ? outcome.sites.length : 0);
     const ev = (kind: number, a: number, b: number, c: number, site: number): void => {
-      const ring = this.ring;
-      // Ring mode: this event comes after everything in the ring.
-      if (ring !== null) this.drain();
       if (this.disabled) return;
       try {
         this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, this.siteFor(site, ev, kind));
-        // The allocator just returned: a safe moment to take the ring from it.
-        if (ring !== null && kind !== EV.memoryGrow && !ring.active) ring.activate();
       } catch (error) {
         this.disabled = true;
         env.onHookError(this, error);
       }
     };
     this.ev = ev;
-    this.fromRing = (kind, a, b, c, site) =>
-      // A site reaches the ring only after its first event went through `ev`.
-      this.dispatch(kind, a, b, c, site < this.staticSites.length ? this.staticSites[site] : 0);
-  }
-
-  private readonly fromRing: (kind: number, a: number, b: number, c: number, site: number) => void;
-
-  /** Ring mode: the instance's ring exports are known (the ring itself is allocated on the first event). */
-  attachRing(x: RingExports): void {
-    this.ring = new EventRing(x);
   }
 
   /**
@@ -97,23 +79,6 @@ export class InstanceRecord {
     for (let s = 0; s < this.staticSites.length; s++) if (this.staticSites[s] !== 0) wt.setSite(s, this.staticSites[s]);
     this.table = t;
     return true;
-  }
-
-  /**
-   * Ring mode: dispatches the events still in the ring. Call it before
-   * reading the tracker and before reporting an event from JS.
-   */
-  drain(): void {
-    const ring = this.ring;
-    if (ring === null) return;
-    if (this.disabled) return ring.discard();
-    try {
-      ring.drain(this.fromRing);
-    } catch (error) {
-      this.disabled = true;
-      ring.discard();
-      this.env.onHookError(this, error);
-    }
   }
 
   /** Full-stack mode is on (the panel's toggle). */

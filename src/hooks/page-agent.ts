@@ -196,7 +196,6 @@ export class PageAgent {
     this.cachedNow = now;
     for (const row of this.rows) {
       const { rec, tracker, last } = row;
-      rec.drain(); // ring event path: events still in wasm memory
       rec.table?.tick();
       const values = [now, rec.id, rec.memoryBytes, tracker.liveCount, tracker.liveBytes, tracker.totalAllocs, tracker.totalFrees];
       let same = true;
@@ -274,7 +273,6 @@ export class PageAgent {
     const taken = new Map<number, TrackerSnapshot>();
     const modules = [];
     for (const row of this.rows) {
-      row.rec.drain();
       const s = row.tracker.snapshot();
       taken.set(row.rec.id, s);
       modules.push({ module: row.rec.id, liveCount: s.count, liveBytes: s.bytes });
@@ -333,7 +331,6 @@ export class PageAgent {
   /** The Firefox profiler's "retained allocations": alive now, allocated in [from, to] (epoch ms). */
   private range(req: number, from: number, to: number): void {
     for (const row of this.rows) {
-      row.rec.drain();
       const s = row.tracker.snapshot();
       // allocTime counts 0.1 ms from the tracker's creation (≈ rec.time).
       const lo = (from - row.rec.time) * 10;
@@ -367,7 +364,6 @@ export class PageAgent {
       if (!last) continue;
       const memory = row.rec.memory;
       if (!memory) throw new Error(`module ${row.rec.name}: no memory the hook can read`);
-      row.rec.drain();
       const now = row.tracker.snapshot();
       // The comparison's blocks that are still alive, as indices into `now`.
       const query: number[] = [];

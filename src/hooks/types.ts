@@ -13,8 +13,6 @@ export interface InstrumentOutcome {
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
   globalExports: string[];
-  /** Ring event path: the exports that give the module its ring (see event-ring.ts); absent/null = call path. */
-  ring?: { posExport: string; endExport: string; allocExport: string; allocArgs: 'size' | 'size-align' } | null;
   /** Table event path: the appended memory holding the live-block table and its layout (see wasm-table.ts); absent/null otherwise. */
   table?: {
     memoryExport: string; siteMap: number; sites: number; originMap: number; freed: number; freedEntries: number;

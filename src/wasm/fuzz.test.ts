@@ -56,7 +56,6 @@ describe('fuzz corpus', () => {
   it('instruments every module into a valid module that behaves like the original', () => {
     let sites = 0;
     let events = 0;
-    let rings = 0;
     for (const f of files) {
       const bytes = new Uint8Array(readFileSync(new URL(f, dir)));
       const m = parseModule(bytes);
@@ -72,11 +71,6 @@ describe('fuzz corpus', () => {
       const r = instrumentWith(bytes, allocators);
       const valid = WebAssembly.validate(bytes as BufferSource);
       if (valid) expect(WebAssembly.validate(r.bytes as BufferSource), f).toBe(true);
-      // the ring event path (src/hooks/event-ring.test.ts runs it) must validate too
-      const ring = instrumentWith(bytes, allocators, { eventPath: 'ring' });
-      if (valid) expect(WebAssembly.validate(ring.bytes as BufferSource), `${f} (ring)`).toBe(true);
-      expect(roundTrip(ring.bytes).length, f).toBe(ring.bytes.length);
-      if (ring.ring) rings++;
       expect(roundTrip(r.bytes).length, f).toBe(r.bytes.length); // the output parses too
       sites += r.sites.length;
       if (!valid) continue;
@@ -88,6 +82,5 @@ describe('fuzz corpus', () => {
     // 2189 sites / 836 events when written: the designated "allocators" really are exercised
     expect(sites).toBeGreaterThan(1000);
     expect(events).toBeGreaterThan(500);
-    expect(rings).toBeGreaterThan(10); // 14 when written: modules with a memory and a (size) -> ptr function
   });
 });

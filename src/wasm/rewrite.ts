@@ -4,7 +4,7 @@ import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover } 
 import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX } from './refs';
 import { Editor } from './writer';
 import { renumberNames } from './names';
-import { EVENT, allocWrapperBody, allocWrapperBodyRing, growWrapperBody, RING_MAX_SITES, type RingGlobals } from './wrappers';
+import { EVENT, allocWrapperBody, growWrapperBody } from './wrappers';
 import { allocWrapperBodyTable, freeWrapperBodyTable, tableLayout, TABLE_ALLOC_ROLES, TABLE_FREE_ROLES, type TableLayout } from './table-wrappers';
 import { Cursor } from './cursor';
 import { pushName, pushU32 } from './leb128';
@@ -28,38 +28,16 @@ export interface ExportSite {
 
 /**
  * How an event leaves wasm. 'call': every event calls the `ev` import.
- * 'ring': wrappers store events into a ring in memory 0 (a block the page
- * obtains from the module's own allocator, see `RingInfo`) and call `ev` only
- * on a site's first event (for its stack) or when the ring is full.
  * 'table': wrappers of malloc/free-like sites keep the live-block table
  * themselves, in a second memory (multi-memory: Chromium ≥ 120, not Node 20),
  * see `TableInfo` and table-wrappers.ts; other sites stay on the call path.
  */
-export type EventPath = 'call' | 'ring' | 'table';
+export type EventPath = 'call' | 'table';
 
 export interface InstrumentOptions {
   hookModule?: string;
-  /**
-   * Default 'call'. 'ring' falls back to 'call' when no allocator can give the ring (`ring` is then null);
-   * 'table' falls back to 'call' for a module without memory (`table` is then null).
-   */
+  /** Default 'call'. 'table' falls back to 'call' for a module without memory (`table` is then null). */
   eventPath?: EventPath;
-}
-
-/**
- * Ring mode: exports the page uses to give the module its ring. Until the
- * page sets `pos`/`end` (absolute addresses in memory 0, `end` = ring end
- * minus RING_MAX_RECORD), pos = end = 0 and every event calls `ev`.
- */
-export interface RingInfo {
-  /** Exported mutable i32 global: write cursor (absolute address). */
-  posExport: string;
-  /** Exported mutable i32 global: last address a record may start at (exclusive). */
-  endExport: string;
-  /** Exported allocator the page calls once to get the ring (its call is not an event). */
-  allocExport: string;
-  /** How to call it: (size) or (size, align). */
-  allocArgs: 'size' | 'size-align';
 }
 
 /**
@@ -82,8 +60,6 @@ export interface InstrumentResult {
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
   globalExports: string[];
-  /** Ring mode only (null on the call path). */
-  ring: RingInfo | null;
   /** Table mode only. */
   table: TableInfo | null;
   reason?: string;
@@ -92,7 +68,7 @@ export interface InstrumentResult {
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
   const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
   return {
-    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], ring: null, table: null, reason,
+    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], table: null, reason,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -210,15 +186,6 @@ function findFuncType(m: ParsedModule, params: number, results: number): number 
   return -1;
 }
 
-/** The allocator the page calls for the ring: plain (size) or (size, align) signatures only. */
-function ringAllocator(m: ParsedModule, allocators: AllocatorInfo[]): { a: AllocatorInfo; args: 'size' | 'size-align' } | null {
-  for (const [role, args, np] of [['malloc', 'size', 1], ['rust_alloc', 'size-align', 2], ['wbg_malloc', 'size-align', 2]] as const) {
-    const a = allocators.find((x) => x.role === role && funcType(m, x.funcIndex)?.params.length === np);
-    if (a) return { a, args };
-  }
-  return null;
-}
-
 function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: string, eventPath: EventPath): InstrumentResult {
   const bytes = m.bytes;
   const ed = new Editor(bytes);
@@ -267,13 +234,6 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
     return idx;
   };
 
-  // --- ring mode: appended globals (after every existing one, so no index moves): pos, end, one "seen" per site
-  const ringAlloc = eventPath === 'ring' && m.memories.length > 0 ? ringAllocator(m, allocators) : null;
-  const G = m.globals.length;
-  let ringGlobalCount = 0;
-  const ringPos = G, ringEnd = G + 1;
-  if (ringAlloc) ringGlobalCount = 2;
-
   // --- table mode: one appended memory; its layout depends on the number of sites, known after the scan
   const tableMem = eventPath === 'table' && m.memories.length > 0 ? m.memories.length : -1;
   const pendingTable: { at: number; t: FuncType; a: AllocatorInfo; site: number; free: boolean }[] = [];
@@ -285,13 +245,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
       pendingTable.push({ at: wrapperBodies.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
       return emitWrapper(m.funcTypes[a.funcIndex], [], `__wasm_leaks_site${site}_${a.name}`);
     }
-    // posix_memalign's pointer is read from its out-parameter when the event
-    // is dispatched: that must happen at once, so it stays on the call path.
-    const body = ringAlloc && a.role !== 'posix_memalign' && site < RING_MAX_SITES
-      ? allocWrapperBodyRing(t, a.role, shift(a.funcIndex), evIndex, site,
-        { pos: ringPos, end: ringEnd, seen: G + ringGlobalCount++ } satisfies RingGlobals)
-      : allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site);
-    return emitWrapper(m.funcTypes[a.funcIndex], body, `__wasm_leaks_site${site}_${a.name}`);
+    return emitWrapper(m.funcTypes[a.funcIndex], allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site), `__wasm_leaks_site${site}_${a.name}`);
   };
 
   const growWrapper = (mem: number, site: number): number => {
@@ -367,9 +321,6 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
   for (const t of wrapperTypes) pushU32(fnEntries, t);
   appendToVector(ed, m, SEC_FUNCTION, regions, wrapperTypes.length, fnEntries);
   appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, wrapperBodies);
-  const glob: number[] = [];
-  for (let k = 0; k < ringGlobalCount; k++) glob.push(0x7f, 1, 0x41, 0, 0x0b); // (mut i32) (i32.const 0)
-  appendToVector(ed, m, SEC_GLOBAL, regions, ringGlobalCount, glob);
 
   // --- exports: memory 0 and mutable i32 globals, for reading memory and scanning roots from JS
   const taken = new Set(m.exports.map((e) => e.name));
@@ -398,22 +349,6 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
     expCount++;
     globalExports.push(name);
   });
-  let ring: RingInfo | null = null;
-  if (ringAlloc) {
-    ring = {
-      posExport: uniqueName(taken, '__wasm_leaks_ring_pos'),
-      endExport: uniqueName(taken, '__wasm_leaks_ring_end'),
-      allocExport: uniqueName(taken, '__wasm_leaks_ring_alloc'),
-      allocArgs: ringAlloc.args,
-    };
-    for (const [name, kind, index] of [[ring.posExport, KIND_GLOBAL, ringPos], [ring.endExport, KIND_GLOBAL, ringEnd],
-      [ring.allocExport, KIND_FUNC, shift(ringAlloc.a.funcIndex)]] as const) {
-      pushName(exp, name);
-      exp.push(kind);
-      pushU32(exp, index);
-      expCount++;
-    }
-  }
   let table: TableInfo | null = null;
   if (layout) {
     table = { ...layout, memoryExport: uniqueName(taken, '__wasm_leaks_table') };
@@ -435,7 +370,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
 
   const { bytes: out, map } = ed.finish();
   return {
-    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, ring, table,
+    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table,
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
   };
