@@ -10,7 +10,7 @@ type X = Record<string, (...a: number[]) => number>;
 
 function load(bytes: Uint8Array, mode: 'orig' | 'site' | 'full'): { x: X; agent: PageAgent | null } {
   if (mode === 'orig') return { x: new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), {}).exports as unknown as X, agent: null };
-  const wa = Object.fromEntries(Object.getOwnPropertyNames(WebAssembly).map((k) => [k, (WebAssembly as any)[k]])) as typeof WebAssembly;
+  const wa = Object.fromEntries(Object.getOwnPropertyNames(WebAssembly).map((k) => [k, (WebAssembly as unknown as Record<string, unknown>)[k]])) as typeof WebAssembly;
   const agent = new PageAgent(wa, { post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0, instrument: (b) => instrument(b) });
   agent.fullStacks = mode === 'full';
   const x = new wa.Instance(new wa.Module(bytes as BufferSource), {}).exports as unknown as X;

@@ -12,7 +12,6 @@ const CANDIDATES = [
   'e2e/site/wasm/leak-wasi-O0.wasm', 'e2e/site/wasm/leak-wasi-O2.wasm', 'e2e/site/wasm/leak-wasi-dwarf5.wasm',
   'e2e/site/wasm/leak-cpp-O0.wasm', 'e2e/site/wasm/leak-cpp-O2.wasm',
 ];
-const RUNS = 31;
 
 export async function run(): Promise<void> {
   // Largest .debug_line + .debug_info among the fixtures.

@@ -9,6 +9,9 @@ import { launch, openPanel, tabIdOf, chromePath, DIST, SITE } from '../e2e/harne
 // @ts-expect-error plain ESM helper without types
 import { serve } from './serve.mjs';
 
+/** The demo page's API (e2e/site/app.js), a global of the page where page.evaluate runs. */
+declare const demo: { ready: Promise<unknown>; leak(): void };
+
 const build = process.env.BUILD ?? 'wasi-O0';
 const server = await serve(SITE, Number(process.env.PORT ?? 0));
 const site = `http://127.0.0.1:${server.address().port}`;
@@ -31,13 +34,13 @@ if (headed) {
   try {
     const page = await context.newPage();
     await page.goto(`${site}/index.html?build=${build}`);
-    await page.evaluate(() => (window as any).demo.ready);
+    await page.evaluate(() => demo.ready);
     const panel = await openPanel(context, await tabIdOf(context, page));
     await panel.getByTestId('module').waitFor();
     await panel.getByRole('button', { name: 'Snapshot A' }).click();
     await panel.getByRole('button', { name: 'Snapshot B' }).waitFor({ state: 'visible' });
     await panel.waitForFunction(() => !document.querySelector('button[aria-label="Snapshot B"]')?.hasAttribute('disabled'));
-    await page.evaluate(() => (window as any).demo.leak());
+    await page.evaluate(() => demo.leak());
     await panel.waitForTimeout(300);
     await panel.getByRole('button', { name: 'Snapshot B' }).click();
     await panel.getByTestId('diff').waitFor();

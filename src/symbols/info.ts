@@ -285,7 +285,7 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
           if (first) {
             first = false;
             if (tag === TAG_compile_unit || tag === TAG_partial_unit) {
-              u.base = low > 0 ? low : 0;
+              u.base = Math.max(low, 0);
               if (stmtList >= 0 && compDir !== undefined) di.compDirs.set(stmtList, compDir);
             }
           }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createSymbolizer, formatLocation, SourceLocation } from './index';
+import { createSymbolizer, formatLocation, type SourceLocation } from './index';
 import { layout } from './module';
 
 const W = new URL('../../e2e/site/wasm/', import.meta.url);

@@ -9,10 +9,10 @@
  */
 import { parseNameSection } from '../wasm/names';
 import { utf8 } from '../wasm/cursor';
-import { layout, ModuleLayout } from './module';
-import { buildLineTable, findRow, LineTable } from './line';
-import { DebugInfo, dieName, parseDebugInfo, Scope, scopesAt } from './info';
-import { parseSourceMap, SourceMapLookup } from './sourcemap';
+import { layout, type ModuleLayout } from './module';
+import { buildLineTable, findRow, type LineTable } from './line';
+import { type DebugInfo, dieName, parseDebugInfo, type Scope, scopesAt } from './info';
+import { parseSourceMap, type SourceMapLookup } from './sourcemap';
 export type { SourceMapLookup, SourceMapLocation } from './sourcemap';
 
 export interface SourceLocation {

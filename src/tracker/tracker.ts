@@ -171,7 +171,7 @@ export class Tracker {
     }
     // A non-NULL result for an overflowing product is an allocator bug; the
     // block is at least as large as the address space allows.
-    this.record(ptr, total > 0xffffffff ? 0xffffffff : total, site);
+    this.record(ptr, Math.min(total, 0xffffffff), site);
   }
 
   alignedAlloc(ptr: number, size: number, _align: number, site: number): void {
