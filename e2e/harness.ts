@@ -1,7 +1,7 @@
 // Launches the system Chromium with the built extension (dist/) loaded, serves
 // the test site, and opens the panel page as an ordinary tab with ?tabId=N —
 // how the e2e tests drive the panel (automating the real DevTools window is
-// flaky, see FIELD-NOTES).
+// flaky: about 1 try in 5 worked under Xvfb).
 import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

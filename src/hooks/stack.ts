@@ -1,7 +1,7 @@
 // Call stacks from V8's Error.stack text. Wasm frames look like
 //   at process_data (wasm://wasm/7df14e82:wasm-function[6]:0x110)   (name section)
 //   at wasm://wasm/7df14e82:wasm-function[4]:0x7a                   (no names)
-// and the offset is module-relative (FIELD-NOTES "Cost of hooks").
+// and the offset counts from the module's first byte (seen in Chromium 156).
 import type { FrameMsg } from '../protocol/messages';
 
 const WASM_FRAME = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/;

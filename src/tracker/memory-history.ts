@@ -125,7 +125,7 @@ export interface MemoryLike {
  * Notices growth of one memory cheaply. memory.grow inside wasm fires no event;
  * it detaches the old ArrayBuffer (byteLength becomes 0), and checking a cached
  * buffer's byteLength costs ≈6 ns against ≈31 ns for memory.buffer.byteLength
- * (FIELD-NOTES, Chromium 156). A shared memory's old SharedArrayBuffer keeps its
+ * (measured in Chromium 156). A shared memory's old SharedArrayBuffer keeps its
  * length, so a shared memory is always read through memory.buffer.
  */
 export class MemoryWatcher {
