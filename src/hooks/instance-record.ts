@@ -37,7 +37,7 @@ export class InstanceRecord {
   /** Static call-site id (rewriter) → interned site id, 0 = not seen yet. */
   private readonly staticSites: Uint32Array;
   /** Bound once: the import object of every instance shares nothing. */
-  readonly ev: (kind: number, a: number, b: number, c: number, site: number) => void;
+  readonly ev: (kind: number, a: number, b: number, c: number, site: number, key: number) => number;
 
   constructor(
     readonly id: number,
@@ -54,13 +54,19 @@ export class InstanceRecord {
     this.instrumented = outcome !== null && outcome.sites.length > 0 && !outcome.reason;
     this.reason = reason;
     this.staticSites = new Uint32Array(outcome ? outcome.sites.length : 0);
-    const ev = (kind: number, a: number, b: number, c: number, site: number): void => {
-      if (this.disabled) return;
+    // Returns the stack id of an allocation's calling context, which the
+    // table path caches in wasm (0: don't cache, e.g. full-stacks mode).
+    const ev = (kind: number, a: number, b: number, c: number, site: number, key: number): number => {
+      if (this.disabled) return 0;
       try {
-        this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, this.siteFor(site, ev, kind));
+        const alloc = kind !== EV.free && kind !== EV.rustDealloc && kind !== EV.memoryGrow;
+        const id = alloc ? this.contextFor(key, ev) : this.siteFor(site, ev, kind);
+        this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, id);
+        return alloc && !this.fullStacks() ? id : 0;
       } catch (error) {
         this.disabled = true;
         env.onHookError(this, error);
+        return 0;
       }
     };
     this.ev = ev;
@@ -96,10 +102,29 @@ export class InstanceRecord {
       this.staticSites[s] = 0;
       this.table.table!.setSite(s, 0);
     }
+    this.table.table!.clearContexts();
   }
 
   /** Raw stack text → interned site id (full stacks, JS calls to exports). */
   private readonly stackIds = new Map<string, number>();
+  /** Context key (src/wasm/contexts.ts) → interned stack id. */
+  private readonly contexts = new Map<number, number>();
+
+  /**
+   * The stack id of an allocation's calling context: its V8 stack, captured
+   * the first time the context is seen (≈2–30 µs once), then a map lookup.
+   * The key identifies the wasm path; the stack itself always comes from V8,
+   * so a stale context (after an exception) costs a capture, never a wrong
+   * stack. Past LIMITS.maxSites contexts, new ones are captured every time
+   * (slow, still right).
+   */
+  private contextFor(key: number, below: Function): number {
+    const known = this.fullStacks() ? undefined : this.contexts.get(key);
+    if (known !== undefined) return known;
+    const id = this.stackId(below, LIMITS.maxFrames + 4);
+    if (!this.fullStacks() && this.contexts.size < LIMITS.maxSites) this.contexts.set(key, id);
+    return id;
+  }
 
   /** Interns the stack of a static site on first sight (≈2 µs once, then free). */
   private siteFor(site: number, below: Function, kind: number): number {

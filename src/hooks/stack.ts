@@ -100,14 +100,20 @@ export function toOriginalFrames(
   max: number,
 ): FrameMsg[] {
   const out: FrameMsg[] = [];
+  let previous = -1;
   for (const f of frames) {
     if (out.length >= max) break;
     if (f.func < 0) {
       out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: f.line });
+      previous = -1;
       continue;
     }
     const func = mapFunc ? mapFunc(f.func) : f.func;
     if (func < 0) continue; // a wrapper the rewriter added: not the user's code
+    // Direct recursion is folded: a function that called itself shows once,
+    // at its innermost frame (the rewriter keeps one calling context for it).
+    if (func === previous) continue;
+    previous = func;
     const offset = mapOffset ? mapOffset(f.offset) : f.offset;
     const symbols = symbolize?.(func, offset);
     if (symbols && symbols.length > 0) {

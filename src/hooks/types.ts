@@ -16,8 +16,10 @@ export interface InstrumentOutcome {
   /** Table event path: the appended memory holding the live-block table and its layout (see wasm-table.ts); absent/null otherwise. */
   table?: {
     memoryExport: string; siteMap: number; sites: number; originMap: number; freed: number; freedEntries: number;
-    base: number; capacity: number;
+    ctxCache: number; ctxEntries: number; base: number; capacity: number;
   } | null;
+  /** Functions (original indices) that only forward to the allocator: their frames are folded. */
+  allocWrappers?: number[];
   reason?: string;
 }
 
@@ -34,7 +36,7 @@ export interface AllocationSink {
   free(ptr: number, site: number): void;
 }
 
-/** Event kinds of the rewriter's `ev(kind, a, b, c, site)` import. */
+/** Event kinds of the rewriter's `ev(kind, a, b, c, site, key)` import. */
 export const EV = {
   malloc: 1,
   calloc: 2,

@@ -27,7 +27,7 @@ export {
 export const TABLE_MAX_LOAD = 0.7;
 
 /** Where things are in the table memory. */
-export type TableLayoutLike = Pick<TableLayout, 'siteMap' | 'sites' | 'originMap' | 'freed' | 'freedEntries' | 'base' | 'capacity'>;
+export type TableLayoutLike = Pick<TableLayout, 'siteMap' | 'sites' | 'originMap' | 'freed' | 'freedEntries' | 'ctxCache' | 'ctxEntries' | 'base' | 'capacity'>;
 
 // The original grow, captured before the hooks patch Memory.prototype.grow:
 // growing our own table is no event of the page's.
@@ -196,6 +196,12 @@ export class WasmTable {
   /** The page interned static site `site` as `id`: the wrappers stop calling `ev` for it. */
   setSite(site: number, id: number): void {
     if (site < this.layout.sites) this.u32[(this.layout.siteMap >>> 2) + site] = id;
+  }
+
+  /** Empties the context cache: every allocation reaches `ev` until its context is cached again. */
+  clearContexts(): void {
+    const start = this.layout.ctxCache >>> 2;
+    this.u32.fill(0, start, start + this.layout.ctxEntries * 4);
   }
 
   /** A block at `ptr` has a realloc origin (kept in JS): its free must reach JS. */

@@ -54,10 +54,13 @@ describe.each(MODULES)('%s', (path) => {
     // custom sections survive in order
     const customs = (m: typeof o) => m.sections.filter((s) => s.id === 0).map((s) => s.name);
     expect(customs(n)).toEqual(customs(o));
-    // the hook import is (i32 x5) -> ()
+    // the hook import is (i32 ×5, f64 key) -> i32 stack id
     const imp = n.imports[n.imports.length - 1];
     expect([imp.module, imp.field]).toEqual(['__wasm_leaks', 'ev']);
-    expect(n.types[imp.typeIndex]).toEqual({ params: [0x7f, 0x7f, 0x7f, 0x7f, 0x7f], results: [] });
+    expect(n.types[imp.typeIndex]).toEqual({ params: [0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7c], results: [0x7f] });
+    // one mutable i64 context global appended after the module's own
+    expect(n.globals.length).toBe(o.globals.length + 1);
+    expect(n.globals[o.globals.length]).toMatchObject({ valType: 0x7e, mutable: true });
   });
 });
 

@@ -219,7 +219,7 @@ describe('hand-assembled module with GC, exnref, typed refs, multi-memory, memor
     const n = parseModule(r.bytes);
     expect(n.sections[0].name).toBe('dylink.0');
     expect(n.types.length).toBe(8); // ev type appended after the rec group
-    expect(n.types[7]).toEqual({ params: [I32, I32, I32, I32, I32], results: [] });
+    expect(n.types[7]).toEqual({ params: [I32, I32, I32, I32, I32, 0x7c], results: [I32] });
     expect(n.imports.map((i) => `${i.module}.${i.field}`)).toEqual(['__wasm_leaks.ev']);
     // new import section went between type and function sections
     expect(n.sections.filter((s) => s.id !== 0).map((s) => s.id)).toEqual([1, 2, 3, 5, 13, 6, 7, 9, 12, 10, 11]);

@@ -1,6 +1,7 @@
 import { Cursor } from './cursor';
 import { fail } from './errors';
-import { RefList, R_CALL, R_RETURN_CALL, R_REF_FUNC, R_MEM_GROW, R_MEM_SIZE } from './refs';
+import { RefList, R_CALL, R_RETURN_CALL, R_REF_FUNC, R_MEM_GROW, R_MEM_SIZE, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT,
+  R_CALL_REF, R_RETURN_CALL_REF } from './refs';
 
 /*
  * Immediate classes. The scanner only needs to know how many bytes each
@@ -11,7 +12,8 @@ import { RefList, R_CALL, R_RETURN_CALL, R_REF_FUNC, R_MEM_GROW, R_MEM_SIZE } fr
 const BAD = 0, NONE = 1, BLOCK = 2, U32 = 3, U32X2 = 4, MEMARG = 5, BR_TABLE = 6, S32 = 7, S64 = 8,
   F32 = 9, F64 = 10, SELECT_T = 11, HEAPTYPE = 12, TRY_TABLE = 13, CALL = 14, RET_CALL = 15,
   REF_FUNC = 16, MEM_GROW = 17, MEM_SIZE = 29, END = 18, DELEGATE = 19, P_FB = 20, P_FC = 21, P_FD = 22, P_FE = 23,
-  BR_ON_CAST = 24, LANE = 25, MEMARG_LANE = 26, V128 = 27, FENCE = 28;
+  BR_ON_CAST = 24, LANE = 25, MEMARG_LANE = 26, V128 = 27, FENCE = 28, CALL_IND = 30, RET_CALL_IND = 31, CALL_REF = 32,
+  RET_CALL_REF = 33;
 
 function table(size: number, entries: [number, number, number][]): Uint8Array {
   const t = new Uint8Array(size); // 0 = BAD
@@ -22,8 +24,8 @@ function table(size: number, entries: [number, number, number][]): Uint8Array {
 const OPS = table(256, [
   [0x00, 0x01, NONE], [0x02, 0x04, BLOCK], [0x05, 0x05, NONE], [0x06, 0x06, BLOCK],
   [0x07, 0x09, U32], [0x0a, 0x0a, NONE], [0x0b, 0x0b, END], [0x0c, 0x0d, U32], [0x0e, 0x0e, BR_TABLE],
-  [0x0f, 0x0f, NONE], [0x10, 0x10, CALL], [0x11, 0x11, U32X2], [0x12, 0x12, RET_CALL], [0x13, 0x13, U32X2],
-  [0x14, 0x15, U32], [0x18, 0x18, DELEGATE], [0x19, 0x1b, NONE], [0x1c, 0x1c, SELECT_T],
+  [0x0f, 0x0f, NONE], [0x10, 0x10, CALL], [0x11, 0x11, CALL_IND], [0x12, 0x12, RET_CALL], [0x13, 0x13, RET_CALL_IND],
+  [0x14, 0x14, CALL_REF], [0x15, 0x15, RET_CALL_REF], [0x18, 0x18, DELEGATE], [0x19, 0x1b, NONE], [0x1c, 0x1c, SELECT_T],
   [0x1f, 0x1f, TRY_TABLE], [0x20, 0x26, U32], [0x28, 0x3e, MEMARG], [0x3f, 0x3f, MEM_SIZE],
   [0x40, 0x40, MEM_GROW], [0x41, 0x41, S32], [0x42, 0x42, S64], [0x43, 0x43, F32], [0x44, 0x44, F64],
   [0x45, 0xc4, NONE], [0xd0, 0xd0, HEAPTYPE], [0xd1, 0xd1, NONE], [0xd2, 0xd2, REF_FUNC],
@@ -191,6 +193,17 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
       case RET_CALL:
         p = readU32(b, p);
         refs.push(R_RETURN_CALL, at, at + 1, p - at - 1, lebValue, func);
+        continue;
+      case CALL_IND:
+      case RET_CALL_IND:
+        p = readU32(b, p);
+        refs.push(OPS[op] === CALL_IND ? R_CALL_INDIRECT : R_RETURN_CALL_INDIRECT, at, at + 1, skipLeb(b, p, 5) - at - 1, lebValue, func);
+        p = skipLeb(b, p, 5);
+        continue;
+      case CALL_REF:
+      case RET_CALL_REF:
+        p = readU32(b, p);
+        refs.push(OPS[op] === CALL_REF ? R_CALL_REF : R_RETURN_CALL_REF, at, at + 1, p - at - 1, lebValue, func);
         continue;
       case REF_FUNC:
         p = readU32(b, p);

@@ -9,6 +9,11 @@ export const R_REF_FUNC = 3; // ref.func f      (code or const expr)
 export const R_MEM_GROW = 4; // memory.grow m  (code), value = memory index
 export const R_FUNCIDX = 5; // plain funcidx in export/start/element vectors
 export const R_MEM_SIZE = 6; // memory.size m (code): a heap-growth signal for structural discovery
+// Indirect calls: value = type index; immPos/immLen span all the instruction's immediates.
+export const R_CALL_INDIRECT = 7; // call_indirect t tbl
+export const R_RETURN_CALL_INDIRECT = 8; // return_call_indirect t tbl
+export const R_CALL_REF = 9; // call_ref t
+export const R_RETURN_CALL_REF = 10; // return_call_ref t
 
 export class RefList {
   data = new Int32Array(1024);

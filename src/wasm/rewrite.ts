@@ -1,7 +1,10 @@
 import { ParsedModule, parseModule, SectionInfo, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
   SEC_CODE, SEC_GLOBAL, SEC_MEMORY, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType, type FuncType } from './reader';
 import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover } from './discover';
-import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX } from './refs';
+import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_CALL_REF,
+  R_RETURN_CALL_REF } from './refs';
+import { ctxWrapperBody, reachingCalls, simpleType } from './contexts';
+import { allocatorWrappers } from './fold';
 import { Editor } from './writer';
 import { renumberNames } from './names';
 import { EVENT, allocWrapperBody, growWrapperBody } from './wrappers';
@@ -11,6 +14,9 @@ import { pushName, pushU32 } from './leb128';
 import { InstrumentError } from './errors';
 
 export type SiteRole = AllocatorRole | 'memory.grow';
+
+/** First id of context call sites (src/wasm/contexts.ts), apart from the allocator sites in `sites`. */
+export const CTX_SITE_BASE = 1 << 24;
 
 export interface SiteInfo {
   /** Original index of the function containing the call (-1 never occurs; export sites use the allocator). */
@@ -36,6 +42,12 @@ export type EventPath = 'call' | 'table';
 
 export interface InstrumentOptions {
   hookModule?: string;
+  /**
+   * Default true: calls that can reach an allocator keep a calling context
+   * (src/wasm/contexts.ts), so each block gets its own whole stack. false:
+   * one stack per allocator call site (benchmarks compare the two).
+   */
+  contexts?: boolean;
   /** Default 'call'. 'table' falls back to 'call' for a module without memory (`table` is then null). */
   eventPath?: EventPath;
 }
@@ -62,13 +74,21 @@ export interface InstrumentResult {
   globalExports: string[];
   /** Table mode only. */
   table: TableInfo | null;
+  /** Call sites that keep the calling context (0 with contexts off). */
+  contextSites: number;
+  /**
+   * Functions (original indices) found to only forward to the allocator
+   * (operator new, xmalloc-style helpers, size-prefixing layers): their frames
+   * are folded, and an allocation's site is the first frame outside them.
+   */
+  allocWrappers: number[];
   reason?: string;
 }
 
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
   const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
   return {
-    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], table: null, reason,
+    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], table: null, contextSites: 0, allocWrappers: [], reason,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -136,7 +156,7 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions = {}): Ins
   if (m.memories.length > 0 && m.memories[0].memory64)
     return identityResult(bytes, m, allocators, 'memory64 (i64 pointers) is not instrumented');
   if (allocators.length === 0) return identityResult(bytes, m, allocators, 'no allocator found');
-  return rewrite(m, allocators, opts.hookModule ?? '__wasm_leaks', opts.eventPath ?? 'call');
+  return rewrite(m, allocators, opts);
 }
 
 /**
@@ -159,7 +179,7 @@ export function instrumentWith(bytes: Uint8Array, allocators: AllocatorInfo[], o
       (needsResult && t.results.length !== 1) || t.params.length <= maxParam)
       throw new InstrumentError(`function ${a.funcIndex} does not have a ${a.role} signature`);
   }
-  return rewrite(m, allocators, opts.hookModule ?? '__wasm_leaks', opts.eventPath ?? 'call');
+  return rewrite(m, allocators, opts);
 }
 
 /**
@@ -177,16 +197,18 @@ function checkRewritable(m: ParsedModule, opts: InstrumentOptions): void {
     throw new InstrumentError(`module already imports "${hook}": already instrumented`);
 }
 
-function findFuncType(m: ParsedModule, params: number, results: number): number {
+function findFuncType(m: ParsedModule, params: number[], results: number[]): number {
   for (let i = 0; i < m.types.length; i++) {
     const t = m.types[i];
-    if (t && t.params.length === params && t.results.length === results &&
-      t.params.every((v) => v === 0x7f) && t.results.every((v) => v === 0x7f)) return i;
+    if (t && t.params.length === params.length && t.results.length === results.length &&
+      t.params.every((v, k) => v === params[k]) && t.results.every((v, k) => v === results[k])) return i;
   }
   return -1;
 }
 
-function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: string, eventPath: EventPath): InstrumentResult {
+function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentOptions): InstrumentResult {
+  const hookModule = opts.hookModule ?? '__wasm_leaks';
+  const eventPath = opts.eventPath ?? 'call';
   const bytes = m.bytes;
   const ed = new Editor(bytes);
   const I = m.numImportedFuncs;
@@ -200,26 +222,37 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
   for (const s of m.sections) regions.set(s, ed.region(s.sizePos, s.sizeLen, s.contentStart, s.end, 1));
   for (const b of m.bodies) ed.region(b.sizePos, b.sizeLen, b.start, b.end, 2);
 
-  // --- types: ev (i32 x5) -> () and (i32) -> i32 for memory.grow wrappers
+  // --- types: ev (i32 ×5, f64) -> i32, (i32) -> i32 for memory.grow wrappers, indirect-call wrappers
   const newTypes: number[] = [];
   let typeCount = m.types.length;
-  const needType = (params: number, results: number): number => {
+  const added = new Map<string, number>();
+  const needType = (params: number[], results: number[]): number => {
     const t = findFuncType(m, params, results);
     if (t >= 0) return t;
+    const key = `${params.join(',')}>${results.join(',')}`;
+    const known = added.get(key);
+    if (known !== undefined) return known;
     newTypes.push(0x60);
-    pushU32(newTypes, params);
-    for (let i = 0; i < params; i++) newTypes.push(0x7f);
-    pushU32(newTypes, results);
-    for (let i = 0; i < results; i++) newTypes.push(0x7f);
+    pushU32(newTypes, params.length);
+    newTypes.push(...params);
+    pushU32(newTypes, results.length);
+    newTypes.push(...results);
+    added.set(key, typeCount);
     return typeCount++;
   };
-  const evType = needType(5, 0);
+  const I32 = 0x7f, F64 = 0x7c;
+  const evType = needType([I32, I32, I32, I32, I32, F64], [I32]);
   let growType = -1;
 
   const allocByFunc = new Map<number, AllocatorInfo>();
   for (const a of allocators) allocByFunc.set(a.funcIndex, a);
   const callees = callGraph(m);
   const internal = allocatorInternal(m, allocators, callees);
+  // --- calling contexts: one appended mutable i64 global (after every existing one, so no index moves)
+  const contexts = opts.contexts !== false;
+  const ctx = contexts ? m.globals.length : -1;
+  const reach = contexts ? reachingCalls(m, allocators, internal) : null;
+  let contextSites = 0;
 
   const sites: SiteInfo[] = [];
   const wrapperTypes: number[] = [];
@@ -245,11 +278,17 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
       pendingTable.push({ at: wrapperBodies.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
       return emitWrapper(m.funcTypes[a.funcIndex], [], `__wasm_leaks_site${site}_${a.name}`);
     }
-    return emitWrapper(m.funcTypes[a.funcIndex], allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site), `__wasm_leaks_site${site}_${a.name}`);
+    return emitWrapper(m.funcTypes[a.funcIndex], allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx), `__wasm_leaks_site${site}_${a.name}`);
+  };
+
+  // Context sites are numbered apart from allocator sites (the page never sees them).
+  const ctxWrapper = (np: number, type: number, call: { func: number } | { type: number; table: number }): number => {
+    const site = CTX_SITE_BASE + contextSites++;
+    return emitWrapper(type, ctxWrapperBody(np, ctx, site, call), `__wasm_leaks_ctx${site - CTX_SITE_BASE}`);
   };
 
   const growWrapper = (mem: number, site: number): number => {
-    if (growType < 0) growType = needType(1, 1);
+    if (growType < 0) growType = needType([I32], [I32]);
     return emitWrapper(growType, growWrapperBody(mem, evIndex, site), `__wasm_leaks_site${site}_memory_grow`);
   };
 
@@ -259,7 +298,21 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
     const kind = refs.kind(i);
     const v = refs.value(i);
     const f = refs.func(i);
-    if (kind === R_MEM_SIZE) continue;
+    if (kind === R_MEM_SIZE || kind === R_CALL_REF || kind === R_RETURN_CALL_REF) continue; // call_ref: no context (typed references)
+    if (kind === R_CALL_INDIRECT || kind === R_RETURN_CALL_INDIRECT) {
+      if (reach && f >= 0 && !internal[f] && reach.types.has(v) && simpleType(m, v)) {
+        const t = m.types[v]!;
+        const c = new Cursor(bytes, refs.immPos(i), refs.immPos(i) + refs.immLen(i));
+        c.u32();
+        const table = c.u32();
+        const w = ctxWrapper(t.params.length + 1, needType([...t.params, I32], t.results), { type: v, table });
+        const call = [kind === R_CALL_INDIRECT ? 0x10 : 0x12];
+        pushU32(call, w);
+        // A different length: the offset map takes V8's offsets back to the original.
+        ed.replace(refs.instrPos(i), 1 + refs.immLen(i), call);
+      }
+      continue;
+    }
     if (kind === R_MEM_GROW) {
       if (v >= m.memories.length || m.memories[v].memory64) continue;
       const site = sites.length;
@@ -279,6 +332,13 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
         sites.push({ funcIndex: f, offset: refs.instrPos(i), role: a.role });
         // a return_call to the wrapper is fine: the wrapper makes a normal call to the allocator
         target = callWrapper(a, site);
+      } else if (reach && reach.funcs[v] && v < N && v !== f) {
+        // Direct self-recursion keeps its caller's context: a binary tree
+        // built recursively would otherwise give every node a path of its
+        // own (65,535 contexts for 65,535 nodes). The page folds the
+        // recursive frames the same way (src/hooks/stack.ts).
+        const type = m.funcTypes[v];
+        target = ctxWrapper(m.types[type]!.params.length, type, { func: shift(v) });
       }
     }
     if (target !== v) ed.patchU32(refs.immPos(i), refs.immLen(i), target);
@@ -301,7 +361,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
       const { at, t, a, site, free } = pendingTable[k];
       const body = free
         ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout)
-        : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout);
+        : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout, ctx);
       wrapperBodies.splice(at, 0, ...body);
     }
     const mem: number[] = [0x00];
@@ -321,6 +381,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
   for (const t of wrapperTypes) pushU32(fnEntries, t);
   appendToVector(ed, m, SEC_FUNCTION, regions, wrapperTypes.length, fnEntries);
   appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, wrapperBodies);
+  if (ctx >= 0) appendToVector(ed, m, SEC_GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
 
   // --- exports: memory 0 and mutable i32 globals, for reading memory and scanning roots from JS
   const taken = new Set(m.exports.map((e) => e.name));
@@ -370,7 +431,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], hookModule: strin
 
   const { bytes: out, map } = ed.finish();
   return {
-    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table,
+    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table, contextSites,
+    allocWrappers: allocatorWrappers(m, allocators, internal),
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
   };

@@ -10,6 +10,8 @@
 //   [originMap, +4096) per hash bucket (hash >>> 20): non-zero = a live block there may
 //                      have a realloc origin (kept in JS): its free goes through JS
 //   [freed, +16·N)     recent frees, direct-mapped by (ptr >>> 4) mod N: (ptr, allocSite, freeSite, size)
+//   [ctxCache, +16·C)  context key → interned stack id, direct-mapped by the top bits of key × CTX_MUL:
+//                      (key: i64, id: u32, unused); a miss goes to `ev`, which returns the id to cache
 //   [base, +20·cap)    the live-block table, open addressing with linear probing,
 //                      power-of-two capacity, home slot = ((ptr >>> 3) ^ (ptr >>> shift)) & mask
 //                      with shift = 3 + log2(capacity): neighbouring blocks land in neighbouring
@@ -24,7 +26,8 @@
 import type { AllocatorRole } from './discover';
 import type { FuncType } from './reader';
 import { encodeS32, pushU32 } from './leb128';
-import { EVENT, type Arg } from './wrappers';
+import { EVENT, F64_ZERO, type Arg } from './wrappers';
+import { pushKeyToF64, pushMix, pushSpread } from './contexts';
 
 /** Header u32 word indices. */
 export const TH_MASK = 0, TH_SHIFT = 1, TH_BASE = 2, TH_COUNT = 3, TH_LIMIT = 4, TH_NEXT_SEQ = 5, TH_TIME = 6, TH_END = 7;
@@ -41,6 +44,9 @@ export const HOME_SHIFT = 3;
 /** Recent-frees entry = (ptr >>> FREED_SHIFT) & (FREED_ENTRIES − 1) (chunks are ≥ 16 B apart). */
 export const FREED_SHIFT = 4;
 export const TABLE_INITIAL_CAPACITY = 4096;
+/** Context cache: 2^CTX_CACHE_BITS entries of 16 bytes (256 KB), entry = (key × CTX_MUL) >>> (64 − CTX_CACHE_BITS). */
+export const CTX_CACHE_BITS = 14;
+export const CTX_ENTRY_BYTES = 16;
 
 /** Roles whose wrappers update the table in wasm; every other role stays on the call path. */
 export const TABLE_ALLOC_ROLES: ReadonlySet<AllocatorRole> = new Set(['malloc', 'wbg_malloc', 'rust_alloc', 'rust_alloc_zeroed']);
@@ -52,6 +58,9 @@ export interface TableLayout {
   originMap: number;
   freed: number;
   freedEntries: number;
+  /** Context cache (key → stack id), 2^CTX_CACHE_BITS entries. */
+  ctxCache: number;
+  ctxEntries: number;
   /** Byte offset of the table's first slot (it stays there when the page grows the table). */
   base: number;
   /** Initial capacity (slots) the memory's initial size leaves room for. */
@@ -65,14 +74,17 @@ export function tableLayout(sites: number): TableLayout {
   const siteMap = TABLE_HEADER_BYTES;
   const originMap = align(siteMap + 4 * sites);
   const freed = originMap + ORIGIN_MAP_BYTES;
-  const base = freed + 16 * FREED_ENTRIES;
+  const ctxCache = freed + 16 * FREED_ENTRIES;
+  const ctxEntries = 1 << CTX_CACHE_BITS;
+  const base = ctxCache + CTX_ENTRY_BYTES * ctxEntries;
   const capacity = TABLE_INITIAL_CAPACITY;
-  return { siteMap, sites, originMap, freed, freedEntries: FREED_ENTRIES, base, capacity, pages: Math.ceil((base + capacity * TABLE_SLOT_BYTES) / 65536) };
+  return { siteMap, sites, originMap, freed, freedEntries: FREED_ENTRIES, ctxCache, ctxEntries, base, capacity, pages: Math.ceil((base + capacity * TABLE_SLOT_BYTES) / 65536) };
 }
 
 // --- a few opcodes --------------------------------------------------------
 const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, CALL = 0x10, SELECT = 0x1b, VOID = 0x40;
 const LGET = 0x20, LSET = 0x21, LTEE = 0x22;
+const I64_NE = 0x52, I64_SHR_U = 0x88, I32_WRAP_I64 = 0xa7, DROP = 0x1a, I64_CONST = 0x42;
 const I32_LOAD = 0x28, I64_LOAD = 0x29, F64_LOAD = 0x2b, I32_LOAD8_U = 0x2d, I32_STORE = 0x36, I64_STORE = 0x37, F64_STORE = 0x39;
 const I32_CONST = 0x41, F64_CONST = 0x44;
 const I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_GE_U = 0x4f;
@@ -135,8 +147,12 @@ function u32(v: number): number[] {
   return out;
 }
 
-/** Pushes the slow path: ev(kind, args..., site) exactly as the call path reports it. */
-function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site: number): void {
+/**
+ * Pushes the slow path: ev(kind, args..., site, key) exactly as the call path
+ * reports it; `key` is the local holding the allocation's context key (-1:
+ * none, a free), and the stack id `ev` returns is left on the stack for it.
+ */
+function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site: number, key: number): void {
   const [kind, ...args] = EVENT[role];
   a.i32(kind);
   for (const arg of args as Arg[]) {
@@ -144,29 +160,43 @@ function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site:
     else if (arg === null) a.i32(0);
     else a.get(arg);
   }
-  a.i32(site).op(CALL).u(evIndex);
+  a.i32(site);
+  if (key >= 0) {
+    a.get(key);
+    pushKeyToF64(a.b);
+  } else a.op(...F64_ZERO);
+  a.op(CALL).u(evIndex);
+  if (key < 0) a.op(DROP);
 }
 
 /**
  * Table-mode wrapper of an allocating call site (malloc, __wbindgen_malloc,
- * __rust_alloc[_zeroed]): calls the allocator, then inserts (r, size, site,
- * seq, time) into the table and bumps the counters. Calls `ev` instead on
- * the site's first event, a NULL result, a full table (the page grows it),
- * or a pointer already live (the tracker reports it).
+ * __rust_alloc[_zeroed]): calls the allocator, then inserts (r, size, stack,
+ * seq, time) into the table and bumps the counters; `stack` is the page's id
+ * for the allocation's calling context, read from the context cache. Calls
+ * `ev` instead on a context the cache does not hold (then caches the id `ev`
+ * returns), a NULL result, a full table (the page grows it), or a pointer
+ * already live (the tracker reports it).
  */
 export function allocWrapperBodyTable(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number,
-  mem: number, L: TableLayout): number[] {
+  mem: number, L: TableLayout, ctx: number): number[] {
   const np = t.params.length;
   const sizeParam = EVENT[role][2] as number;
-  const r = np, s = np + 1, c = np + 2, addr = np + 3, b = np + 4, seq = np + 5, k = np + 6;
+  const r = np, s = np + 1, c = np + 2, addr = np + 3, b = np + 4, seq = np + 5, k = np + 6, slot = np + 7, key = np + 8;
   const a = new Asm(mem);
-  a.b.push(...localsDecl(7));
+  a.b.push(2, 8, 0x7f, 1, 0x7e); // 8 i32 locals, then the i64 key
   for (let p = 0; p < np; p++) a.get(p);
   a.op(CALL).u(allocIndex).set(r);
   a.op(BLOCK, VOID); // $done
   if (role === 'wbg_malloc') a.get(0).op(I32_EQZ, BR_IF, 0);
   a.op(BLOCK, VOID); // $slow
-  a.i32(0).m(I32_LOAD, 2, L.siteMap + 4 * site).tee(s).op(I32_EQZ);
+  // context cache: entry (key >>> (64 − bits)) × 16 holds (key, stack id)
+  pushMix(a.b, ctx, site);
+  a.tee(key);
+  pushSpread(a.b);
+  a.op(I64_CONST, 64 - CTX_CACHE_BITS, I64_SHR_U, I32_WRAP_I64).i32(4).op(I32_SHL).tee(slot);
+  a.m(I64_LOAD, 3, L.ctxCache).get(key).op(I64_NE);
+  a.get(slot).m(I32_LOAD, 2, L.ctxCache + 8).set(s);
   a.get(r).op(I32_EQZ, I32_OR);
   a.hdr(TH_COUNT).tee(c).hdr(TH_LIMIT).op(I32_GE_U, I32_OR, BR_IF, 0);
   // addr = base + home × 20
@@ -190,7 +220,11 @@ export function allocWrapperBodyTable(t: FuncType, role: AllocatorRole, allocInd
   a.fAdd(TF_ALLOCS, (x) => x.f64(1));
   a.fAdd(TF_ALLOC_BYTES, (x) => x.get(sizeParam).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
-  slowCall(a, role, r, evIndex, site);
+  slowCall(a, role, r, evIndex, site, key);
+  a.tee(s).op(IF, VOID);
+  a.get(slot).get(key).m(I64_STORE, 3, L.ctxCache);
+  a.get(slot).get(s).m(I32_STORE, 2, L.ctxCache + 8);
+  a.op(END);
   a.op(END); // $done
   a.get(r).op(END);
   return withSize(a.b);
@@ -257,7 +291,7 @@ export function freeWrapperBodyTable(t: FuncType, role: AllocatorRole, freeIndex
   a.fAdd(TF_FREES, (x) => x.f64(1));
   a.fAdd(TF_FREE_BYTES, (x) => x.get(sz).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
-  slowCall(a, role, r, evIndex, site);
+  slowCall(a, role, r, evIndex, site, -1);
   a.op(END); // $done
   if (hasResult) a.get(r);
   a.op(END);

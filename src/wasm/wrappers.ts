@@ -1,9 +1,21 @@
 import type { AllocatorRole } from './discover';
 import type { FuncType } from './reader';
 import { encodeS32, pushU32 } from './leb128';
+import { pushKeyToF64, pushMix } from './contexts';
 
-/** Field name of the one hook import: ev(kind, a, b, c, site) -> (). */
+/**
+ * Field name of the one hook import: ev(kind, a, b, c, site, key) -> id.
+ * `key` (f64, a 53-bit integer) identifies the allocation's calling context
+ * (src/wasm/contexts.ts; 0 for frees and memory.grow); the result is the
+ * page's interned stack id for that context, which the table path caches in
+ * wasm (0 = don't cache), and which the call path drops.
+ */
 export const HOOK_FIELD = 'ev';
+
+/** Whether an event of this role allocates (its block gets the context's stack). */
+export function allocates(role: AllocatorRole): boolean {
+  return EVENT[role][1] === 'r';
+}
 
 export const EV_MALLOC = 1, EV_CALLOC = 2, EV_REALLOC = 3, EV_FREE = 4, EV_ALIGNED = 5, EV_POSIX_MEMALIGN = 6,
   EV_RUST_ALLOC = 7, EV_RUST_ALLOC_ZEROED = 8, EV_RUST_DEALLOC = 9, EV_RUST_REALLOC = 10, EV_MEMORY_GROW = 11;
@@ -35,7 +47,7 @@ export const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
  * a constant here, so the call site itself only changes its callee index.
  * A `return_call` may target it: the wrapper makes an ordinary call.
  */
-export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number): number[] {
+export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number, ctx: number): number[] {
   const np = t.params.length;
   const hasResult = t.results.length === 1;
   const body: number[] = hasResult ? [1, 1, 0x7f] : [0]; // one i32 local for the result
@@ -58,8 +70,14 @@ export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: n
       else if (arg === null) body.push(0x41, 0);
       else body.push(0x20, arg);
     }
-    body.push(0x41, ...encodeS32(site), 0x10);
+    body.push(0x41, ...encodeS32(site));
+    if (allocates(role)) {
+      pushMix(body, ctx, site);
+      pushKeyToF64(body);
+    } else body.push(...F64_ZERO);
+    body.push(0x10);
     pushU32(body, evIndex);
+    body.push(0x1a); // drop the stack id: the call path does not cache it
     if (sizeParam >= 0) body.push(0x0b);
   };
   // A free is reported before it runs: dlmalloc traps on a double free, and
@@ -76,13 +94,16 @@ export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: n
   return withSize(body);
 }
 
+/** f64.const 0: the key of events that have no context. */
+export const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
+
 /** Wrapper replacing one `memory.grow mem`: (delta) -> old pages or -1, reports kind 11. */
 export function growWrapperBody(mem: number, evIndex: number, site: number): number[] {
   const body: number[] = [1, 1, 0x7f, 0x20, 0, 0x40];
   pushU32(body, mem);
-  body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), 0x10);
+  body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), ...F64_ZERO, 0x10);
   pushU32(body, evIndex);
-  body.push(0x20, 1, 0x0b);
+  body.push(0x1a, 0x20, 1, 0x0b);
   return withSize(body);
 }
 

@@ -1,0 +1,107 @@
+// Allocator wrappers: functions that only forward to the allocator
+// (`operator new`, `xmalloc`-style helpers that call malloc and check the
+// result, size-prefixing layers such as SQLite's sqlite3MemMalloc, Rust's
+// `__rust_alloc` and RawVec growth). Their frames are folded: an allocation's
+// *site* is the first frame outside them, so `make_apple` and `make_banana`
+// are two sites even when both allocate through `xmalloc`.
+//
+// Found by name where the module has names (mangled or demangled, as the name
+// section or DWARF spell them), else by structure: a small function returning
+// an i32 whose allocating call takes its size straight from one of its own
+// parameters (`local.get p`, maybe `+ k`), with at most one other call that
+// can allocate (operator new's handler loop). A function that allocates a
+// constant size (`make_apple` calling `xmalloc(24)`) is the user's code, not a
+// wrapper.
+import type { ParsedModule } from './reader';
+import type { AllocatorInfo } from './discover';
+import { R_CALL, R_RETURN_CALL } from './refs';
+
+const WRAPPER_NAMES = new RegExp([
+  '^_Zn[wa][jm]', // operator new / new[] (all variants: nothrow, align_val_t)
+  '^operator new', // demangled by emscripten's name section
+  '^__rust_(alloc|alloc_zeroed|realloc)$', '^__r[dg]l?_(alloc|alloc_zeroed|realloc)$',
+  'raw_vec', 'RawVec', 'finish_grow', 'reserve_for_push', 'do_reserve_and_handle', 'grow_amortized', 'allocate_in',
+  'alloc::alloc::', '5alloc5alloc', 'exchange_malloc',
+  '^x(malloc|calloc|realloc|zalloc|strdup|strndup|memdup)$',
+  '^emscripten_builtin_',
+  '^sqlite3(Malloc|MallocZero|DbMalloc\\w*|MemMalloc|MemRealloc|Realloc|DbRealloc\\w*|DbStrDup|DbStrNDup)$', '^dbMallocRawFinish$',
+  '^__wbindgen_(malloc|realloc)$',
+  '__libcpp_allocate', 'allocator<.*>::allocate', '__allocate_at_least', '9allocatorI.*8allocate',
+].join('|'));
+
+/** Whether a frame with this name (raw or demangled) is an allocator wrapper by name. */
+export function isAllocatorWrapperName(name: string): boolean {
+  return WRAPPER_NAMES.test(name);
+}
+
+/** Largest body (bytes) the structural rule accepts: forwarders are small. */
+const MAX_BODY = 192;
+
+/**
+ * Original indices of the defined functions that only forward to the
+ * allocator, by name or by structure (iterated, so `xmalloc` → `operator new`
+ * → `malloc` chains fold as a whole).
+ */
+export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], internal: Uint8Array): number[] {
+  const I = m.numImportedFuncs;
+  const n = m.funcTypes.length;
+  const alloc = new Uint8Array(n); // 1 = allocates a block: an allocating allocator or a wrapper
+  for (const a of allocators) if (a.role !== 'free' && a.role !== 'wbg_free' && a.role !== 'rust_dealloc') alloc[a.funcIndex] = 1;
+  const isAllocator = new Uint8Array(n);
+  for (const a of allocators) isAllocator[a.funcIndex] = 1;
+  const out = new Set<number>();
+  for (let f = I; f < n; f++) {
+    if (isAllocator[f] || internal[f]) continue;
+    const name = m.funcNames.get(f);
+    if (name && isAllocatorWrapperName(name)) {
+      out.add(f);
+      alloc[f] = 1;
+    }
+  }
+  // Direct call sites per caller: [callee, position of the call instruction].
+  const calls = new Map<number, [number, number][]>();
+  const refs = m.refs;
+  for (let i = 0; i < refs.length; i++) {
+    const k = refs.kind(i);
+    if (k !== R_CALL && k !== R_RETURN_CALL) continue;
+    const f = refs.func(i);
+    if (f < I || internal[f] || isAllocator[f]) continue;
+    let list = calls.get(f);
+    if (!list) calls.set(f, (list = []));
+    list.push([refs.value(i), refs.instrPos(i)]);
+  }
+  const bytes = m.bytes;
+  const sizeFromParam = (at: number, np: number, start: number): boolean => {
+    // `local.get p` right before the call …
+    if (at - 2 >= start && bytes[at - 2] === 0x20 && bytes[at - 1] < np) return true;
+    // … or `local.get p; i32.const k; i32.add` (k: a 1- or 2-byte LEB)
+    if (bytes[at - 1] !== 0x6a) return false;
+    for (const w of [1, 2]) {
+      const c = at - 2 - w; // position of i32.const
+      if (c - 2 >= start && bytes[c] === 0x41 && bytes[c - 2] === 0x20 && bytes[c - 1] < np) return true;
+    }
+    return false;
+  };
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [f, list] of calls) {
+      if (out.has(f)) continue;
+      const t = m.types[m.funcTypes[f]];
+      const body = m.bodies[f - I];
+      if (!t || !body || t.results.length !== 1 || t.results[0] !== 0x7f || t.params.length === 0 || t.params.length > 4) continue;
+      if (body.end - body.start > MAX_BODY) continue;
+      let forwards = 0, others = 0;
+      for (const [callee, at] of list) {
+        if (callee >= n || !alloc[callee]) continue;
+        if (sizeFromParam(at, t.params.length, body.start)) forwards++;
+        else others++;
+      }
+      if (forwards >= 1 && forwards + others <= 2 && others <= 1) {
+        out.add(f);
+        alloc[f] = 1;
+        changed = true;
+      }
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
