@@ -6,6 +6,7 @@ import { captureStack, captureStackText, parseStack, toOriginalFrames, type RawF
 import type { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import { LIMITS } from '../protocol/version';
+import { isAllocatorWrapperName } from '../symbols/allocator-names';
 
 export interface RecordEnv {
   sites: SiteTable;
@@ -54,6 +55,7 @@ export class InstanceRecord {
     this.instrumented = outcome !== null && outcome.sites.length > 0 && !outcome.reason;
     this.reason = reason;
     this.staticSites = new Uint32Array(outcome ? outcome.sites.length : 0);
+    this.allocWrappers = new Set(outcome?.allocWrappers ?? []);
     // Returns the stack id of an allocation's calling context, which the
     // table path caches in wasm (0: don't cache, e.g. full-stacks mode).
     const ev = (kind: number, a: number, b: number, c: number, site: number, key: number): number => {
@@ -105,6 +107,8 @@ export class InstanceRecord {
     this.table.table!.clearContexts();
   }
 
+  /** Functions (original indices) the rewriter found to only forward to the allocator. */
+  private readonly allocWrappers: ReadonlySet<number>;
   /** Raw stack text → interned site id (full stacks, JS calls to exports). */
   private readonly stackIds = new Map<string, number>();
   /** Context key (src/wasm/contexts.ts) → interned stack id. */
@@ -165,6 +169,9 @@ export class InstanceRecord {
       this.env.symbolize ? (func, offset) => this.env.symbolize!(this, func, offset) : null,
       LIMITS.maxFrames,
     );
+    // Allocator wrappers' frames are marked: a site is the first frame outside them.
+    const wrappers = this.allocWrappers;
+    for (const f of frames) if (f.func >= 0 && (wrappers.has(f.func) || isAllocatorWrapperName(f.name))) f.alloc = true;
     return this.env.sites.intern(this.id, frames);
   }
 

@@ -21,7 +21,7 @@ import type { ParsedModule } from './reader';
 import { KIND_FUNC } from './reader';
 import type { AllocatorInfo } from './discover';
 import { R_CALL, R_RETURN_CALL, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_REF_FUNC, R_FUNCIDX } from './refs';
-import { pushU32 } from './leb128';
+import { encodeS32, pushU32 } from './leb128';
 
 /** Odd 64-bit multiplier (2^64 / golden ratio): consecutive sites spread over all 64 bits. */
 export const CTX_MUL = 0x9e3779b97f4a7c15n;
@@ -42,6 +42,8 @@ export function encodeS64(v: bigint): number[] {
 }
 
 const MUL = encodeS64(CTX_MUL);
+/** i64.const of a site id: ids are < 2^31, whose signed LEB is the same as an i32's. */
+const siteConst = (site: number): number[] => encodeS32(site + 1);
 
 /**
  * Pushes the context key of an allocation at `site`: `ctx × CTX_MUL + (site + 1)`
@@ -49,12 +51,12 @@ const MUL = encodeS64(CTX_MUL);
  */
 export function pushMix(body: number[], ctx: number, site: number): void {
   if (ctx < 0) {
-    body.push(0x42, ...encodeS64(BigInt(site + 1)));
+    body.push(0x42, ...siteConst(site));
     return;
   }
   body.push(0x23);
   pushU32(body, ctx);
-  body.push(0x42, ...MUL, 0x7e, 0x42, ...encodeS64(BigInt(site + 1)), 0x7c); // i64.mul, i64.add
+  body.push(0x42, ...MUL, 0x7e, 0x42, ...siteConst(site), 0x7c); // i64.mul, i64.add
 }
 
 /**
@@ -167,7 +169,7 @@ export function ctxWrapperBody(np: number, ctx: number, site: number, call: { fu
   pushU32(body, ctx);
   body.push(0x22); // local.tee
   pushU32(body, save);
-  body.push(0x42, ...MUL, 0x7e, 0x42, ...encodeS64(BigInt(site + 1)), 0x7c, 0x24);
+  body.push(0x42, ...MUL, 0x7e, 0x42, ...siteConst(site), 0x7c, 0x24);
   pushU32(body, ctx);
   for (let i = 0; i < np; i++) {
     body.push(0x20);

@@ -7,32 +7,15 @@
 //
 // Found by name where the module has names (mangled or demangled, as the name
 // section or DWARF spell them), else by structure: a small function returning
-// an i32 whose allocating call takes its size straight from one of its own
-// parameters (`local.get p`, maybe `+ k`), with at most one other call that
+// an i32 whose allocating call takes its size from a variable (`local.get l`,
+// maybe `+ k`) and whose result it returns, with at most one other call that
 // can allocate (operator new's handler loop). A function that allocates a
 // constant size (`make_apple` calling `xmalloc(24)`) is the user's code, not a
 // wrapper.
 import type { ParsedModule } from './reader';
 import type { AllocatorInfo } from './discover';
 import { R_CALL, R_RETURN_CALL } from './refs';
-
-const WRAPPER_NAMES = new RegExp([
-  '^_Zn[wa][jm]', // operator new / new[] (all variants: nothrow, align_val_t)
-  '^operator new', // demangled by emscripten's name section
-  '^__rust_(alloc|alloc_zeroed|realloc)$', '^__r[dg]l?_(alloc|alloc_zeroed|realloc)$',
-  'raw_vec', 'RawVec', 'finish_grow', 'reserve_for_push', 'do_reserve_and_handle', 'grow_amortized', 'allocate_in',
-  'alloc::alloc::', '5alloc5alloc', 'exchange_malloc',
-  '^x(malloc|calloc|realloc|zalloc|strdup|strndup|memdup)$',
-  '^emscripten_builtin_',
-  '^sqlite3(Malloc|MallocZero|DbMalloc\\w*|MemMalloc|MemRealloc|Realloc|DbRealloc\\w*|DbStrDup|DbStrNDup)$', '^dbMallocRawFinish$',
-  '^__wbindgen_(malloc|realloc)$',
-  '__libcpp_allocate', 'allocator<.*>::allocate', '__allocate_at_least', '9allocatorI.*8allocate',
-].join('|'));
-
-/** Whether a frame with this name (raw or demangled) is an allocator wrapper by name. */
-export function isAllocatorWrapperName(name: string): boolean {
-  return WRAPPER_NAMES.test(name);
-}
+import { isAllocatorWrapperName } from '../symbols/allocator-names';
 
 /** Largest body (bytes) the structural rule accepts: forwarders are small. */
 const MAX_BODY = 192;
@@ -58,8 +41,8 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
       alloc[f] = 1;
     }
   }
-  // Direct call sites per caller: [callee, position of the call instruction].
-  const calls = new Map<number, [number, number][]>();
+  // Direct call sites per caller: [callee, position of the call instruction, position after it].
+  const calls = new Map<number, [number, number, number][]>();
   const refs = m.refs;
   for (let i = 0; i < refs.length; i++) {
     const k = refs.kind(i);
@@ -68,17 +51,33 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
     if (f < I || internal[f] || isAllocator[f]) continue;
     let list = calls.get(f);
     if (!list) calls.set(f, (list = []));
-    list.push([refs.value(i), refs.instrPos(i)]);
+    list.push([refs.value(i), refs.instrPos(i), refs.immPos(i) + refs.immLen(i)]);
   }
   const bytes = m.bytes;
-  const sizeFromParam = (at: number, np: number, start: number): boolean => {
-    // `local.get p` right before the call …
-    if (at - 2 >= start && bytes[at - 2] === 0x20 && bytes[at - 1] < np) return true;
-    // … or `local.get p; i32.const k; i32.add` (k: a 1- or 2-byte LEB)
+  // The size comes from a variable, not a constant: `local.get l` right
+  // before the call, or `local.get l; i32.const k; i32.add` (k: a 1- or
+  // 2-byte LEB). A local, not only a parameter: libc++'s operator new loops
+  // on `max(size, 1)` kept in a local.
+  const sizeFromVariable = (at: number, start: number): boolean => {
+    if (at - 2 >= start && bytes[at - 2] === 0x20 && bytes[at - 1] < 0x80) return true;
     if (bytes[at - 1] !== 0x6a) return false;
     for (const w of [1, 2]) {
       const c = at - 2 - w; // position of i32.const
-      if (c - 2 >= start && bytes[c] === 0x41 && bytes[c - 2] === 0x20 && bytes[c - 1] < np) return true;
+      if (c - 2 >= start && bytes[c] === 0x41 && bytes[c - 2] === 0x20 && bytes[c - 1] < 0x80) return true;
+    }
+    return false;
+  };
+  // The call's result is what the function returns: the call is followed by
+  // `local.set/tee r` and the body ends with `local.get r` (maybe `+ k`,
+  // SQLite's size prefix), or the call is the body's last instruction.
+  const returnsResult = (after: number, end: number): boolean => {
+    if (bytes[after] === 0x0b && after + 1 === end) return true;
+    if ((bytes[after] !== 0x21 && bytes[after] !== 0x22) || bytes[after + 1] >= 0x80) return false;
+    const r = bytes[after + 1];
+    if (bytes[end - 3] === 0x20 && bytes[end - 2] === r && bytes[end - 1] === 0x0b) return true;
+    for (const w of [1, 2]) {
+      const g = end - 5 - w; // local.get r; i32.const k; i32.add; end
+      if (bytes[g] === 0x20 && bytes[g + 1] === r && bytes[g + 2] === 0x41 && bytes[end - 2] === 0x6a && bytes[end - 1] === 0x0b) return true;
     }
     return false;
   };
@@ -91,9 +90,9 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
       if (!t || !body || t.results.length !== 1 || t.results[0] !== 0x7f || t.params.length === 0 || t.params.length > 4) continue;
       if (body.end - body.start > MAX_BODY) continue;
       let forwards = 0, others = 0;
-      for (const [callee, at] of list) {
+      for (const [callee, at, after] of list) {
         if (callee >= n || !alloc[callee]) continue;
-        if (sizeFromParam(at, t.params.length, body.start)) forwards++;
+        if (sizeFromVariable(at, body.start) && returnsResult(after, body.end)) forwards++;
         else others++;
       }
       if (forwards >= 1 && forwards + others <= 2 && others <= 1) {

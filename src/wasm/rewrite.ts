@@ -110,7 +110,7 @@ function newSectionPos(m: ParsedModule, id: number): number {
  * Appends entries to a vector section (type, import, function, export, code),
  * creating the section if the module has none.
  */
-function appendToVector(ed: Editor, m: ParsedModule, id: number, regions: Map<SectionInfo, number>, count: number, entries: number[]): void {
+function appendToVector(ed: Editor, m: ParsedModule, id: number, regions: Map<SectionInfo, number>, count: number, entries: number[] | Uint8Array): void {
   if (count === 0) return;
   const sec = m.sections.find((s) => s.id === id);
   if (sec) {
@@ -127,6 +127,19 @@ function appendToVector(ed: Editor, m: ParsedModule, id: number, regions: Map<Se
     for (const b of content) out.push(b);
     ed.replace(newSectionPos(m, id), 0, out);
   }
+}
+
+/** The chunks end to end (Array.prototype.flat costs ≈70 ms on sql.js's 9,655 wrapper bodies). */
+function concat(chunks: number[][]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 function uniqueName(taken: Set<string>, base: string): string {
@@ -256,12 +269,12 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
 
   const sites: SiteInfo[] = [];
   const wrapperTypes: number[] = [];
-  const wrapperBodies: number[] = [];
+  const wrapperBodies: number[][] = []; // one per wrapper, each with its size prefix
   const wrapperNames: [number, string][] = [];
 
   const emitWrapper = (typeIndex: number, body: number[], name: string): number => {
     wrapperTypes.push(typeIndex);
-    for (const b of body) wrapperBodies.push(b); // body carries its size prefix
+    wrapperBodies.push(body);
     const idx = nextFunc++;
     wrapperNames.push([idx, name]);
     return idx;
@@ -356,13 +369,13 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   let layout: TableLayout | null = null;
   if (tableMem >= 0) {
     layout = tableLayout(sites.length);
-    // splice the table wrappers' bodies in, last first so earlier positions stay valid
-    for (let k = pendingTable.length - 1; k >= 0; k--) {
+    // the table wrappers' bodies, now that the layout is known
+    for (let k = 0; k < pendingTable.length; k++) {
       const { at, t, a, site, free } = pendingTable[k];
       const body = free
         ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout)
         : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout, ctx);
-      wrapperBodies.splice(at, 0, ...body);
+      wrapperBodies[at] = body;
     }
     const mem: number[] = [0x00];
     pushU32(mem, layout.pages);
@@ -380,7 +393,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   const fnEntries: number[] = [];
   for (const t of wrapperTypes) pushU32(fnEntries, t);
   appendToVector(ed, m, SEC_FUNCTION, regions, wrapperTypes.length, fnEntries);
-  appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, wrapperBodies);
+  appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, concat(wrapperBodies));
   if (ctx >= 0) appendToVector(ed, m, SEC_GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
 
   // --- exports: memory 0 and mutable i32 globals, for reading memory and scanning roots from JS

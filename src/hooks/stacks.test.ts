@@ -1,0 +1,164 @@
+// Whole allocation stacks, end to end in Node (call path): every leaked block
+// carries its own stack, and a block's site is the first frame outside the
+// allocator wrappers. Fixtures: e2e/fixtures/src/stacks.cpp (xmalloc and
+// operator new, each called by two functions with different sizes) and
+// e2e/fixtures/src/rust/vecs.rs (Vec growth in two functions); figures from
+// e2e/fixtures/STACKS.md.
+import { describe, it, expect, afterEach } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PageAgent } from './page-agent';
+import { instrument } from '../wasm';
+import { decodeU32, parsePageMsg, BLOCK_STRIDE, siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
+
+const wasm = (name: string) => new Uint8Array(readFileSync(new URL(`../../e2e/site/wasm/${name}`, import.meta.url)));
+
+function freshWebAssembly(): typeof WebAssembly {
+  const copy = {} as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
+  return copy as unknown as typeof WebAssembly;
+}
+
+type Exports = Record<string, (...a: number[]) => number>;
+const agents: PageAgent[] = [];
+afterEach(() => {
+  for (const a of agents.splice(0)) a.hooks.uninstall();
+});
+
+/** Instantiates a fixture under a fresh page agent; every import is a stub returning 0 (these exports never call them). */
+function load(file: string, bytes: Uint8Array = wasm(file)) {
+  const wa = freshWebAssembly();
+  const sent: PageToPanel[] = [];
+  const agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://stacks', instrument, setTimer: () => 0 });
+  agents.push(agent);
+  const imports: Record<string, Record<string, () => number>> = {};
+  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource))) {
+    if (imp.kind !== 'function') continue;
+    (imports[imp.module] ??= {})[imp.name] = () => 0;
+  }
+  const instance = new wa.Instance(new wa.Module(bytes as BufferSource), imports);
+  const x = instance.exports as unknown as Exports;
+  x._initialize?.();
+  x.emscripten_stack_init?.();
+  x.__wasm_call_ctors?.();
+  let req = 0;
+  const sites = () => new Map(sent.flatMap((m) => (m.t === 'batch' ? m.sites : [])).map((s) => [s.id, s] as [number, SiteMsg]));
+  /** Snapshot A, `act`, Snapshot B: the comparison's new blocks as (size, site frames). */
+  const compare = (act: () => void): { diff: DiffMsg; blocks: { size: number; site: SiteMsg }[] } => {
+    agent.handle({ t: 'snapshot', req: ++req, name: 'A' });
+    act();
+    agent.handle({ t: 'snapshot', req: ++req, name: 'B' });
+    agent.handle({ t: 'diff', req: ++req, from: 'A', to: 'B', final: null });
+    agent.flush();
+    const diff = sent.find((m): m is DiffMsg => m.t === 'diff' && m.req === req)!;
+    const rows = decodeU32(diff.blocks);
+    const all = sites();
+    const blocks = [];
+    for (let r = 0; r < rows.length; r += BLOCK_STRIDE) blocks.push({ size: rows[r + 1], site: all.get(rows[r + 2])! });
+    return { diff, blocks };
+  };
+  return { x, compare, module: () => sent.find((m) => m.t === 'module')! };
+}
+
+const name = (s: SiteMsg, i: number) => s.frames[i]?.name ?? '';
+/** The site of a stack: its first frame outside the allocator wrappers. */
+const siteName = (s: SiteMsg) => name(s, siteFrameIndex(s.frames));
+
+const CALLER_BY_SIZE: Record<number, string> = { 24: 'make_apple', 40: 'make_banana', 48: 'new_cherry', 56: 'new_date' };
+const WRAPPER_BY_CALLER: Record<string, RegExp> = {
+  make_apple: /^xmalloc$/, make_banana: /^xmalloc$/, new_cherry: /^(operator new|_Znwm)/, new_date: /^(operator new|_Znwm)/,
+};
+
+describe('whole stacks: C++ (xmalloc and operator new, each called from two functions)', () => {
+  for (const file of ['stacks-wasi-O0.wasm', 'stacks-wasi-O2.wasm', 'stacks-emcc-O0.wasm', 'stacks-emcc-O2.wasm']) {
+    it(`${file}: leak_all(10) = 4 sites × 10 blocks, and every block's stack names its own caller`, () => {
+      const { x, compare } = load(file);
+      const { diff, blocks } = compare(() => x.leak_all(10));
+      expect([diff.newCount, diff.newBytes]).toEqual([40, 1680]);
+      expect(blocks).toHaveLength(40);
+      // Every block, not the first: its site is its caller, the folded frame is the wrapper, then leak_all.
+      for (const b of blocks) {
+        const caller = CALLER_BY_SIZE[b.size];
+        const at = siteFrameIndex(b.site.frames);
+        expect(name(b.site, at), `block of ${b.size} B`).toBe(caller);
+        expect(at).toBe(1);
+        expect(b.site.frames[0].alloc).toBe(true);
+        expect(name(b.site, 0)).toMatch(WRAPPER_BY_CALLER[caller]);
+        expect(name(b.site, at + 1)).toBe('leak_all');
+      }
+      // Grouped by site: one row per caller with its exact count and bytes.
+      const rows = new Map<string, [number, number]>();
+      for (const b of blocks) {
+        const r = rows.get(siteName(b.site)) ?? [0, 0];
+        rows.set(siteName(b.site), [r[0] + 1, r[1] + b.size]);
+      }
+      expect(Object.fromEntries(rows)).toEqual({ make_apple: [10, 240], make_banana: [10, 400], new_cherry: [10, 480], new_date: [10, 560] });
+    });
+  }
+
+  for (const file of ['stacks-wasi-O2.wasm', 'stacks-emcc-O2.wasm']) {
+    it(`${file} without its name section: xmalloc and operator new are still folded (by structure)`, () => {
+      const { x, compare } = load(file, stripNames(wasm(file)));
+      const { blocks } = compare(() => x.leak_all(10));
+      expect(blocks).toHaveLength(40);
+      const bySize = new Map<number, Set<number>>();
+      for (const b of blocks) {
+        expect(b.site.frames[0].alloc, `block of ${b.size} B`).toBe(true);
+        const at = siteFrameIndex(b.site.frames);
+        expect(at).toBe(1);
+        (bySize.get(b.size) ?? bySize.set(b.size, new Set()).get(b.size)!).add(b.site.frames[at].func);
+      }
+      // Four sizes, four distinct caller functions, one each.
+      expect([...bySize.keys()].sort((a, b) => a - b)).toEqual([24, 40, 48, 56]);
+      const funcs = [...bySize.values()].map((s) => [...s]);
+      expect(funcs.every((f) => f.length === 1)).toBe(true);
+      expect(new Set(funcs.flat()).size).toBe(4);
+    });
+  }
+
+  it('churn(50) balances: nothing new between A and B', () => {
+    const { x, compare } = load('stacks-wasi-O2.wasm');
+    const { diff } = compare(() => x.churn(50));
+    expect([diff.newCount, diff.newBytes, diff.freedCount]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('whole stacks: Rust Vec growth in two functions', () => {
+  it('vecs-rust.wasm: leak_vecs(10) = 2 blocks, 192 B, one per growing function', () => {
+    const { x, compare } = load('vecs-rust.wasm');
+    const { diff, blocks } = compare(() => x.leak_vecs(10));
+    expect([diff.newCount, diff.newBytes]).toEqual([2, 192]);
+    const sites = blocks.map((b) => [b.size, siteName(b.site)]).sort((a, b) => (a[0] as number) - (b[0] as number));
+    expect(sites).toEqual([[64, 'grow_left'], [128, 'grow_right']]);
+    // RawVec's growth frames are folded, not the site.
+    for (const b of blocks) expect(b.site.frames.slice(0, siteFrameIndex(b.site.frames)).every((f) => f.alloc)).toBe(true);
+  });
+});
+
+/** The module without its "name" custom section (a release build). */
+function stripNames(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out: number[] = [...bytes.subarray(0, 8)];
+  let p = 8;
+  const leb = (): number => {
+    let v = 0, shift = 0, b: number;
+    do {
+      b = bytes[p++];
+      v |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    return v >>> 0;
+  };
+  while (p < bytes.length) {
+    const start = p;
+    const id = bytes[p++];
+    const size = leb();
+    const end = p + size;
+    let drop = false;
+    if (id === 0) {
+      const n = leb();
+      drop = new TextDecoder().decode(bytes.subarray(p, p + n)) === 'name';
+    }
+    if (!drop) out.push(...bytes.subarray(start, end));
+    p = end;
+  }
+  return new Uint8Array(out);
+}
