@@ -12,7 +12,7 @@ import { measure, standardSubjects, variantsHere, VARIANTS, type Variant } from 
 import { median } from './timing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const FIXTURES = ['leak-wasi-O2.wasm', 'leak-emcc-O2.wasm'];
+const FIXTURES = ['leak-wasi-O2.wasm', 'leak-emcc-O2.wasm', 'stacks-emcc-O2.wasm'];
 const GOAL = 1.25;
 
 type Times = Record<string, Record<string, number[]>>;
@@ -84,10 +84,12 @@ export async function run(): Promise<void> {
   console.log();
   console.log(table(`Chromium ${chrome.version}`, chrome.times, runs));
   console.log(`
-call        the shipping page side (PageAgent) with the ev import called per event
-table       malloc/free-like sites keep the live-block table inside wasm (second memory, multi-memory: Chromium only);
-            JS called on a site's first event, calloc/realloc/..., misuse, and to grow the table
-Every variant keeps call-site attribution (stack captured once per static site). '!' = above ${GOAL}×.`);
+call        the shipping page side (PageAgent) with the ev import called per event, whole stacks
+table       as shipped in Chromium: malloc/free-like sites keep the live-block table inside wasm (second memory,
+            multi-memory); whole stacks (calling contexts kept in wasm, a V8 stack captured once per context);
+            JS called on a context's first allocation, calloc/realloc/..., misuse, and to grow the table
+table-site  'table' with contexts off: one stack per allocator call site (what whole stacks cost is table ÷ table-site)
+'!' = above ${GOAL}×.`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -123,12 +123,21 @@ export class InstanceRecord {
    * (slow, still right).
    */
   private contextFor(key: number, below: Function): number {
-    const known = this.fullStacks() ? undefined : this.contexts.get(key);
-    if (known !== undefined) return known;
-    const id = this.stackId(below, LIMITS.maxFrames + 4);
-    if (!this.fullStacks() && this.contexts.size < LIMITS.maxSites) this.contexts.set(key, id);
+    if (this.fullStacks()) return this.stackId(below, LIMITS.maxFrames + 4);
+    // Consecutive allocations usually share their context (a loop): one entry in front of the map.
+    if (key === this.lastKey) return this.lastId;
+    let id = this.contexts.get(key);
+    if (id === undefined) {
+      id = this.stackId(below, LIMITS.maxFrames + 4);
+      if (this.contexts.size < LIMITS.maxSites) this.contexts.set(key, id);
+    }
+    this.lastKey = key;
+    this.lastId = id;
     return id;
   }
+
+  private lastKey = -1;
+  private lastId = 0;
 
   /** Interns the stack of a static site on first sight (≈2 µs once, then free). */
   private siteFor(site: number, below: Function, kind: number): number {
