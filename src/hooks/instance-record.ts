@@ -56,6 +56,7 @@ export class InstanceRecord {
     this.reason = reason;
     this.staticSites = new Uint32Array(outcome ? outcome.sites.length : 0);
     this.allocWrappers = new Set(outcome?.allocWrappers ?? []);
+    this.exportNames = new Map(outcome?.exportNames ?? []);
     // Returns the stack id of an allocation's calling context, which the
     // table path caches in wasm (0: don't cache, e.g. full-stacks mode).
     const ev = (kind: number, a: number, b: number, c: number, site: number, key: number): number => {
@@ -109,6 +110,7 @@ export class InstanceRecord {
 
   /** Functions (original indices) the rewriter found to only forward to the allocator. */
   private readonly allocWrappers: ReadonlySet<number>;
+  private readonly exportNames: ReadonlyMap<number, string>;
   /** Raw stack text → interned site id (full stacks, JS calls to exports). */
   private readonly stackIds = new Map<string, number>();
   /** Context key (src/wasm/contexts.ts) → interned stack id. */
@@ -178,9 +180,15 @@ export class InstanceRecord {
       this.env.symbolize ? (func, offset) => this.env.symbolize!(this, func, offset) : null,
       LIMITS.maxFrames,
     );
-    // Allocator wrappers' frames are marked: a site is the first frame outside them.
+    // Unnamed frames take their function's export name (release builds have
+    // no name section); allocator wrappers' frames are marked: a site is the
+    // first frame outside them.
     const wrappers = this.allocWrappers;
-    for (const f of frames) if (f.func >= 0 && (wrappers.has(f.func) || isAllocatorWrapperName(f.name))) f.alloc = true;
+    for (const f of frames) {
+      if (f.func < 0) continue;
+      if (f.name.startsWith('wasm-function[')) f.name = this.exportNames.get(f.func) ?? f.name;
+      if (wrappers.has(f.func) || isAllocatorWrapperName(f.name)) f.alloc = true;
+    }
     return this.env.sites.intern(this.id, frames);
   }
 

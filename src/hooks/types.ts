@@ -20,6 +20,8 @@ export interface InstrumentOutcome {
   } | null;
   /** Functions (original indices) that only forward to the allocator: their frames are folded. */
   allocWrappers?: number[];
+  /** Export names of exported functions (original indices), for frames of modules without names. */
+  exportNames?: [number, string][];
   reason?: string;
 }
 

@@ -82,13 +82,15 @@ export interface InstrumentResult {
    * are folded, and an allocation's site is the first frame outside them.
    */
   allocWrappers: number[];
+  /** Export name of each exported function (original index): frame names for modules without a name section. */
+  exportNames: [number, string][];
   reason?: string;
 }
 
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
   const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
   return {
-    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], table: null, contextSites: 0, allocWrappers: [], reason,
+    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], table: null, contextSites: 0, allocWrappers: [], exportNames: exportNamesOf(m), reason,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -127,6 +129,12 @@ function appendToVector(ed: Editor, m: ParsedModule, id: number, regions: Map<Se
     for (const b of content) out.push(b);
     ed.replace(newSectionPos(m, id), 0, out);
   }
+}
+
+function exportNamesOf(m: ParsedModule | null): [number, string][] {
+  const out: [number, string][] = [];
+  if (m) for (const e of m.exports) if (e.kind === KIND_FUNC) out.push([e.index, e.name]);
+  return out;
 }
 
 /** The chunks end to end (Array.prototype.flat costs ≈70 ms on sql.js's 9,655 wrapper bodies). */
@@ -446,6 +454,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   return {
     bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table, contextSites,
     allocWrappers: allocatorWrappers(m, allocators, internal),
+    exportNames: exportNamesOf(m),
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
   };
