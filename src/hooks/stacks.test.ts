@@ -25,18 +25,20 @@ afterEach(() => {
 });
 
 /** Instantiates a fixture under a fresh page agent; every import is a stub returning 0 (these exports never call them). */
-function load(file: string, bytes: Uint8Array = wasm(file)) {
+function load(file: string, bytes: Uint8Array = wasm(file), env: Record<string, (...a: number[]) => number> = {}) {
   const wa = freshWebAssembly();
   const sent: PageToPanel[] = [];
   const agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://stacks', instrument, setTimer: () => 0 });
+  let memory: WebAssembly.Memory | null = null;
   agents.push(agent);
   const imports: Record<string, Record<string, () => number>> = {};
   for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource))) {
     if (imp.kind !== 'function') continue;
-    (imports[imp.module] ??= {})[imp.name] = () => 0;
+    (imports[imp.module] ??= {})[imp.name] = env[imp.name] ?? (() => 0);
   }
   const instance = new wa.Instance(new wa.Module(bytes as BufferSource), imports);
   const x = instance.exports as unknown as Exports;
+  memory = instance.exports.memory as WebAssembly.Memory;
   x._initialize?.();
   x.emscripten_stack_init?.();
   x.__wasm_call_ctors?.();
@@ -56,7 +58,7 @@ function load(file: string, bytes: Uint8Array = wasm(file)) {
     for (let r = 0; r < rows.length; r += BLOCK_STRIDE) blocks.push({ size: rows[r + 1], site: all.get(rows[r + 2])! });
     return { diff, blocks };
   };
-  return { x, compare, module: () => sent.find((m) => m.t === 'module')! };
+  return { x, compare, memory: () => memory! };
 }
 
 const name = (s: SiteMsg, i: number) => s.frames[i]?.name ?? '';
@@ -114,6 +116,32 @@ describe('whole stacks: C++ (xmalloc and operator new, each called from two func
       expect(new Set(funcs.flat()).size).toBe(4);
     });
   }
+
+  it('a JS exception unwinding through wrapped calls (abort from xmalloc) leaves the next allocations with their own stacks', () => {
+    // Heap growth refused → malloc returns NULL → xmalloc calls abort() → the
+    // import throws through leak_all's frames: no context wrapper restores.
+    // Then growth is allowed again.
+    let refuse = true;
+    const { x, compare, memory } = load('stacks-emcc-O2.wasm', undefined, {
+      emscripten_resize_heap: (req: number) => {
+        if (refuse) return 0;
+        const m = memory();
+        if (req > m.buffer.byteLength) m.grow(Math.ceil((req - m.buffer.byteLength) / 65536));
+        return 1;
+      },
+      abort: () => { throw new Error('abort'); },
+    });
+    // 16 MiB of initial memory: 120,000 × 168 B needs more.
+    expect(() => x.leak_all(120_000)).toThrow('abort');
+    refuse = false;
+    const { blocks } = compare(() => x.leak_all(10));
+    expect(blocks).toHaveLength(40);
+    for (const b of blocks) {
+      const at = siteFrameIndex(b.site.frames);
+      expect(name(b.site, at), `block of ${b.size} B`).toBe(CALLER_BY_SIZE[b.size]);
+      expect(name(b.site, at + 1)).toBe('leak_all');
+    }
+  });
 
   it('churn(50) balances: nothing new between A and B', () => {
     const { x, compare } = load('stacks-wasi-O2.wasm');
