@@ -11,22 +11,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { LiveBlocks, Tracker, diff, classifyLeaks, LEAK_KINDS } from '../src/tracker/index';
 import { median } from './timing';
+import { rng } from '../src/test-support/rng';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const now = (): number => performance.now();
 const fmt = (x: number, d = 1): string => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
 
 /**
  * A heap-like operation trace: `live` blocks allocated at 16-byte-aligned

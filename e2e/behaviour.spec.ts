@@ -1,16 +1,8 @@
 // The inspected page must behave exactly as without the extension: same
 // results from its wasm functions, same errors, same memory growth.
 import { test, expect, launch, openDemo } from './harness';
+import type { Demo } from './scenario';
 
-type Demo = {
-  process(size: number): void;
-  checksum(size: number): number;
-  workloads(): number[];
-  leak(): void;
-  memoryBytes(): number;
-  jsMalloc(n: number, size: number): number[];
-  growWasm(pages: number): number;
-};
 declare const demo: Demo;
 
 async function scenario(page: import('@playwright/test').Page) {

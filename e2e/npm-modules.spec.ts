@@ -4,6 +4,7 @@
 // are the Node test's (src/hooks/npm-modules.test.ts), where they are explained.
 import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect, openPanel, tabIdOf } from './harness';
+import { compareAround } from './scenario';
 
 declare const app: { ready: Promise<boolean>; run(n: number): number; runFixed(n: number): number; sum(): number };
 
@@ -12,15 +13,6 @@ async function openSqlJs(context: BrowserContext, site: string): Promise<Page> {
   await page.goto(`${site}/npm/sqljs.html`);
   await page.evaluate(() => app.ready);
   return page;
-}
-
-async function compare(panel: Page, page: Page, fn: () => Promise<unknown>): Promise<void> {
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  // The page's reply to A arrived: later snapshots and the last comparison are gone.
-  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
-  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
-  await fn();
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
 }
 
 test('sql.js from npm: instrumented; prepare() ×100 without free() = 523 blocks / 141,160 B, then 600 / 157,600 B; with free() 0', async ({ context, site }) => {
@@ -32,18 +24,18 @@ test('sql.js from npm: instrumented; prepare() ×100 without free() = 523 blocks
   expect(await page.evaluate(() => app.sum())).toBe(500_500);
 
   // Fresh connection: lookaside serves the first 16 statements in part (see the Node test).
-  await compare(panel, page, () => page.evaluate(() => app.run(100)));
+  await compareAround(panel, () => page.evaluate(() => app.run(100)));
   await expect(panel.getByTestId('diff-new-count')).toHaveText('523');
   await expect(panel.getByTestId('diff-new-bytes')).toHaveText('141,160 B');
 
   // Lookaside exhausted: 6 blocks / 1,576 B per statement.
-  await compare(panel, page, () => page.evaluate(() => app.run(100)));
+  await compareAround(panel, () => page.evaluate(() => app.run(100)));
   await expect(panel.getByTestId('diff-new-count')).toHaveText('600');
   await expect(panel.getByTestId('diff-new-bytes')).toHaveText('157,600 B');
   await expect(panel.getByTestId('site-row').first().getByTestId('site-new')).toHaveText('600');
 
   // Freed: nothing new.
-  await compare(panel, page, () => page.evaluate(() => app.runFixed(100)));
+  await compareAround(panel, () => page.evaluate(() => app.runFixed(100)));
   await expect(panel.getByTestId('diff-new-count')).toHaveText('0');
   await expect(panel.getByTestId('diff-new-bytes')).toHaveText('0 B');
 });

@@ -1,30 +1,20 @@
-import { test, expect, openDemo, openPanel, tabIdOf } from './harness';
+import { test, expect } from './harness';
+import { openDemoAndPanel, compareAround, SEED_BYTES, type Demo } from './scenario';
 
-declare const demo: {
-  ready: Promise<unknown>;
-  api: { call(name: string, ...args: number[]): number } | null;
-  leak(): void;
-  jsMalloc(n: number, size: number): number[];
-  process(size: number): void;
-};
+declare const demo: Demo;
 
 test('Reload and record, A → B: process_data (leak.c:19) is the top site with 100 new / +102,400 B; sortable; stack and bytes; tree and blocks views', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
 
   await panel.getByRole('button', { name: 'Reload and record' }).click();
   await expect(panel.getByTestId('module')).toHaveCount(1);
   await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
   await page.waitForFunction(() => (window as unknown as { demo?: { api: unknown } }).demo?.api);
 
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
-  await page.evaluate(() => {
+  await compareAround(panel, () => page.evaluate(() => {
     demo.leak();
     demo.jsMalloc(3, 2048);
-  });
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  }));
 
   await expect(panel.getByTestId('diff-new-count')).toHaveText('103');
   const rows = panel.getByTestId('site-row');
@@ -53,13 +43,15 @@ test('Reload and record, A → B: process_data (leak.c:19) is the top site with 
   await expect(rows.first().getByTestId('site-size-delta')).toHaveText('+6,144 B');
   await sortSize.click();
 
-  // The largest site was expanded: its 100 blocks. Click one for its stack and bytes.
+  // The largest site was expanded: a header row naming the block columns, its 100 blocks. Click one for its stack and bytes.
+  await expect(panel.getByTestId('block-head').getByRole('columnheader')).toHaveText(['Address', 'Size', 'Allocation #', 'Age', '']);
   await expect(panel.getByTestId('block-row')).toHaveCount(100);
+  await expect(panel.getByTestId('block-row').first().getByTestId('block-size')).toHaveText('1,024 B');
   await panel.getByTestId('block-row').first().click();
   const frames = panel.getByTestId('stack-frame');
   await expect(frames.first()).toContainText('process_data');
   await expect(frames.filter({ hasText: 'simulate_memory_leak' })).toHaveCount(1);
-  await expect(panel.getByTestId('hexdump')).toContainText('00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f');
+  await expect(panel.getByTestId('hexdump')).toContainText(SEED_BYTES);
   await expect(panel.getByTestId('block-facts')).toContainText('1,024 B');
   await panel.keyboard.press('Escape');
   await expect(panel.getByTestId('block-detail')).toHaveCount(0);
@@ -68,9 +60,11 @@ test('Reload and record, A → B: process_data (leak.c:19) is the top site with 
   await rows.first().focus();
   await panel.keyboard.press('Enter');
   await expect(panel.getByTestId('block-row')).toHaveCount(0);
+  await expect(panel.getByTestId('block-head')).toHaveCount(0);
   await panel.keyboard.press('ArrowDown');
   await panel.keyboard.press('Enter');
   await expect(panel.getByTestId('block-row')).toHaveCount(3);
+  await expect(panel.getByTestId('block-head')).toHaveCount(1);
 
   // Tree view: leaked bytes by stack, bottom-up from the allocating function.
   await panel.getByRole('radio', { name: 'Tree' }).click();
@@ -87,49 +81,46 @@ test('Reload and record, A → B: process_data (leak.c:19) is the top site with 
 // At -O0 make_list's dead shadow-stack frame still holds `head`: the page's
 // scan leaves the dead stack out of its roots, so the list is still lost.
 test('Leak kinds on a 10-node list whose head is dropped: 1 definitely lost + 9 indirectly lost', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   await expect(panel.getByRole('button', { name: 'Leak kinds' })).toBeDisabled();
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
-  await page.evaluate(() => demo.api!.call('make_list', 10, 0));
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await compareAround(panel, () => page.evaluate(() => demo.api.call('make_list', 10, 0)));
   await expect(panel.getByTestId('diff-new-count')).toHaveText('10');
   await panel.getByRole('button', { name: 'Leak kinds' }).click();
   await expect(panel.getByTestId('leak-summary')).toHaveText('Leak kinds: 1 definitely lost (32 B), 9 indirectly lost (288 B)');
   await expect(panel.getByTestId('site-row').first().getByTestId('site-kinds')).toHaveText('1 definitely lost, 9 indirectly lost');
+  await expect(panel.getByTestId('block-head').getByRole('columnheader')).toHaveText(['Address', 'Size', 'Allocation #', 'Age', 'Leak kind']);
   await expect(panel.getByTestId('block-kind').filter({ hasText: 'definitely lost' })).toHaveCount(1);
   await expect(panel.getByTestId('block-kind').filter({ hasText: 'indirectly lost' })).toHaveCount(9);
   await panel.getByTestId('block-kind').filter({ hasText: 'definitely lost' }).click();
   await expect(panel.getByTestId('block-leak-kind')).toHaveText('definitely lost');
 });
 
-test('Stop freezes the counters while the page keeps tracking; Record resumes', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module-live-count')).toHaveText('0');
+test('Stop freezes the panel\'s counters while the page keeps tracking; Record resumes', async ({ context, site }) => {
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
+  const liveCount = panel.getByTestId('module-live-count');
+  await expect(liveCount).toHaveText('0');
   await panel.getByRole('button', { name: 'Stop' }).click();
-  await page.evaluate(() => demo.jsMalloc(5, 64));
-  await panel.waitForTimeout(700);
-  await expect(panel.getByTestId('module-live-count')).toHaveText('0');
+  await expect(panel.getByText('Stopped: timeline frozen')).toBeVisible();
+  // The page keeps counting: a comparison taken while stopped has the 5 new
+  // blocks. The page flushes its counters (live count 5) before it answers a
+  // snapshot, so that sample reached the panel before the comparison did;
+  // the panel did not show it.
+  await compareAround(panel, () => page.evaluate(() => demo.jsMalloc(5, 64)));
+  await expect(panel.getByTestId('diff-new-count')).toHaveText('5');
+  await expect(liveCount).toHaveText('0');
+  await expect(panel.getByTestId('module-live-bytes')).toHaveText('0 B');
   await panel.getByRole('button', { name: 'Record', exact: true }).click();
   await page.evaluate(() => demo.jsMalloc(1, 64));
-  await expect(panel.getByTestId('module-live-count')).toHaveText('6');
+  await expect(liveCount).toHaveText('6');
 });
 
 test('Full stacks: the same malloc reached from simulate_memory_leak and from JS splits into two rows (100 and 3)', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   await panel.getByRole('checkbox', { name: 'Full stacks' }).check();
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
-  await page.evaluate(() => {
+  await compareAround(panel, () => page.evaluate(() => {
     demo.leak();
     for (let i = 0; i < 3; i++) demo.process(1024);
-  });
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  }));
   await expect(panel.getByTestId('diff-new-count')).toHaveText('103');
   await expect(panel.getByTestId('site-row')).toHaveCount(2);
   await expect(panel.getByTestId('site-new')).toHaveText(['100', '3']);

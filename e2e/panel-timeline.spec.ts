@@ -1,10 +1,10 @@
-import { test, expect, openDemo, openPanel, tabIdOf } from './harness';
+import { test, expect } from './harness';
+import { openDemoAndPanel, type Demo } from './scenario';
 
-declare const demo: { jsMalloc(n: number, size: number): number[]; jsFree(): number };
+declare const demo: Demo;
 
 test('Shift-drag over the timeline lists the retained allocations of that range; wheel zooms', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, page));
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   await expect(panel.getByTestId('module-live-count')).toHaveText('0');
   await page.evaluate(() => demo.jsMalloc(7, 512));
   await expect(panel.getByTestId('module-live-count')).toHaveText('7');

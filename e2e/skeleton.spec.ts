@@ -1,28 +1,21 @@
-import { test, expect, openDemo, openPanel, tabIdOf } from './harness';
+import { test, expect } from './harness';
+import { openDemoAndPanel, compareAround, type Demo } from './scenario';
 
-type Demo = {
-  jsMalloc(n: number, size: number): number[];
-  jsFree(): number;
-  growJs(pages: number): number;
-  growWasm(pages: number): number;
-  memoryBytes(): number;
-};
 declare const demo: Demo;
 
 test('JS malloc ×100 shows 100 live blocks / 102,400 bytes; A/B lists exactly the second 100; free updates; growth shows', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, page));
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   await expect(panel.getByTestId('module')).toHaveCount(1);
 
   await page.evaluate(() => demo.jsMalloc(100, 1024));
   await expect(panel.getByTestId('module-live-count')).toHaveText('100');
   await expect(panel.getByTestId('module-live-bytes')).toHaveText('102,400 B');
 
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
-  const second = await page.evaluate(() => demo.jsMalloc(100, 1024));
-  await expect(panel.getByTestId('module-live-count')).toHaveText('200');
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  let second: number[] = [];
+  await compareAround(panel, async () => {
+    second = await page.evaluate(() => demo.jsMalloc(100, 1024));
+    await expect(panel.getByTestId('module-live-count')).toHaveText('200');
+  });
   await expect(panel.getByTestId('diff-new-count')).toHaveText('100');
   await expect(panel.getByTestId('diff-new-bytes')).toHaveText('102,400 B');
   // The first site is expanded: its rows are exactly the blocks of the second batch.

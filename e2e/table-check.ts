@@ -7,6 +7,7 @@ import type { InstanceRecord } from '../src/hooks/instance-record';
 import { instrument, supportsMultiMemory, type EventPath } from '../src/wasm/index';
 import type { Tracker } from '../src/tracker';
 import type { SiteTable } from '../src/hooks/site-table';
+import { emscriptenEnv } from '../src/test-support/emscripten-env';
 
 type X = Record<string, any>;
 
@@ -59,14 +60,7 @@ async function runOne(bytes: Uint8Array, path: EventPath, work: (x: X) => void):
     instrument: (b) => instrument(b, { eventPath: path }),
   });
   let mem: WebAssembly.Memory | undefined;
-  const env = {
-    emscripten_memcpy_big: (d: number, s: number, n: number) => void new Uint8Array(mem!.buffer).copyWithin(d, s, s + n),
-    emscripten_resize_heap: (req: number) => {
-      const cur = mem!.buffer.byteLength;
-      if (req > cur) mem!.grow(Math.ceil((req - cur) / 65536));
-      return 1;
-    },
-  };
+  const env = emscriptenEnv(() => mem!);
   let inst: WebAssembly.Instance;
   try {
     inst = (await WebAssembly.instantiate(bytes as BufferSource, { env })).instance;

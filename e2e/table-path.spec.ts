@@ -5,12 +5,13 @@
 //    with far fewer events reaching JavaScript.
 // 2. The extension on the demo page (whose page script picks 'table' where
 //    multi-memory exists): the seed leak's figures, exactly.
-import { readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { test, expect, openDemo, openPanel, tabIdOf, chromePath } from './harness';
+import { test, expect, chromePath } from './harness';
+import { openDemoAndPanel, compareAround, expectSeedLeak, SEED_BYTES, type Demo } from './scenario';
+import { fixture } from '../src/test-support/fixtures';
 import type { Outcome } from './table-check';
 
-declare const demo: { leak(): void; process(size: number): void; workloads(): number[] };
+declare const demo: Demo;
 
 async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
@@ -28,7 +29,7 @@ for (const [file, kind] of [['leak-wasi-O2.wasm', 'c'], ['leak-wasi-O0.wasm', 'c
       const page = await browser.newPage();
       await page.setContent('<!doctype html><title>table path</title>');
       await page.addScriptTag({ content: await bundle() });
-      const b64 = readFileSync(`e2e/site/wasm/${file}`).toString('base64');
+      const b64 = Buffer.from(fixture(file)).toString('base64');
       const { call, table } = (await page.evaluate(`__tableCheck.check(${JSON.stringify(b64)}, ${JSON.stringify(kind)})`)) as { call: Outcome; table: Outcome };
       expect(table.multiMemory).toBe(true);
       expect(call.instrumented && table.instrumented).toBe(true);
@@ -56,22 +57,11 @@ for (const [file, kind] of [['leak-wasi-O2.wasm', 'c'], ['leak-wasi-O0.wasm', 'c
 }
 
 test('the page script picks the table path in Chromium: seed leak figures are exact', async ({ context, site }) => {
-  const page = await openDemo(context, site, 'wasi-O2');
+  const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O2');
   expect(await page.evaluate(() => WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 5, 2, 0, 0, 0, 0])))).toBe(true);
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
   await page.evaluate(() => demo.workloads()); // malloc-heavy traffic on the wasm fast path first
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByRole('button', { name: 'Snapshot B' })).toBeEnabled();
-  await page.evaluate(() => demo.leak());
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText('100');
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText('102,400 B');
-  const top = panel.getByTestId('site-row').first();
-  await expect(top.getByTestId('site-label')).toContainText('process_data');
-  await expect(top.getByTestId('site-new')).toHaveText('100');
-  await expect(top.getByTestId('site-size-delta')).toHaveText('+102,400 B');
-  await expect(panel.getByTestId('block-row')).toHaveCount(100);
+  await compareAround(panel, () => page.evaluate(() => demo.leak()));
+  await expectSeedLeak(panel);
   await panel.getByTestId('block-row').first().click();
-  await expect(panel.getByTestId('hexdump')).toContainText('00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f');
+  await expect(panel.getByTestId('hexdump')).toContainText(SEED_BYTES);
 });

@@ -13,10 +13,7 @@ export function App({ store, ctl }: { store: Store; ctl: Controller }) {
   // Esc closes the block detail, as in DevTools' drawers.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && store.selected) {
-        store.selected = null;
-        store.changed();
-      }
+      if (e.key === 'Escape' && store.selected) store.deselect();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -28,13 +25,13 @@ export function App({ store, ctl }: { store: Store; ctl: Controller }) {
       {store.error && (
         <div class="banner error" role="alert" data-testid="error-banner">
           <span>{store.error}</span>
-          <button type="button" aria-label="Dismiss error" onClick={() => { store.error = null; store.changed(); }}>✕</button>
+          <button type="button" aria-label="Dismiss error" onClick={() => store.setError(null)}>✕</button>
         </div>
       )}
       {store.notices.length > 0 && (
         <div class="banner" role="status">
           <span>{store.notices[store.notices.length - 1]}</span>
-          <button type="button" aria-label="Dismiss" onClick={() => { store.notices = []; store.changed(); }}>✕</button>
+          <button type="button" aria-label="Dismiss" onClick={() => store.dismissNotices()}>✕</button>
         </div>
       )}
       <div class="main">

@@ -2,7 +2,7 @@
 // stack that allocated it (JS frames open in the Sources panel), its leak kind
 // and its first bytes.
 import type { Store } from './store';
-import type { FrameMsg } from '../../src/protocol';
+import { BLOCK_TIME_PER_MS, type FrameMsg } from '../../src/protocol';
 import { bytes, hex, hexDump, seconds, age } from './format';
 import { frameLabel, kindName } from './site-index';
 
@@ -17,9 +17,8 @@ export function BlockDetail({ store }: { store: Store }) {
   const frameId = Number(sel.moduleKey.split(':')[0]);
   const module = store.modules.get(sel.moduleKey);
   const frames = store.site(frameId, sel.site)?.frames ?? [];
-  const start = store.frameStart.get(frameId) ?? store.recordingStart;
-  const allocatedAt = start + sel.time / 10;
-  const now = store.readOnly ? store.lastTime : Date.now();
+  const allocatedAt = store.startOf(frameId) + sel.time / BLOCK_TIME_PER_MS;
+  const now = store.now();
   const view = store.memoryView?.moduleKey === sel.moduleKey && store.memoryView.ptr === sel.ptr ? store.memoryView : null;
   const kind = sel.table.leaks ? kindName(sel.table.leaks.kinds[sel.row]) : null;
   const stackText = frames.map((f) => `${frameLabel(f)}${f.func >= 0 && f.offset >= 0 ? ` wasm-function[${f.func}]:${hex(f.offset, 0)}` : ''}`).join('\n');
@@ -32,7 +31,7 @@ export function BlockDetail({ store }: { store: Store }) {
         </span>
         {kind && <span class={`kind k-${sel.table.leaks!.kinds[sel.row]}`} data-testid="block-leak-kind">{kind}</span>}
         <button type="button" aria-label="Copy stack" onClick={() => void navigator.clipboard?.writeText(stackText)}>Copy stack</button>
-        <button type="button" aria-label="Close detail" title="Close (Esc)" onClick={() => { store.selected = null; store.changed(); }}>✕</button>
+        <button type="button" aria-label="Close detail" title="Close (Esc)" onClick={() => store.deselect()}>✕</button>
       </div>
       <div class="stack" data-testid="block-stack">
         <h3>Allocation stack</h3>

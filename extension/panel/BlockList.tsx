@@ -1,13 +1,12 @@
 // The Blocks view: every block of the table in one virtualized list, sortable
 // by address, size, allocation number or leak kind.
 import { useMemo, useState } from 'preact/hooks';
-import { BLOCK_STRIDE } from '../../src/protocol';
+import { BR, blockSite, blockTime } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
-import { sortRows, siteLabel, blockSite, kindName, type BlockSortKey } from './site-index';
+import { sortRows, siteLabel, kindName, type BlockSortKey } from './site-index';
 import { bytes, hex, age } from './format';
-import { selectBlock } from './select-block';
 
 export function BlockList({ store, ctl, table, filter }: { store: Store; ctl: Controller; table: BlockTable; filter: string }) {
   const [sort, setSort] = useState<{ key: BlockSortKey; dir: 1 | -1 }>({ key: 'size', dir: -1 });
@@ -37,23 +36,23 @@ export function BlockList({ store, ctl, table, filter }: { store: Store; ctl: Co
       {col(table.leaks ? 'kind' : null, 'Leak kind')}
     </div>
   );
-  const now = store.readOnly ? store.lastTime : Date.now();
-  const start = store.frameStart.get(table.frame) ?? store.recordingStart;
+  const now = store.now();
+  const start = store.startOf(table.frame);
   if (rows.length === 0) return <p class="empty">No blocks{filter ? ` at a site matching “${filter}”` : ''}.</p>;
   return (
     <VirtualGrid label="Blocks" total={rows.length} header={header} active={Math.min(active, rows.length - 1)} setActive={setActive}
-      testId="block-grid" onKey={(r) => selectBlock(store, ctl, table, rows[r])}
+      testId="block-grid" onKey={(r) => ctl.selectBlock(table, rows[r])}
       renderRow={(i, isActive) => {
         const r = rows[i];
-        const o = r * BLOCK_STRIDE;
+        const o = r * BR.width;
         const sel = store.selected?.table === table && store.selected.row === r;
         return (
           <div key={r} class={`vrow ${sel ? 'selected' : ''}`} role="row" data-row={i} data-testid="block-row" tabIndex={isActive ? 0 : -1}
-            style={{ ...rowStyle(i), gridTemplateColumns: template }} onClick={() => { setActive(i); selectBlock(store, ctl, table, r); }}>
-            <div role="gridcell" class="mono" data-testid="block-address">{hex(table.blocks[o])}</div>
-            <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + 1])}</div>
-            <div role="gridcell">#{table.blocks[o + 3]}</div>
-            <div role="gridcell">{age(now - (start + table.blocks[o + 4] / 10))}</div>
+            style={{ ...rowStyle(i), gridTemplateColumns: template }} onClick={() => { setActive(i); ctl.selectBlock(table, r); }}>
+            <div role="gridcell" class="mono" data-testid="block-address">{hex(table.blocks[o + BR.ptr])}</div>
+            <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + BR.size])}</div>
+            <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
+            <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
             <div role="gridcell" class="left">{siteLabel(store.site(table.frame, blockSite(table.blocks, r)))}</div>
             <div role="gridcell" data-testid="block-kind">{table.leaks ? kindName(table.leaks.kinds[r]) : ''}</div>
           </div>

@@ -8,10 +8,7 @@ import { frameLabel } from './site-index';
 
 function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
   const picked = store.moduleFilter === m.key;
-  const toggle = () => {
-    store.moduleFilter = picked ? null : m.key;
-    store.changed();
-  };
+  const toggle = () => store.selectModule(picked ? null : m.key);
   return (
     <li data-testid="module" data-module={m.key} class={picked ? 'picked' : ''}>
       <button type="button" class="name" title={`${m.name}\n${picked ? 'Show all modules' : 'Show only this module in the timeline and tables'}`}

@@ -1,14 +1,15 @@
 // The Sites view: one row per allocation site, sortable by every column,
-// expandable to the site's blocks (virtualized). Used for the A → B comparison
-// and for the retained allocations of a timeline selection.
+// expandable to the site's blocks (virtualized). An expanded site shows a
+// header row of its own for the block columns (address, size, …), which are
+// not the site columns (# New, # Freed, …). Used for the A → B comparison and
+// for the retained allocations of a timeline selection.
 import { useMemo, useState } from 'preact/hooks';
-import { BLOCK_STRIDE, type SiteGroupMsg } from '../../src/protocol';
+import { BR, blockTime, type SiteGroupMsg } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { siteIndex, kindsBySite, kindsText, kindName, siteLabel, sortGroups, type Sort, type SortKey } from './site-index';
 import { bytes, count, hex, signedBytes, signedCount, age } from './format';
-import { selectBlock } from './select-block';
 
 interface Column {
   key: SortKey;
@@ -52,17 +53,20 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
   // The leak-kinds column shares the free width with the site label rather than pushing the grid wider than the panel.
   const template = `minmax(180px, 1.3fr) repeat(${cols.length - (kinds ? 1 : 0)}, 88px)${kinds ? ' minmax(150px, 1fr)' : ''}`;
 
-  // Row layout: each group, then its listed blocks when expanded.
+  // Row layout: each group, then when expanded a block header row and its listed blocks.
+  const listed = (g: SiteGroupMsg) => (expanded.has(g.site) ? (index.count.get(g.site) ?? 0) : 0);
   const offsets = useMemo(() => {
     const out = new Float64Array(groups.length + 1);
     for (let i = 0; i < groups.length; i++) {
-      out[i + 1] = out[i] + 1 + (expanded.has(groups[i].site) ? (index.count.get(groups[i].site) ?? 0) : 0);
+      const n = listed(groups[i]);
+      out[i + 1] = out[i] + 1 + (n > 0 ? 1 + n : 0);
     }
     return out;
   }, [groups, expanded, index]);
   const total = offsets[groups.length];
 
-  const locate = (row: number): { g: number; block: number } => {
+  /** What row `row` shows: group g's row, its block header, or its block number `block`. */
+  const locate = (row: number): { g: number; part: 'group' | 'head' | 'block'; block: number } => {
     let lo = 0;
     let hi = groups.length - 1;
     while (lo < hi) {
@@ -70,8 +74,10 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
       if (offsets[mid] <= row) lo = mid;
       else hi = mid - 1;
     }
-    return { g: lo, block: row - offsets[lo] - 1 };
+    const k = row - offsets[lo];
+    return { g: lo, part: k === 0 ? 'group' : k === 1 ? 'head' : 'block', block: k - 2 };
   };
+  const blockRow = (g: SiteGroupMsg, block: number) => index.order[index.start.get(g.site)! + block];
 
   const toggle = (site: number, open?: boolean) => {
     const next = new Set(expanded);
@@ -96,13 +102,13 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     </div>
   );
 
-  const now = store.readOnly ? store.lastTime : Date.now();
-  const start = store.frameStart.get(table.frame) ?? store.recordingStart;
+  const now = store.now();
+  const start = store.startOf(table.frame);
 
   const renderRow = (row: number, isActive: boolean) => {
-    const { g, block } = locate(row);
+    const { g, part, block } = locate(row);
     const group = groups[g];
-    if (block < 0) {
+    if (part === 'group') {
       const open = expanded.has(group.site);
       return (
         <div key={`g${group.site}`} class="vrow group" role="row" data-row={row} data-testid="site-row" aria-expanded={open}
@@ -113,35 +119,46 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
         </div>
       );
     }
-    const r = index.order[index.start.get(group.site)! + block];
-    const o = r * BLOCK_STRIDE;
-    const ptr = table.blocks[o];
+    if (part === 'head') {
+      return (
+        <div key={`h${group.site}`} class="vrow block block-head" role="row" data-row={row} data-testid="block-head"
+          tabIndex={isActive ? 0 : -1} style={rowStyle(row)} onClick={() => setActive(row)}>
+          <div role="columnheader">Address</div>
+          <div role="columnheader">Size</div>
+          <div role="columnheader">Allocation #</div>
+          <div role="columnheader">Age</div>
+          <div role="columnheader">{table.leaks ? 'Leak kind' : ''}</div>
+        </div>
+      );
+    }
+    const r = blockRow(group, block);
+    const o = r * BR.width;
     const sel = store.selected?.table === table && store.selected.row === r;
     const kind = table.leaks ? kindName(table.leaks.kinds[r]) : '';
     return (
       <div key={`b${r}`} class={`vrow block ${sel ? 'selected' : ''}`} role="row" data-row={row} data-testid="block-row"
-        tabIndex={isActive ? 0 : -1} style={rowStyle(row)} onClick={() => { setActive(row); selectBlock(store, ctl, table, r); }}>
-        <div role="gridcell" class="mono" data-testid="block-address">{hex(ptr)}</div>
-        <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + 1])}</div>
-        <div role="gridcell">#{table.blocks[o + 3]}</div>
-        <div role="gridcell">{age(now - (start + table.blocks[o + 4] / 10))}</div>
+        tabIndex={isActive ? 0 : -1} style={rowStyle(row)} onClick={() => { setActive(row); ctl.selectBlock(table, r); }}>
+        <div role="gridcell" class="mono" data-testid="block-address">{hex(table.blocks[o + BR.ptr])}</div>
+        <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + BR.size])}</div>
+        <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
+        <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
         <div role="gridcell" data-testid="block-kind">{kind}</div>
       </div>
     );
   };
 
   const onKey = (row: number, key: string) => {
-    const { g, block } = locate(row);
+    const { g, part, block } = locate(row);
     const group = groups[g];
     if (!group) return;
-    if (block < 0) {
+    if (part === 'group') {
       if (key === 'ArrowRight') toggle(group.site, true);
       else if (key === 'ArrowLeft') toggle(group.site, false);
       else toggle(group.site);
     } else if (key === 'ArrowLeft') {
       setActive(offsets[g]);
-    } else {
-      selectBlock(store, ctl, table, index.order[index.start.get(group.site)! + block]);
+    } else if (part === 'block') {
+      ctl.selectBlock(table, blockRow(group, block));
     }
   };
 

@@ -1,30 +1,34 @@
-// Panel actions: each sends one command to the page and folds the replies
-// into the store. The page owns the truth; the panel only asks.
+// Panel actions: each sends one command to the page and hands the replies to
+// the store, whose methods hold the rules of what changes. The page owns the
+// truth; the panel only asks.
 import type { Connection } from './connection';
-import type { Store } from './store';
-import { PROTOCOL_VERSION, type SnapshotName, type PageToPanel } from '../../src/protocol';
+import { snapshotInfo, type Store, type BlockTable } from './store';
+import { BR, PROTOCOL_VERSION, type SnapshotName, type PageToPanel } from '../../src/protocol';
 import { toRecording, parseRecording, MAX_RECORDING_BYTES } from './recording';
+
+/** Bytes shown in the dump: 16 rows of 16 keep the pane one screen tall. */
+const DUMP_BYTES = 256;
+/** The busy state of an import: work in the panel, no page request to cancel. */
+const IMPORT_REQ = -1;
 
 export class Controller {
   constructor(
     private readonly store: Store,
-    private readonly conn: Connection,
+    private readonly conn: Pick<Connection, 'send' | 'reloadTab'>,
   ) {}
 
   /** Sends a command whose replies may take a while; the store shows `label` with a spinner until the first one. */
   private long(label: string, send: (req: number) => void, onReply: (msg: PageToPanel & { frame: number }) => void): void {
     const { store } = this;
     const req = store.request((msg) => {
-      if (store.busy?.req === req) store.busy = null;
+      store.endBusy(req);
       try {
         onReply(msg);
       } catch (error) {
-        store.error = `${label.replace('…', '')} failed: ${(error as Error).message}`;
+        store.setError(`${label.replace('…', '')} failed: ${(error as Error).message}`);
       }
-      store.changed();
     });
-    store.busy = { label, req };
-    store.changed();
+    store.startBusy(label, req);
     send(req);
   }
 
@@ -34,20 +38,7 @@ export class Controller {
     const req = store.request((msg) => {
       if (msg.t === 'fail') return store.notice(`Snapshot ${name} failed: ${msg.message}`);
       if (msg.t !== 'snapshot') return;
-      let liveCount = 0;
-      let liveBytes = 0;
-      for (const m of msg.modules) {
-        liveCount += m.liveCount;
-        liveBytes += m.liveBytes;
-      }
-      store.snapshots = { ...store.snapshots, [name]: { time: msg.time, liveCount, liveBytes } };
-      if (name === 'A') {
-        // A new baseline invalidates the later snapshots and the comparison.
-        store.snapshots = { A: store.snapshots.A };
-        store.diffs = [];
-        store.selected = null;
-      }
-      store.changed();
+      store.setSnapshot(name, snapshotInfo(msg));
       if (name === 'B' || name === 'C') this.compare();
     });
     this.conn.send({ t: 'snapshot', req, name });
@@ -55,13 +46,10 @@ export class Controller {
 
   compare(): void {
     const { store } = this;
-    if (!store.snapshots.A || !store.snapshots.B) return;
-    const final = store.snapshots.C ? 'C' : null;
-    store.diffs = [];
-    store.selected = null;
-    store.range = null;
-    this.long('Comparing…', (req) => this.conn.send({ t: 'diff', req, from: 'A', to: 'B', final }), (msg) => {
-      if (msg.t === 'fail') store.error = `Comparison failed: ${msg.message}`;
+    const pair = store.beginComparison();
+    if (!pair) return;
+    this.long('Comparing…', (req) => this.conn.send({ t: 'diff', req, ...pair }), (msg) => {
+      if (msg.t === 'fail') store.setError(`Comparison failed: ${msg.message}`);
       if (msg.t === 'diff') store.setDiff(msg);
     });
   }
@@ -71,7 +59,7 @@ export class Controller {
     const { store } = this;
     if (store.readOnly || store.diffs.length === 0) return;
     this.long('Classifying leaks…', (req) => this.conn.send({ t: 'leaks', req }), (msg) => {
-      if (msg.t === 'fail') store.error = `Leak kinds failed: ${msg.message}`;
+      if (msg.t === 'fail') store.setError(`Leak kinds failed: ${msg.message}`);
       if (msg.t === 'leaks') store.setLeaks(msg);
     });
   }
@@ -83,18 +71,21 @@ export class Controller {
       store.notice('A time-range selection asks the live page: not available in an imported recording.');
       return;
     }
-    store.range = { from, to, tables: [] };
-    store.selected = null;
+    store.openRange(from, to);
     this.long('Finding retained allocations…', (req) => this.conn.send({ t: 'range', req, from, to }), (msg) => {
-      if (msg.t === 'fail') store.error = `Selection failed: ${msg.message}`;
-      if (msg.t === 'range' && store.range) store.setRange(msg);
+      if (msg.t === 'fail') store.setError(`Selection failed: ${msg.message}`);
+      if (msg.t === 'range') store.setRange(msg);
     });
   }
 
   closeRange(): void {
-    this.store.range = null;
-    this.store.selected = null;
-    this.store.changed();
+    this.store.closeRange();
+  }
+
+  /** Shows a block in the detail pane and reads its first bytes from the page. */
+  selectBlock(table: BlockTable, row: number): void {
+    const b = this.store.selectBlock(table, row);
+    this.readBytes(b.moduleKey, b.ptr, Math.min(b.size, DUMP_BYTES));
   }
 
   cancel(): void {
@@ -113,14 +104,13 @@ export class Controller {
   }
 
   toggleFullStacks(): void {
-    this.store.fullStacks = !this.store.fullStacks;
-    this.conn.send({ t: 'stacks', full: this.store.fullStacks });
-    this.store.changed();
+    const full = !this.store.fullStacks;
+    this.store.setFullStacks(full);
+    this.conn.send({ t: 'stacks', full });
   }
 
   toggleRecording(): void {
-    this.store.recording = !this.store.recording;
-    this.store.changed();
+    this.store.setRecording(!this.store.recording);
   }
 
   clear(): void {
@@ -135,7 +125,7 @@ export class Controller {
 
   reloadAndRecord(): void {
     this.store.clear();
-    this.store.recording = true;
+    this.store.setRecording(true);
     this.conn.reloadTab();
   }
 
@@ -153,19 +143,15 @@ export class Controller {
   async importFile(file: File): Promise<void> {
     const { store } = this;
     if (file.size > MAX_RECORDING_BYTES) {
-      store.error = `Import failed: ${file.name} is ${file.size.toLocaleString('en-US')} B, more than the ${MAX_RECORDING_BYTES.toLocaleString('en-US')} B a recording may have.`;
-      store.changed();
+      store.setError(`Import failed: ${file.name} is ${file.size.toLocaleString('en-US')} B, more than the ${MAX_RECORDING_BYTES.toLocaleString('en-US')} B a recording may have.`);
       return;
     }
-    store.busy = { label: 'Importing…', req: -1 };
-    store.changed();
+    store.startBusy('Importing…', IMPORT_REQ);
     try {
-      const imported = parseRecording(await file.text());
-      store.adopt(imported, file.name);
+      store.importRecording(parseRecording(await file.text()), file.name);
     } catch (error) {
-      store.busy = null;
-      store.error = `Import failed: ${file.name} is not a WASM Leaks recording (${(error as Error).message}). What was shown is unchanged.`;
-      store.changed();
+      store.endBusy(IMPORT_REQ);
+      store.setError(`Import failed: ${file.name} is not a WASM Leaks recording (${(error as Error).message}). What was shown is unchanged.`);
     }
   }
 }

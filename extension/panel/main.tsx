@@ -27,10 +27,7 @@ if (tabId === null) {
       }
       if (resync) conn.send({ t: 'hello', v: PROTOCOL_VERSION });
     },
-    (connected) => {
-      store.connected = connected;
-      store.changed();
-    },
+    (connected) => store.setConnected(connected),
   );
   const ctl = new Controller(store, conn);
   render(<App store={store} ctl={ctl} />, root);

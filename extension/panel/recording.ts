@@ -3,9 +3,10 @@
 // one of them with the same parser as live traffic and rebuilds the model
 // through the same code path.
 import {
-  PROTOCOL_VERSION, encodeF64, parsePageMsg, ProtocolError,
+  PROTOCOL_VERSION, SNAPSHOT_NAMES, encodeF64, pushSample, parsePageMsg,
   type PageToPanel, type HelloMsg, type ModuleMsg, type BatchMsg, type DiffMsg, type LeaksMsg, type SnapshotName,
 } from '../../src/protocol';
+import { ProtocolError, obj, num, int, arr, within, type Obj } from '../../src/protocol/checks';
 import { Store, type SnapshotInfo } from './store';
 
 export const RECORDING_FORMAT = 'wasm-leaks-recording';
@@ -42,7 +43,12 @@ export function toRecording(store: Store): Recording {
     for (const m of modules) {
       const s = store.series.get(m.key);
       if (!s) continue;
-      for (let i = 0; i < s.length; i++) rows.push(s.time[i], m.id, s.memory[i], s.liveCount[i], s.live[i], s.allocs[i], s.frees[i]);
+      for (let i = 0; i < s.length; i++) {
+        pushSample(rows, {
+          time: s.time[i], module: m.id, memoryBytes: s.memory[i], liveCount: s.liveCount[i], liveBytes: s.live[i],
+          allocs: s.allocs[i], frees: s.frees[i],
+        });
+      }
     }
     const prefix = `${frame}:`;
     frames.push({
@@ -66,29 +72,21 @@ export function toRecording(store: Store): Recording {
   };
 }
 
-type Obj = Record<string, unknown>;
-function obj(x: unknown, what: string): Obj {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new ProtocolError(`${what}: not an object`);
-  return x as Obj;
-}
-function list(x: unknown, what: string, max: number): unknown[] {
-  if (!Array.isArray(x)) throw new ProtocolError(`${what}: not an array`);
-  if (x.length > max) throw new ProtocolError(`${what}: more than ${max} items`);
-  return x;
-}
-function finite(x: unknown, what: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new ProtocolError(`${what}: not a non-negative number`);
-  return x;
-}
-function message<T extends PageToPanel['t']>(x: unknown, t: T, what: string): PageToPanel & { t: T } {
+/** One embedded page message, checked by the live-traffic validator, of type `t`. */
+function message<T extends PageToPanel['t']>(x: unknown, t: T): PageToPanel & { t: T } {
   const msg = parsePageMsg(x);
-  if (msg.t !== t) throw new ProtocolError(`${what}: expected a ${t} message, found ${msg.t}`);
+  if (msg.t !== t) throw new ProtocolError(`expected a ${t} message, found ${msg.t}`);
   return msg as PageToPanel & { t: T };
 }
+const list = (o: Obj, k: string, max: number): unknown[] => arr(o, k, max, (x) => x);
 
-/** Validates a recording's text and builds a read-only model from it; throws on the first problem. */
-export function parseRecording(text: string): Store {
-  if (text.length > MAX_RECORDING_BYTES) throw new ProtocolError('file too large');
+/**
+ * Validates a recording's text and builds a read-only model from it (shown
+ * with Store.importRecording); throws ProtocolError on the first problem.
+ * `maxChars` is MAX_RECORDING_BYTES but for tests.
+ */
+export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BYTES): Store {
+  if (text.length > maxChars) throw new ProtocolError(`file too large (more than ${maxChars.toLocaleString('en-US')} characters)`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -100,43 +98,50 @@ export function parseRecording(text: string): Store {
   if (root.version !== RECORDING_VERSION) throw new ProtocolError(`version ${String(root.version)} is not ${RECORDING_VERSION}`);
   if (root.protocol !== PROTOCOL_VERSION) throw new ProtocolError(`protocol ${String(root.protocol)} is not ${PROTOCOL_VERSION}`);
   const store = new Store();
-  const seen = new Set<number>();
-  for (const [i, f] of list(root.frames, 'frames', MAX_FRAMES).entries()) {
-    const fo = obj(f, `frames[${i}]`);
-    const frame = finite(fo.frame, `frames[${i}].frame`);
-    if (!Number.isInteger(frame) || seen.has(frame)) throw new ProtocolError(`frames[${i}].frame: not a unique integer`);
-    seen.add(frame);
-    store.apply(frame, message(fo.hello, 'hello', `frames[${i}].hello`));
-    if (store.fatal) throw new ProtocolError(store.fatal);
-    const ids = new Set<number>();
-    for (const m of list(fo.modules, `frames[${i}].modules`, 10_000)) {
-      const mod = message(m, 'module', `frames[${i}].modules`);
-      ids.add(mod.id);
-      store.apply(frame, mod);
-    }
-    store.apply(frame, message(fo.timeline, 'batch', `frames[${i}].timeline`));
-    for (const [k, c] of list(fo.comparisons, `frames[${i}].comparisons`, 10_000).entries()) {
-      const co = obj(c, `comparison ${k}`);
-      const diff = message(co.diff, 'diff', `comparison ${k}.diff`);
-      if (!ids.has(diff.module)) throw new ProtocolError(`comparison ${k}: module ${diff.module} is not in the recording`);
-      store.setDiff({ ...diff, frame });
-      if (co.leaks !== null) {
-        const leaks = message(co.leaks, 'leaks', `comparison ${k}.leaks`);
-        if (leaks.module !== diff.module) throw new ProtocolError(`comparison ${k}: leak kinds of another module`);
-        store.setLeaks({ ...leaks, frame });
-      }
-    }
-  }
+  // Snapshots first, A before B and C: a Snapshot A starts a new baseline
+  // (it drops the comparisons), as when they were taken.
   const snaps = obj(root.snapshots, 'snapshots');
-  for (const [name, v] of Object.entries(snaps)) {
-    if (name !== 'A' && name !== 'B' && name !== 'C') throw new ProtocolError(`snapshots: unknown snapshot ${name.slice(0, 8)}`);
-    const so = obj(v, `snapshot ${name}`);
-    store.snapshots[name] = {
-      time: finite(so.time, `snapshot ${name}.time`),
-      liveCount: finite(so.liveCount, `snapshot ${name}.liveCount`),
-      liveBytes: finite(so.liveBytes, `snapshot ${name}.liveBytes`),
-    };
+  for (const name of Object.keys(snaps)) {
+    if (!(SNAPSHOT_NAMES as readonly string[]).includes(name)) throw new ProtocolError(`snapshots: unknown snapshot ${name.slice(0, 8)}`);
   }
-  store.lastTime = Math.max(store.lastTime, finite(root.lastTime, 'lastTime'));
+  for (const name of SNAPSHOT_NAMES) {
+    if (!Object.hasOwn(snaps, name)) continue;
+    store.setSnapshot(name, within(`snapshot ${name}`, () => {
+      const so = obj(snaps[name], 'snapshot');
+      return { time: num(so, 'time', 0), liveCount: num(so, 'liveCount', 0), liveBytes: num(so, 'liveBytes', 0) };
+    }));
+  }
+  const seen = new Set<number>();
+  for (const [i, f] of list(root, 'frames', MAX_FRAMES).entries()) {
+    within(`frames[${i}]`, () => {
+      const fo = obj(f, 'frame');
+      const frame = int(fo, 'frame', 0);
+      if (seen.has(frame)) throw new ProtocolError(`frame ${frame} is not unique`);
+      seen.add(frame);
+      store.apply(frame, within('hello', () => message(fo.hello, 'hello')));
+      if (store.fatal) throw new ProtocolError(store.fatal);
+      const ids = new Set<number>();
+      for (const m of list(fo, 'modules', 10_000)) {
+        const mod = within('modules', () => message(m, 'module'));
+        ids.add(mod.id);
+        store.apply(frame, mod);
+      }
+      within('timeline', () => store.apply(frame, message(fo.timeline, 'batch')));
+      for (const [k, c] of list(fo, 'comparisons', 10_000).entries()) {
+        within(`comparisons[${k}]`, () => {
+          const co = obj(c, 'comparison');
+          const diff = within('diff', () => message(co.diff, 'diff'));
+          if (!ids.has(diff.module)) throw new ProtocolError(`module ${diff.module} is not in the recording`);
+          store.setDiff({ ...diff, frame });
+          if (co.leaks !== null) {
+            const leaks = within('leaks', () => message(co.leaks, 'leaks'));
+            if (leaks.module !== diff.module) throw new ProtocolError('leak kinds of another module');
+            store.setLeaks({ ...leaks, frame });
+          }
+        });
+      }
+    });
+  }
+  store.seenTime(num(root, 'lastTime', 0));
   return store;
 }

@@ -1,17 +1,18 @@
 // Derived views of a BlockTable, computed once per table (or per leak-kinds
 // reply) and cached: rows grouped by site, leak kinds per site, sort orders of
 // all rows. Typed arrays throughout: a table can hold 1,000,000 blocks.
-import { BLOCK_STRIDE, LEAK_KIND_NAMES, type SiteGroupMsg, type SiteMsg } from '../../src/protocol';
+import { BR, FREED_SINCE_B, LEAK_KIND_NAMES, blockSite, type SiteGroupMsg, type SiteMsg } from '../../src/protocol';
 import type { BlockTable } from './store';
-
-/** Code the page uses for a block of the comparison freed since Snapshot B. */
-export const FREED_SINCE_B = 255;
 
 export function kindName(code: number): string {
   return code === FREED_SINCE_B ? 'freed since B' : (LEAK_KIND_NAMES[code] ?? 'unknown');
 }
 
-/** Block rows of each site, in the order the page sent them. */
+/**
+ * Block rows of each site, in the order the page sent them: the rows of site
+ * s are order[start(s) … start(s) + count(s) − 1]. Sites as site groups name
+ * them (blockSite: an unknown site is 0).
+ */
 export interface SiteIndex {
   order: Uint32Array;
   start: Map<number, number>;
@@ -23,10 +24,10 @@ const indexCache = new WeakMap<Uint32Array, SiteIndex>();
 export function siteIndex(blocks: Uint32Array): SiteIndex {
   let index = indexCache.get(blocks);
   if (index) return index;
-  const n = blocks.length / BLOCK_STRIDE;
+  const n = blocks.length / BR.width;
   const count = new Map<number, number>();
   for (let r = 0; r < n; r++) {
-    const s = blocks[r * BLOCK_STRIDE + 2];
+    const s = blockSite(blocks, r);
     count.set(s, (count.get(s) ?? 0) + 1);
   }
   const start = new Map<number, number>();
@@ -38,7 +39,7 @@ export function siteIndex(blocks: Uint32Array): SiteIndex {
   const fill = new Map(start);
   const order = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
-    const s = blocks[r * BLOCK_STRIDE + 2];
+    const s = blockSite(blocks, r);
     const k = fill.get(s)!;
     order[k] = r;
     fill.set(s, k + 1);
@@ -46,12 +47,6 @@ export function siteIndex(blocks: Uint32Array): SiteIndex {
   index = { order, start, count };
   indexCache.set(blocks, index);
   return index;
-}
-
-/** The page sends site 0 for blocks whose site is unknown (0xffffffff in the tracker). */
-export function blockSite(blocks: Uint32Array, row: number): number {
-  const s = blocks[row * BLOCK_STRIDE + 2];
-  return s === 0xffffffff ? 0 : s;
 }
 
 /** Per site: block counts by leak kind, index 0–3 as LEAK_KIND_NAMES, 4 = freed since B. */
@@ -126,12 +121,12 @@ export type BlockSortKey = 'ptr' | 'size' | 'seq' | 'kind';
  * is 1 M) and values < 2^32 keep the packing exact (< 2^53).
  */
 export function sortRows(table: BlockTable, key: BlockSortKey, dir: 1 | -1): Uint32Array {
-  const n = table.blocks.length / BLOCK_STRIDE;
+  const n = table.blocks.length / BR.width;
   const keys = new Float64Array(n);
-  const field = key === 'ptr' ? 0 : key === 'size' ? 1 : 3;
+  const field = key === 'ptr' ? BR.ptr : key === 'size' ? BR.size : BR.seq;
   const ROW = 2 ** 21;
   for (let r = 0; r < n; r++) {
-    const v = key === 'kind' ? (table.leaks?.kinds[r] ?? 0) : table.blocks[r * BLOCK_STRIDE + field];
+    const v = key === 'kind' ? (table.leaks?.kinds[r] ?? 0) : table.blocks[r * BR.width + field];
     keys[r] = v * ROW + r;
   }
   keys.sort();

@@ -1,10 +1,12 @@
-// The panel's model, built only from validated protocol messages. Components
-// read it; `changed()` schedules one render per animation frame however many
-// messages arrive.
+// The panel's model, built only from validated protocol messages. It owns its
+// state: components and the controller read it through getters and change it
+// only through the methods below, which hold the rules (a new Snapshot A drops
+// the comparison, an import is read-only, …). Every change schedules one
+// render per animation frame however many messages arrive.
 import {
-  PROTOCOL_VERSION, SAMPLE_STRIDE, BLOCK_STRIDE, parsePageMsg, decodeF64, decodeU32, base64ToBytes,
+  PROTOCOL_VERSION, SR, BR, ProtocolError, parsePageMsg, decodeF64, decodeU32, base64ToBytes,
   type ModuleMsg, type SiteMsg, type ErrorMsg, type SiteGroupMsg, type SnapshotName, type PageToPanel,
-  type DiffMsg, type RangeMsg, type LeaksMsg,
+  type DiffMsg, type RangeMsg, type LeaksMsg, type SnapshotMsg,
 } from '../../src/protocol';
 import { demangle } from '../../src/symbols/demangle';
 import { Series } from './series';
@@ -34,10 +36,10 @@ export interface BlockTable {
   freedCount: number;
   freedBytes: number;
   groups: SiteGroupMsg[];
-  /** Rows of BLOCK_STRIDE u32: ptr, size, site, seq, time (0.1 ms since frame start). */
+  /** Rows of BR.width u32 (src/protocol/block-row.ts): ptr, size, site, seq, time. */
   blocks: Uint32Array;
   truncated: boolean;
-  /** Leak kind per block row (LEAK_KIND_NAMES index, 255 = freed since B), once computed. */
+  /** Leak kind per block row (LEAK_KIND_NAMES index, or FREED_SINCE_B), once computed. */
   leaks: { msg: LeaksMsg; kinds: Uint8Array } | null;
 }
 
@@ -79,53 +81,116 @@ export interface SnapshotInfo {
   liveBytes: number;
 }
 
+/** The totals of the page's reply to a snapshot command. */
+export function snapshotInfo(msg: SnapshotMsg): SnapshotInfo {
+  let liveCount = 0;
+  let liveBytes = 0;
+  for (const m of msg.modules) {
+    liveCount += m.liveCount;
+    liveBytes += m.liveBytes;
+  }
+  return { time: msg.time, liveCount, liveBytes };
+}
+
+export type Snapshots = Partial<Record<SnapshotName, SnapshotInfo>>;
+export type FrameError = ErrorMsg & { frame: number };
+/** Retained allocations of a timeline selection: one table per module once the page answered. */
+export interface RangeSelection {
+  from: number;
+  to: number;
+  tables: RangeView[];
+}
+export interface Busy {
+  label: string;
+  /** The request whose first reply ends it; -1 for work in the panel (an import). */
+  req: number;
+}
+
 export class Store {
-  connected = false;
-  fatal: string | null = null;
-  notices: string[] = [];
-  /** An error the user must see (bad import file, failed command): a red banner. */
-  error: string | null = null;
-  /** Long work in the page: label shown with a spinner until the reply. */
-  busy: { label: string; req: number } | null = null;
-  /** false after Stop: the page keeps tracking, the panel's timeline and counters freeze. */
-  recording = true;
-  /** A call stack per allocation (slower) instead of one per call site; the page is told on every hello. */
-  fullStacks = false;
-  /** Name of an imported recording shown instead of the live page. */
-  readOnly: string | null = null;
-  /** Show only this module (key) in the timeline and the tables. */
-  moduleFilter: string | null = null;
-  pageUrl = '';
-  recordingStart = 0;
-  /** Epoch ms of the newest sample or message: "now" for ages in a recording. */
-  lastTime = 0;
-  frameStart = new Map<number, number>();
-  modules = new Map<string, ModuleView>();
-  series = new Map<string, Series>();
-  sites = new Map<string, SiteMsg>();
-  errors: (ErrorMsg & { frame: number })[] = [];
-  droppedErrors = 0;
-  snapshots: Partial<Record<SnapshotName, SnapshotInfo>> = {};
-  diffs: DiffView[] = [];
-  /** Retained allocations of the timeline selection, while it is shown. */
-  range: { from: number; to: number; tables: RangeView[] } | null = null;
-  selected: SelectedBlock | null = null;
-  memoryView: MemoryBytesView | null = null;
+  // The state, written only by the methods of this class.
+  #connected = false;
+  #fatal: string | null = null;
+  #notices: string[] = [];
+  #error: string | null = null;
+  #busy: Busy | null = null;
+  #recording = true;
+  #fullStacks = false;
+  #readOnly: string | null = null;
+  #moduleFilter: string | null = null;
+  #pageUrl = '';
+  #recordingStart = 0;
+  #lastTime = 0;
+  #frameStart = new Map<number, number>();
+  #modules = new Map<string, ModuleView>();
+  #series = new Map<string, Series>();
+  #sites = new Map<string, SiteMsg>();
+  #errors: FrameError[] = [];
+  #droppedErrors = 0;
+  #snapshots: Snapshots = {};
+  #diffs: DiffView[] = [];
+  #range: RangeSelection | null = null;
+  #selected: SelectedBlock | null = null;
+  #memoryView: MemoryBytesView | null = null;
+  #version = 0;
   private lastSeq = new Map<number, number>();
   private pendingReq = new Map<number, (msg: PageToPanel & { frame: number }) => void>();
   private nextReq = 1;
   private nextTable = 1;
   private listeners = new Set<() => void>();
   private scheduled = false;
-  version = 0;
+
+  /** The port to the page is open. */
+  get connected(): boolean { return this.#connected; }
+  /** The page speaks another protocol version: nothing else is shown. */
+  get fatal(): string | null { return this.#fatal; }
+  /** Passing messages (lost updates, ignored messages); the last one is shown. */
+  get notices(): readonly string[] { return this.#notices; }
+  /** An error the user must see (bad import file, failed command): a red banner. */
+  get error(): string | null { return this.#error; }
+  /** Long work in the page: label shown with a spinner until the reply. */
+  get busy(): Readonly<Busy> | null { return this.#busy; }
+  /** false after Stop: the page keeps tracking, the panel's timeline and counters freeze. */
+  get recording(): boolean { return this.#recording; }
+  /** A call stack per allocation (slower) instead of one per call site; the page is told on every hello. */
+  get fullStacks(): boolean { return this.#fullStacks; }
+  /** Name of an imported recording shown instead of the live page. */
+  get readOnly(): string | null { return this.#readOnly; }
+  /** Show only this module (key) in the timeline and the tables. */
+  get moduleFilter(): string | null { return this.#moduleFilter; }
+  get pageUrl(): string { return this.#pageUrl; }
+  /** Epoch ms of the earliest hello or module: the timeline's zero. */
+  get recordingStart(): number { return this.#recordingStart; }
+  /** Epoch ms of the newest sample or message: "now" for ages in a recording. */
+  get lastTime(): number { return this.#lastTime; }
+  /** Per frame id, its hello's start (epoch ms): block times count from it. */
+  get frameStart(): ReadonlyMap<number, number> { return this.#frameStart; }
+  /** Modules by key `${frame}:${id}`. */
+  get modules(): ReadonlyMap<string, Readonly<ModuleView>> { return this.#modules; }
+  get series(): ReadonlyMap<string, Series> { return this.#series; }
+  /** Sites by key `${frame}:${id}`; see site(). */
+  get sites(): ReadonlyMap<string, SiteMsg> { return this.#sites; }
+  get errors(): readonly FrameError[] { return this.#errors; }
+  /** Errors beyond the kept MAX_ERRORS, counted only. */
+  get droppedErrors(): number { return this.#droppedErrors; }
+  get snapshots(): Readonly<Snapshots> { return this.#snapshots; }
+  /** The comparison: one table per module. */
+  get diffs(): readonly DiffView[] { return this.#diffs; }
+  /** Retained allocations of the timeline selection, while it is shown. */
+  get range(): Readonly<RangeSelection> | null { return this.#range; }
+  /** The block shown in the detail pane. */
+  get selected(): Readonly<SelectedBlock> | null { return this.#selected; }
+  /** The selected block's first bytes, once the page sent them. */
+  get memoryView(): Readonly<MemoryBytesView> | null { return this.#memoryView; }
+  /** Increments on every change. */
+  get version(): number { return this.#version; }
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  changed(): void {
-    this.version++;
+  private changed(): void {
+    this.#version++;
     if (this.scheduled) return;
     this.scheduled = true;
     const run = () => {
@@ -145,46 +210,172 @@ export class Store {
   /** Forget a request: its late replies are dropped (Cancel). */
   forget(req: number): void {
     this.pendingReq.delete(req);
-    if (this.busy?.req === req) this.busy = null;
+    if (this.#busy?.req === req) this.#busy = null;
     this.changed();
   }
 
   notice(text: string): void {
-    this.notices = [...this.notices.slice(-4), text];
+    this.#notices = [...this.#notices.slice(-4), text];
     this.changed();
   }
 
+  dismissNotices(): void {
+    this.#notices = [];
+    this.changed();
+  }
+
+  /** Shows `text` in the red banner; null dismisses it. */
+  setError(text: string | null): void {
+    this.#error = text;
+    this.changed();
+  }
+
+  /** Shows `label` with a spinner until endBusy(req) or a Cancel (forget). */
+  startBusy(label: string, req: number): void {
+    this.#busy = { label, req };
+    this.changed();
+  }
+
+  /** Ends the spinner of request `req` (no-op once another one started). */
+  endBusy(req: number): void {
+    if (this.#busy?.req !== req) return;
+    this.#busy = null;
+    this.changed();
+  }
+
+  setConnected(connected: boolean): void {
+    this.#connected = connected;
+    this.changed();
+  }
+
+  /** Stop (false) freezes the timeline and counters; Record (true) resumes them. */
+  setRecording(on: boolean): void {
+    this.#recording = on;
+    this.changed();
+  }
+
+  setFullStacks(on: boolean): void {
+    this.#fullStacks = on;
+    this.changed();
+  }
+
+  /** Shows only module `key` in the timeline and the tables; null shows all. */
+  selectModule(key: string | null): void {
+    this.#moduleFilter = key;
+    this.changed();
+  }
+
+  /**
+   * Snapshot `name` was taken (the page's reply, see snapshotInfo) or restored
+   * (an import). A new Snapshot A is a new baseline: the later snapshots, the
+   * comparison and the selected block go.
+   */
+  setSnapshot(name: SnapshotName, info: SnapshotInfo): void {
+    if (name === 'A') {
+      this.#snapshots = { A: info };
+      this.#diffs = [];
+      this.#selected = null;
+    } else {
+      this.#snapshots = { ...this.#snapshots, [name]: info };
+    }
+    this.changed();
+  }
+
+  /**
+   * Starts a comparison of A and B (kept at C when C was taken): drops the
+   * last comparison, the timeline selection and the selected block. Returns
+   * what to ask the page, or null without both A and B.
+   */
+  beginComparison(): { from: 'A'; to: 'B'; final: 'C' | null } | null {
+    if (!this.#snapshots.A || !this.#snapshots.B) return null;
+    this.#diffs = [];
+    this.#selected = null;
+    this.#range = null;
+    this.changed();
+    return { from: 'A', to: 'B', final: this.#snapshots.C ? 'C' : null };
+  }
+
+  /** A timeline selection from..to (epoch ms) is shown instead of the comparison until closeRange(). */
+  openRange(from: number, to: number): void {
+    this.#range = { from, to, tables: [] };
+    this.#selected = null;
+    this.changed();
+  }
+
+  closeRange(): void {
+    this.#range = null;
+    this.#selected = null;
+    this.changed();
+  }
+
+  /** Shows block `row` of `table` in the detail pane; its bytes are read again. */
+  selectBlock(table: BlockTable, row: number): Readonly<SelectedBlock> {
+    const b = table.blocks;
+    const o = row * BR.width;
+    const selected: SelectedBlock = {
+      table, row, moduleKey: table.moduleKey,
+      ptr: b[o + BR.ptr], size: b[o + BR.size], site: b[o + BR.site], seq: b[o + BR.seq], time: b[o + BR.time],
+    };
+    this.#selected = selected;
+    this.#memoryView = null;
+    this.changed();
+    return selected;
+  }
+
+  /** Closes the detail pane. */
+  deselect(): void {
+    this.#selected = null;
+    this.changed();
+  }
+
+  /** Forgets everything shown (the live page or an import); Record/Stop, Full stacks and the connection stay. */
   clear(): void {
-    this.modules.clear();
-    this.series.clear();
-    this.sites.clear();
-    this.errors = [];
-    this.droppedErrors = 0;
-    this.snapshots = {};
-    this.diffs = [];
-    this.range = null;
-    this.selected = null;
-    this.memoryView = null;
-    this.recordingStart = 0;
-    this.lastTime = 0;
-    this.readOnly = null;
-    this.moduleFilter = null;
-    this.error = null;
-    this.busy = null;
-    this.frameStart.clear();
+    this.#modules.clear();
+    this.#series.clear();
+    this.#sites.clear();
+    this.#errors = [];
+    this.#droppedErrors = 0;
+    this.#snapshots = {};
+    this.#diffs = [];
+    this.#range = null;
+    this.#selected = null;
+    this.#memoryView = null;
+    this.#recordingStart = 0;
+    this.#lastTime = 0;
+    this.#readOnly = null;
+    this.#moduleFilter = null;
+    this.#error = null;
+    this.#busy = null;
+    this.#frameStart.clear();
     this.lastSeq.clear();
     this.changed();
   }
 
-  /** Takes over the model of another store (an imported recording) in one step. */
-  adopt(other: Store, name: string): void {
+  /**
+   * Shows `imported` (a store built by parseRecording) read-only under `name`
+   * instead of the live page, whose messages wait until clear().
+   */
+  importRecording(imported: Store, name: string): void {
     this.clear();
-    Object.assign(this, {
-      pageUrl: other.pageUrl, recordingStart: other.recordingStart, lastTime: other.lastTime,
-      frameStart: other.frameStart, modules: other.modules, series: other.series, sites: other.sites,
-      errors: other.errors, droppedErrors: other.droppedErrors, snapshots: other.snapshots, diffs: other.diffs,
-    });
-    this.readOnly = name;
+    this.#pageUrl = imported.#pageUrl;
+    this.#recordingStart = imported.#recordingStart;
+    this.#lastTime = imported.#lastTime;
+    this.#frameStart = imported.#frameStart;
+    this.#modules = imported.#modules;
+    this.#series = imported.#series;
+    this.#sites = imported.#sites;
+    this.#errors = imported.#errors;
+    this.#droppedErrors = imported.#droppedErrors;
+    this.#snapshots = imported.#snapshots;
+    this.#diffs = imported.#diffs;
+    this.#readOnly = name;
+    this.changed();
+  }
+
+  /** Something from epoch ms `time` was seen: "now" of a recording is the latest of them. */
+  seenTime(time: number): void {
+    if (time <= this.#lastTime) return;
+    this.#lastTime = time;
     this.changed();
   }
 
@@ -197,7 +388,7 @@ export class Store {
       }
       const msg = parsePageMsg(env.msg);
       // An imported recording is on screen: the live page waits until Clear.
-      if (this.readOnly) return { resync: false, hello: msg.t === 'hello' };
+      if (this.#readOnly) return { resync: false, hello: msg.t === 'hello' };
       return { ...this.apply(env.frame, msg), hello: msg.t === 'hello' };
     } catch (error) {
       this.notice(`Ignored a message from the page: ${(error as Error).message}`);
@@ -210,29 +401,29 @@ export class Store {
     switch (msg.t) {
       case 'hello': {
         if (msg.v !== PROTOCOL_VERSION) {
-          this.fatal = `The page runs WASM Leaks protocol ${msg.v}, this panel speaks ${PROTOCOL_VERSION}. Reload the page after updating the extension.`;
+          this.#fatal = `The page runs WASM Leaks protocol ${msg.v}, this panel speaks ${PROTOCOL_VERSION}. Reload the page after updating the extension.`;
           this.changed();
           return { resync: false };
         }
         // A new hello from a frame we knew means the frame reloaded: its old
         // modules are gone.
         this.dropFrame(frame);
-        this.frameStart.set(frame, msg.start);
-        if (frame === 0 || !this.pageUrl) this.pageUrl = msg.url;
-        if (!this.recordingStart || msg.start < this.recordingStart) this.recordingStart = msg.start;
-        this.lastTime = Math.max(this.lastTime, msg.start);
+        this.#frameStart.set(frame, msg.start);
+        if (frame === 0 || !this.#pageUrl) this.#pageUrl = msg.url;
+        if (!this.#recordingStart || msg.start < this.#recordingStart) this.#recordingStart = msg.start;
+        this.#lastTime = Math.max(this.#lastTime, msg.start);
         this.lastSeq.delete(frame);
         break;
       }
       case 'module': {
         const key = `${frame}:${msg.id}`;
-        const old = this.modules.get(key);
-        this.modules.set(key, {
+        const old = this.#modules.get(key);
+        this.#modules.set(key, {
           ...msg, key, frame,
           memoryBytes: old?.memoryBytes ?? 0, liveCount: old?.liveCount ?? 0, liveBytes: old?.liveBytes ?? 0,
           allocs: old?.allocs ?? 0, frees: old?.frees ?? 0,
         });
-        if (!this.recordingStart) this.recordingStart = msg.time;
+        if (!this.#recordingStart) this.#recordingStart = msg.time;
         break;
       }
       case 'batch':
@@ -260,98 +451,113 @@ export class Store {
     this.lastSeq.set(frame, msg.seq);
     // Sites and errors always land: stacks of blocks in a later comparison need them.
     // The page sends names as the module has them; C++/Rust names are demangled here.
-    for (const s of msg.sites) this.sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
+    for (const s of msg.sites) this.#sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
     for (const e of msg.errors) {
-      if (this.errors.length >= MAX_ERRORS) this.droppedErrors++;
-      else this.errors.push({ ...e, frame });
+      if (this.#errors.length >= MAX_ERRORS) this.#droppedErrors++;
+      else this.#errors.push({ ...e, frame });
     }
     const rows = decodeF64(msg.samples);
-    if (rows.length % SAMPLE_STRIDE !== 0) throw new Error('samples: ragged rows');
+    if (rows.length % SR.width !== 0) throw new ProtocolError('samples: ragged rows');
     // Stopped: the timeline and counters stay as they were (the page keeps tracking).
-    if (!this.recording) return { resync };
-    for (let i = 0; i < rows.length; i += SAMPLE_STRIDE) {
-      const key = `${frame}:${rows[i + 1]}`;
-      const m = this.modules.get(key);
+    if (!this.#recording) return { resync };
+    for (let i = 0; i < rows.length; i += SR.width) {
+      const key = `${frame}:${rows[i + SR.module]}`;
+      const m = this.#modules.get(key);
       if (!m) continue;
-      m.memoryBytes = rows[i + 2];
-      m.liveCount = rows[i + 3];
-      m.liveBytes = rows[i + 4];
-      m.allocs = rows[i + 5];
-      m.frees = rows[i + 6];
-      let s = this.series.get(key);
-      if (!s) this.series.set(key, (s = new Series()));
-      s.push(rows[i], m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
-      if (rows[i] > this.lastTime) this.lastTime = rows[i];
+      const time = rows[i + SR.time];
+      m.memoryBytes = rows[i + SR.memoryBytes];
+      m.liveCount = rows[i + SR.liveCount];
+      m.liveBytes = rows[i + SR.liveBytes];
+      m.allocs = rows[i + SR.allocs];
+      m.frees = rows[i + SR.frees];
+      let s = this.#series.get(key);
+      if (!s) this.#series.set(key, (s = new Series()));
+      s.push(time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
+      if (time > this.#lastTime) this.#lastTime = time;
     }
     this.changed();
     return { resync };
   }
 
   private dropFrame(frame: number): void {
-    for (const [key, m] of this.modules) {
+    for (const [key, m] of this.#modules) {
       if (m.frame !== frame) continue;
-      this.modules.delete(key);
-      this.series.delete(key);
+      this.#modules.delete(key);
+      this.#series.delete(key);
     }
-    for (const key of [...this.sites.keys()]) if (key.startsWith(`${frame}:`)) this.sites.delete(key);
-    this.diffs = this.diffs.filter((d) => d.frame !== frame);
+    for (const key of [...this.#sites.keys()]) if (key.startsWith(`${frame}:`)) this.#sites.delete(key);
+    this.#diffs = this.#diffs.filter((d) => d.frame !== frame);
   }
 
+  /** One module's part of the comparison (replaces that module's previous one). */
   setDiff(msg: DiffMsg & { frame: number }): void {
     const blocks = decodeU32(msg.blocks);
-    if (blocks.length % BLOCK_STRIDE !== 0) throw new Error('diff blocks: ragged rows');
+    if (blocks.length % BR.width !== 0) throw new ProtocolError('diff blocks: ragged rows');
     const moduleKey = `${msg.frame}:${msg.module}`;
     const { frame, ...raw } = msg;
     const view: DiffView = { ...msg, id: this.nextTable++, kind: 'diff', moduleKey, blocks, leaks: null, msg: raw };
-    this.diffs = [...this.diffs.filter((d) => d.moduleKey !== moduleKey), view];
+    this.#diffs = [...this.#diffs.filter((d) => d.moduleKey !== moduleKey), view];
     this.changed();
   }
 
+  /** One module's retained allocations for the open timeline selection; dropped when none is open. */
   setRange(msg: RangeMsg & { frame: number }): void {
+    if (!this.#range) return;
     const blocks = decodeU32(msg.blocks);
-    if (blocks.length % BLOCK_STRIDE !== 0) throw new Error('range blocks: ragged rows');
+    if (blocks.length % BR.width !== 0) throw new ProtocolError('range blocks: ragged rows');
     const moduleKey = `${msg.frame}:${msg.module}`;
     const { frame, ...raw } = msg;
     const view: RangeView = {
       id: this.nextTable++, kind: 'range', moduleKey, frame, module: msg.module, newCount: msg.count, newBytes: msg.bytes, freedCount: 0, freedBytes: 0,
       groups: msg.groups, blocks, truncated: msg.truncated, leaks: null, msg: raw,
     };
-    const tables = (this.range?.tables ?? []).filter((t) => t.moduleKey !== moduleKey);
-    this.range = { from: msg.from, to: msg.to, tables: [...tables, view] };
+    const tables = this.#range.tables.filter((t) => t.moduleKey !== moduleKey);
+    this.#range = { from: msg.from, to: msg.to, tables: [...tables, view] };
     this.changed();
   }
 
+  /** Leak kinds of one module's comparison blocks. */
   setLeaks(msg: LeaksMsg & { frame: number }): void {
     const moduleKey = `${msg.frame}:${msg.module}`;
-    const d = this.diffs.find((x) => x.moduleKey === moduleKey);
+    const d = this.#diffs.find((x) => x.moduleKey === moduleKey);
     if (!d) return;
     const kinds = base64ToBytes(msg.kinds);
-    if (kinds.length !== d.blocks.length / BLOCK_STRIDE) throw new Error('leak kinds: one byte per block expected');
+    if (kinds.length !== d.blocks.length / BR.width) throw new ProtocolError('leak kinds: one byte per block expected');
     const { frame, ...raw } = msg;
     d.leaks = { msg: raw, kinds };
-    this.diffs = [...this.diffs];
+    this.#diffs = [...this.#diffs];
     this.changed();
   }
 
   setBytes(msg: PageToPanel & { t: 'bytes'; frame: number }): void {
-    this.memoryView = { moduleKey: `${msg.frame}:${msg.module}`, ptr: msg.ptr, data: base64ToBytes(msg.data) };
+    this.#memoryView = { moduleKey: `${msg.frame}:${msg.module}`, ptr: msg.ptr, data: base64ToBytes(msg.data) };
     this.changed();
   }
 
+  /** "Now" for block ages: the newest time of an imported recording, else the clock. */
+  now(): number {
+    return this.#readOnly ? this.#lastTime : Date.now();
+  }
+
+  /** Epoch ms the block times of `frame` count from. */
+  startOf(frame: number): number {
+    return this.#frameStart.get(frame) ?? this.#recordingStart;
+  }
+
   site(frame: number, id: number): SiteMsg | undefined {
-    return this.sites.get(`${frame}:${id}`);
+    return this.#sites.get(`${frame}:${id}`);
   }
 
   /** The modules the views show: all, or the one picked in the module list. */
   shows(moduleKey: string): boolean {
-    return this.moduleFilter === null || this.moduleFilter === moduleKey;
+    return this.#moduleFilter === null || this.#moduleFilter === moduleKey;
   }
 
   totals(): { memoryBytes: number; liveCount: number; liveBytes: number } {
     let memoryBytes = 0;
     let liveCount = 0;
     let liveBytes = 0;
-    for (const m of this.modules.values()) {
+    for (const m of this.#modules.values()) {
       if (!this.shows(m.key)) continue;
       memoryBytes += m.memoryBytes;
       liveCount += m.liveCount;

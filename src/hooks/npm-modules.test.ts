@@ -10,20 +10,11 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { PageAgent } from './page-agent';
 import { instrument } from '../wasm';
-import {
-  decodeF64, decodeU32, parsePageMsg, SAMPLE_STRIDE, BLOCK_STRIDE,
-  type PageToPanel, type BatchMsg, type ModuleMsg, type DiffMsg, type SnapshotName,
-} from '../protocol';
+import { parsePageMsg, type PageToPanel, type ModuleMsg, type DiffMsg, type SnapshotName, type SampleValues } from '../protocol';
+import { freshWebAssembly, lastSample, blockList } from '../test-support/page-messages';
 
 const require = createRequire(import.meta.url);
 const nm = (p: string) => new URL(`../../node_modules/${p}`, import.meta.url);
-
-/** A private copy of the WebAssembly namespace: the hooks patch it, not the global. */
-function freshWebAssembly(): typeof WebAssembly {
-  const copy = {} as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
-  return copy as unknown as typeof WebAssembly;
-}
 
 // Node 20 has no multi-memory: the 'table' path runs in Chromium (e2e); here the call path.
 type EventPath = 'call';
@@ -51,19 +42,20 @@ class Page {
     expect(mods).toHaveLength(1);
     return mods[0];
   }
-  /** [time, module, memoryBytes, liveCount, liveBytes, allocs, frees] of the last sample. */
-  lastSample(): number[] {
+  /** The module's last sample. */
+  lastSample(): SampleValues {
     this.agent.flush();
-    const batches = this.sent.filter((m): m is BatchMsg => m.t === 'batch');
-    for (let b = batches.length - 1; b >= 0; b--) {
-      const rows = decodeF64(batches[b].samples);
-      if (rows.length >= SAMPLE_STRIDE) return Array.from(rows.slice(rows.length - SAMPLE_STRIDE));
-    }
-    throw new Error('no sample');
+    return lastSample(this.sent);
   }
+  /** [liveCount, liveBytes] of the last sample. */
   live(): [number, number] {
     const s = this.lastSample();
-    return [s[3], s[4]];
+    return [s.liveCount, s.liveBytes];
+  }
+  /** [liveCount, liveBytes, allocs, frees] of the last sample. */
+  counters(): number[] {
+    const s = this.lastSample();
+    return [s.liveCount, s.liveBytes, s.allocs, s.frees];
   }
   snapshot(name: SnapshotName): void {
     this.agent.handle({ t: 'snapshot', req: ++this.req, name });
@@ -91,10 +83,7 @@ afterEach(() => {
 
 /** Sizes of the new blocks of a comparison, in allocation order. */
 function newSizes(d: DiffMsg): number[] {
-  const rows = decodeU32(d.blocks);
-  const out: { seq: number; size: number }[] = [];
-  for (let i = 0; i < rows.length; i += BLOCK_STRIDE) out.push({ size: rows[i + 1], seq: rows[i + 3] });
-  return out.sort((a, b) => a.seq - b.seq).map((b) => b.size);
+  return blockList(d).sort((a, b) => a.seq - b.seq).map((b) => b.size);
 }
 
 // ---------------------------------------------------------------- sql.js ---
@@ -168,7 +157,7 @@ describe('sql.js 1.16 (minified emscripten, no names)', () => {
     // The glue calls `_malloc=c.Ia` / `_free=c.Ja` from JS: the exports the
     // rewriter found are wrapped, whatever their names.
     expect(m.wrappedExports).toEqual(['Ia', 'Ja']);
-    const memoryBytes = page.lastSample()[2];
+    const memoryBytes = page.lastSample().memoryBytes;
     expect(memoryBytes).toBeGreaterThan(0); // its own exported memory
     expect(memoryBytes).toBe(page.agent.records[0].memory!.buffer.byteLength);
   });
@@ -176,7 +165,7 @@ describe('sql.js 1.16 (minified emscripten, no names)', () => {
   it('create table, 1000 inserts, aggregates: identical results and database file, hooked or not', async () => {
     const page = new Page('call');
     const SQL = await loadSqlJs(page.wa);
-    const before = page.lastSample().slice(3);
+    const before = page.counters();
     const hooked = sqlJsScenario(SQL);
     const plain = sqlJsScenario(await loadSqlJs(null));
     expect(hooked.results).toEqual(plain.results);
@@ -189,7 +178,7 @@ describe('sql.js 1.16 (minified emscripten, no names)', () => {
     // the module, 1,008 by the glue from JS (`_malloc` for SQL text and bound values).
     const [startupCount, startupBytes] = before;
     expect([startupCount, before[2], before[3]]).toEqual([2, 2, 0]);
-    expect(page.lastSample().slice(3)).toEqual([2, startupBytes, 1405, 1403]);
+    expect(page.counters()).toEqual([2, startupBytes, 1405, 1403]);
     expect(page.errors()).toEqual([]); // never a free the tracker did not see allocated
   });
 
@@ -304,7 +293,7 @@ describe('@sqlite.org/sqlite-wasm 3.54 (emscripten, names, memory imported)', ()
     expect(m.wrappedExports).toEqual(['malloc', 'free', 'realloc', 'emscripten_builtin_memalign']);
     // The module imports env.memory (the glue creates it: 8 MiB initial).
     expect(WebAssembly.Module.imports(new WebAssembly.Module(SQLITE_WASM)).filter((i) => i.kind === 'memory')).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
-    expect(page.lastSample()[2]).toBe(8 * 1024 * 1024);
+    expect(page.lastSample().memoryBytes).toBe(8 * 1024 * 1024);
     expect(sqlite3.wasm.memory).toBeInstanceOf(WebAssembly.Memory);
     expect(page.agent.records[0].memory).toBe(sqlite3.wasm.memory);
   });
@@ -427,7 +416,7 @@ describe('brotli-wasm 3 (Rust + wasm-bindgen, allocator internal)', () => {
       expect(Buffer.from(c).equals(Buffer.from(plain.compress(input)))).toBe(true);
       expect(c.length).toBe(240);
       expect(d).toEqual(input);
-      const [, , memoryBytes, liveCount, liveBytes, allocs, frees] = page.lastSample();
+      const { memoryBytes, liveCount, liveBytes, allocs, frees } = page.lastSample();
       expect(memoryBytes).toBeGreaterThan(0);
       // 88 allocations inside the module (Rust alloc/realloc through the
       // internal allocator) and the 2 input buffers the glue allocates from

@@ -1,22 +1,11 @@
 // The page side end to end in Node: real modules built from C, the real
 // rewriter and tracker, the agent's messages decoded as the panel would.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { PageAgent } from './page-agent';
 import { instrument } from '../wasm';
-import {
-  decodeF64, decodeU32, base64ToBytes, parsePageMsg, SAMPLE_STRIDE, BLOCK_STRIDE,
-  type PageToPanel, type DiffMsg, type BatchMsg, type SiteMsg,
-} from '../protocol';
-
-const wasm = (name: string) => new Uint8Array(readFileSync(new URL(`../../e2e/site/wasm/${name}`, import.meta.url)));
-
-/** A private copy of the WebAssembly namespace: the hooks patch it, not the global. */
-function freshWebAssembly(): typeof WebAssembly {
-  const copy = {} as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
-  return copy as unknown as typeof WebAssembly;
-}
+import { base64ToBytes, parsePageMsg, type PageToPanel, type DiffMsg, type SiteMsg, type SampleValues } from '../protocol';
+import { fixture as wasm } from '../test-support/fixtures';
+import { freshWebAssembly, lastSample as lastSampleIn, blockList } from '../test-support/page-messages';
 
 type Exports = Record<string, (...a: number[]) => number> & { memory: WebAssembly.Memory };
 
@@ -32,14 +21,9 @@ beforeEach(() => {
 });
 afterEach(() => agent.hooks.uninstall());
 
-function lastSample(): number[] {
+function lastSample(): SampleValues {
   agent.flush();
-  const batches = sent.filter((m): m is BatchMsg => m.t === 'batch');
-  for (let b = batches.length - 1; b >= 0; b--) {
-    const rows = decodeF64(batches[b].samples);
-    if (rows.length >= SAMPLE_STRIDE) return Array.from(rows.slice(rows.length - SAMPLE_STRIDE));
-  }
-  throw new Error('no sample');
+  return lastSampleIn(sent);
 }
 const sites = (): SiteMsg[] => sent.flatMap((m) => (m.t === 'batch' ? m.sites : []));
 const reply = <T extends PageToPanel['t']>(t: T) => sent.filter((m) => m.t === t) as Extract<PageToPanel, { t: T }>[];
@@ -65,17 +49,16 @@ describe('page agent on the seed program', () => {
       const e = await loadWasi(build);
       agent.handle({ t: 'snapshot', req: 1, name: 'A' });
       e.simulate_memory_leak();
-      const [, , , liveCount, liveBytes] = lastSample();
-      expect([liveCount, liveBytes]).toEqual([100, 102_400]);
+      expect(lastSample()).toMatchObject({ liveCount: 100, liveBytes: 102_400 });
       agent.handle({ t: 'snapshot', req: 2, name: 'B' });
       agent.handle({ t: 'diff', req: 3, from: 'A', to: 'B', final: null });
       const d: DiffMsg = reply('diff')[0];
       expect([d.newCount, d.newBytes, d.freedCount]).toEqual([100, 102_400, 0]);
       expect(d.groups).toHaveLength(1);
       expect([d.groups[0].newCount, d.groups[0].newBytes]).toEqual([100, 102_400]);
-      const rows = decodeU32(d.blocks);
-      expect(rows.length).toBe(100 * BLOCK_STRIDE);
-      for (let i = 0; i < rows.length; i += BLOCK_STRIDE) expect(rows[i + 1]).toBe(1024);
+      const blocks = blockList(d);
+      expect(blocks).toHaveLength(100);
+      for (const b of blocks) expect(b.size).toBe(1024);
       const site = sites().find((s) => s.id === d.groups[0].site)!;
       // DWARF gives the source line; at -O2 process_data is inlined into
       // simulate_memory_leak and shows as its own frame at the same offset.
@@ -84,7 +67,7 @@ describe('page agent on the seed program', () => {
         ['simulate_memory_leak', 'leak.c', 27],
       ]);
       // The bytes process_data wrote: i % 256.
-      agent.handle({ t: 'read', req: 4, module: d.module, ptr: rows[0], len: 16 });
+      agent.handle({ t: 'read', req: 4, module: d.module, ptr: blocks[0].ptr, len: 16 });
       expect(Array.from(base64ToBytes(reply('bytes')[0].data))).toEqual([...Array(16).keys()]);
     });
   }
@@ -115,11 +98,11 @@ describe('page agent on the seed program', () => {
   it('process_data_fixed leaves nothing alive; JS malloc/free through exports are counted', async () => {
     const e = await loadWasi('leak-wasi-O0.wasm');
     e.process_data_fixed(4096);
-    expect(lastSample().slice(3, 7)).toEqual([0, 0, 1, 1]);
+    expect(lastSample()).toMatchObject({ liveCount: 0, liveBytes: 0, allocs: 1, frees: 1 });
     const ptrs = Array.from({ length: 100 }, () => e.malloc(1024));
-    expect(lastSample().slice(3, 5)).toEqual([100, 102_400]);
+    expect(lastSample()).toMatchObject({ liveCount: 100, liveBytes: 102_400 });
     for (const p of ptrs) e.free(p);
-    expect(lastSample().slice(3, 5)).toEqual([0, 0]);
+    expect(lastSample()).toMatchObject({ liveCount: 0, liveBytes: 0 });
   });
 
   it('whole stacks by default: one malloc call site reached from two callers splits into two stacks, each its own', async () => {
@@ -188,11 +171,11 @@ describe('page agent on the seed program', () => {
 
   it('memory.grow from JS and inside wasm shows in the samples', async () => {
     const e = await loadWasi('leak-wasi-O0.wasm');
-    const before = lastSample()[2];
+    const before = lastSample().memoryBytes;
     e.memory.grow(1);
-    expect(lastSample()[2]).toBe(before + 65536);
+    expect(lastSample().memoryBytes).toBe(before + 65536);
     e.grow_memory(2);
-    expect(lastSample()[2]).toBe(before + 3 * 65536);
+    expect(lastSample().memoryBytes).toBe(before + 3 * 65536);
   });
 });
 
@@ -241,7 +224,7 @@ describe('hooks keep the page\'s behaviour', () => {
     expect(Object.keys(inst.exports).some((k) => k.startsWith('__wasm_leaks'))).toBe(false);
     (inst.exports as unknown as Exports)._initialize();
     (inst.exports as unknown as Exports).simulate_memory_leak();
-    expect(lastSample().slice(3, 5)).toEqual([100, 102_400]);
+    expect(lastSample()).toMatchObject({ liveCount: 100, liveBytes: 102_400 });
   });
 
   it('errors keep their types: CompileError for garbage, LinkError for missing imports, TypeError for a bad source', async () => {
@@ -258,7 +241,7 @@ describe('hooks keep the page\'s behaviour', () => {
     const { instance } = await wa.instantiateStreaming(response, {});
     (instance.exports as unknown as Exports)._initialize();
     (instance.exports as unknown as Exports).simulate_memory_leak();
-    expect(lastSample().slice(3, 5)).toEqual([100, 102_400]);
+    expect(lastSample()).toMatchObject({ liveCount: 100, liveBytes: 102_400 });
     const wrongType = new Response(wasm('leak-wasi-O0.wasm'), { headers: { 'content-type': 'text/plain' } });
     await expect(wa.instantiateStreaming(wrongType, {})).rejects.toBeInstanceOf(TypeError);
   });

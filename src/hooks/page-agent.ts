@@ -9,7 +9,7 @@ import type { Instrumenter, TrackerLike } from './types';
 import { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import {
-  PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, encodeF64, encodeU32, bytesToBase64,
+  PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, SR, BR, encodeF64, encodeU32, bytesToBase64,
   type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
@@ -199,7 +199,7 @@ export class PageAgent {
       rec.table?.tick();
       const values = [now, rec.id, rec.memoryBytes, tracker.liveCount, tracker.liveBytes, tracker.totalAllocs, tracker.totalFrees];
       let same = true;
-      for (let i = 2; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
+      for (let i = SR.memoryBytes; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
       if (!same) {
         last.set(values);
         this.samples.push(...values);
@@ -319,11 +319,11 @@ export class PageAgent {
     for (let k = 0; k < n; k++) {
       const i = indices[k];
       const o = k * BLOCK_STRIDE;
-      out[o] = s.ptr[i];
-      out[o + 1] = s.size[i];
-      out[o + 2] = s.site[i];
-      out[o + 3] = s.seq[i];
-      out[o + 4] = s.allocTime[i] + shift;
+      out[o + BR.ptr] = s.ptr[i];
+      out[o + BR.size] = s.size[i];
+      out[o + BR.site] = s.site[i];
+      out[o + BR.seq] = s.seq[i];
+      out[o + BR.time] = s.allocTime[i] + shift;
     }
     return { out, n };
   }

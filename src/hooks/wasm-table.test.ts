@@ -3,23 +3,13 @@
 // table lives in a plain WebAssembly.Memory must agree with a Tracker on
 // every event sequence: live set, seqs, times, counters, errors.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { Tracker } from '../tracker';
 import { TableTracker, WasmTable, TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END,
   TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT } from './wasm-table';
 import * as W from '../wasm/table-wrappers';
 import { instrument, parseModule } from '../wasm/index';
-
-const DIR = new URL('../../e2e/site/wasm/', import.meta.url);
-const load = (f: string) => new Uint8Array(readFileSync(new URL(f, DIR)));
-
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x / 2 ** 32;
-  };
-}
+import { fixture as load } from '../test-support/fixtures';
+import { rngFloat as rng } from '../test-support/rng';
 
 function pair(sites = 8) {
   let now = 1000;

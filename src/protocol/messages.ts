@@ -1,6 +1,6 @@
 // Every message between the page hook and the panel, both directions, declared
 // once. Binary payloads (samples, blocks) are base64 of little-endian typed
-// arrays; their row layouts are below.
+// arrays; their row layouts are in sample-row.ts (SR) and block-row.ts (BR).
 
 /** How a module's allocator was found, as the panel lists it. */
 export interface AllocatorMsg {
@@ -27,10 +27,6 @@ export interface ModuleMsg {
   /** Time the module was instantiated (epoch ms). */
   time: number;
 }
-
-/** Row layout of `BatchMsg.samples` (Float64). */
-export const SAMPLE_FIELDS = ['time', 'module', 'memoryBytes', 'liveCount', 'liveBytes', 'allocs', 'frees'] as const;
-export const SAMPLE_STRIDE = SAMPLE_FIELDS.length;
 
 /** An allocation site (a call instruction) or a whole stack, interned. */
 export interface SiteMsg {
@@ -72,6 +68,7 @@ export interface BatchMsg {
   t: 'batch';
   /** Increments by one per batch from this frame; a gap means a lost batch. */
   seq: number;
+  /** Rows of SR.width Float64 (sample-row.ts). */
   samples: string;
   sites: SiteMsg[];
   errors: ErrorMsg[];
@@ -84,10 +81,6 @@ export interface HelloMsg {
   /** Epoch ms when the hook started in this frame. */
   start: number;
 }
-
-/** Row layout of `DiffMsg.blocks` (Uint32). time is in 0.1 ms since `HelloMsg.start`. */
-export const BLOCK_FIELDS = ['ptr', 'size', 'site', 'seq', 'time'] as const;
-export const BLOCK_STRIDE = BLOCK_FIELDS.length;
 
 export interface SiteGroupMsg {
   site: number;
@@ -119,7 +112,7 @@ export interface DiffMsg {
   freedCount: number;
   freedBytes: number;
   groups: SiteGroupMsg[];
-  /** New blocks (alive at `to`, allocated after `from`), at most LIMITS.maxDiffBlocks. */
+  /** New blocks (alive at `to`, allocated after `from`): rows of BR.width u32 (block-row.ts), at most LIMITS.maxDiffBlocks. */
   blocks: string;
   truncated: boolean;
 }
@@ -135,7 +128,7 @@ export interface RangeMsg {
   count: number;
   bytes: number;
   groups: SiteGroupMsg[];
-  /** Rows of BLOCK_STRIDE u32, at most LIMITS.maxDiffBlocks. */
+  /** Rows of BR.width u32 (block-row.ts), at most LIMITS.maxDiffBlocks. */
   blocks: string;
   truncated: boolean;
 }
@@ -145,7 +138,7 @@ export interface LeaksMsg {
   t: 'leaks';
   req: number;
   module: number;
-  /** One byte per block of the DiffMsg: LEAK_KIND_NAMES index. */
+  /** One byte per block of the DiffMsg: LEAK_KIND_NAMES index, or FREED_SINCE_B (block-row.ts). */
   kinds: string;
   /** Per kind, in LEAK_KIND_NAMES order. */
   counts: number[];
@@ -171,7 +164,8 @@ export interface FailMsg {
   message: string;
 }
 
-export type SnapshotName = 'A' | 'B' | 'C';
+export const SNAPSHOT_NAMES = ['A', 'B', 'C'] as const;
+export type SnapshotName = (typeof SNAPSHOT_NAMES)[number];
 
 export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | RangeMsg | LeaksMsg | BytesMsg | FailMsg;
 

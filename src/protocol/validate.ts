@@ -2,63 +2,11 @@
 // object with our tag. These checks run in the content bridge (before a
 // message leaves the page's reach) and again in the panel.
 import { LIMITS } from './version';
-import { ERROR_KINDS } from './messages';
+import { ERROR_KINDS, SNAPSHOT_NAMES } from './messages';
 import type { PageToPanel, PanelToPage, SiteMsg, ErrorMsg, SiteGroupMsg, AllocatorMsg, FrameMsg } from './messages';
+import { ProtocolError, obj, num, int, str, bool, arr, oneOf, b64, U32 } from './checks';
 
-export class ProtocolError extends Error {
-  override name = 'ProtocolError';
-}
-
-type Obj = Record<string, unknown>;
-
-function obj(x: unknown, what: string): Obj {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new ProtocolError(`${what}: not an object`);
-  return x as Obj;
-}
-function num(o: Obj, k: string, min = -Infinity, max = Infinity): number {
-  const v = o[k];
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw new ProtocolError(`field ${k}: expected a number in [${min}, ${max}]`);
-  }
-  return v;
-}
-function int(o: Obj, k: string, min = -(2 ** 53), max = 2 ** 53): number {
-  const v = num(o, k, min, max);
-  if (!Number.isInteger(v)) throw new ProtocolError(`field ${k}: expected an integer`);
-  return v;
-}
-function str(o: Obj, k: string, max: number = LIMITS.maxStringChars): string {
-  const v = o[k];
-  if (typeof v !== 'string') throw new ProtocolError(`field ${k}: expected a string`);
-  if (v.length > max) throw new ProtocolError(`field ${k}: string longer than ${max}`);
-  return v;
-}
-function bool(o: Obj, k: string): boolean {
-  const v = o[k];
-  if (typeof v !== 'boolean') throw new ProtocolError(`field ${k}: expected a boolean`);
-  return v;
-}
-function arr<T>(o: Obj, k: string, max: number, each: (x: unknown) => T): T[] {
-  const v = o[k];
-  if (!Array.isArray(v)) throw new ProtocolError(`field ${k}: expected an array`);
-  if (v.length > max) throw new ProtocolError(`field ${k}: more than ${max} items`);
-  return v.map(each);
-}
-function oneOf<T extends string>(o: Obj, k: string, values: readonly T[]): T {
-  const v = o[k];
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
-    throw new ProtocolError(`field ${k}: expected one of ${values.join(', ')}`);
-  }
-  return v as T;
-}
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-function b64(o: Obj, k: string): string {
-  const v = str(o, k, LIMITS.maxMessageChars);
-  if (v.length % 4 !== 0 || !BASE64.test(v)) throw new ProtocolError(`field ${k}: not base64`);
-  return v;
-}
-const NAMES = ['A', 'B', 'C'] as const;
-const U32 = 0xffff_ffff;
+export { ProtocolError } from './checks';
 
 function frame(x: unknown): FrameMsg {
   const o = obj(x, 'frame');
@@ -131,7 +79,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
       return {
         t: 'snapshot',
         req: int(o, 'req', 0, 2 ** 53),
-        name: oneOf(o, 'name', NAMES),
+        name: oneOf(o, 'name', SNAPSHOT_NAMES),
         time: num(o, 'time'),
         modules: arr(o, 'modules', 10_000, (m) => {
           const mo = obj(m, 'module');
@@ -143,9 +91,9 @@ export function parsePageMsg(x: unknown): PageToPanel {
         t: 'diff',
         req: int(o, 'req', 0, 2 ** 53),
         module: int(o, 'module', 0, U32),
-        from: oneOf(o, 'from', NAMES),
-        to: oneOf(o, 'to', NAMES),
-        final: o.final === null ? null : oneOf(o, 'final', NAMES),
+        from: oneOf(o, 'from', SNAPSHOT_NAMES),
+        to: oneOf(o, 'to', SNAPSHOT_NAMES),
+        final: o.final === null ? null : oneOf(o, 'final', SNAPSHOT_NAMES),
         newCount: int(o, 'newCount', 0, 2 ** 53),
         newBytes: int(o, 'newBytes', 0, 2 ** 53),
         freedCount: int(o, 'freedCount', 0, 2 ** 53),
@@ -201,14 +149,14 @@ export function parsePanelMsg(x: unknown): PanelToPage {
     case 'hello':
       return { t: 'hello', v: int(o, 'v', 0, U32) };
     case 'snapshot':
-      return { t: 'snapshot', req: int(o, 'req', 0, 2 ** 53), name: oneOf(o, 'name', NAMES) };
+      return { t: 'snapshot', req: int(o, 'req', 0, 2 ** 53), name: oneOf(o, 'name', SNAPSHOT_NAMES) };
     case 'diff':
       return {
         t: 'diff',
         req: int(o, 'req', 0, 2 ** 53),
-        from: oneOf(o, 'from', NAMES),
-        to: oneOf(o, 'to', NAMES),
-        final: o.final === null ? null : oneOf(o, 'final', NAMES),
+        from: oneOf(o, 'from', SNAPSHOT_NAMES),
+        to: oneOf(o, 'to', SNAPSHOT_NAMES),
+        final: o.final === null ? null : oneOf(o, 'final', SNAPSHOT_NAMES),
       };
     case 'read':
       return { t: 'read', req: int(o, 'req', 0, 2 ** 53), module: int(o, 'module', 0, U32), ptr: int(o, 'ptr', 0, U32), len: int(o, 'len', 0, LIMITS.maxReadBytes) };

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSymbolizer, parseSourceMap } from './index';
-
-const W = new URL('../../e2e/site/wasm/', import.meta.url);
+import { fixture, fixtureText } from '../test-support/fixtures';
 
 describe('source maps (emcc -gsource-map)', () => {
-  const bytes = new Uint8Array(readFileSync(new URL('leak-emcc-srcmap.wasm', W)));
-  const json = readFileSync(new URL('leak-emcc-srcmap.wasm.map', W), 'utf8');
+  const bytes = fixture('leak-emcc-srcmap.wasm');
+  const json = fixtureText('leak-emcc-srcmap.wasm.map');
 
   it('columns are module-relative offsets: process_data calls malloc at 0x305 -> leak.c:19:26', () => {
     const s = createSymbolizer(bytes);

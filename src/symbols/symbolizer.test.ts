@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSymbolizer, formatLocation, type SourceLocation } from './index';
 import { layout } from './module';
-
-const W = new URL('../../e2e/site/wasm/', import.meta.url);
-const load = (f: string) => new Uint8Array(readFileSync(new URL(f, W)));
+import { fixture as load } from '../test-support/fixtures';
 const LEAK_C = '/work/main/e2e/fixtures/src/leak.c';
 
 /** Innermost-first frames of a location, as [function, file, line, column]. */

@@ -2,7 +2,7 @@
 // (dlmalloc), and its exported allocator wrapped so that every call made from
 // JavaScript is also reported to a Tracker — export wrapping, the fallback path
 // of the hooks, without depending on the rewriter.
-import { readFile } from 'node:fs/promises';
+import { fixture } from '../test-support/fixtures';
 import type { Tracker } from './tracker';
 
 export interface LeakExports {
@@ -34,8 +34,7 @@ export const STACK_SIZE = 65_536;
 export const SCRATCH_ADDR = 512;
 
 export async function loadLeakModule(opt: 'O0' | 'O2' = 'O2'): Promise<LeakExports> {
-  const bytes = await readFile(new URL(`../../e2e/site/wasm/leak-wasi-${opt}.wasm`, import.meta.url));
-  const { instance } = await WebAssembly.instantiate(bytes, {});
+  const { instance } = await WebAssembly.instantiate(fixture(`leak-wasi-${opt}.wasm`), {});
   const e = instance.exports as unknown as LeakExports;
   e._initialize();
   return e;

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordTable } from './record-table';
 import { radixSortOrder } from './radix-sort';
-
-// A small deterministic PRNG (xorshift32), so a failure replays.
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+import { rng } from '../test-support/rng';
 
 describe('RecordTable', () => {
   for (const [name, keyOf] of [

@@ -1,0 +1,112 @@
+// Page messages built by hand for the panel's unit tests: small, exact, and
+// valid for parsePageMsg unless a test breaks them on purpose.
+import {
+  PROTOCOL_VERSION, BR, BLOCK_FIELDS, encodeF64, encodeU32, bytesToBase64, pushSample,
+  type HelloMsg, type ModuleMsg, type BatchMsg, type DiffMsg, type LeaksMsg, type SnapshotMsg, type SiteMsg,
+  type ErrorMsg, type SiteGroupMsg, type SampleValues, type BlockField, type SnapshotName,
+} from '../../src/protocol';
+import { Store } from './store';
+
+export const START = 1_700_000_000_000;
+
+export function hello(start = START, url = 'https://example.test/'): HelloMsg {
+  return { t: 'hello', v: PROTOCOL_VERSION, url, start };
+}
+
+export function moduleMsg(id: number, time = START + 5): ModuleMsg {
+  return {
+    t: 'module', id, name: `https://example.test/m${id}.wasm`, size: 1000 + id, instrumented: true, reason: '',
+    allocators: [{ role: 'malloc', name: 'malloc', foundBy: 'export', confidence: 'high' }], wrappedExports: ['malloc'], time,
+  };
+}
+
+/** A sample row of module `module` at START + dt ms. */
+export function sample(module: number, dt: number, v: Partial<SampleValues> = {}): SampleValues {
+  return { time: START + dt, module, memoryBytes: 65536, liveCount: 0, liveBytes: 0, allocs: 0, frees: 0, ...v };
+}
+
+export function batch(seq: number, samples: SampleValues[], sites: SiteMsg[] = [], errors: ErrorMsg[] = []): BatchMsg {
+  const rows: number[] = [];
+  for (const s of samples) pushSample(rows, s);
+  return { t: 'batch', seq, samples: encodeF64(new Float64Array(rows)), sites, errors };
+}
+
+export function site(id: number, module: number, name: string, line = 0): SiteMsg {
+  return { id, module, frames: [{ name, func: 10 + id, offset: 100 + id, file: line ? 'src/leak.c' : '', line }] };
+}
+
+export type BlockRow = Record<BlockField, number>;
+
+/** Block rows as on the wire (BR order). */
+export function blockRows(rows: BlockRow[]): Uint32Array {
+  const out = new Uint32Array(rows.length * BR.width);
+  rows.forEach((r, i) => {
+    for (const f of BLOCK_FIELDS) out[i * BR.width + BR[f]] = r[f];
+  });
+  return out;
+}
+
+export function group(site: number, g: Partial<SiteGroupMsg> = {}): SiteGroupMsg {
+  return { site, newCount: 0, newBytes: 0, freedCount: 0, freedBytes: 0, liveCount: 0, liveBytes: 0, ...g };
+}
+
+export function diffMsg(req: number, module: number, rows: BlockRow[], groups: SiteGroupMsg[], final: SnapshotName | null = null): DiffMsg {
+  return {
+    t: 'diff', req, module, from: 'A', to: 'B', final,
+    newCount: rows.length, newBytes: rows.reduce((n, r) => n + r.size, 0), freedCount: 1, freedBytes: 8,
+    groups, blocks: encodeU32(blockRows(rows)), truncated: false,
+  };
+}
+
+export function leaksMsg(req: number, module: number, kinds: number[]): LeaksMsg {
+  return { t: 'leaks', req, module, kinds: bytesToBase64(Uint8Array.from(kinds)), counts: [0, 0, 0, 0], bytes: [0, 0, 0, 0], scanned: 4096 };
+}
+
+export function snapshotMsg(req: number, name: SnapshotName, dt: number, modules: [module: number, liveCount: number, liveBytes: number][]): SnapshotMsg {
+  return { t: 'snapshot', req, name, time: START + dt, modules: modules.map(([module, liveCount, liveBytes]) => ({ module, liveCount, liveBytes })) };
+}
+
+/** The blocks of `liveStore`'s comparison: two at site 1, one at site 2. */
+export const DIFF_ROWS: BlockRow[] = [
+  { ptr: 0x1000, size: 1024, site: 1, seq: 5, time: 1000 },
+  { ptr: 0x2000, size: 16, site: 2, seq: 6, time: 1500 },
+  { ptr: 0x1400, size: 1024, site: 1, seq: 7, time: 2000 },
+];
+
+/**
+ * A live page as the router would deliver it: frame 0 with module 1, two
+ * batches (samples at +100 and +200 ms, two sites, one error).
+ */
+export function liveStore(): Store {
+  const store = new Store();
+  store.apply(0, hello());
+  store.apply(0, moduleMsg(1));
+  store.apply(0, batch(0, [sample(1, 100, { liveCount: 1, liveBytes: 16, allocs: 1 })], [site(1, 1, 'process_data', 19), site(2, 1, '_Z4leakv')]));
+  const error: ErrorMsg = { module: 1, kind: 'double-free', ptr: 0x3000, site: 2, otherSite: 1, message: 'double-free of a 16-byte block', time: START + 150 };
+  store.apply(0, batch(1, [sample(1, 200, { memoryBytes: 131072, liveCount: 3, liveBytes: 2064, allocs: 4, frees: 1 })], [], [error]));
+  return store;
+}
+
+/** liveStore with Snapshot A and B taken and their comparison (with leak kinds) received. */
+export function comparedStore(): Store {
+  const store = liveStore();
+  store.setSnapshot('A', { time: START + 150, liveCount: 1, liveBytes: 16 });
+  store.setSnapshot('B', { time: START + 250, liveCount: 3, liveBytes: 2064 });
+  store.setDiff({ ...diffMsg(7, 1, DIFF_ROWS, [group(1, { newCount: 2, newBytes: 2048 }), group(2, { newCount: 1, newBytes: 16 })]), frame: 0 });
+  store.setLeaks({ ...leaksMsg(8, 1, [3, 255, 2]), frame: 0 });
+  return store;
+}
+
+/** Everything a store shows, as plain data: two stores showing the same thing are deep-equal. */
+export function stateOf(store: Store) {
+  return {
+    connected: store.connected, fatal: store.fatal, notices: [...store.notices], error: store.error, busy: store.busy,
+    recording: store.recording, fullStacks: store.fullStacks, readOnly: store.readOnly, moduleFilter: store.moduleFilter,
+    pageUrl: store.pageUrl, recordingStart: store.recordingStart, lastTime: store.lastTime,
+    frameStart: [...store.frameStart], modules: [...store.modules].map(([k, m]) => [k, { ...m }]),
+    series: [...store.series].map(([k, s]) => [k, { time: [...s.time], memory: [...s.memory], liveCount: [...s.liveCount], live: [...s.live], allocs: [...s.allocs], frees: [...s.frees] }]),
+    sites: [...store.sites], errors: [...store.errors], droppedErrors: store.droppedErrors, snapshots: { ...store.snapshots },
+    diffs: store.diffs.map(({ id: _id, ...d }) => ({ ...d, blocks: Array.from(d.blocks), leaks: d.leaks && { msg: d.leaks.msg, kinds: Array.from(d.leaks.kinds) } })),
+    range: store.range, selected: store.selected, memoryView: store.memoryView,
+  };
+}
