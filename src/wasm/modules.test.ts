@@ -78,3 +78,22 @@ describe('npm modules', () => {
     expect(n.imports.map((i) => `${i.module}.${i.field}`)).toEqual(['hk.ev']);
   });
 });
+
+describe('section order', () => {
+  // A module with imported memory and table and no Memory/Table/Global section:
+  // the table path adds a Memory and a Global section right where the
+  // Function section's new entries go (compiled in Chromium by e2e/table-path.spec.ts).
+  const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
+  for (const eventPath of ['call', 'table'] as const) {
+    it(`${eventPath} path: imported memory and table, no sections of its own → sections in order, every entry intact`, () => {
+      const r = instrument(load('e2e/site/wasm/imported-memory.wasm'), { eventPath });
+      const n = parseModule(r.bytes);
+      const ids = n.sections.filter((s) => s.id !== 0).map((s) => s.id);
+      expect(ids).toEqual(eventPath === 'table' ? [1, 2, 3, 5, 6, 7, 10] : [1, 2, 3, 6, 7, 10]);
+      expect(ids.map((id) => ORDER[id])).toEqual([...ids.map((id) => ORDER[id])].sort((a, b) => a - b));
+      expect(n.bodies.length).toBe(n.funcTypes.length - n.numImportedFuncs);
+      expect(n.memories.length).toBe(eventPath === 'table' ? 2 : 1);
+      if (eventPath === 'call') expect(WebAssembly.validate(r.bytes as BufferSource)).toBe(true);
+    });
+  }
+});

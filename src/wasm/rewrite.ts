@@ -385,12 +385,12 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
         : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout, ctx);
       wrapperBodies[at] = body;
     }
-    const mem: number[] = [0x00];
-    pushU32(mem, layout.pages);
-    appendToVector(ed, m, SEC_MEMORY, regions, 1, mem);
   }
 
-  // --- types, import, functions, code
+  // --- types, import, functions, memory, global, code (exports below). Created
+  // in section order: where a new section and an appended entry fall on the
+  // same byte (no Table section between Function and a new Memory section),
+  // the editor keeps creation order.
   appendToVector(ed, m, SEC_TYPE, regions, typeCount - m.types.length, newTypes);
   const imp: number[] = [];
   pushName(imp, hookModule);
@@ -401,8 +401,13 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   const fnEntries: number[] = [];
   for (const t of wrapperTypes) pushU32(fnEntries, t);
   appendToVector(ed, m, SEC_FUNCTION, regions, wrapperTypes.length, fnEntries);
-  appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, concat(wrapperBodies));
+  if (layout) {
+    const mem: number[] = [0x00];
+    pushU32(mem, layout.pages);
+    appendToVector(ed, m, SEC_MEMORY, regions, 1, mem);
+  }
   if (ctx >= 0) appendToVector(ed, m, SEC_GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
+  appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, concat(wrapperBodies));
 
   // --- exports: memory 0 and mutable i32 globals, for reading memory and scanning roots from JS
   const taken = new Set(m.exports.map((e) => e.name));
