@@ -91,6 +91,10 @@ const I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_GE_U = 0x4f;
 const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_AND = 0x71, I32_OR = 0x72, I32_XOR = 0x73, I32_SHL = 0x74, I32_SHR_U = 0x76;
 const F64_ADD = 0xa0, F64_CONVERT_I32_U = 0xb8;
 
+/** Little-endian bytes of an f64 constant (one scratch buffer: wrappers are built by the thousand). */
+const F64_SCRATCH = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
+
 class Asm {
   readonly b: number[] = [];
   constructor(private readonly mem: number) {}
@@ -110,10 +114,9 @@ class Asm {
     return this;
   }
   f64(v: number): this {
-    const d = new DataView(new ArrayBuffer(8));
-    d.setFloat64(0, v, true);
+    F64_SCRATCH[0] = v;
     this.b.push(F64_CONST);
-    for (let i = 0; i < 8; i++) this.b.push(d.getUint8(i));
+    for (let i = 0; i < 8; i++) this.b.push(F64_BYTES[i]);
     return this;
   }
   /** A load/store on the table memory (memarg with an explicit memory index). */
