@@ -5,17 +5,20 @@
 import type { InstanceRecord } from '../src/hooks/instance-record';
 import { instrument, supportsMultiMemory } from '../src/wasm/index';
 import { PageAgent } from '../src/hooks/page-agent';
+import { emscriptenEnv } from '../src/test-support/emscripten-env';
 
 /**
  * orig = original bytes; call/table = the shipping page side (PageAgent:
  * hooks, rewriter, Tracker with its coarse clock) with that event path
- * ('table': live-block table kept inside wasm, multi-memory, Chromium only).
+ * ('table': live-block table kept inside wasm, multi-memory, Chromium only),
+ * whole stacks (calling contexts) on, as shipped; table-site = 'table' with
+ * contexts off (one stack per allocator call site: what whole stacks cost).
  */
-export type Variant = 'orig' | 'call' | 'table';
-export const VARIANTS: Variant[] = ['orig', 'call', 'table'];
+export type Variant = 'orig' | 'call' | 'table' | 'table-site';
+export const VARIANTS: Variant[] = ['orig', 'call', 'table', 'table-site'];
 /** Variants this engine can run ('table' needs multi-memory). */
 export function variantsHere(): Variant[] {
-  return supportsMultiMemory() ? VARIANTS : VARIANTS.filter((v) => v !== 'table');
+  return supportsMultiMemory() ? VARIANTS : VARIANTS.filter((v) => !v.startsWith('table'));
 }
 
 /** Runs `create` with the hooks installed for `v` (none for orig); returns what it made and the records. */
@@ -24,7 +27,7 @@ async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise
   if (v === 'orig') return { value: await create(), recs };
   const agent = new PageAgent(WebAssembly, {
     post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0,
-    instrument: (b) => instrument(b, { eventPath: v }),
+    instrument: (b) => instrument(b, { eventPath: v === 'call' ? 'call' : 'table', contexts: v !== 'table-site' }),
   });
   try {
     return { value: await create(), recs: agent.records as InstanceRecord[] };
@@ -42,14 +45,7 @@ export function fixtureSubject(name: string, bytes: Uint8Array, work: (x: Record
     name,
     async setup(v) {
       let mem: WebAssembly.Memory | undefined;
-      const env = {
-        emscripten_memcpy_big: (d: number, s: number, n: number) => void new Uint8Array(mem!.buffer).copyWithin(d, s, s + n),
-        emscripten_resize_heap: (req: number) => {
-          const cur = mem!.buffer.byteLength;
-          if (req > cur) mem!.grow(Math.ceil((req - cur) / 65536));
-          return 1;
-        },
-      };
+      const env = { ...emscriptenEnv(() => mem!), abort: () => { throw new Error('abort'); } };
       const { value: inst, recs } = await withVariant(v, () => new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env }));
       const x = inst.exports as Record<string, any>;
       mem = x.memory;
@@ -95,7 +91,7 @@ function check(v: Variant, recs: InstanceRecord[]): void {
   if (v === 'orig') return;
   const r = recs[0];
   if (!r || !r.instrumented) throw new Error(`${v}: module was not instrumented (${r?.reason})`);
-  if ((r.table !== null) !== (v === 'table')) throw new Error(`${v}: wrong event path`);
+  if ((r.table !== null) !== v.startsWith('table')) throw new Error(`${v}: wrong event path`);
 }
 
 /** Milliseconds per run, per subject and variant; runs alternate variants (rotating order). */
@@ -124,11 +120,17 @@ export async function measure(subjects: Subject[], variants: Variant[], runs: nu
 export const TREE = { depth: 15, rounds: 8 }; // 65,535 nodes built, walked, freed, ×8
 export const PAIRS = 2_000_000;
 export const SQL_ROWS = 20_000;
+export const CPP_N = 20_000;
 
 /** The subjects of bench/slowdown.ts, from raw bytes (both environments). */
 export function standardSubjects(fixtures: Record<string, Uint8Array>, sqlGlue: string, sqlWasm: Uint8Array, req?: unknown): Subject[] {
   const out: Subject[] = [];
   for (const [file, bytes] of Object.entries(fixtures)) {
+    if (file.startsWith('stacks-')) {
+      // C++ (emcc libc++): std::map<int, std::string>, std::string, std::vector churn
+      out.push(fixtureSubject(`${file} run_cpp_churn_workload(${CPP_N})`, bytes, (x) => x.run_cpp_churn_workload(CPP_N)));
+      continue;
+    }
     out.push(fixtureSubject(`${file} tree_workload(${TREE.depth}, ${TREE.rounds})`, bytes, (x) => x.tree_workload(TREE.depth, TREE.rounds)));
     out.push(fixtureSubject(`${file} pairs_workload(2M)`, bytes, (x) => x.pairs_workload(PAIRS)));
   }

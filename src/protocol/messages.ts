@@ -45,6 +45,12 @@ export interface FrameMsg {
   /** Source location when known (URL or file, 1-based line). */
   file: string;
   line: number;
+  /**
+   * An allocator wrapper's frame (operator new, xmalloc-style helpers, Rust's
+   * RawVec growth; found by the rewriter or by name): folded when blocks are
+   * grouped by site, so a site is the first frame outside the wrappers.
+   */
+  alloc?: boolean;
 }
 
 /** Allocator misuse the tracker saw (see src/tracker/tracker.ts), and the hook's own failures. */

@@ -10,7 +10,9 @@ export { ProtocolError } from './checks';
 
 function frame(x: unknown): FrameMsg {
   const o = obj(x, 'frame');
-  return { name: str(o, 'name'), func: int(o, 'func', -1, U32), offset: int(o, 'offset', -1, U32), file: str(o, 'file'), line: int(o, 'line', 0, U32) };
+  const f: FrameMsg = { name: str(o, 'name'), func: int(o, 'func', -1, U32), offset: int(o, 'offset', -1, U32), file: str(o, 'file'), line: int(o, 'line', 0, U32) };
+  if (o.alloc !== undefined) f.alloc = bool(o, 'alloc');
+  return f;
 }
 function site(x: unknown): SiteMsg {
   const o = obj(x, 'site');
