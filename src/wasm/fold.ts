@@ -68,16 +68,16 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
     return false;
   };
   // The call's result is what the function returns: the call is followed by
-  // `local.set/tee r` and the body ends with `local.get r` (maybe `+ k`,
-  // SQLite's size prefix), or the call is the body's last instruction.
+  // `local.set/tee r` and the body ends by returning a local (maybe `+ k`,
+  // SQLite's size prefix: sqlite3MemMalloc returns p + 8 through a block's
+  // result and another local), or the call is the body's last instruction.
   const returnsResult = (after: number, end: number): boolean => {
     if (bytes[after] === 0x0b && after + 1 === end) return true;
     if ((bytes[after] !== 0x21 && bytes[after] !== 0x22) || bytes[after + 1] >= 0x80) return false;
-    const r = bytes[after + 1];
-    if (bytes[end - 3] === 0x20 && bytes[end - 2] === r && bytes[end - 1] === 0x0b) return true;
+    if (bytes[end - 3] === 0x20 && bytes[end - 2] < 0x80 && bytes[end - 1] === 0x0b) return true;
     for (const w of [1, 2]) {
       const g = end - 5 - w; // local.get r; i32.const k; i32.add; end
-      if (bytes[g] === 0x20 && bytes[g + 1] === r && bytes[g + 2] === 0x41 && bytes[end - 2] === 0x6a && bytes[end - 1] === 0x0b) return true;
+      if (bytes[g] === 0x20 && bytes[g + 1] < 0x80 && bytes[g + 2] === 0x41 && bytes[end - 2] === 0x6a && bytes[end - 1] === 0x0b) return true;
     }
     return false;
   };
