@@ -30,6 +30,7 @@ const OWN_EXPORT_PREFIX = '__wasm_leaks';
 
 export interface InstalledHooks {
   uninstall(): void;
+  /** The records of the instances the page still holds (held weakly: see PageAgent's rows). */
   readonly records: InstanceRecord[];
 }
 
@@ -58,7 +59,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     LinkErrorCtor: wa.LinkError,
   };
   const modules = new WeakMap<WebAssembly.Module, ModuleInfo>();
-  const records: InstanceRecord[] = [];
+  const records: WeakRef<InstanceRecord>[] = [];
   let nextId = 1;
 
   function prepare(bytes: Uint8Array<ArrayBuffer>, name: string): ModuleInfo {
@@ -131,7 +132,11 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     } catch (error) {
       rec.reason = `${rec.reason} export wrapping failed: ${message(error)}`.trim();
     }
-    records.push(rec);
+    records.push(new WeakRef(rec));
+    if ((records.length & 255) === 0) {
+      const live = records.filter((r) => r.deref() !== undefined);
+      records.splice(0, records.length, ...live);
+    }
     env.onInstance(rec);
   }
 
@@ -324,7 +329,9 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   Object.defineProperty(grow, 'name', { value: 'grow' });
 
   return {
-    records,
+    get records() {
+      return records.map((r) => r.deref()).filter((r): r is InstanceRecord => r !== undefined);
+    },
     uninstall() {
       define(wa, 'instantiate', orig.instantiate);
       define(wa, 'instantiateStreaming', orig.instantiateStreaming);

@@ -31,18 +31,36 @@ const POLL_MS = 500;
 /** Samples kept for a panel that connects late. */
 const MAX_HISTORY = 50_000;
 
-interface Row {
-  rec: InstanceRecord;
-  tracker: Tracker;
-  errorsSent: number;
-  last: Float64Array;
+/**
+ * One instance, held weakly: a leak finder must not leak. The page's instance
+ * keeps its record alive (its `ev` import closes over it), so when the page
+ * drops an instance, its memories, tracker and table go with it; the agent
+ * notices at its next look (`PageAgent.rows`) and keeps only what it sent.
+ */
+class Row {
+  private readonly ref: WeakRef<InstanceRecord>;
+  errorsSent = 0;
+  readonly last = new Float64Array(SAMPLE_STRIDE).fill(-1);
+  constructor(rec: InstanceRecord, readonly id: number) {
+    this.ref = new WeakRef(rec);
+  }
+  /** Only read after `alive` said yes in the same job (a deref'd target stays alive until the job ends). */
+  get rec(): InstanceRecord {
+    return this.ref.deref()!;
+  }
+  get tracker(): Tracker {
+    return this.rec.tracker as Tracker;
+  }
+  get alive(): boolean {
+    return this.ref.deref() !== undefined;
+  }
 }
 
 export class PageAgent {
   readonly hooks: InstalledHooks;
   readonly start: number;
   private readonly sites = new SiteTable(LIMITS.maxSites);
-  private readonly rows: Row[] = [];
+  private readonly allRows: Row[] = [];
   private readonly snapshots = new Map<SnapshotName, Map<number, TrackerSnapshot>>();
   /** Per module: the snapshot B of the last comparison and its new blocks (indices into it). */
   private lastDiff = new Map<number, { b: TrackerSnapshot; newBlocks: Uint32Array }>();
@@ -138,16 +156,48 @@ export class PageAgent {
       this.polling = true;
       this.poll();
     }
-    this.rows.push({ rec, tracker: rec.tracker as Tracker, errorsSent: 0, last: new Float64Array(SAMPLE_STRIDE).fill(-1) });
+    this.allRows.push(new Row(rec, rec.id));
     if (rec.table !== null && !this.ticking) {
       this.ticking = true;
       this.tick();
     }
-    this.send(this.moduleMsg(rec));
+    const msg = this.moduleMsg(rec);
+    this.released.set(rec.id, msg);
+    this.send(msg);
     this.schedule();
   }
 
-  private moduleMsg(rec: InstanceRecord): PageToPanel {
+  /**
+   * The rows of instances the page still holds. A released instance gets a
+   * last sample (nothing live: its memory went with it), a module message
+   * saying so, and its snapshots are dropped; the panel keeps what it got.
+   */
+  private get rows(): Row[] {
+    const rows = this.allRows;
+    let dead = 0;
+    for (const row of rows) if (!row.alive) dead++;
+    if (dead === 0) return rows;
+    const now = this.opts.now();
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i];
+      if (row.alive) continue;
+      rows.splice(i, 1);
+      const last = row.last;
+      this.samples.push(now, row.id, 0, 0, 0, Math.max(0, last[SR.allocs]), Math.max(0, last[SR.frees]));
+      const info = this.released.get(row.id);
+      if (info) this.send({ ...info, reason: `${info.reason ? `${info.reason}; ` : ''}released by the page (garbage-collected): figures up to then are kept` });
+      this.released.delete(row.id);
+      for (const taken of this.snapshots.values()) taken.delete(row.id);
+      this.lastDiff.delete(row.id);
+    }
+    this.schedule();
+    return rows;
+  }
+
+  /** The module message of each live row, to say so once it is released (the record itself is gone by then). */
+  private readonly released = new Map<number, Extract<PageToPanel, { t: 'module' }>>();
+
+  private moduleMsg(rec: InstanceRecord): Extract<PageToPanel, { t: 'module' }> {
     const clip = (s: string) => s.slice(0, LIMITS.maxStringChars);
     return {
       t: 'module', id: rec.id, name: clip(rec.name), size: rec.size, instrumented: rec.instrumented,
@@ -388,7 +438,7 @@ export class PageAgent {
   }
 
   private read(req: number, module: number, ptr: number, len: number): void {
-    const row = this.rows.find((r) => r.rec.id === module);
+    const row = this.rows.find((r) => r.id === module);
     if (!row) return; // another frame's module
     const memory = row.rec.memory;
     if (!memory) throw new Error('this module has no memory the hook can read');

@@ -1,0 +1,64 @@
+// A leak finder must not leak (issue "never break the page"): instances the
+// page drops are released with everything the hooks attached to them.
+import { describe, it, expect, afterEach } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { PageAgent } from './page-agent';
+import { instrument } from '../wasm';
+import { parsePageMsg, type PageToPanel } from '../protocol';
+import { fixture } from '../test-support/fixtures';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const turn = () => new Promise((r) => setTimeout(r, 0));
+
+function freshWebAssembly(): typeof WebAssembly {
+  const copy = {} as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
+  return copy as unknown as typeof WebAssembly;
+}
+
+const agents: PageAgent[] = [];
+afterEach(() => {
+  for (const a of agents.splice(0)) a.hooks.uninstall();
+});
+
+describe('never break: instances are held weakly', () => {
+  it('3,000 instances created, used and dropped: all succeed, the agent keeps none of them, the heap returns to its baseline', async () => {
+    const wa = freshWebAssembly();
+    const sent: PageToPanel[] = [];
+    const agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://gc', instrument, setTimer: () => 0 });
+    agents.push(agent);
+    const module = new wa.Module(fixture('leak-wasi-O2.wasm'));
+    const heap = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    let ok = 0;
+    const round = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const x = new wa.Instance(module, {}).exports as Record<string, (...a: number[]) => number>;
+        x._initialize();
+        x.process_data(4096); // a block the tracker holds until the instance goes
+        ok++;
+      }
+      agent.flush();
+      await turn();
+    };
+    await round(500); // warm-up: the agent's own tables reach their working size
+    await turn();
+    const baseline = heap();
+    for (let r = 0; r < 5; r++) await round(500);
+    await turn();
+    gc();
+    await turn();
+    agent.flush();
+    expect(ok).toBe(3000);
+    expect(agent.records.length).toBeLessThan(10);
+    const released = sent.filter((m) => m.t === 'module' && m.reason.includes('released by the page'));
+    expect(released.length).toBeGreaterThan(2990);
+    // 2,500 instances of 2 × 64 KiB pages each would be ≥ 320 MB if kept.
+    expect(heap() - baseline).toBeLessThan(24 * 1024 * 1024);
+  }, 120_000);
+});
