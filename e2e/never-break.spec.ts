@@ -40,3 +40,48 @@ test('3,000 instrumented instances created, used and dropped: all succeed, as wi
   }
   expect(await run(context)).toEqual({ ok: 3000, error: '' });
 });
+
+test('allocator exports stay real wasm functions: table.set, LinkError on a wrong signature, no `new`, as without the extension', async ({ context, site }) => {
+  const run = async (ctx: typeof context) => {
+    const page = await ctx.newPage();
+    await page.goto(`${site}/no-wasm.html`);
+    return page.evaluate(async () => {
+      const { instance } = await WebAssembly.instantiate(await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer(), {});
+      const x = instance.exports as Record<string, (...a: number[]) => number>;
+      x._initialize();
+      const out: Record<string, string> = {};
+      const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+      try {
+        table.set(0, x.malloc);
+        out.tableSet = table.get(0) === x.malloc ? 'same function' : 'other function';
+      } catch (e) {
+        out.tableSet = String(e);
+      }
+      try {
+        new (x.malloc as unknown as new () => object)();
+        out.construct = 'constructed';
+      } catch (e) {
+        out.construct = (e as Error).name;
+      }
+      // (import "m" "f" (func (param i64))) linked with malloc: (i32) -> i32
+      const importer = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 1, 126, 0, 2, 7, 1, 1, 109, 1, 102, 0, 0]);
+      try {
+        new WebAssembly.Instance(new WebAssembly.Module(importer), { m: { f: x.malloc } });
+        out.link = 'linked';
+      } catch (e) {
+        out.link = (e as Error).name;
+      }
+      out.malloc = String(x.malloc(64) > 0);
+      return out;
+    });
+  };
+  const plain = await launch(false);
+  let native: unknown;
+  try {
+    native = await run(plain);
+  } finally {
+    await plain.close();
+  }
+  expect(native).toEqual({ tableSet: 'same function', construct: 'TypeError', link: 'LinkError', malloc: 'true' });
+  expect(await run(context)).toEqual(native);
+});

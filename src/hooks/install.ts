@@ -5,7 +5,7 @@
 // us: on any failure of the instrumented path the original bytes are used.
 import { HOOK_MODULE, type InstrumentOutcome, type Instrumenter } from './types';
 import { InstanceRecord, type RecordEnv } from './instance-record';
-import { wrapExports } from './export-wrap';
+import { visibleExports } from './visible-exports';
 
 type WA = typeof WebAssembly;
 
@@ -125,12 +125,12 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       rec.rawExports = instance.exports;
       attachTable(rec, instance.exports as Record<string, unknown>);
       const hidden = new Set(Object.keys(instance.exports).filter((k) => k.startsWith(OWN_EXPORT_PREFIX)));
-      const exports = wrapExports(rec, instance.exports, hidden);
+      const exports = visibleExports(rec, instance.exports, hidden);
       // Instances are extensible: an own property shadows the prototype getter,
       // and the object stays a real WebAssembly.Instance.
-      Object.defineProperty(instance, 'exports', { value: exports, configurable: true, enumerable: false });
+      if (exports !== instance.exports) Object.defineProperty(instance, 'exports', { value: exports, configurable: true, enumerable: false });
     } catch (error) {
-      rec.reason = `${rec.reason} export wrapping failed: ${message(error)}`.trim();
+      rec.reason = `${rec.reason} attaching to the instance failed: ${message(error)}`.trim();
     }
     records.push(new WeakRef(rec));
     if ((records.length & 255) === 0) {

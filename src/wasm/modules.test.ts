@@ -39,12 +39,19 @@ describe.each(MODULES)('%s', (path) => {
       const ni = i < o.numImportedFuncs ? i : i + 1;
       expect(n.funcTypes[ni]).toBe(o.funcTypes[i]);
     }
-    // exports keep names and point at the same functions
+    // exports keep names and point at the same functions; exported allocators
+    // at their export wrapper (same type), whose site names the allocator
+    const counted = new Map(r.exportSites.map((x) => [x.exportName, x.site]));
     for (const e of o.exports) {
       const ne = n.exports.find((x) => x.name === e.name)!;
       expect(ne.kind).toBe(e.kind);
-      if (e.kind === 0) expect(r.toOriginalFunc(ne.index)).toBe(e.index);
-      else expect(ne.index).toBe(e.index);
+      if (e.kind !== 0) expect(ne.index).toBe(e.index);
+      else if (!counted.has(e.name)) expect(r.toOriginalFunc(ne.index)).toBe(e.index);
+      else {
+        expect(r.toOriginalFunc(ne.index)).toBe(-1);
+        expect(n.funcTypes[ne.index]).toBe(o.funcTypes[e.index]);
+        expect(r.sites[counted.get(e.name)!]).toEqual({ funcIndex: e.index, offset: -1, role: r.allocators.find((a) => a.funcIndex === e.index)!.role });
+      }
     }
     // function names follow their functions
     for (const [i, name] of o.funcNames) {

@@ -125,18 +125,26 @@ describe('hand-assembled runnable module', () => {
     events.length = 0;
     expect(x.grow(2)).toBe(1);
     expect(events.map((e) => e.slice(0, 4))).toEqual([[11, 1, 2, 0]]);
-    // calls from JS to the exports are not reported by the rewriter (the page wraps exports)
+    // calls from JS to the exports go through the export wrappers: reported with the export's site
     events.length = 0;
-    x.malloc(4);
-    expect(events).toEqual([]);
-    expect(r.exportSites.map((e) => e.exportName)).toEqual(['malloc', 'free']);
+    const m = x.malloc(4);
+    expect(events.map((e) => e.slice(0, 3))).toEqual([[1, m, 4]]);
+    expect(r.sites[events[0][4]]).toEqual({ funcIndex: 1, offset: -1, role: 'malloc' });
+    expect(r.exportSites.map((e) => [e.exportName, e.site])).toEqual([['malloc', events[0][4]], ['free', r.exportSites[1].site]]);
+    // still real wasm functions of the allocator's type: a table takes them, `new` does not
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
+    table.set(0, x.malloc);
+    expect(table.get(0)).toBe(x.malloc);
+    expect(() => new (x.malloc as unknown as new () => object)()).toThrow(TypeError);
   });
 
   it('renumbers exports, start, elements, globals and names', () => {
     const r = instrument(bytes);
     const n = parseModule(r.bytes);
     expect(n.startFunc).toBe(7);
-    expect(n.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index])).toEqual([['malloc', 2], ['free', 3], ['tail', 4], ['sink', 5], ['grow', 6]]);
+    // the allocators' exports point at their export wrappers (appended after every defined function)
+    expect(n.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index])).toEqual([['malloc', 9], ['free', 8], ['tail', 4], ['sink', 5], ['grow', 6]]);
+    expect([n.funcTypes[9], n.funcTypes[8]]).toEqual([n.funcTypes[2], n.funcTypes[3]]);
     expect(n.funcNames.get(0)).toBe('log');
     expect(n.funcNames.get(1)).toBe('__wasm_leaks_ev');
     expect(n.funcNames.get(2)).toBe('malloc');

@@ -1,7 +1,7 @@
-import { ParsedModule, parseModule, SectionInfo, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
+import { ParsedModule, parseModule, SectionInfo, SEC_START, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
   SEC_CODE, SEC_GLOBAL, SEC_MEMORY, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType, type FuncType } from './reader';
 import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover } from './discover';
-import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_CALL_REF,
+import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX, R_REF_FUNC, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_CALL_REF,
   R_RETURN_CALL_REF } from './refs';
 import { ctxWrapperBody, reachingCalls, simpleType } from './contexts';
 import { allocatorWrappers } from './fold';
@@ -313,6 +313,23 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     return emitWrapper(growType, growWrapperBody(mem, evIndex, site), `__wasm_leaks_site${site}_memory_grow`);
   };
 
+  // Exported allocators (and allocators in tables or taken by ref.func) point
+  // at a wrapper of their own, an "export site": JS calls (emscripten's
+  // `_malloc`, sql.js's minified `Ia`) and indirect calls are then counted in
+  // wasm, and the export stays a real wasm function of the same type.
+  const exportWrappers = new Map<number, { site: number; index: number }>();
+  const exportWrapper = (a: AllocatorInfo): number => {
+    let w = exportWrappers.get(a.funcIndex);
+    if (!w) {
+      const site = sites.length;
+      sites.push({ funcIndex: a.funcIndex, offset: -1, role: a.role });
+      w = { site, index: callWrapper(a, site) };
+      exportWrappers.set(a.funcIndex, w);
+    }
+    return w.index;
+  };
+  const startSection = m.sections.find((sec) => sec.id === SEC_START);
+
   // --- every function-index occurrence: renumber, or route through a wrapper
   const refs = m.refs;
   for (let i = 0; i < refs.length; i++) {
@@ -346,7 +363,11 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
       continue;
     }
     let target = shift(v);
-    if ((kind === R_CALL || kind === R_RETURN_CALL) && f >= 0 && !internal[f]) {
+    if ((kind === R_FUNCIDX || kind === R_REF_FUNC) && !(f >= 0 && internal[f])) {
+      const a = allocByFunc.get(v);
+      const at = refs.instrPos(i);
+      if (a && !(startSection && at >= startSection.start && at < startSection.end)) target = exportWrapper(a);
+    } else if ((kind === R_CALL || kind === R_RETURN_CALL) && f >= 0 && !internal[f]) {
       const a = allocByFunc.get(v);
       if (a) {
         const site = sites.length;
@@ -365,13 +386,12 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     if (target !== v) ed.patchU32(refs.immPos(i), refs.immLen(i), target);
   }
 
-  // --- export sites: JS calls to exported allocators are reported by the page, with these ids
+  // --- export sites: which exports are counted in wasm, with their site ids
   const exportSites: ExportSite[] = [];
   for (const e of m.exports) {
     const a = e.kind === KIND_FUNC ? allocByFunc.get(e.index) : undefined;
-    if (!a) continue;
-    exportSites.push({ exportName: e.name, site: sites.length, role: a.role });
-    sites.push({ funcIndex: a.funcIndex, offset: -1, role: a.role });
+    const w = a && exportWrappers.get(a.funcIndex);
+    if (a && w) exportSites.push({ exportName: e.name, site: w.site, role: a.role });
   }
 
   let layout: TableLayout | null = null;
