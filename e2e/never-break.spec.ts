@@ -85,3 +85,42 @@ test('allocator exports stay real wasm functions: table.set, LinkError on a wron
   expect(native).toEqual({ tableSet: 'same function', construct: 'TypeError', link: 'LinkError', malloc: 'true' });
   expect(await run(context)).toEqual(native);
 });
+
+test('a module compiled on the main thread and posted to a worker instantiates there (emscripten pthreads), as without the extension', async ({ context, site }) => {
+  const run = async (ctx: typeof context) => {
+    const page = await ctx.newPage();
+    await page.goto(`${site}/no-wasm.html`);
+    return page.evaluate(async () => {
+      const bytes = await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer();
+      const worker = new Worker(URL.createObjectURL(new Blob([`
+        onmessage = async (e) => {
+          try {
+            const x = (await WebAssembly.instantiate(e.data, {})).exports;
+            x._initialize();
+            x.process_data(64);
+            postMessage('instantiated: ' + WebAssembly.Module.imports(e.data).length + ' imports');
+          } catch (error) {
+            postMessage(String(error));
+          }
+        };`], { type: 'text/javascript' })));
+      const results: string[] = [];
+      for (const module of [new WebAssembly.Module(bytes), await WebAssembly.compile(bytes), (await WebAssembly.instantiate(bytes, {})).module]) {
+        results.push(await new Promise<string>((resolve) => {
+          worker.onmessage = (e) => resolve(String(e.data));
+          worker.postMessage(module);
+        }));
+      }
+      worker.terminate();
+      return results;
+    });
+  };
+  const plain = await launch(false);
+  let native: string[];
+  try {
+    native = await run(plain);
+  } finally {
+    await plain.close();
+  }
+  expect(native).toEqual(['instantiated: 0 imports', 'instantiated: 0 imports', 'instantiated: 0 imports']);
+  expect(await run(context)).toEqual(native);
+});

@@ -18,11 +18,20 @@ export interface HookEnv extends RecordEnv {
   onMemory(memory: WebAssembly.Memory, cause: 'created' | 'js-grow'): void;
 }
 
+/**
+ * What the hooks know of a module the page compiled. The page always gets the
+ * *original* module: posted to a worker or another realm without our hook it
+ * instantiates as it would natively (emscripten's pthreads compile on the main
+ * thread and instantiate in workers). The rewritten module is compiled beside
+ * it and used by the instantiations in this realm.
+ */
 interface ModuleInfo {
   name: string;
   original: Uint8Array<ArrayBuffer>;
   outcome: InstrumentOutcome | null;
   reason: string;
+  /** The rewritten module, once compiled (async paths start compiling it with the original). */
+  instrumented?: WebAssembly.Module | Promise<WebAssembly.Module | null> | null;
 }
 
 /** Names the rewriter adds to the export list; the page never sees them. */
@@ -71,7 +80,11 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     try {
       const outcome = env.instrument(bytes);
       if (outcome.reason && outcome.sites.length === 0) info.reason = outcome.reason;
-      else info.outcome = outcome;
+      else {
+        info.outcome = outcome;
+        // Instrumented, but frees unseen: the module list says so, misuse is not reported.
+        if (outcome.partial) info.reason = outcome.partial;
+      }
     } catch (error) {
       info.reason = `the rewriter refused it: ${message(error)}`;
     }
@@ -79,7 +92,9 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   function newRecord(info: ModuleInfo): InstanceRecord {
-    return new InstanceRecord(nextId++, info.name, info.original.length, info.outcome, info.reason, env.now(), env, info.original);
+    const rec = new InstanceRecord(nextId++, info.name, info.original.length, info.outcome, info.reason, env.now(), env, info.original);
+    if (info.outcome?.partial) rec.tracker.reportErrors = false;
+    return rec;
   }
 
   function withHooks(imports: unknown, rec: InstanceRecord): unknown {
@@ -147,59 +162,58 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
 
   // --- synchronous entry points -----------------------------------------
   function compileSync(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo, newTarget: Function): WebAssembly.Module {
-    let module: WebAssembly.Module;
-    if (info.outcome) {
-      try {
-        module = Reflect.construct(orig.Module, [info.outcome.bytes as BufferSource], newTarget);
-      } catch (error) {
-        fallbackReason(info, error);
-        module = Reflect.construct(orig.Module, [bytes], newTarget);
-      }
-    } else {
-      module = Reflect.construct(orig.Module, [bytes], newTarget);
-    }
+    // The original first: if the page's bytes do not compile, the page gets the native error.
+    const module: WebAssembly.Module = Reflect.construct(orig.Module, [bytes], newTarget);
     modules.set(module, info);
     return module;
+  }
+
+  /** The rewritten module for an instantiation in this realm, compiled on first use; null = use the original. */
+  function instrumentedSync(info: ModuleInfo): WebAssembly.Module | null {
+    if (!info.outcome) return null;
+    if (info.instrumented instanceof orig.Module) return info.instrumented;
+    try {
+      info.instrumented = new orig.Module(info.outcome.bytes as BufferSource);
+    } catch (error) {
+      fallbackReason(info, error);
+      info.instrumented = null;
+    }
+    return info.instrumented;
   }
 
   function instanceSync(module: WebAssembly.Module, imports: unknown, newTarget: Function): WebAssembly.Instance {
     const info = modules.get(module);
     if (!info) return Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget);
+    const rewritten = instrumentedSync(info);
     const rec = newRecord(info);
-    let instance: WebAssembly.Instance;
-    if (info.outcome) {
+    let instance: WebAssembly.Instance | null = null;
+    if (rewritten) {
       try {
-        instance = Reflect.construct(orig.Instance, [module, withHooks(imports, rec)], newTarget);
+        instance = Reflect.construct(orig.Instance, [rewritten, withHooks(imports, rec)], newTarget);
       } catch (error) {
         // Only a LinkError is retried: it is raised before any wasm code runs,
         // so the original cannot observe a second attempt.
         if (!(error instanceof orig.LinkErrorCtor)) throw error;
-        const plain = new orig.Module(info.original);
-        instance = Reflect.construct(orig.Instance, [plain, imports], newTarget);
         rec.instrumented = false;
         rec.reason = `instrumented module did not link, original used: ${message(error)}`;
-        module = plain;
       }
-    } else {
-      instance = Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget);
     }
-    attach(rec, instance, module, imports);
+    instance ??= Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget) as WebAssembly.Instance;
+    attach(rec, instance, rewritten && rec.instrumented ? rewritten : module, imports);
     return instance;
   }
 
   // --- asynchronous entry points ----------------------------------------
   async function compileAsync(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo): Promise<WebAssembly.Module> {
-    let module: WebAssembly.Module;
     if (info.outcome) {
-      try {
-        module = await orig.compile.call(wa, info.outcome.bytes as BufferSource);
-      } catch (error) {
+      // Compiled beside the original (V8 compiles on background threads); a
+      // failure only means the original is used.
+      info.instrumented = orig.compile.call(wa, info.outcome.bytes as BufferSource).catch((error: unknown) => {
         fallbackReason(info, error);
-        module = await orig.compile.call(wa, bytes);
-      }
-    } else {
-      module = await orig.compile.call(wa, bytes);
+        return null;
+      });
     }
+    const module = await orig.compile.call(wa, bytes);
     modules.set(module, info);
     return module;
   }
@@ -207,23 +221,20 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   async function instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance> {
     const info = modules.get(module);
     if (!info) return orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
+    const rewritten = info.outcome ? ((await info.instrumented) ?? instrumentedSync(info)) : null;
     const rec = newRecord(info);
-    let instance: WebAssembly.Instance;
-    if (info.outcome) {
+    let instance: WebAssembly.Instance | null = null;
+    if (rewritten) {
       try {
-        instance = await orig.instantiate.call(wa, module, withHooks(imports, rec) as WebAssembly.Imports);
+        instance = await orig.instantiate.call(wa, rewritten, withHooks(imports, rec) as WebAssembly.Imports);
       } catch (error) {
         if (!(error instanceof orig.LinkErrorCtor)) throw error;
-        const plain = await orig.compile.call(wa, info.original);
-        instance = await orig.instantiate.call(wa, plain, imports as WebAssembly.Imports);
         rec.instrumented = false;
         rec.reason = `instrumented module did not link, original used: ${message(error)}`;
-        module = plain;
       }
-    } else {
-      instance = await orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
     }
-    attach(rec, instance, module, imports);
+    instance ??= await orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
+    attach(rec, instance, rewritten && rec.instrumented ? rewritten : module, imports);
     return instance;
   }
 
@@ -266,25 +277,11 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     },
   };
 
-  function ownFilter<T extends { name: string }>(module: WebAssembly.Module, list: T[], isOwn: (d: T) => boolean): T[] {
-    return modules.get(module)?.outcome ? list.filter((d) => !isOwn(d)) : list;
-  }
-
   const ModuleProxy: typeof WebAssembly.Module = new Proxy(orig.Module, {
     construct(target, args, newTarget): object {
       const bytes = copyBytes(args[0]);
       if (!bytes) return Reflect.construct(target, args, newTarget === ModuleProxy ? target : newTarget);
       return compileSync(bytes, prepare(bytes, '(bytes)'), newTarget === ModuleProxy ? target : newTarget);
-    },
-    get(target, key, receiver) {
-      // Module.imports/exports describe the page's module, not our additions.
-      if (key === 'imports') {
-        return (m: WebAssembly.Module) => ownFilter(m, orig.Module.imports(m), (d) => d.module === HOOK_MODULE);
-      }
-      if (key === 'exports') {
-        return (m: WebAssembly.Module) => ownFilter(m, orig.Module.exports(m), (d) => d.name.startsWith(OWN_EXPORT_PREFIX));
-      }
-      return Reflect.get(target, key, receiver);
     },
   });
   const InstanceProxy: typeof WebAssembly.Instance = new Proxy(orig.Instance, {

@@ -62,3 +62,28 @@ describe('never break: instances are held weakly', () => {
     expect(heap() - baseline).toBeLessThan(24 * 1024 * 1024);
   }, 120_000);
 });
+
+describe('never break: modules compiled here instantiate anywhere', () => {
+  for (const how of ['new Module', 'compile', 'instantiate'] as const) {
+    it(`${how}: the page gets the original module; a realm without the hook (a worker) instantiates it natively, this realm tracks it`, async () => {
+      const wa = freshWebAssembly();
+      const agent = new PageAgent(wa, { post: () => {}, now: () => Date.now(), url: 'test://realm', instrument, setTimer: () => 0 });
+      agents.push(agent);
+      const bytes = fixture('leak-wasi-O2.wasm');
+      const module = how === 'new Module' ? new wa.Module(bytes) : how === 'compile' ? await wa.compile(bytes) : (await wa.instantiate(bytes, {})).module;
+      // Another realm's WebAssembly (no hook): the rewritten module would need our import there.
+      expect(WebAssembly.Module.imports(module)).toEqual(WebAssembly.Module.imports(new WebAssembly.Module(bytes)));
+      const there = new WebAssembly.Instance(module, {}).exports as Record<string, (...a: number[]) => number>;
+      there._initialize();
+      expect(there.process_data(64)).toBeTypeOf('undefined');
+      // This realm: instrumented.
+      const here = new wa.Instance(module, {}).exports as Record<string, (...a: number[]) => number>;
+      here._initialize();
+      here.process_data(64);
+      const recs = agent.records;
+      expect(recs.map((r) => r.instrumented)).toEqual(how === 'instantiate' ? [true, true] : [true]);
+      expect(recs[recs.length - 1].tracker.liveBytes).toBeGreaterThanOrEqual(64);
+    });
+  }
+});
+
