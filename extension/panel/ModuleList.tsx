@@ -15,8 +15,8 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
         aria-pressed={picked} aria-label={`Filter to ${m.name.split('/').pop() || m.name}`} onClick={toggle}>
         {m.name.split('/').pop() || m.name} <span class="size">{bytes(m.size)}</span>
       </button>
-      <div class={m.instrumented ? 'ok' : 'warn'} data-testid="module-status">
-        {m.instrumented ? 'instrumented ✓' : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
+      <div class={m.instrumented && !m.reason ? 'ok' : 'warn'} data-testid="module-status">
+        {m.instrumented ? (m.reason ? `instrumented, ${m.reason}` : 'instrumented ✓') : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
       </div>
       {!m.instrumented && (
         <div class="allocators">Still works: the memory chart{m.wrappedExports.length > 0 ? ', allocations made from JS' : ''}.</div>

@@ -23,6 +23,8 @@ export interface InstrumentOutcome {
   /** Export names of exported functions (original indices), for frames of modules without names. */
   exportNames?: [number, string][];
   reason?: string;
+  /** Instrumented without the matching free (why, e.g. "partial: frees unseen ..."): no misuse is reported. */
+  partial?: string;
 }
 
 /** Rewrites a module so allocator calls report to the `ev` import; throws when it cannot. */
@@ -61,4 +63,6 @@ export interface TrackerLike extends AllocationSink {
   readonly liveBytes: number;
   readonly totalAllocs: number;
   readonly totalFrees: number;
+  /** false: misuse errors are only counted, not reported (a partial module, whose frees are unseen). */
+  reportErrors?: boolean;
 }

@@ -104,6 +104,13 @@ export class Tracker {
   readonly origins: RecordTable;
   readonly errors: TrackerError[] = [];
   errorsDropped = 0;
+  /**
+   * false: misuse is counted in `errorsMuted`, never reported. For a module
+   * instrumented without its free (a partial module): every reuse of freed
+   * memory would look like an allocation over a live block.
+   */
+  reportErrors = true;
+  errorsMuted = 0;
 
   totalAllocs = 0;
   totalFrees = 0;
@@ -404,6 +411,10 @@ export class Tracker {
     size: number | null,
     claimedSize: number | null,
   ): void {
+    if (!this.reportErrors) {
+      this.errorsMuted++;
+      return;
+    }
     if (this.errors.length >= this.maxErrors) {
       this.errorsDropped++;
       return;

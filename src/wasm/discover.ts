@@ -1,5 +1,6 @@
 import { ParsedModule, KIND_FUNC, funcType } from './reader';
 import { R_CALL, R_RETURN_CALL, R_REF_FUNC, R_FUNCIDX, R_MEM_GROW, R_MEM_SIZE } from './refs';
+import { constAddresses, decode, multipliesParams, paramPassedTo, readsBelow, returnedCalls, usesBulk } from './flow';
 
 export type AllocatorRole =
   | 'malloc' | 'calloc' | 'realloc' | 'free' | 'aligned_alloc' | 'posix_memalign' | 'memalign'
@@ -13,6 +14,8 @@ export interface AllocatorInfo {
   name: string;
   foundBy: 'export' | 'name' | 'import' | 'heuristic';
   confidence: 'certain' | 'likely';
+  /** Heuristic finds: what the structure showed (tests and debugging; not sent to the panel). */
+  evidence?: string;
 }
 
 /** Accepted signatures per role: [param count, result count], all i32. */
@@ -112,16 +115,46 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
       found.set(info.funcIndex, info);
     }
   }
-  let roles = new Set([...found.values()].map((a) => a.role));
-  if (!roles.has('wbg_malloc') && !roles.has('wbg_free') && !roles.has('malloc') && !roles.has('rust_alloc')) {
-    if (renamedWasmBindgen(m, found, graph())) roles = new Set([...found.values()].map((a) => a.role));
+  const roles = () => new Set([...found.values()].map((a) => a.role));
+  let r = roles();
+  if (!r.has('wbg_malloc') && !r.has('wbg_free') && !r.has('malloc') && !r.has('rust_alloc')) {
+    if (renamedWasmBindgen(m, found, graph())) r = roles();
   }
-  if (roles.has('wbg_malloc') || roles.has('wbg_free') || roles.has('wbg_realloc')) {
-    if (!roles.has('rust_alloc') && !roles.has('malloc')) followWasmBindgen(m, found, graph());
+  if (r.has('wbg_malloc') || r.has('wbg_free') || r.has('wbg_realloc')) {
+    if (!r.has('rust_alloc') && !r.has('malloc')) followWasmBindgen(m, found, graph());
   }
   if (found.size === 0) structural(m, found, graph());
   followForwarders(m, found);
+  alignedInner(m, found);
+  r = roles();
+  // malloc known (by name, or a forwarder) but not its free: look for the free by structure.
+  if (r.has('malloc') && !r.has('free') && !r.has('rust_dealloc')) pairFree(m, found, graph());
+  // realloc/calloc are searched by structure whenever malloc and free are known.
+  if (roles().has('malloc') && roles().has('free')) complement(m, found, graph());
+  exportedForwarders(m, found);
   return [...found.values()].sort((a, b) => a.funcIndex - b.funcIndex);
+}
+
+const ALLOC_ROLES: ReadonlySet<AllocatorRole> = new Set(['malloc', 'calloc', 'realloc', 'aligned_alloc', 'posix_memalign', 'memalign',
+  'rust_alloc', 'rust_alloc_zeroed', 'rust_realloc']);
+const FREE_ROLES: ReadonlySet<AllocatorRole> = new Set(['free', 'rust_dealloc']);
+
+/**
+ * Never half-hook: allocations whose frees are not seen would all look
+ * leaked, and every reuse of their memory would look like an allocation over
+ * a live block. Returns why the allocator list is only partial — allocations
+ * are hooked but no matching free (a module-internal free, or the internal
+ * allocator behind wasm-bindgen's exports) was found — or null.
+ * wasm-bindgen's `__wbindgen_free` alone does not count: Rust code frees
+ * through the internal allocator, never through the export.
+ */
+export function unpairedReason(allocators: readonly AllocatorInfo[]): string | null {
+  const roles = new Set(allocators.map((a) => a.role));
+  const allocs = [...roles].filter((r) => ALLOC_ROLES.has(r) || r === 'wbg_malloc' || r === 'wbg_realloc');
+  if (allocs.length === 0) return null;
+  if ([...roles].some((r) => FREE_ROLES.has(r))) return null;
+  const names = allocators.filter((a) => ALLOC_ROLES.has(a.role) || a.role === 'wbg_malloc').map((a) => a.name);
+  return `partial: frees unseen (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} found, no matching free): live blocks are an upper bound, misuse is not reported`;
 }
 
 /**
@@ -171,39 +204,95 @@ const nameOf = (m: ParsedModule, f: number) =>
 
 /**
  * Newer wasm-bindgen can rename its allocator exports `__wbindgen_export_<n>`
- * (tiktoken 1.0: `_1` malloc, `_2` realloc, `_3` free; `_0` is the exception
- * store, other numbers can be tables or externref helpers). Recognised by
- * their exact types: malloc (size, align) -> ptr, realloc (ptr, old, new,
- * align) -> ptr, free (ptr, size, align) -> (), all i32. Each role must have
- * exactly one candidate, malloc and free are both required (realloc is
- * optional), and both must lead to the internal Rust allocator
- * (followWasmBindgen), else nothing is kept: better no hook than a wrong one.
+ * (tiktoken 1.0, oxc-parser: `_1` malloc, `_2` realloc, `_3` free; `_0` is
+ * the exception store, other numbers can be tables or externref helpers), or,
+ * later still, `__wbindgen_export`, `__wbindgen_export2`, ... (the wasm-fmt
+ * formatters). Recognised by their exact types: malloc (size, align) -> ptr,
+ * realloc (ptr, old, new, align) -> ptr, free (ptr, size, align) -> (), all
+ * i32. A candidate counts only if it leads to the internal Rust allocator
+ * (followWasmBindgen: a free passes its pointer on), so a closure helper of
+ * free's exact type (it calls through the table) drops out. Then each role
+ * must have exactly one candidate, malloc and free are both required
+ * (realloc is optional), else nothing is kept: better no hook than a wrong one.
  */
 function renamedWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): boolean {
   const SHAPES: [AllocatorRole, number, number][] = [['wbg_malloc', 2, 1], ['wbg_realloc', 4, 1], ['wbg_free', 3, 0]];
-  const cands = new Map<AllocatorRole, { func: number; name: string }[]>();
+  const cands = new Map<AllocatorRole, { func: number; name: string; led: AllocatorInfo[] }[]>();
   for (const e of m.exports) {
-    if (e.kind !== KIND_FUNC || !/^__wbindgen_export_\d+$/.test(e.name) || found.has(e.index)) continue;
+    if (e.kind !== KIND_FUNC || !/^__wbindgen_export(_?\d+)?$/.test(e.name) || found.has(e.index)) continue;
     if (e.index < m.numImportedFuncs) continue;
     const shape = SHAPES.find(([, p, r]) => sigIs(m, e.index, p, r));
     if (!shape) continue;
     const list = cands.get(shape[0]) ?? [];
-    if (!list.some((c) => c.func === e.index)) list.push({ func: e.index, name: e.name });
+    if (list.some((c) => c.func === e.index)) continue;
+    const trial = new Map<number, AllocatorInfo>([[e.index, heuristic(m, shape[0], e.index, e.name, 'renamed wasm-bindgen export, by type')]]);
+    followWasmBindgen(m, trial, callees);
+    const led = [...trial.values()].filter((x) => x.funcIndex !== e.index);
+    if (led.length === 0) continue; // leads nowhere: not an allocator export
+    list.push({ func: e.index, name: e.name, led });
     cands.set(shape[0], list);
   }
-  for (const [, list] of cands) if (list.length !== 1) return false;
-  if (!cands.has('wbg_malloc') || !cands.has('wbg_free')) return false;
-  const trial = new Map<number, AllocatorInfo>();
-  for (const [role, [c]] of cands) {
-    trial.set(c.func, { role, funcIndex: c.func, name: c.name, foundBy: 'heuristic', confidence: 'likely' });
+  const mallocs = cands.get('wbg_malloc') ?? [];
+  if (mallocs.length !== 1) return false;
+  // Two frees that both lead somewhere: the one whose target shares the allocator's state with malloc's.
+  const pick = (list: { func: number; name: string; led: AllocatorInfo[] }[] | undefined) => {
+    if (!list || list.length <= 1) return list?.[0] ?? null;
+    const ms = new Set<number>();
+    for (const x of mallocs[0].led) for (const c of stateOf(m, callees, x.funcIndex)) ms.add(c);
+    const score = (c: { led: AllocatorInfo[] }) => Math.max(0, ...c.led.map((x) => shared(ms, stateOf(m, callees, x.funcIndex))));
+    const best = Math.max(...list.map(score));
+    const top = list.filter((c) => score(c) === best);
+    return best > 0 && top.length === 1 ? top[0] : null;
+  };
+  const free = pick(cands.get('wbg_free'));
+  if (!free) return false;
+  const realloc = pick(cands.get('wbg_realloc'));
+  if ((cands.get('wbg_realloc')?.length ?? 0) > 0 && !realloc) return false;
+  for (const [role, c] of [['wbg_malloc', mallocs[0]], ['wbg_free', free], ['wbg_realloc', realloc]] as const) {
+    if (!c) continue;
+    found.set(c.func, heuristic(m, role, c.func, c.name, 'renamed wasm-bindgen export, by type; leads to the internal allocator'));
+    for (const x of c.led) if (!found.has(x.funcIndex)) found.set(x.funcIndex, x);
   }
-  const exportsFound = new Set(trial.keys());
-  followWasmBindgen(m, trial, callees);
-  // Every export must have led somewhere: malloc and free to an allocator each.
-  const led = (f: number) => callees[f].some((t) => trial.has(t) && !exportsFound.has(t));
-  for (const f of exportsFound) if (!led(f)) return false;
-  for (const [f, info] of trial) found.set(f, info);
   return true;
+}
+
+function heuristic(m: ParsedModule, role: AllocatorRole, func: number, name: string | null, evidence: string): AllocatorInfo {
+  return { role, funcIndex: func, name: name ?? nameOf(m, func), foundBy: 'heuristic', confidence: 'likely', evidence };
+}
+
+const states = new WeakMap<ParsedModule, Map<number, Set<number>>>();
+
+/** Constant addresses read or written by `f` and what it calls, two levels deep: an allocator's static state. */
+function stateOf(m: ParsedModule, callees: number[][], f: number): Set<number> {
+  let per = states.get(m);
+  if (!per) states.set(m, (per = new Map()));
+  const known = per.get(f);
+  if (known) return known;
+  const out = new Set<number>();
+  per.set(f, out);
+  const seen = new Set<number>([f]);
+  let level = [f];
+  for (let d = 0; d <= 2; d++) {
+    const next: number[] = [];
+    for (const g of level) {
+      for (const c of constAddresses(m, g)) out.add(c);
+      if (d < 2) for (const t of callees[g] ?? []) if (!seen.has(t) && t >= m.numImportedFuncs) { seen.add(t); next.push(t); }
+    }
+    level = next;
+  }
+  return out;
+}
+
+function shared(a: Set<number>, b: Set<number>): number {
+  let n = 0;
+  for (const x of b) if (a.has(x)) n++;
+  return n;
+}
+
+/** `f` (or a function it merely forwards to) reads the chunk header just below its pointer parameter. */
+function readsHeader(m: ParsedModule, f: number): boolean {
+  for (let g = f, k = 0; g >= 0 && k < 4; g = forwardTarget(m, g), k++) if (readsBelow(m, g, 0)) return true;
+  return false;
 }
 
 /**
@@ -233,27 +322,40 @@ function callArgLocals(m: ParsedModule, caller: number, callee: number, nargs: n
 /**
  * wasm-bindgen's __wbindgen_malloc/free/realloc are thin exports over the
  * Rust global allocator, which Rust code calls directly (and which is often
- * unnamed): follow the one call each makes to find it.
+ * unnamed): follow the one call each makes to find it. The internal free
+ * can take (ptr, size, align), (ptr, size) (Rust's dlmalloc `free` checking
+ * the size against the chunk header: @jsquash/png, @cf-wasm/png) or (ptr).
+ * Newer exports also call `Layout::is_size_align_valid` (size, align) ->
+ * bool, of the allocator's own type: the allocator is the call whose result
+ * the export returns; a free is the call that gets the pointer.
  */
 function followWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
   const WANT: Partial<Record<AllocatorRole, [number, number, AllocatorRole][]>> = {
     wbg_malloc: [[2, 1, 'rust_alloc'], [1, 1, 'malloc']],
-    wbg_free: [[3, 0, 'rust_dealloc'], [1, 0, 'free']],
+    wbg_free: [[3, 0, 'rust_dealloc'], [2, 0, 'free'], [1, 0, 'free']],
     wbg_realloc: [[4, 1, 'rust_realloc'], [2, 1, 'realloc']],
   };
+  const arity = (f: number) => funcType(m, f)?.params.length ?? -1;
   for (const info of [...found.values()]) {
     const want = WANT[info.role];
     if (!want) continue;
-    const hits: [number, AllocatorRole][] = [];
+    let hits: [number, AllocatorRole][] = [];
     for (const t of callees[info.funcIndex]) {
       if (found.has(t) || t < m.numImportedFuncs) continue;
       const w = want.find(([p, r]) => sigIs(m, t, p, r));
       if (w) hits.push([t, w[2]]);
     }
     if (info.role === 'wbg_malloc' && hits.length === 2 && inlinedDlmalloc(m, info.funcIndex, hits, found)) continue;
+    if (hits.length > 1 && info.role !== 'wbg_free') {
+      const ret = returnedCalls(m, info.funcIndex);
+      hits = hits.filter(([t]) => ret.has(t));
+    } else if (info.role === 'wbg_free') {
+      const gets = paramPassedTo(m, info.funcIndex, 0, arity);
+      hits = hits.filter(([t]) => gets.has(t));
+    }
     if (hits.length !== 1) continue; // ambiguous: better nothing than a wrong hook
     const [t, role] = hits[0];
-    found.set(t, { role, funcIndex: t, name: nameOf(m, t), foundBy: 'heuristic', confidence: 'likely' });
+    found.set(t, heuristic(m, role, t, null, `called by ${info.name}`));
   }
 }
 
@@ -270,19 +372,13 @@ function inlinedDlmalloc(m: ParsedModule, f: number, hits: [number, AllocatorRol
   if (!one || !two) return false;
   if (callArgLocals(m, f, one[0], 1)?.join() !== '0') return false;
   if (callArgLocals(m, f, two[0], 2)?.join() !== '1,0') return false;
-  found.set(one[0], { role: 'malloc', funcIndex: one[0], name: nameOf(m, one[0]), foundBy: 'heuristic', confidence: 'likely' });
-  found.set(two[0], { role: 'memalign', funcIndex: two[0], name: nameOf(m, two[0]), foundBy: 'heuristic', confidence: 'likely' });
+  found.set(one[0], heuristic(m, 'malloc', one[0], null, `called by ${nameOf(m, f)} with (size)`));
+  found.set(two[0], heuristic(m, 'memalign', two[0], null, `called by ${nameOf(m, f)} with (align, size)`));
   return true;
 }
 
-/**
- * No names at all (minified emscripten, e.g. sql.js exports malloc as "Ia"):
- * malloc is the exported (i32)->i32 function closest (in direct calls) to a
- * memory.grow/memory.size (sbrk), called from at least two places; free is
- * the exported (i32)->() function most often called by the same functions
- * that call malloc. Both must be found and unambiguous, else nothing is.
- */
-function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
+/** Distance in direct calls from each function to a memory.grow/memory.size (-1: none), and the callers of each. */
+function growDistance(m: ParsedModule, callees: number[][]): { dist: Int32Array; callers: number[][] } {
   const n = m.funcTypes.length;
   const callers: number[][] = [];
   for (let f = 0; f < n; f++) callers.push([]);
@@ -299,6 +395,23 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
     const f = queue[q];
     for (const c of callers[f]) if (dist[c] < 0) { dist[c] = dist[f] + 1; queue.push(c); }
   }
+  return { dist, callers };
+}
+
+/**
+ * No names at all (minified emscripten, e.g. sql.js exports malloc as "Ia"):
+ * malloc is the exported (i32)->i32 function closest (in direct calls) to a
+ * memory.grow/memory.size (sbrk), called from at least two places; free is
+ * the exported (i32)->() function most often called by the same functions
+ * that call malloc. When that finds no free (the module's code reaches
+ * malloc and free through separate wrappers with no shared caller:
+ * @bokuweb/zstd-wasm), or no malloc (called from one place, or through
+ * emmalloc's memalign), the pair is looked for by what the allocator does
+ * instead (pairByState). A malloc found alone is kept: the module is then
+ * instrumented as partial (unpairedReason), never as exact.
+ */
+function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
+  const { dist, callers } = growDistance(m, callees);
   const exported = new Set<number>();
   for (const e of m.exports) if (e.kind === KIND_FUNC) exported.add(e.index);
   // An exported malloc is often a forwarder to the dlmalloc that user code
@@ -319,28 +432,165 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
     if (dist[f] < bestDist) { best = f; bestDist = dist[f]; tie = false; mallocCallers = cs; }
     else if (dist[f] === bestDist) tie = true;
   }
-  if (best < 0 || tie || bestDist > 3) return;
-  // free: best co-caller score; a forwarder to another top candidate (do_free -> free) yields to it
-  const scores = new Map<number, number>();
-  for (const f of exported) {
-    if (!sigIs(m, f, 1, 0)) continue;
-    let score = 0;
-    for (const c of chainCallers(f)) if (mallocCallers.has(c)) score++;
-    if (score > 0) scores.set(f, score);
+  if (best >= 0 && !tie && bestDist <= 3) {
+    // free: best co-caller score; a forwarder to another top candidate (do_free -> free) yields to it
+    const scores = new Map<number, number>();
+    for (const f of exported) {
+      if (!sigIs(m, f, 1, 0)) continue;
+      let score = 0;
+      for (const c of chainCallers(f)) if (mallocCallers.has(c)) score++;
+      if (score > 0) scores.set(f, score);
+    }
+    const top = Math.max(0, ...scores.values());
+    let tops = [...scores].filter(([, s]) => s === top).map(([f]) => f);
+    tops = tops.filter((f) => {
+      for (let g = forwardTarget(m, f), k = 0; g >= 0 && k < 4; g = forwardTarget(m, g), k++) if (tops.includes(g)) return false;
+      return true;
+    });
+    if (tops.length === 1) {
+      found.set(best, heuristic(m, 'malloc', best, null, `exported (i32)->i32 ${bestDist} call(s) from memory.grow, ${mallocCallers.size} callers`));
+      found.set(tops[0], heuristic(m, 'free', tops[0], null, `exported (i32)->() sharing ${top} caller(s) with malloc`));
+      return;
+    }
   }
-  const top = Math.max(0, ...scores.values());
-  let tops = [...scores].filter(([, s]) => s === top).map(([f]) => f);
-  tops = tops.filter((f) => {
-    for (let g = forwardTarget(m, f), k = 0; g >= 0 && k < 4; g = forwardTarget(m, g), k++) if (tops.includes(g)) return false;
-    return true;
-  });
-  const free = tops.length === 1 ? tops[0] : -1;
-  tie = tops.length > 1;
-  // Both or nothing: a lone (i32)->i32 export near memory.grow may just be a
-  // "grow the heap" helper, and false events would show phantom leaks.
-  if (free < 0 || tie) return;
-  found.set(best, { role: 'malloc', funcIndex: best, name: nameOf(m, best), foundBy: 'heuristic', confidence: 'likely' });
-  found.set(free, { role: 'free', funcIndex: free, name: nameOf(m, free), foundBy: 'heuristic', confidence: 'likely' });
+  if (pairByState(m, found, callees, dist, exported)) return;
+  // A lone malloc: instrumented as partial (frees unseen), never as exact.
+  if (best >= 0 && !tie && bestDist <= 3) {
+    found.set(best, heuristic(m, 'malloc', best, null, `exported (i32)->i32 ${bestDist} call(s) from memory.grow, ${mallocCallers.size} callers; no free found`));
+  }
+}
+
+/**
+ * malloc and free paired by what they do rather than by who calls them:
+ * free reads the chunk header just below its pointer (readsBelow) and both
+ * touch the allocator's static state, the same constant addresses
+ * (dlmalloc's `gm`, emmalloc's bins), through their own bodies or the
+ * functions they call. Candidates are exported (i32)->i32 functions at most
+ * four calls from a memory.grow/size and exported (i32)->() functions; the
+ * pair sharing the most state wins, the malloc nearer to memory.grow on a
+ * tie (an exported `create()` that calls malloc shares malloc's state too),
+ * and a remaining tie gives nothing.
+ */
+function pairByState(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][], dist: Int32Array, exported: Set<number>): boolean {
+  const frees = [...exported].filter((f) => !found.has(f) && sigIs(m, f, 1, 0) && readsHeader(m, f));
+  if (frees.length === 0) return false;
+  const freeState = new Map(frees.map((f) => [f, stateOf(m, callees, f)]));
+  // malloc candidates: exported (i32)->i32 functions, and the (i32)->i32 functions called
+  // by an (i32, i32)->i32 function that also calls a free (markdown-wasm exports
+  // only realloc and free: its realloc's malloc is internal)
+  const pool = new Set<number>(exported);
+  const freeTargets = new Set<number>();
+  for (const g of frees) for (let h = g, k = 0; h >= 0 && k < 4; h = forwardTarget(m, h), k++) freeTargets.add(h);
+  for (let r = m.numImportedFuncs; r < m.funcTypes.length; r++) {
+    if (!sigIs(m, r, 2, 1) || !callees[r].some((t) => freeTargets.has(t))) continue;
+    for (const t of callees[r]) if (sigIs(m, t, 1, 1)) pool.add(t);
+  }
+  let best: [number, number, number, number, number] | null = null; // malloc, free, shared, dist, callees
+  let tie = false;
+  for (const f of pool) {
+    if (found.has(f) || dist[f] < 0 || dist[f] > 4 || !sigIs(m, f, 1, 1)) continue;
+    const ms = stateOf(m, callees, f);
+    if (ms.size === 0) continue;
+    for (const g of frees) {
+      const n = shared(ms, freeState.get(g)!);
+      if (n === 0) continue;
+      const key: [number, number, number, number, number] = [f, g, n, dist[f], callees[f].length];
+      const cmp = !best ? 1 : n - best[2] || best[3] - dist[f] || best[4] - key[4];
+      if (cmp > 0) { best = key; tie = false; }
+      else if (cmp === 0) tie = true;
+    }
+  }
+  if (!best || tie) return false;
+  const [mal, fr, n] = best;
+  found.set(mal, heuristic(m, 'malloc', mal, null, `${exported.has(mal) ? 'exported ' : ''}(i32)->i32 ${best[3]} call(s) from memory.grow; shares ${n} static address(es) with free`));
+  found.set(fr, heuristic(m, 'free', fr, null, `exported (i32)->() reading the chunk header below its pointer; shares ${n} static address(es) with malloc`));
+  return true;
+}
+
+/**
+ * malloc known (by name: an emscripten build that exports `_malloc` only)
+ * without its free: the (i32)->() function that reads the chunk header below
+ * its pointer and shares the most allocator state with malloc, exported ones
+ * first; unique, else nothing (the module stays partial).
+ */
+function pairFree(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
+  const mallocs = [...found.values()].filter((a) => a.role === 'malloc');
+  const ms = new Set<number>();
+  for (const a of mallocs) for (const c of stateOf(m, callees, a.funcIndex)) ms.add(c);
+  if (ms.size === 0) return;
+  const exported = new Set<number>();
+  for (const e of m.exports) if (e.kind === KIND_FUNC) exported.add(e.index);
+  for (const pool of [[...exported], Array.from({ length: m.bodies.length }, (_, i) => i + m.numImportedFuncs)]) {
+    let best = -1;
+    let bestN = 0;
+    let tie = false;
+    for (const f of pool) {
+      if (found.has(f) || f < m.numImportedFuncs || !sigIs(m, f, 1, 0) || !readsHeader(m, f)) continue;
+      const n = shared(ms, stateOf(m, callees, f));
+      if (n > bestN) { best = f; bestN = n; tie = false; }
+      else if (n === bestN && n > 0) tie = true;
+    }
+    if (best >= 0 && !tie) {
+      found.set(best, heuristic(m, 'free', best, null, `reads the chunk header below its pointer; shares ${bestN} static address(es) with malloc`));
+      return;
+    }
+    if (tie) return;
+  }
+}
+
+/**
+ * emmalloc's malloc is `memalign(8, size)` (@cornerstonejs/codec-charls:
+ * the export is `i32.const 8; local.get 0; call X`), and the module's own
+ * code calls X directly: X is hooked as memalign.
+ */
+function alignedInner(m: ParsedModule, found: Map<number, AllocatorInfo>): void {
+  const b = m.bytes;
+  for (const info of [...found.values()]) {
+    if (info.role !== 'malloc') continue;
+    const i = info.funcIndex - m.numImportedFuncs;
+    if (i < 0 || i >= m.bodies.length) continue;
+    const body = m.bodies[i];
+    if (b[body.start] !== 0) continue;
+    const d = decode(m, info.funcIndex);
+    if (!d || d.n !== 4 || d.op[0] !== 0x41 || d.op[1] !== 0x20 || d.imm[1] !== 0 || d.op[2] !== 0x10 || d.op[3] !== 0x0b) continue;
+    const align = d.imm[0];
+    const x = d.imm[2];
+    if (align < 1 || align > 64 || (align & (align - 1)) !== 0 || found.has(x) || x < m.numImportedFuncs || !sigIs(m, x, 2, 1)) continue;
+    found.set(x, heuristic(m, 'memalign', x, null, `${info.name} is memalign(${align}, size)`));
+  }
+}
+
+/**
+ * realloc and calloc by structure, whenever malloc and free are known (a
+ * module that exports malloc/free by name but not realloc/calloc still calls
+ * its own): realloc is an (i32, i32) -> i32 function that calls the
+ * malloc and the free, passes its pointer parameter to the free, reads the
+ * chunk header below it (itself, or dlmalloc's try_realloc_chunk(m, p, n)
+ * does) and shares the allocator's state; calloc is an (i32, i32) -> i32 function that calls
+ * malloc, multiplies its two parameters, clears (memset, memory.fill) and
+ * calls no free. Each only when unique.
+ */
+function complement(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
+  const roles = new Set([...found.values()].map((a) => a.role));
+  const mallocs = new Set([...found.values()].filter((a) => a.role === 'malloc' || a.role === 'memalign').map((a) => a.funcIndex));
+  const frees = new Set([...found.values()].filter((a) => a.role === 'free').map((a) => a.funcIndex));
+  const ms = new Set<number>();
+  for (const f of mallocs) for (const c of stateOf(m, callees, f)) ms.add(c);
+  const arity = (f: number) => funcType(m, f)?.params.length ?? -1;
+  const calls = (f: number, set: Set<number>): boolean => callees[f].some((t) => set.has(t));
+  const reallocs: number[] = [];
+  const callocs: number[] = [];
+  for (let f = m.numImportedFuncs; f < m.funcTypes.length; f++) {
+    if (found.has(f) || !calls(f, mallocs) || !sigIs(m, f, 2, 1)) continue;
+    if (calls(f, frees)) {
+      if (roles.has('realloc') || ![...paramPassedTo(m, f, 0, arity)].some((t) => frees.has(t))) continue;
+      if ((readsHeader(m, f) || callees[f].some((t) => !found.has(t) && readsBelow(m, t, 1))) && shared(ms, stateOf(m, callees, f)) > 0) reallocs.push(f);
+    } else if (!roles.has('calloc') && multipliesParams(m, f)) {
+      if (usesBulk(m, f, 'fill') || callees[f].some((t) => !found.has(t) && sigIs(m, t, 3, 1))) callocs.push(f);
+    }
+  }
+  if (reallocs.length === 1) found.set(reallocs[0], heuristic(m, 'realloc', reallocs[0], null, 'calls malloc and free, passes its pointer to free, reads its chunk header'));
+  if (callocs.length === 1) found.set(callocs[0], heuristic(m, 'calloc', callocs[0], null, 'calls malloc, multiplies its parameters, clears the block'));
 }
 
 /**
@@ -376,6 +626,23 @@ function sameSig(m: ParsedModule, a: number, b: number): boolean {
   return !!ta && !!tb && ta.params.join() === tb.params.join() && ta.results.join() === tb.results.join();
 }
 
+/**
+ * An export that merely forwards to an unexported allocator found by
+ * structure (markdown-wasm's `wrealloc` -> its internal realloc) is that
+ * allocator for JS: the page wraps it, as it wraps `_malloc`.
+ */
+function exportedForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): void {
+  for (const e of m.exports) {
+    if (e.kind !== KIND_FUNC || found.has(e.index)) continue;
+    const x = forwardTarget(m, e.index);
+    const info = x >= 0 ? found.get(x) : undefined;
+    // Only for an allocator JS cannot reach otherwise (not exported itself):
+    // `do_free(p) { free(p); }` next to an exported free stays a caller.
+    if (!info || info.foundBy !== 'heuristic' || info.role.startsWith('wbg_') || m.exports.some((o) => o.kind === KIND_FUNC && o.index === x)) continue;
+    found.set(e.index, heuristic(m, info.role, e.index, e.name, `forwards to ${info.name}`));
+  }
+}
+
 /** Hooks the functions allocators merely forward to, so direct calls to those are seen too. */
 function followForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): void {
   for (const info of [...found.values()]) {
@@ -383,7 +650,7 @@ function followForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): v
     for (let depth = 0; depth < 4; depth++) {
       const x = forwardTarget(m, f);
       if (x < 0 || found.has(x)) break;
-      found.set(x, { role: info.role, funcIndex: x, name: nameOf(m, x), foundBy: 'heuristic', confidence: info.confidence === 'certain' ? 'likely' : info.confidence });
+      found.set(x, { ...heuristic(m, info.role, x, null, `${info.name} forwards to it`), confidence: info.confidence === 'certain' ? 'likely' : info.confidence });
       f = x;
     }
   }

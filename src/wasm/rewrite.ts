@@ -1,6 +1,6 @@
 import { ParsedModule, parseModule, SectionInfo, SEC_START, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
   SEC_CODE, SEC_GLOBAL, SEC_MEMORY, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType, type FuncType } from './reader';
-import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover } from './discover';
+import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover, unpairedReason } from './discover';
 import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX, R_REF_FUNC, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_CALL_REF,
   R_RETURN_CALL_REF } from './refs';
 import { ctxWrapperBody, reachingCalls, simpleType } from './contexts';
@@ -85,6 +85,12 @@ export interface InstrumentResult {
   /** Export name of each exported function (original index): frame names for modules without a name section. */
   exportNames: [number, string][];
   reason?: string;
+  /**
+   * Instrumented, but allocations are hooked without their matching free
+   * (discover.ts, unpairedReason): live figures are an upper bound and the
+   * page reports no misuse for the module. Says why.
+   */
+  partial?: string;
 }
 
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
@@ -177,7 +183,7 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions = {}): Ins
   if (m.memories.length > 0 && m.memories[0].memory64)
     return identityResult(bytes, m, allocators, 'memory64 (i64 pointers) is not instrumented');
   if (allocators.length === 0) return identityResult(bytes, m, allocators, 'no allocator found');
-  return rewrite(m, allocators, opts);
+  return withPartial(rewrite(m, allocators, opts));
 }
 
 /**
@@ -200,7 +206,13 @@ export function instrumentWith(bytes: Uint8Array, allocators: AllocatorInfo[], o
       (needsResult && t.results.length !== 1) || t.params.length <= maxParam)
       throw new InstrumentError(`function ${a.funcIndex} does not have a ${a.role} signature`);
   }
-  return rewrite(m, allocators, opts);
+  return withPartial(rewrite(m, allocators, opts));
+}
+
+function withPartial(r: InstrumentResult): InstrumentResult {
+  const partial = unpairedReason(r.allocators);
+  if (partial) r.partial = partial;
+  return r;
 }
 
 /**
