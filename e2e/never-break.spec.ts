@@ -1,6 +1,7 @@
 // Never break the page: probes of what the extension must not change, run in
 // Chromium with the built extension and compared with a browser without it.
 import { test, expect, launch } from './harness';
+import { openDemoAndPanel, type Demo } from './scenario';
 
 test('3,000 instrumented instances created, used and dropped: all succeed, as without the extension', async ({ context, site }) => {
   // Each instance has its own memory and, instrumented in Chromium, a second
@@ -123,4 +124,19 @@ test('a module compiled on the main thread and posted to a worker instantiates t
   }
   expect(native).toEqual(['instantiated: 0 imports', 'instantiated: 0 imports', 'instantiated: 0 imports']);
   expect(await run(context)).toEqual(native);
+});
+
+test('a page message too large for a port (> 64 MiB) is dropped, counted and shown; later updates still arrive', async ({ context, site }) => {
+  const { page, panel } = await openDemoAndPanel(context, site);
+  // A forged batch that passes validation (bounded strings, ≤ 64 frames per
+  // site) but serializes to ≈ 90 MB: before, the bridge re-queued it and
+  // reconnected for ever, and the panel froze at stale figures.
+  await page.evaluate(() => {
+    const frame = { name: 'x'.repeat(200), func: 1, offset: 2, file: 'y'.repeat(200), line: 3 };
+    const sites = Array.from({ length: 4000 }, (_, i) => ({ id: 1_000_000 + i, module: 1, frames: Array.from({ length: 64 }, () => frame) }));
+    window.postMessage({ tag: '__wasmLeaks:page', msg: { t: 'batch', seq: 999_999, samples: '', sites, errors: [] } }, '*');
+  });
+  await expect(panel.locator('.banner[role=status]')).toContainText("too large for Chrome's 64 MiB message limit and was dropped (1 dropped in this frame)", { timeout: 30_000 });
+  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.leak());
+  await expect(panel.getByTestId('total-live-count')).toHaveText(/^1\d\d$/);
 });

@@ -48,10 +48,42 @@ function send(msg: unknown): void {
   }
   try {
     port.postMessage(msg);
-  } catch {
+  } catch (error) {
+    // A message Chrome cannot carry (ports serialize JSON and refuse more
+    // than 64 MiB) is dropped, counted and reported, never re-sent: re-queued,
+    // it would reconnect for ever and silence the page.
+    if (tooLarge(msg, error)) return reportDrop(msg);
     port = null;
     queue.push(msg);
     setTimeout(connect, 100);
+  }
+}
+
+/** Chrome's limit is 64 MiB of JSON; anything near it is treated as too large. */
+const MAX_MESSAGE_CHARS = 60 * 1024 * 1024;
+let oversized = 0;
+
+function tooLarge(msg: unknown, error: unknown): boolean {
+  if (/length|size|large/i.test(String(error))) return true;
+  try {
+    return JSON.stringify(msg).length > MAX_MESSAGE_CHARS;
+  } catch {
+    return true; // not serializable: never sendable either
+  }
+}
+
+function reportDrop(msg: unknown): void {
+  oversized++;
+  const m = msg as { t?: unknown; req?: unknown };
+  const req = typeof m.req === 'number' ? m.req : 0;
+  const what = typeof m.t === 'string' ? m.t : 'message';
+  try {
+    port?.postMessage({
+      t: 'fail', req,
+      message: `a ${what} message from the page was too large for Chrome's 64 MiB message limit and was dropped (${oversized} dropped in this frame)`,
+    });
+  } catch {
+    /* the port went away: the next message reconnects */
   }
 }
 

@@ -28,6 +28,8 @@ export interface AgentOptions {
 /** Batches leave at most this often; memory is polled this often when idle. */
 const FLUSH_MS = 100;
 const POLL_MS = 500;
+/** Sites per batch when a panel connects late. */
+const RESYNC_SITES = 2000;
 /** Samples kept for a panel that connects late. */
 const MAX_HISTORY = 50_000;
 
@@ -316,7 +318,13 @@ export class PageAgent {
     if (this.rows.length === 0) return; // nothing seen: stay silent
     for (const row of this.rows) this.send(this.moduleMsg(row.rec));
     this.flush();
-    this.send({ t: 'batch', seq: this.seq++, samples: encodeF64(new Float64Array(this.history)), sites: this.sites.snapshot(), errors: [] });
+    // Every site so far, in batches that stay far below Chrome's 64 MiB per
+    // message (a site is at most 64 frames of bounded strings).
+    const sites = this.sites.snapshot();
+    for (let i = 0; i === 0 || i < sites.length; i += RESYNC_SITES) {
+      const samples = i === 0 ? encodeF64(new Float64Array(this.history)) : '';
+      this.send({ t: 'batch', seq: this.seq++, samples, sites: sites.slice(i, i + RESYNC_SITES), errors: [] });
+    }
   }
 
   private snapshot(req: number, name: SnapshotName): void {
