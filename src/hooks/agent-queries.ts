@@ -1,13 +1,14 @@
 // Helpers of the page agent's queries that don't need its state.
 import type { TrackerSnapshot, LeakRoots } from '../tracker';
 import type { SiteGroupMsg } from '../protocol/messages';
+import { BLOCK_NO_SITE } from '../protocol/block-row';
 import type { InstanceRecord } from './instance-record';
 
 /** Groups some blocks of a snapshot by site, largest first (as the Comparison view). */
 export function groupBySite(s: TrackerSnapshot, indices: number[]): SiteGroupMsg[] {
   const bySite = new Map<number, SiteGroupMsg>();
   for (const i of indices) {
-    const site = s.site[i] === 0xffffffff ? 0 : s.site[i];
+    const site = s.site[i] === BLOCK_NO_SITE ? 0 : s.site[i];
     let g = bySite.get(site);
     if (!g) bySite.set(site, (g = { site, newCount: 0, newBytes: 0, freedCount: 0, freedBytes: 0, liveCount: 0, liveBytes: 0 }));
     g.newCount++;

@@ -9,7 +9,7 @@ import type { Instrumenter, TrackerLike } from './types';
 import { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import {
-  PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, SR, BR, encodeF64, encodeU32, bytesToBase64,
+  PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, SR, BR, BLOCK_NO_SITE, FREED_SINCE_B, pushSample, encodeF64, encodeU32, bytesToBase64,
   type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
@@ -185,7 +185,7 @@ export class PageAgent {
       if (row.alive) continue;
       rows.splice(i, 1);
       const last = row.last;
-      this.samples.push(now, row.id, 0, 0, 0, Math.max(0, last[SR.allocs]), Math.max(0, last[SR.frees]));
+      pushSample(this.samples, { time: now, module: row.id, memoryBytes: 0, liveCount: 0, liveBytes: 0, allocs: Math.max(0, last[SR.allocs]), frees: Math.max(0, last[SR.frees]) });
       const info = this.released.get(row.id);
       if (info) this.send({ ...info, reason: `${info.reason ? `${info.reason}; ` : ''}released by the page (garbage-collected): figures up to then are kept` });
       this.released.delete(row.id);
@@ -249,7 +249,8 @@ export class PageAgent {
     for (const row of this.rows) {
       const { rec, tracker, last } = row;
       rec.table?.tick();
-      const values = [now, rec.id, rec.memoryBytes, tracker.liveCount, tracker.liveBytes, tracker.totalAllocs, tracker.totalFrees];
+      const values: number[] = [];
+      pushSample(values, { time: now, module: rec.id, memoryBytes: rec.memoryBytes, liveCount: tracker.liveCount, liveBytes: tracker.liveBytes, allocs: tracker.totalAllocs, frees: tracker.totalFrees });
       let same = true;
       for (let i = SR.memoryBytes; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
       if (!same) {
@@ -273,7 +274,7 @@ export class PageAgent {
     for (; row.errorsSent < list.length; row.errorsSent++) {
       const e = list[row.errorsSent];
       this.errors.push({
-        module: row.rec.id, kind: e.kind, ptr: e.ptr, site: e.site >>> 0 === 0xffffffff ? 0 : e.site,
+        module: row.rec.id, kind: e.kind, ptr: e.ptr, site: e.site >>> 0 === BLOCK_NO_SITE ? 0 : e.site,
         otherSite: e.firstFreeSite ?? e.allocSite ?? 0,
         message: `${e.kind}${e.size !== null ? ` of a ${e.size}-byte block` : ''}`,
         time: row.rec.time + e.time,
@@ -359,7 +360,7 @@ export class PageAgent {
         t: 'diff', req, module: id, from, to, final,
         newCount: d.newBlocks.length, newBytes: d.newBytes, freedCount: d.freedBlocks.length, freedBytes: d.freedBytes,
         groups: d.groups.slice(0, LIMITS.maxSites).map((g) => ({
-          site: g.site >>> 0 === 0xffffffff ? 0 : g.site,
+          site: g.site >>> 0 === BLOCK_NO_SITE ? 0 : g.site,
           newCount: g.newCount, newBytes: g.newBytes, freedCount: g.freedCount, freedBytes: g.freedBytes,
           liveCount: g.liveCount, liveBytes: g.liveBytes,
         })),
@@ -436,7 +437,7 @@ export class PageAgent {
       const bytes = new Uint8Array(memory.buffer);
       const report = classifyLeaks(now, bytes, leakRoots(row.rec, now, bytes.length), Uint32Array.from(query));
       // 255: freed since Snapshot B.
-      const kinds = new Uint8Array(Math.min(last.newBlocks.length, LIMITS.maxDiffBlocks)).fill(255);
+      const kinds = new Uint8Array(Math.min(last.newBlocks.length, LIMITS.maxDiffBlocks)).fill(FREED_SINCE_B);
       for (let q = 0; q < query.length; q++) kinds[position[q]] = report.kind[q];
       this.send({
         t: 'leaks', req, module: row.rec.id, kinds: bytesToBase64(kinds),

@@ -7,7 +7,8 @@
 // long as no live block is 2^32 allocations older than the snapshot.
 import { LB } from './live-blocks';
 import { radixSortColumns } from './radix-sort';
-import { COUNTER, RO, type Tracker } from './tracker';
+import { COUNTER, RO } from './layout';
+import type { Tracker } from './tracker';
 
 export interface ReallocOrigins {
   /** Index into the snapshot's block arrays of each live block that came from a realloc. */
