@@ -472,7 +472,17 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
  * and a remaining tie gives nothing.
  */
 function pairByState(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][], dist: Int32Array, exported: Set<number>): boolean {
-  const frees = [...exported].filter((f) => !found.has(f) && sigIs(m, f, 1, 0) && readsHeader(m, f));
+  // Exports that all forward to one function (`free`, and user helpers that
+  // are just `free(p)`: emscripten -O3 folds them into copies of one body) are
+  // one candidate: the function they forward to.
+  const groups = new Map<number, number[]>();
+  for (const f of exported) {
+    if (found.has(f) || !sigIs(m, f, 1, 0) || !readsHeader(m, f)) continue;
+    let t = f;
+    for (let g = forwardTarget(m, f), k = 0; g >= 0 && k < 4; g = forwardTarget(m, g), k++) t = g;
+    groups.set(t, [...(groups.get(t) ?? []), f]);
+  }
+  const frees = [...groups.keys()];
   if (frees.length === 0) return false;
   const freeState = new Map(frees.map((f) => [f, stateOf(m, callees, f)]));
   // malloc candidates: exported (i32)->i32 functions, and the (i32)->i32 functions called
@@ -503,7 +513,9 @@ function pairByState(m: ParsedModule, found: Map<number, AllocatorInfo>, callees
   if (!best || tie) return false;
   const [mal, fr, n] = best;
   found.set(mal, heuristic(m, 'malloc', mal, null, `${exported.has(mal) ? 'exported ' : ''}(i32)->i32 ${best[3]} call(s) from memory.grow; shares ${n} static address(es) with free`));
-  found.set(fr, heuristic(m, 'free', fr, null, `exported (i32)->() reading the chunk header below its pointer; shares ${n} static address(es) with malloc`));
+  for (const f of groups.get(fr)!) {
+    found.set(f, heuristic(m, 'free', f, null, `exported (i32)->() reading the chunk header below its pointer; shares ${n} static address(es) with malloc`));
+  }
   return true;
 }
 
@@ -632,13 +644,15 @@ function sameSig(m: ParsedModule, a: number, b: number): boolean {
  * allocator for JS: the page wraps it, as it wraps `_malloc`.
  */
 function exportedForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): void {
+  const exported = new Set<AllocatorRole>();
+  for (const e of m.exports) if (e.kind === KIND_FUNC && found.has(e.index)) exported.add(found.get(e.index)!.role);
   for (const e of m.exports) {
     if (e.kind !== KIND_FUNC || found.has(e.index)) continue;
     const x = forwardTarget(m, e.index);
     const info = x >= 0 ? found.get(x) : undefined;
-    // Only for an allocator JS cannot reach otherwise (not exported itself):
+    // Only for a role JS cannot reach otherwise (no export has it):
     // `do_free(p) { free(p); }` next to an exported free stays a caller.
-    if (!info || info.foundBy !== 'heuristic' || info.role.startsWith('wbg_') || m.exports.some((o) => o.kind === KIND_FUNC && o.index === x)) continue;
+    if (!info || info.foundBy !== 'heuristic' || info.role.startsWith('wbg_') || exported.has(info.role)) continue;
     found.set(e.index, heuristic(m, info.role, e.index, e.name, `forwards to ${info.name}`));
   }
 }

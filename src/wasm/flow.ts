@@ -237,7 +237,7 @@ export function readsBelow(m: ParsedModule, func: number, param: number): boolea
     const below = (d.op[i + 2] === I32_SUB && k >= 1 && k <= 16) || (d.op[i + 2] === I32_ADD && k <= -1 && k >= -16);
     if (!below) continue;
     let j = i + 3;
-    if (d.op[j] === LOCAL_TEE) j++;
+    while (j < d.n && d.op[j] === LOCAL_TEE) j++;
     if (isLoad(d.op[j])) return true;
   }
   return false;

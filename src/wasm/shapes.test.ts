@@ -1,0 +1,106 @@
+// Allocator shapes built from source (e2e/fixtures/src/shapes.c, build.sh):
+// emscripten release modules whose malloc and free are reached through
+// separate wrappers with no shared caller (paired by allocator state and the
+// chunk header), dlmalloc and emmalloc (malloc = a forwarder, free = exports
+// that all forward to one body), calloc/realloc used inside and found by
+// structure even when malloc/free are exported by name. Each runs through
+// its own glue under the page agent: the exact blocks, every realloc's new
+// size (most grow in place), everything freed, 0 errors.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PageAgent } from '../hooks/page-agent';
+import { instrument } from './index';
+import { parsePageMsg, type PageToPanel } from '../protocol';
+import { freshWebAssembly } from '../test-support/page-messages';
+import { fixture, FIXTURE_DIR } from '../test-support/fixtures';
+import type { Tracker } from '../tracker';
+
+/** The emscripten glue (CommonJS; the repo's .js files are ES modules to Node): its factory. */
+function loadGlue(name: string): (o: object) => Promise<Shapes> {
+  const url = new URL(name, FIXTURE_DIR);
+  const module = { exports: {} as unknown };
+  new Function('module', 'exports', '__dirname', '__filename', readFileSync(url, 'utf8'))(module, module.exports, new URL('.', url).pathname, url.pathname);
+  return module.exports as (o: object) => Promise<Shapes>;
+}
+
+interface Shapes {
+  _malloc(n: number): number;
+  _free(p: number): void;
+  _box_new(n: number): number;
+  _box_free(p: number): void;
+  _text_new(n: number): number;
+  _text_free(p: number): void;
+  _grow?(p: number, n: number): number;
+  _list_push(v: number): void;
+  _list_clear(): number;
+  _scratch_release(p: number): void;
+}
+
+const CASES: [string, string][] = [
+  // [fixture, allocators found (role=name, sorted)]
+  // -DSEPARATE_ONLY: malloc called by 3 functions, free by 4 others; the glue: _malloc = e, _free = g
+  // (i = text_free, compiled to the same body: `free(p)`)
+  ['separate-O3', 'free=g free=i malloc=e'],
+  ['emcc-O3', 'calloc=func8 free=h malloc=f realloc=k'],
+  ['emmalloc-O3', 'calloc=func9 free=func2 free=h free=j malloc=f malloc=func3 realloc=k'],
+  ['emcc-O2', 'calloc=func15 free=free malloc=malloc realloc=grow'],
+];
+
+describe('allocator shapes (e2e/fixtures/src/shapes.c)', () => {
+  for (const [name, want] of CASES) {
+    it(`shapes-${name}: found, never partial`, () => {
+      const r = instrument(fixture(`shapes-${name}.wasm`));
+      expect(r.allocators.map((a) => `${a.role}=${a.name}`).sort().join(' ')).toBe(want);
+      expect(r.partial).toBeUndefined();
+      // The pair was found without a shared caller: by what they do.
+      const byState = r.allocators.some((a) => a.role === 'free' && /chunk header/.test(a.evidence ?? ''));
+      expect(byState).toBe(name === 'separate-O3' || name === 'emmalloc-O3');
+    });
+
+    it(`shapes-${name}: through its glue, the exact blocks and sizes, all freed, 0 errors`, async () => {
+      const wa = freshWebAssembly();
+      const sent: PageToPanel[] = [];
+      const agent = new PageAgent(wa, {
+        post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+        now: () => Date.now(), url: 'test://shapes', setTimer: () => 0,
+        instrument: (bytes) => instrument(bytes),
+      });
+      try {
+        const create = loadGlue(`shapes-${name}.js`);
+        const bytes = fixture(`shapes-${name}.wasm`);
+        const M = await create({
+          instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+            void wa.instantiate(bytes, imports).then((r) => done(r.instance, r.module));
+            return {};
+          },
+        });
+        const t = agent.records[0].tracker as Tracker;
+        const base = [t.liveCount, t.liveBytes];
+        const boxes: number[] = [];
+        const texts: number[] = [];
+        for (let i = 0; i < 10; i++) boxes.push(M._box_new(100)); // malloc(8) + calloc(100, 1)
+        for (let i = 0; i < 10; i++) texts.push(M._text_new(50)); // malloc(51)
+        for (let i = 0; i < 20; i++) M._list_push(i); // calloc(1, 8)
+        let p = 0;
+        if (M._grow) for (let n = 16; n <= 1600; n += 16) p = M._grow(p, n); // 100 reallocs, most in place
+        const js = M._malloc(333); // from JS, through the glue's _malloc
+        // 10 × (8 + 100) + 10 × 51 + 20 × 8 (+ 1,600) + 333
+        expect([t.liveCount - base[0], t.liveBytes - base[1]]).toEqual(M._grow ? [52, 3683] : [51, 2083]);
+        expect(t.reallocs).toBe(M._grow ? 99 : 0); // grow(NULL, 16) is an allocation
+        for (const b of boxes) M._box_free(b);
+        for (const s of texts) M._text_free(s);
+        expect(M._list_clear()).toBe(20);
+        if (p) M._scratch_release(p);
+        M._free(js);
+        expect([t.liveCount, t.liveBytes]).toEqual(base);
+        agent.flush();
+        const mods = sent.filter((m) => m.t === 'module');
+        expect(mods.map((m) => m.t === 'module' && [m.instrumented, m.reason])).toEqual([[true, '']]);
+        expect(t.errors).toEqual([]);
+        expect(sent.flatMap((m) => (m.t === 'batch' ? m.errors : []))).toEqual([]);
+      } finally {
+        agent.hooks.uninstall();
+      }
+    });
+  }
+});
