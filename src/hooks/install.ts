@@ -6,6 +6,7 @@
 import { HOOK_MODULE, type InstrumentOutcome, type Instrumenter } from './types';
 import { InstanceRecord, type RecordEnv } from './instance-record';
 import { visibleExports } from './visible-exports';
+import { patchEntryPoints, type Originals } from './patch';
 
 type WA = typeof WebAssembly;
 
@@ -43,20 +44,12 @@ export interface InstalledHooks {
   readonly records: InstanceRecord[];
 }
 
-function copyBytes(source: unknown): Uint8Array<ArrayBuffer> | null {
-  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
-  if (ArrayBuffer.isView(source)) {
-    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
-  }
-  return null;
-}
-
 function message(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
-  const orig = {
+  const orig: Originals = {
     instantiate: wa.instantiate,
     instantiateStreaming: wa.instantiateStreaming,
     compile: wa.compile,
@@ -112,7 +105,8 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     const named = rec.outcome?.memoryExport;
     let memory: unknown = named ? exports[named] : undefined;
     // (not our own table memory: the page's memory is the one the tracker reads)
-    if (!(memory instanceof orig.Memory)) memory = Object.entries(exports).find(([k, v]) => v instanceof orig.Memory && !k.startsWith(OWN_EXPORT_PREFIX))?.[1];
+    if (!(memory instanceof orig.Memory))
+      memory = Object.entries(exports).find(([k, v]) => v instanceof orig.Memory && !k.startsWith(OWN_EXPORT_PREFIX))?.[1];
     if (!(memory instanceof orig.Memory) && imports && typeof imports === 'object') {
       // Imported memory (e.g. @sqlite.org/sqlite-wasm): find it by kind, not by name.
       for (const imp of orig.Module.imports(module)) {
@@ -143,7 +137,8 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       const exports = visibleExports(rec, instance.exports, hidden);
       // Instances are extensible: an own property shadows the prototype getter,
       // and the object stays a real WebAssembly.Instance.
-      if (exports !== instance.exports) Object.defineProperty(instance, 'exports', { value: exports, configurable: true, enumerable: false });
+      if (exports !== instance.exports)
+        Object.defineProperty(instance, 'exports', { value: exports, configurable: true, enumerable: false });
     } catch (error) {
       rec.reason = `${rec.reason} attaching to the instance failed: ${message(error)}`.trim();
     }
@@ -244,100 +239,11 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     return { module, instance };
   }
 
-  /** Reads a streaming source, or returns null to let the original raise its own error. */
-  async function readResponse(source: unknown): Promise<{ bytes: Uint8Array<ArrayBuffer>; url: string } | null> {
-    const response = await source;
-    if (typeof Response === 'undefined' || !(response instanceof Response)) return null;
-    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (!response.ok || response.bodyUsed || type !== 'application/wasm') return null;
-    return { bytes: new Uint8Array(await response.arrayBuffer()), url: response.url || '(response)' };
-  }
-
-  const patched = {
-    instantiate(source: unknown, imports?: unknown): Promise<unknown> {
-      if (source instanceof orig.Module) return instanceAsync(source, imports);
-      const bytes = copyBytes(source);
-      if (!bytes) return orig.instantiate.call(wa, source as BufferSource, imports as WebAssembly.Imports);
-      return instantiateBytes(bytes, imports, '(bytes)');
-    },
-    async instantiateStreaming(source: unknown, imports?: unknown): Promise<unknown> {
-      const read = await readResponse(source);
-      if (!read) return orig.instantiateStreaming.call(wa, source as Response, imports as WebAssembly.Imports);
-      return instantiateBytes(read.bytes, imports, read.url);
-    },
-    compile(source: unknown): Promise<WebAssembly.Module> {
-      const bytes = copyBytes(source);
-      if (!bytes) return orig.compile.call(wa, source as BufferSource);
-      return compileAsync(bytes, prepare(bytes, '(bytes)'));
-    },
-    async compileStreaming(source: unknown): Promise<WebAssembly.Module> {
-      const read = await readResponse(source);
-      if (!read) return orig.compileStreaming.call(wa, source as Response);
-      return compileAsync(read.bytes, prepare(read.bytes, read.url));
-    },
-  };
-
-  const ModuleProxy: typeof WebAssembly.Module = new Proxy(orig.Module, {
-    construct(target, args, newTarget): object {
-      const bytes = copyBytes(args[0]);
-      if (!bytes) return Reflect.construct(target, args, newTarget === ModuleProxy ? target : newTarget);
-      return compileSync(bytes, prepare(bytes, '(bytes)'), newTarget === ModuleProxy ? target : newTarget);
-    },
-  });
-  const InstanceProxy: typeof WebAssembly.Instance = new Proxy(orig.Instance, {
-    construct(target, args, newTarget): object {
-      const module = args[0];
-      if (!(module instanceof orig.Module)) return Reflect.construct(target, args, newTarget === InstanceProxy ? target : newTarget);
-      return instanceSync(module, args[1], newTarget === InstanceProxy ? target : newTarget);
-    },
-  });
-  const MemoryProxy: typeof WebAssembly.Memory = new Proxy(orig.Memory, {
-    construct(target, args, newTarget): object {
-      const memory: WebAssembly.Memory = Reflect.construct(target, args, newTarget === MemoryProxy ? target : newTarget);
-      try {
-        env.onMemory(memory, 'created');
-      } catch {
-        /* never let bookkeeping break the page */
-      }
-      return memory;
-    },
-  });
-  function grow(this: WebAssembly.Memory, delta: number): number {
-    const result = orig.grow.call(this, delta);
-    try {
-      env.onMemory(this, 'js-grow');
-    } catch {
-      /* never let bookkeeping break the page */
-    }
-    return result;
-  }
-
-  const define = (target: object, key: string, value: unknown) =>
-    Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
-  for (const [key, fn] of Object.entries(patched)) {
-    Object.defineProperty(fn, 'name', { value: key });
-    define(wa, key, fn);
-  }
-  Object.defineProperty(patched.instantiate, 'length', { value: 1 });
-  define(wa, 'Module', ModuleProxy);
-  define(wa, 'Instance', InstanceProxy);
-  define(wa, 'Memory', MemoryProxy);
-  define(orig.Memory.prototype, 'grow', grow);
-  Object.defineProperty(grow, 'name', { value: 'grow' });
-
+  const unpatch = patchEntryPoints(wa, orig, { prepare, compileSync, compileAsync, instanceSync, instanceAsync, instantiateBytes }, env);
   return {
     get records() {
       return records.map((r) => r.deref()).filter((r): r is InstanceRecord => r !== undefined);
     },
-    uninstall() {
-      define(wa, 'instantiate', orig.instantiate);
-      define(wa, 'instantiateStreaming', orig.instantiateStreaming);
-      define(wa, 'compile', orig.compile);
-      define(wa, 'compileStreaming', orig.compileStreaming);
-      define(wa, 'Module', orig.Module);
-      define(wa, 'Instance', orig.Instance);
-      define(wa, 'Memory', orig.Memory);
-      define(orig.Memory.prototype, 'grow', orig.grow);
-    },
+    uninstall: unpatch,
   };
 }
