@@ -104,3 +104,58 @@ describe('allocator shapes (e2e/fixtures/src/shapes.c)', () => {
     });
   }
 });
+
+interface WbgShapes {
+  memory: WebAssembly.Memory;
+  __wbindgen_export_1(size: number, align: number): number;
+  __wbindgen_export_2(ptr: number, old: number, size: number, align: number): number;
+  __wbindgen_export_3(ptr: number, size: number, align: number): void;
+  __wbindgen_export_4(a: number, b: number, c: number): void;
+  make(n: number): number;
+  push_many(v: number, k: number): void;
+  drop_it(v: number): void;
+  strings(n: number): number;
+}
+
+describe('wasm-bindgen-shaped Rust (e2e/fixtures/src/rust/wbg_shapes.rs)', () => {
+  it('renamed exports: the free that leads to the allocator wins over a closure helper of the same type; internal free (ptr, size)', () => {
+    const r = instrument(fixture('wbg-shapes-rust.wasm'));
+    expect(r.allocators.map((a) => `${a.role}=${a.name}`).sort().join(' ')).toBe(
+      'free=func2 rust_alloc=func1 rust_realloc=func21 wbg_free=__wbindgen_export_3 wbg_malloc=__wbindgen_export_1 wbg_realloc=__wbindgen_export_2');
+    expect(r.partial).toBeUndefined();
+  });
+
+  it('Vec growth, strings, JS-side malloc/realloc/free: every block freed, 0 errors', async () => {
+    const wa = freshWebAssembly();
+    const sent: PageToPanel[] = [];
+    const agent = new PageAgent(wa, {
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+      now: () => Date.now(), url: 'test://wbg-shapes', setTimer: () => 0,
+      instrument: (bytes) => instrument(bytes),
+    });
+    try {
+      const { instance } = await wa.instantiate(fixture('wbg-shapes-rust.wasm'));
+      const x = instance.exports as unknown as WbgShapes;
+      const t = agent.records[0].tracker as Tracker;
+      const v = x.make(1000);
+      expect([t.liveCount, t.liveBytes]).toEqual([2, 1000 + 12]); // the Vec's buffer and its Box (ptr, cap, len)
+      x.push_many(v, 5000); // grows by realloc: 1000 -> 2000 -> 4000 -> 8000
+      expect([t.liveCount, t.liveBytes]).toEqual([2, 8000 + 12]);
+      expect(x.strings(300)).toBe(10 * 2 + 90 * 3 + 200 * 4); // "s0".."s299": built and dropped inside
+      expect([t.liveCount, t.liveBytes]).toEqual([2, 8012]);
+      x.__wbindgen_export_4(1, 2, 3); // the closure helper: no allocator event
+      const p = x.__wbindgen_export_1(64, 1); // as the glue's passStringToWasm0 does
+      const q = x.__wbindgen_export_2(p, 64, 200, 1);
+      expect([t.liveCount, t.liveBytes]).toEqual([3, 8212]);
+      x.__wbindgen_export_3(q, 200, 1);
+      x.drop_it(v);
+      expect([t.liveCount, t.liveBytes]).toEqual([0, 0]);
+      expect(t.totalAllocs).toBeGreaterThan(300);
+      expect(t.errors).toEqual([]);
+      agent.flush();
+      expect(sent.flatMap((m) => (m.t === 'batch' ? m.errors : []))).toEqual([]);
+    } finally {
+      agent.hooks.uninstall();
+    }
+  });
+});
