@@ -15,6 +15,7 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
   const post = window.postMessage.bind(window);
   const now = () => performance.timeOrigin + performance.now();
   const setTimer = setTimeout.bind(window);
+  const fetchText = fetch.bind(window);
   const agent = new PageAgent(WebAssembly, {
     post: (msg) => post({ tag: PAGE_TAG, msg }, '*'),
     now,
@@ -24,6 +25,12 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
     // per event; the ring path costs the same end to end and takes heap).
     instrument: ((eventPath) => (bytes: Uint8Array) => instrument(bytes, { eventPath }))(supportsMultiMemory(WebAssembly) ? 'table' as const : 'call' as const),
     setTimer: (fn, ms) => setTimer(fn, ms),
+    // Source maps next to the modules, fetched as the page itself would.
+    loadText: async (url) => {
+      const response = await fetchText(url, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.text();
+    },
   });
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== window) return;

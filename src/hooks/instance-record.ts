@@ -6,6 +6,7 @@ import { captureStack, captureStackText, parseStack, toOriginalFrames, type RawF
 import type { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import { LIMITS } from '../protocol/version';
+import type { FrameMsg } from '../protocol/messages';
 import { isAllocatorWrapperName } from '../symbols/allocator-names';
 
 export interface RecordEnv {
@@ -180,16 +181,22 @@ export class InstanceRecord {
       this.env.symbolize ? (func, offset) => this.env.symbolize!(this, func, offset) : null,
       LIMITS.maxFrames,
     );
-    // Unnamed frames take their function's export name (release builds have
-    // no name section); allocator wrappers' frames are marked: a site is the
-    // first frame outside them.
+    this.markFrames(frames);
+    return this.env.sites.intern(this.id, frames);
+  }
+
+  /**
+   * Unnamed frames take their function's export name (release builds have no
+   * name section); allocator wrappers' frames are marked: a site is the first
+   * frame outside them.
+   */
+  markFrames(frames: FrameMsg[]): void {
     const wrappers = this.allocWrappers;
     for (const f of frames) {
       if (f.func < 0) continue;
       if (f.name.startsWith('wasm-function[')) f.name = this.exportNames.get(f.func) ?? f.name;
       if (wrappers.has(f.func) || isAllocatorWrapperName(f.name)) f.alloc = true;
     }
-    return this.env.sites.intern(this.id, frames);
   }
 
   private dispatch(kind: number, a: number, b: number, c: number, site: number): void {

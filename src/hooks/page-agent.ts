@@ -10,7 +10,7 @@ import { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import {
   PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, SR, BR, BLOCK_NO_SITE, FREED_SINCE_B, pushSample, encodeF64, encodeU32, bytesToBase64,
-  type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName,
+  type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName, type FrameMsg,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
 import { groupBySite, leakRoots } from './agent-queries';
@@ -23,6 +23,11 @@ export interface AgentOptions {
   url: string;
   instrument: Instrumenter | null;
   setTimer(fn: () => void, ms: number): unknown;
+  /**
+   * Fetches a file next to a module (the source map its `sourceMappingURL`
+   * names), as the page would; absent: source maps are not loaded.
+   */
+  loadText?(url: string): Promise<string>;
 }
 
 /** Batches leave at most this often; memory is polled this often when idle. */
@@ -131,7 +136,10 @@ export class PageAgent {
   symbolize(rec: InstanceRecord, func: number, offset: number): SymbolizedFrame[] | null {
     if (!rec.bytes) return null;
     let entry = this.symbolizers.get(rec.bytes);
-    if (!entry) this.symbolizers.set(rec.bytes, (entry = { sym: createSymbolizer(rec.bytes), memo: new Map() }));
+    if (!entry) {
+      this.symbolizers.set(rec.bytes, (entry = { sym: createSymbolizer(rec.bytes), memo: new Map() }));
+      this.loadSourceMap(rec, entry);
+    }
     // Offsets are module-relative and unique to one function.
     const known = entry.memo.get(offset);
     if (known !== undefined) return known;
@@ -142,6 +150,55 @@ export class PageAgent {
     const result = chain.length > 0 ? chain : null;
     if (entry.memo.size < 1_000_000) entry.memo.set(offset, result);
     return result;
+  }
+
+  /**
+   * A module with a `sourceMappingURL` (emscripten -gsource-map) and no DWARF:
+   * fetch the map next to the module (its URL, else the page's), then give the
+   * sites already interned their source lines. A map that cannot be loaded is
+   * said to the panel.
+   */
+  private loadSourceMap(rec: InstanceRecord, entry: { sym: Symbolizer; memo: Map<number, SymbolizedFrame[] | null> }): void {
+    const ref = entry.sym.sourceMappingURL();
+    const load = this.opts.loadText;
+    if (!ref || !load) return;
+    const id = rec.id;
+    let url: string;
+    try {
+      url = new URL(ref, /^[a-z][a-z\d+.-]*:/i.test(rec.name) ? rec.name : this.opts.url).href;
+    } catch {
+      return;
+    }
+    const resymbolize = (r: InstanceRecord) => {
+      for (const site of this.sites.snapshot()) {
+        if (site.module !== id) continue;
+        const frames: FrameMsg[] = [];
+        for (let i = 0; i < site.frames.length; i++) {
+          const f = site.frames[i];
+          // One wasm location expanded into its inlined frames: symbolize it once.
+          let j = i;
+          while (f.func >= 0 && j + 1 < site.frames.length && site.frames[j + 1].func === f.func && site.frames[j + 1].offset === f.offset) j++;
+          const chain = f.func >= 0 ? this.symbolize(r, f.func, f.offset) : null;
+          if (chain) for (const c of chain) frames.push({ name: c.name, func: f.func, offset: f.offset, file: c.file, line: c.line });
+          else for (let k = i; k <= j; k++) frames.push({ ...site.frames[k] });
+          i = j;
+        }
+        r.markFrames(frames);
+        this.sites.update(site.id, frames.slice(0, LIMITS.maxFrames));
+      }
+      this.schedule();
+    };
+    load(url).then(
+      (text) => {
+        entry.sym.setSourceMap(text);
+        entry.memo.clear();
+        const r = this.rows.find((row) => row.id === id);
+        if (r) resymbolize(r.rec);
+      },
+      (error: unknown) => {
+        this.send({ t: 'fail', req: 0, message: `source map of ${rec.name} (${url}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`.slice(0, LIMITS.maxStringChars) });
+      },
+    );
   }
 
   private send(msg: PageToPanel): void {

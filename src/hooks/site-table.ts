@@ -35,6 +35,18 @@ export class SiteTable {
     return p;
   }
 
+  /**
+   * Replaces the frames of interned site `id` (its module's symbols arrived
+   * later: a source map); it is sent again, and the panel replaces it by id.
+   */
+  update(id: number, frames: FrameMsg[]): void {
+    const old = this.all[id - 1];
+    if (!old) return;
+    const site: SiteMsg = { id, module: old.module, frames };
+    this.all[id - 1] = site;
+    this.pending.push(site);
+  }
+
   /** Every site, for a panel that connects late. */
   snapshot(): SiteMsg[] {
     return this.all.slice();

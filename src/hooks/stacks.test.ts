@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { PageAgent } from './page-agent';
 import { instrument } from '../wasm';
 import { decodeU32, parsePageMsg, BLOCK_STRIDE, siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
+import { FIXTURE_DIR } from '../test-support/fixtures';
 
 const wasm = (name: string) => new Uint8Array(readFileSync(new URL(`../../e2e/site/wasm/${name}`, import.meta.url)));
 
@@ -190,3 +191,40 @@ function stripNames(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   }
   return new Uint8Array(out);
 }
+
+describe('readable stacks on release builds: source maps next to the module', () => {
+  it("emcc -gsource-map: the page fetches the module's sourceMappingURL and re-sends the sites already interned with their source lines", async () => {
+    const wa = freshWebAssembly();
+    const sent: PageToPanel[] = [];
+    const requested: string[] = [];
+    const agent = new PageAgent(wa, {
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), setTimer: () => 0, instrument,
+      url: new URL('index.html', FIXTURE_DIR).href, // the page: instantiate(bytes) has no URL of its own
+      // The page's fetch, here from disk.
+      loadText: async (url) => {
+        requested.push(url);
+        return readFileSync(new URL(url), 'utf8');
+      },
+    });
+    agents.push(agent);
+    const imports: Record<string, Record<string, () => number>> = {};
+    const bytes = wasm('leak-emcc-srcmap.wasm');
+    for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes))) if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
+    const { instance } = (await wa.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const x = instance.exports as unknown as Exports;
+    x.emscripten_stack_init?.();
+    x.__wasm_call_ctors?.();
+    x.process_data(1024);
+    agent.flush();
+    const processSite = (m: PageToPanel) => (m.t === 'batch' ? m.sites.filter((s) => s.frames[0]?.name === 'process_data') : []);
+    const before = sent.flatMap(processSite);
+    expect(before).toHaveLength(1);
+    expect([before[0].frames[0].file, before[0].frames[0].line]).toEqual(['', 0]); // no DWARF: no line yet
+    await new Promise((r) => setTimeout(r, 50)); // the map is read
+    agent.flush();
+    expect(requested).toEqual([new URL('leak-emcc-srcmap.wasm.map', FIXTURE_DIR).href]);
+    const after = sent.flatMap(processSite).slice(1);
+    expect(after.map((s) => s.id)).toEqual([before[0].id]); // the same site, re-sent
+    expect(after[0].frames[0]).toMatchObject({ name: 'process_data', file: '../../work/main/e2e/fixtures/src/leak.c', line: 19 });
+  });
+});
