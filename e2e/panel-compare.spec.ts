@@ -114,14 +114,42 @@ test('Stop freezes the panel\'s counters while the page keeps tracking; Record r
   await expect(liveCount).toHaveText('6');
 });
 
-test('Full stacks: the same malloc reached from simulate_memory_leak and from JS splits into two rows (100 and 3)', async ({ context, site }) => {
+// Whole wasm stacks are always on: a stack's JS frames are those of the first
+// allocation on its wasm path (wasm does not see which JS function called an
+// export). The toolbar's "JS stack per allocation" captures them per
+// allocation: process_data called from app.js's demo.process and straight from
+// the test's script are one wasm path, but two stacks.
+test('JS stack per allocation: one process_data site; two JS callers of the same export keep their own JS frames', async ({ context, site }) => {
   const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
-  await panel.getByRole('checkbox', { name: 'Full stacks' }).check();
-  await compareAround(panel, () => page.evaluate(() => {
-    demo.leak();
-    for (let i = 0; i < 3; i++) demo.process(1024);
-  }));
-  await expect(panel.getByTestId('diff-new-count')).toHaveText('103');
-  await expect(panel.getByTestId('site-row')).toHaveCount(2);
-  await expect(panel.getByTestId('site-new')).toHaveText(['100', '3']);
+  const toggle = panel.getByRole('checkbox', { name: 'JS stack per allocation' });
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  await compareAround(panel, async () => {
+    await page.evaluate(() => demo.leak());
+    await page.evaluate(() => demo.process(1000));
+    await page.evaluate(() => demo.api.call('process_data', 2000));
+  });
+  await expect(panel.getByTestId('diff-new-count')).toHaveText('102');
+  // One site: every block was allocated at process_data (leak.c:19).
+  await expect(panel.getByTestId('site-row')).toHaveCount(1);
+  await expect(panel.getByTestId('site-new')).toHaveText(['102']);
+  await expect(panel.getByTestId('site-name')).toHaveText(['process_data']);
+  // Each block's stack has its own JS caller.
+  await panel.getByRole('radio', { name: 'Blocks' }).click();
+  const frames = panel.getByTestId('stack-frame');
+  await panel.getByTestId('block-row').filter({ has: panel.getByTestId('block-size').getByText('2,000 B') }).click();
+  await expect(frames.first()).toContainText('process_data');
+  await expect(frames.filter({ hasText: 'Object.process' })).toHaveCount(0);
+  await expect(frames.filter({ hasText: 'simulate_memory_leak' })).toHaveCount(0);
+  await panel.getByTestId('block-row').filter({ has: panel.getByTestId('block-size').getByText('1,000 B') }).click();
+  await expect(frames.filter({ hasText: 'Object.process' })).toHaveCount(1);
+  await panel.getByTestId('block-row').filter({ has: panel.getByTestId('block-size').getByText('1,024 B') }).first().click();
+  await expect(frames.filter({ hasText: 'simulate_memory_leak' })).toHaveCount(1);
+  // Tree, bottom-up: under process_data, its callers apart: simulate_memory_leak 102,400 B, the JS calls 3,000 B.
+  await panel.getByRole('radio', { name: 'Tree' }).click();
+  const tree = panel.getByTestId('tree-row');
+  await expect(tree.first()).toContainText('process_data (leak.c:19)');
+  await expect(tree.first()).toContainText('105,400 B');
+  await expect(tree.nth(1)).toContainText('simulate_memory_leak');
+  await expect(tree.nth(1)).toContainText('102,400 B');
 });

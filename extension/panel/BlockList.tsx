@@ -1,25 +1,32 @@
 // The Blocks view: every block of the table in one virtualized list, sortable
-// by address, size, allocation number or leak kind.
+// by address, size, allocation number or leak kind. The flame graph shows it
+// too, restricted to the stacks under the node picked there (`stacks`).
 import { useMemo, useState } from 'preact/hooks';
 import { BR, blockSite, blockTime } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
-import { sortRows, siteLabel, kindName, type BlockSortKey } from './site-index';
+import { sortRows, groupSites, kindName, type BlockSortKey } from './site-index';
 import { bytes, hex, age } from './format';
 
-export function BlockList({ store, ctl, table, filter }: { store: Store; ctl: Controller; table: BlockTable; filter: string }) {
+export function BlockList({ store, ctl, table, filter, stacks = null }: {
+  store: Store; ctl: Controller; table: BlockTable; filter: string;
+  /** Only blocks of these stack ids (null: all). */
+  stacks?: ReadonlySet<number> | null;
+}) {
   const [sort, setSort] = useState<{ key: BlockSortKey; dir: 1 | -1 }>({ key: 'size', dir: -1 });
   const [active, setActive] = useState(0);
+  const grouping = groupSites(table, store.siteSource(table));
+  const rowLabel = (stack: number) => grouping.rows[grouping.rowOf.get(stack) ?? -1]?.label ?? '(unknown site)';
   const rows = useMemo(() => {
     const sorted = sortRows(table, sort.key, sort.dir);
     const f = filter.trim().toLowerCase();
-    if (!f) return sorted;
-    // Filter by site once per site, not once per block.
-    const match = new Map<number, boolean>();
-    for (const g of table.groups) match.set(g.site, siteLabel(store.site(table.frame, g.site)).toLowerCase().includes(f));
-    return sorted.filter((r) => match.get(blockSite(table.blocks, r)) ?? false);
-  }, [table, sort, filter, table.leaks]);
+    if (!f && !stacks) return sorted;
+    // Decide per stack once, not once per block.
+    const keep = new Map<number, boolean>();
+    for (const [stack, r] of grouping.rowOf) keep.set(stack, (!f || grouping.rows[r].label.toLowerCase().includes(f)) && (!stacks || stacks.has(stack)));
+    return sorted.filter((r) => keep.get(blockSite(table.blocks, r)) ?? false);
+  }, [table, sort, filter, table.leaks, grouping, stacks]);
 
   const template = '110px 96px 90px 90px minmax(200px, 1fr) 130px';
   const col = (key: BlockSortKey | null, title: string) => {
@@ -38,7 +45,10 @@ export function BlockList({ store, ctl, table, filter }: { store: Store; ctl: Co
   );
   const now = store.now();
   const start = store.startOf(table.frame);
-  if (rows.length === 0) return <p class="empty">No blocks{filter ? ` at a site matching “${filter}”` : ''}.</p>;
+  if (rows.length === 0) {
+    const why = stacks && table.truncated ? ' listed (only the first blocks of the comparison are)' : filter ? ` at a site matching “${filter}”` : '';
+    return <p class="empty">No blocks{why}.</p>;
+  }
   return (
     <VirtualGrid label="Blocks" total={rows.length} header={header} active={Math.min(active, rows.length - 1)} setActive={setActive}
       testId="block-grid" onKey={(r) => ctl.selectBlock(table, rows[r])}
@@ -53,7 +63,7 @@ export function BlockList({ store, ctl, table, filter }: { store: Store; ctl: Co
             <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + BR.size])}</div>
             <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
             <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
-            <div role="gridcell" class="left">{siteLabel(store.site(table.frame, blockSite(table.blocks, r)))}</div>
+            <div role="gridcell" class="left" data-testid="block-site">{rowLabel(blockSite(table.blocks, r))}</div>
             <div role="gridcell" data-testid="block-kind">{table.leaks ? kindName(table.leaks.kinds[r]) : ''}</div>
           </div>
         );

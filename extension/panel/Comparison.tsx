@@ -1,5 +1,5 @@
 // The lower half: the A → B comparison, or the retained allocations of a
-// timeline selection, in one of three views (Sites | Tree | Blocks).
+// timeline selection, in one of four views (Sites | Tree | Flame | Blocks).
 import { useState } from 'preact/hooks';
 import { LEAK_KIND_NAMES } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
@@ -8,9 +8,16 @@ import { bytes, count, seconds } from './format';
 import { SiteTable } from './SiteTable';
 import { StackTree } from './StackTree';
 import { BlockList } from './BlockList';
+import { FlameGraph } from './FlameGraph';
 
-type View = 'Sites' | 'Tree' | 'Blocks';
-const VIEWS: View[] = ['Sites', 'Tree', 'Blocks'];
+type View = 'Sites' | 'Tree' | 'Flame' | 'Blocks';
+const VIEWS: View[] = ['Sites', 'Tree', 'Flame', 'Blocks'];
+const VIEW_TITLES: Record<View, string> = {
+  Sites: 'One row per allocation site: the first frame of a stack outside the allocator wrappers',
+  Tree: 'New bytes by whole stack, bottom-up or top-down',
+  Flame: 'Flame graph (icicle) of the new bytes by whole stack; click a frame for the blocks under it',
+  Blocks: 'Every new block',
+};
 
 function LeakSummary({ table }: { table: BlockTable }) {
   if (!table.leaks) return null;
@@ -41,6 +48,7 @@ function TableSection({ store, ctl, table, view, filter }: { store: Store; ctl: 
       <LeakSummary table={table} />
       {view === 'Sites' && <SiteTable key={table.id} store={store} ctl={ctl} table={table} filter={filter} />}
       {view === 'Tree' && <StackTree key={table.id} store={store} table={table} filter={filter} />}
+      {view === 'Flame' && <FlameGraph key={table.id} store={store} ctl={ctl} table={table} filter={filter} />}
       {view === 'Blocks' && <BlockList key={table.id} store={store} ctl={ctl} table={table} filter={filter} />}
     </div>
   );
@@ -95,7 +103,7 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
         )}
         <span class="switch" role="radiogroup" aria-label="View">
           {VIEWS.map((v) => (
-            <button key={v} type="button" role="radio" aria-checked={view === v} onClick={() => setView(v)}>{v}</button>
+            <button key={v} type="button" role="radio" aria-checked={view === v} title={VIEW_TITLES[v]} onClick={() => setView(v)}>{v}</button>
           ))}
         </span>
         <input type="search" placeholder="Filter sites" aria-label="Filter allocation sites" value={filter}

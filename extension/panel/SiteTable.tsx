@@ -1,24 +1,29 @@
-// The Sites view: one row per allocation site, sortable by every column,
+// The Sites view: one row per allocation site — the first frame of a stack
+// outside the allocator wrappers, so the stacks reaching one call site share
+// a row (the page sends a group per stack; groupSites sums them) — with the
+// folded wrapper frames dimmed after its name. Sortable by every column,
 // expandable to the site's blocks (virtualized). An expanded site shows a
 // header row of its own for the block columns (address, size, …), which are
-// not the site columns (# New, # Freed, …). Used for the A → B comparison and
-// for the retained allocations of a timeline selection.
+// not the site columns (# New, # Freed, …). A row's small buttons fold its
+// site function into the wrappers, or unfold a folded one (valgrind's
+// --alloc-fn). Used for the A → B comparison and for the retained
+// allocations of a timeline selection.
 import { useMemo, useState } from 'preact/hooks';
-import { BR, blockTime, type SiteGroupMsg } from '../../src/protocol';
+import { BR, blockTime, type FrameMsg } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
-import { siteIndex, kindsBySite, kindsText, kindName, siteLabel, sortGroups, type Sort, type SortKey } from './site-index';
+import { groupSites, kindsText, kindName, sortGroups, frameLocation, type SiteRow, type Sort, type SortKey } from './site-index';
 import { bytes, count, hex, signedBytes, signedCount, age } from './format';
 
 interface Column {
   key: SortKey;
   title: string;
-  cell: (g: SiteGroupMsg) => string;
+  cell: (g: SiteRow) => string;
   testId?: string;
 }
 
-function columns(table: BlockTable, kinds: Map<number, number[]> | null): Column[] {
+function columns(table: BlockTable, kinds: ((g: SiteRow) => number[] | undefined) | null): Column[] {
   const cols: Column[] =
     table.kind === 'diff'
       ? [
@@ -32,29 +37,80 @@ function columns(table: BlockTable, kinds: Map<number, number[]> | null): Column
           { key: 'new', title: '# Retained', cell: (g) => count(g.newCount), testId: 'site-new' },
           { key: 'size', title: 'Retained size', cell: (g) => bytes(g.newBytes), testId: 'site-size-delta' },
         ];
-  if (kinds) cols.push({ key: 'kinds', title: 'Leak kinds', cell: (g) => kindsText(kinds.get(g.site)), testId: 'site-kinds' });
+  if (kinds) cols.push({ key: 'kinds', title: 'Leak kinds', cell: (g) => kindsText(kinds(g)), testId: 'site-kinds' });
   return cols;
+}
+
+/** A site's name and location, then its folded wrapper frames, dimmed; with the buttons that fold or unfold them. */
+export function SiteName({ row, onFold, active = true }: {
+  row: SiteRow;
+  onFold: ((f: FrameMsg, alloc: boolean) => void) | null;
+  /** The row is the grid's active one: its buttons are in the Tab order. */
+  active?: boolean;
+}) {
+  const tab = active ? 0 : -1;
+  if (!row.frame) return <span class="fn" data-testid="site-name">{row.label}</span>;
+  const f = row.frame;
+  const loc = frameLocation(f);
+  return (
+    <>
+      <span class="fn" data-testid="site-name">{f.name}</span>
+      {loc && <span class="loc" data-testid="site-location">{loc}</span>}
+      {row.folded.length > 0 && (
+        <span class="folded" data-testid="site-folded" title="Allocator wrappers folded into this site (innermost last)">
+          {[...row.folded].reverse().map((w, i) => (
+            <span key={i} class="wrapper">
+              {i > 0 ? ' → ' : '→ '}
+              {onFold && w.func >= 0 ? (
+                <button type="button" class="wrapper-name" tabIndex={tab} aria-label={`Not an allocator wrapper: ${w.name}`}
+                  title={`Not an allocator wrapper: group the blocks allocated through ${w.name} at ${w.name} itself`}
+                  onClick={(e) => { e.stopPropagation(); onFold(w, false); }}>{w.name}</button>
+              ) : w.name}
+            </span>
+          ))}
+        </span>
+      )}
+      {onFold && f.func >= 0 && (
+        <button type="button" class="row-action" tabIndex={tab} aria-label={`Treat ${f.name} as allocator wrapper`}
+          title={`Treat ${f.name} as an allocator wrapper: its blocks go to the row of its caller`}
+          onClick={(e) => { e.stopPropagation(); onFold(f, true); }}>fold</button>
+      )}
+    </>
+  );
+}
+
+/** The row's tooltip: its site and the wrappers folded into it, as a stack reads (innermost first). */
+function siteTitle(row: SiteRow): string {
+  const stacks = row.stacks.length === 1 ? '1 stack' : `${row.stacks.length.toLocaleString('en-US')} stacks`;
+  const folded = row.folded.length > 0 ? `\nfolded: ${row.folded.map((f) => f.name).join(' ← ')}` : '';
+  return `${row.label}${folded}\n${stacks}`;
 }
 
 export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Controller; table: BlockTable; filter: string }) {
   const [sort, setSort] = useState<Sort>({ key: 'size', dir: -1 });
   const [active, setActive] = useState(0);
-  const kinds = kindsBySite(table);
-  const label = (site: number) => siteLabel(store.site(table.frame, site));
+  const source = store.siteSource(table);
+  const grouping = groupSites(table, source);
+  const kindsOf = grouping.kinds ? (g: SiteRow) => grouping.kinds![grouping.rowOf.get(g.stacks[0])!] : null;
   const groups = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    const shown = f ? table.groups.filter((g) => label(g.site).toLowerCase().includes(f)) : table.groups;
-    return sortGroups(shown, sort, label, kinds);
-  }, [table, filter, sort, kinds, store.sites.size]);
+    const shown = f ? grouping.rows.filter((g) => g.label.toLowerCase().includes(f)) : grouping.rows;
+    return sortGroups(shown, sort, (g) => g.label, (g) => kindsOf?.(g));
+  }, [grouping, filter, sort]);
   // The largest site starts open, as in the DevTools Comparison view's habit of showing the top entry.
-  const [expanded, setExpanded] = useState<Set<number>>(() => new Set(groups.length > 0 ? [groups[0].site] : []));
-  const index = siteIndex(table.blocks);
-  const cols = columns(table, kinds);
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(groups.length > 0 ? [groups[0].key] : []));
+  const cols = columns(table, kindsOf);
+  const onFold = (f: FrameMsg, alloc: boolean) => store.setWrapper(table.moduleKey, f, alloc);
+  const rowIndex = (g: SiteRow) => grouping.rowOf.get(g.stacks[0])!;
   // The leak-kinds column shares the free width with the site label rather than pushing the grid wider than the panel.
-  const template = `minmax(180px, 1.3fr) repeat(${cols.length - (kinds ? 1 : 0)}, 88px)${kinds ? ' minmax(150px, 1fr)' : ''}`;
+  const template = `minmax(180px, 1.3fr) repeat(${cols.length - (kindsOf ? 1 : 0)}, 88px)${kindsOf ? ' minmax(150px, 1fr)' : ''}`;
 
   // Row layout: each group, then when expanded a block header row and its listed blocks.
-  const listed = (g: SiteGroupMsg) => (expanded.has(g.site) ? (index.count.get(g.site) ?? 0) : 0);
+  const listed = (g: SiteRow) => {
+    if (!expanded.has(g.key)) return 0;
+    const r = rowIndex(g);
+    return grouping.start[r + 1] - grouping.start[r];
+  };
   const offsets = useMemo(() => {
     const out = new Float64Array(groups.length + 1);
     for (let i = 0; i < groups.length; i++) {
@@ -62,7 +118,7 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
       out[i + 1] = out[i] + 1 + (n > 0 ? 1 + n : 0);
     }
     return out;
-  }, [groups, expanded, index]);
+  }, [groups, expanded, grouping]);
   const total = offsets[groups.length];
 
   /** What row `row` shows: group g's row, its block header, or its block number `block`. */
@@ -77,12 +133,12 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     const k = row - offsets[lo];
     return { g: lo, part: k === 0 ? 'group' : k === 1 ? 'head' : 'block', block: k - 2 };
   };
-  const blockRow = (g: SiteGroupMsg, block: number) => index.order[index.start.get(g.site)! + block];
+  const blockRow = (g: SiteRow, block: number) => grouping.order[grouping.start[rowIndex(g)] + block];
 
-  const toggle = (site: number, open?: boolean) => {
+  const toggle = (key: string, open?: boolean) => {
     const next = new Set(expanded);
-    if (open ?? !next.has(site)) next.add(site);
-    else next.delete(site);
+    if (open ?? !next.has(key)) next.add(key);
+    else next.delete(key);
     setExpanded(next);
   };
 
@@ -109,19 +165,21 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     const { g, part, block } = locate(row);
     const group = groups[g];
     if (part === 'group') {
-      const open = expanded.has(group.site);
+      const open = expanded.has(group.key);
       return (
-        <div key={`g${group.site}`} class="vrow group" role="row" data-row={row} data-testid="site-row" aria-expanded={open}
+        <div key={`g${group.key}`} class="vrow group" role="row" data-row={row} data-testid="site-row" aria-expanded={open}
           tabIndex={isActive ? 0 : -1} style={{ ...rowStyle(row), gridTemplateColumns: template }}
-          onClick={() => { setActive(row); toggle(group.site); }}>
-          <div role="gridcell" data-testid="site-label" title={label(group.site)}>{open ? '▾' : '▸'} {label(group.site)}</div>
+          onClick={() => { setActive(row); toggle(group.key); }}>
+          <div role="gridcell" class="site-cell" data-testid="site-label" title={siteTitle(group)}>
+            <span class="twisty">{open ? '▾' : '▸'}</span> <SiteName row={group} onFold={onFold} active={isActive} />
+          </div>
           {cols.map((c) => <div key={c.key} role="gridcell" data-testid={c.testId}>{c.cell(group)}</div>)}
         </div>
       );
     }
     if (part === 'head') {
       return (
-        <div key={`h${group.site}`} class="vrow block block-head" role="row" data-row={row} data-testid="block-head"
+        <div key={`h${group.key}`} class="vrow block block-head" role="row" data-row={row} data-testid="block-head"
           tabIndex={isActive ? 0 : -1} style={rowStyle(row)} onClick={() => setActive(row)}>
           <div role="columnheader">Address</div>
           <div role="columnheader">Size</div>
@@ -152,9 +210,9 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     const group = groups[g];
     if (!group) return;
     if (part === 'group') {
-      if (key === 'ArrowRight') toggle(group.site, true);
-      else if (key === 'ArrowLeft') toggle(group.site, false);
-      else toggle(group.site);
+      if (key === 'ArrowRight') toggle(group.key, true);
+      else if (key === 'ArrowLeft') toggle(group.key, false);
+      else toggle(group.key);
     } else if (key === 'ArrowLeft') {
       setActive(offsets[g]);
     } else if (part === 'block') {

@@ -1,39 +1,44 @@
-// The Tree view: leaked bytes (new blocks still alive at B) by stack, like
-// heaptrack. Bottom-up starts at the allocating function and walks out to its
-// callers; top-down starts at the outermost caller.
+// The Tree view: leaked bytes (new blocks still alive at B) by whole stack,
+// like heaptrack. Bottom-up starts at the innermost frame (the allocator
+// wrappers' frames first, dimmed) and walks out to its callers; top-down
+// starts at the outermost caller (JS) and ends at the allocation.
 import { useMemo, useState } from 'preact/hooks';
+import type { FrameMsg } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import { bytes, count } from './format';
-import { frameLabel, siteLabel } from './site-index';
+import { frameLabel } from './site-index';
+import { leakedStacks, type StackBytes } from './flame';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 
-interface Node {
+export interface TreeNode {
   id: string;
   label: string;
+  /** An allocator wrapper's frame: dimmed. */
+  folded: boolean;
   bytes: number;
   count: number;
   depth: number;
-  children: Map<string, Node>;
+  children: Map<string, TreeNode>;
 }
 
-function buildTree(store: Store, table: BlockTable, bottomUp: boolean, filter: string): Node {
-  const root: Node = { id: '', label: '', bytes: 0, count: 0, depth: -1, children: new Map() };
-  const f = filter.trim().toLowerCase();
-  for (const g of table.groups) {
-    if (g.newCount === 0) continue;
-    const site = store.site(table.frame, g.site);
-    if (f && !siteLabel(site).toLowerCase().includes(f)) continue;
-    const labels = (site?.frames ?? []).map(frameLabel);
-    if (labels.length === 0) labels.push('(unknown site)');
-    if (!bottomUp) labels.reverse();
+/** Frames merge into one node by label (function and source line); `folded` decides which are dimmed. */
+export function buildTree(stacks: readonly StackBytes[], folded: (f: FrameMsg) => boolean, bottomUp: boolean): TreeNode {
+  const root: TreeNode = { id: '', label: '', folded: false, bytes: 0, count: 0, depth: -1, children: new Map() };
+  for (const s of stacks) {
+    const frames: (FrameMsg | null)[] = s.frames.length > 0 ? [...s.frames] : [null];
+    if (!bottomUp) frames.reverse();
     let node = root;
-    root.bytes += g.newBytes;
-    root.count += g.newCount;
-    for (const l of labels) {
+    root.bytes += s.bytes;
+    root.count += s.count;
+    for (const f of frames) {
+      const l = f ? frameLabel(f) : '(unknown site)';
       let child = node.children.get(l);
-      if (!child) node.children.set(l, (child = { id: `${node.id}/${l}`, label: l, bytes: 0, count: 0, depth: node.depth + 1, children: new Map() }));
-      child.bytes += g.newBytes;
-      child.count += g.newCount;
+      if (!child) {
+        child = { id: `${node.id}/${l}`, label: l, folded: f ? folded(f) : false, bytes: 0, count: 0, depth: node.depth + 1, children: new Map() };
+        node.children.set(l, child);
+      }
+      child.bytes += s.bytes;
+      child.count += s.count;
       node = child;
     }
   }
@@ -44,13 +49,14 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
   const [bottomUp, setBottomUp] = useState(true);
   const [open, setOpen] = useState<Set<string> | null>(null);
   const [active, setActive] = useState(0);
-  const root = useMemo(() => buildTree(store, table, bottomUp, filter), [table, bottomUp, filter, store.sites.size]);
+  const source = store.siteSource(table);
+  const root = useMemo(() => buildTree(leakedStacks(table, source, filter), source.folded, bottomUp), [table, bottomUp, filter, source.version]);
 
   // Until the user toggles a node, the heaviest path is open.
   const expanded = useMemo(() => {
     if (open) return open;
     const set = new Set<string>();
-    for (let n = root; n.children.size > 0; ) {
+    for (let n: TreeNode = root; n.children.size > 0; ) {
       n = [...n.children.values()].sort((a, b) => b.bytes - a.bytes)[0];
       set.add(n.id);
     }
@@ -58,8 +64,8 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
   }, [open, root]);
 
   const rows = useMemo(() => {
-    const out: Node[] = [];
-    const walk = (n: Node) => {
+    const out: TreeNode[] = [];
+    const walk = (n: TreeNode) => {
       for (const c of [...n.children.values()].sort((a, b) => b.bytes - a.bytes)) {
         out.push(c);
         if (expanded.has(c.id)) walk(c);
@@ -69,7 +75,7 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
     return out;
   }, [root, expanded]);
 
-  const toggle = (n: Node, to?: boolean) => {
+  const toggle = (n: TreeNode, to?: boolean) => {
     const next = new Set(expanded);
     if (to ?? !next.has(n.id)) next.add(n.id);
     else next.delete(n.id);
@@ -100,7 +106,8 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
           <div key={n.id} class="vrow" role="row" aria-level={n.depth + 1} aria-expanded={n.children.size > 0 ? expanded.has(n.id) : undefined}
             data-row={r} data-testid="tree-row" tabIndex={isActive ? 0 : -1} style={{ ...rowStyle(r), gridTemplateColumns: template }}
             onClick={() => { setActive(r); toggle(n); }}>
-            <div role="gridcell" style={{ paddingLeft: `${8 + n.depth * 14}px` }} title={n.label}>
+            <div role="gridcell" class={n.folded ? 'folded-frame' : undefined} style={{ paddingLeft: `${8 + n.depth * 14}px` }}
+              title={n.folded ? `${n.label} (allocator wrapper, folded into its caller's site)` : n.label}>
               {n.children.size > 0 ? (expanded.has(n.id) ? '▾ ' : '▸ ') : '  '}{n.label}
             </div>
             <div role="gridcell">{bytes(n.bytes)}</div>

@@ -24,8 +24,8 @@ export function Toolbar({ store, ctl }: { store: Store; ctl: Controller }) {
         ⊘ Clear
       </button>
       <span class="sep" />
-      <label class="check" title="Full stacks: record the call stack of every allocation (≈2–40 µs each), not only the first stack seen at each call site. Blocks allocated before switching keep their site's stack.">
-        <input type="checkbox" aria-label="Full stacks" checked={store.fullStacks} disabled={!live} onChange={() => ctl.toggleFullStacks()} /> Full stacks
+      <label class="check" title="JS stack per allocation: capture the JavaScript frames of every allocation (slower: tens of µs each). Whole wasm stacks are always recorded; without this, the JS frames of a stack are those of the first allocation on its wasm path. Blocks allocated before switching keep their stacks.">
+        <input type="checkbox" aria-label="JS stack per allocation" checked={store.fullStacks} disabled={!live} onChange={() => ctl.toggleFullStacks()} /> JS stack per allocation
       </label>
       <button type="button" aria-label="Snapshot A" class={A ? 'taken' : ''} disabled={!live} onClick={() => ctl.snapshot('A')}>
         Snapshot A

@@ -57,6 +57,9 @@ export function VirtualGrid({ label, total, header, renderRow, active, setActive
   for (let r = first; r < last; r++) rows.push(renderRow(r, r === active));
 
   const onKeyDown = (e: KeyboardEvent) => {
+    // Keys on a control inside a row (a row's fold button) are the control's.
+    const target = e.target as HTMLElement | null;
+    if (target?.closest?.('button, a, input') && target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor(view.height / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
       ArrowDown: active + 1, ArrowUp: active - 1, PageDown: active + page, PageUp: active - page, Home: 0, End: total - 1,

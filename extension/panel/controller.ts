@@ -3,7 +3,7 @@
 // truth; the panel only asks.
 import type { Connection } from './connection';
 import { snapshotInfo, type Store, type BlockTable } from './store';
-import { BR, PROTOCOL_VERSION, type SnapshotName, type PageToPanel } from '../../src/protocol';
+import { PROTOCOL_VERSION, type SnapshotName, type PageToPanel } from '../../src/protocol';
 import { toRecording, parseRecording, MAX_RECORDING_BYTES } from './recording';
 
 /** Bytes shown in the dump: 16 rows of 16 keep the pane one screen tall. */
@@ -103,6 +103,7 @@ export class Controller {
     this.conn.send({ t: 'read', req, module, ptr, len });
   }
 
+  /** The toolbar's "JS stack per allocation" (the page's `stacks` command). */
   toggleFullStacks(): void {
     const full = !this.store.fullStacks;
     this.store.setFullStacks(full);

@@ -3,9 +3,11 @@ import { App } from './App';
 import { Store } from './store';
 import { Controller } from './controller';
 import { Connection, inspectedTabId } from './connection';
+import { extensionStorage } from './wrapper-marks';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
 
-const store = new Store();
+// The user's allocator-wrapper marks are remembered in chrome.storage.local.
+const store = new Store(extensionStorage());
 const theme = typeof chrome !== 'undefined' ? chrome.devtools?.panels?.themeName : undefined;
 const forced = new URLSearchParams(location.search).get('theme');
 document.documentElement.dataset.theme = forced === 'dark' || theme === 'dark' ? 'dark' : 'light';
@@ -22,7 +24,7 @@ if (tabId === null) {
       const { resync, hello } = store.receive(raw);
       if (hello) {
         conn.pageAnswered();
-        // A reloaded page starts in call-site mode: tell it again.
+        // A reloaded page starts without a JS stack per allocation: tell it again.
         if (store.fullStacks) conn.send({ t: 'stacks', full: true });
       }
       if (resync) conn.send({ t: 'hello', v: PROTOCOL_VERSION });

@@ -1,9 +1,9 @@
 // Page messages built by hand for the panel's unit tests: small, exact, and
 // valid for parsePageMsg unless a test breaks them on purpose.
 import {
-  PROTOCOL_VERSION, BR, BLOCK_FIELDS, encodeF64, encodeU32, bytesToBase64, pushSample,
+  PROTOCOL_VERSION, BR, BLOCK_FIELDS, BLOCK_NO_SITE, encodeF64, encodeU32, bytesToBase64, pushSample,
   type HelloMsg, type ModuleMsg, type BatchMsg, type DiffMsg, type LeaksMsg, type SnapshotMsg, type SiteMsg,
-  type ErrorMsg, type SiteGroupMsg, type SampleValues, type BlockField, type SnapshotName,
+  type ErrorMsg, type SiteGroupMsg, type SampleValues, type BlockField, type SnapshotName, type FrameMsg,
 } from '../../src/protocol';
 import { Store } from './store';
 
@@ -105,8 +105,66 @@ export function stateOf(store: Store) {
     pageUrl: store.pageUrl, recordingStart: store.recordingStart, lastTime: store.lastTime,
     frameStart: [...store.frameStart], modules: [...store.modules].map(([k, m]) => [k, { ...m }]),
     series: [...store.series].map(([k, s]) => [k, { time: [...s.time], memory: [...s.memory], liveCount: [...s.liveCount], live: [...s.live], allocs: [...s.allocs], frees: [...s.frees] }]),
-    sites: [...store.sites], errors: [...store.errors], droppedErrors: store.droppedErrors, snapshots: { ...store.snapshots },
+    sites: [...store.sites], marks: [...store.modules.values()].map((m) => [m.key, store.marks.marksOf(m)]), errors: [...store.errors], droppedErrors: store.droppedErrors, snapshots: { ...store.snapshots },
     diffs: store.diffs.map(({ id: _id, ...d }) => ({ ...d, blocks: Array.from(d.blocks), leaks: d.leaks && { msg: d.leaks.msg, kinds: Array.from(d.leaks.kinds) } })),
     range: store.range, selected: store.selected, memoryView: store.memoryView,
   };
+}
+
+/**
+ * Whole stacks shaped like e2e/fixtures/src/stacks.cpp (emcc -O2 frame
+ * numbers, a line table added): make_apple and make_banana allocate through
+ * xmalloc, new_cherry through operator new (both marked `alloc` by the page);
+ * make_apple is also reached from churn, so two stacks share its site frame.
+ */
+export const F = {
+  xmalloc: { name: 'xmalloc', func: 4, offset: 380, file: 'stacks.cpp', line: 37, alloc: true },
+  opNew: { name: 'operator new(unsigned long)', func: 19, offset: 12861, file: '', line: 0, alloc: true },
+  apple: { name: 'make_apple', func: 5, offset: 400, file: '/src/stacks.cpp', line: 40 },
+  banana: { name: 'make_banana', func: 6, offset: 469, file: '/src/stacks.cpp', line: 48 },
+  cherry: { name: 'new_cherry', func: 7, offset: 570, file: '', line: 0 },
+  leakAll1: { name: 'leak_all', func: 9, offset: 835, file: '/src/stacks.cpp', line: 74 },
+  leakAll2: { name: 'leak_all', func: 9, offset: 845, file: '/src/stacks.cpp', line: 75 },
+  leakAll3: { name: 'leak_all', func: 9, offset: 855, file: '/src/stacks.cpp', line: 76 },
+  churn: { name: 'churn', func: 10, offset: 900, file: '/src/stacks.cpp', line: 85 },
+  js: { name: 'onClick', func: -1, offset: -1, file: 'https://example.test/stacks.html', line: 47 },
+} satisfies Record<string, FrameMsg>;
+
+/** Stack ids 1–4 of module 1 (innermost first); blocks of stack 0 are unknown. */
+export const STACK_SITES: SiteMsg[] = [
+  { id: 1, module: 1, frames: [F.xmalloc, F.apple, F.leakAll1, F.js] },
+  { id: 2, module: 1, frames: [F.xmalloc, F.banana, F.leakAll2, F.js] },
+  { id: 3, module: 1, frames: [F.opNew, F.cherry, F.leakAll3, F.js] },
+  { id: 4, module: 1, frames: [F.xmalloc, F.apple, F.churn, F.js] },
+];
+
+/** Blocks of the stacks, interleaved as the page sends them (allocation order). */
+export const STACK_ROWS: BlockRow[] = [
+  { ptr: 0x100, size: 24, site: 1, seq: 1, time: 10 },
+  { ptr: 0x200, size: 40, site: 2, seq: 2, time: 10 },
+  { ptr: 0x300, size: 48, site: 3, seq: 3, time: 10 },
+  { ptr: 0x400, size: 24, site: 4, seq: 4, time: 20 },
+  { ptr: 0x500, size: 24, site: 1, seq: 5, time: 30 },
+  { ptr: 0x600, size: 8, site: BLOCK_NO_SITE, seq: 6, time: 30 },
+  { ptr: 0x700, size: 40, site: 2, seq: 7, time: 40 },
+];
+
+/** The page's groups of STACK_ROWS, one per stack, largest first, with freed and live figures of their own. */
+export const STACK_GROUPS: SiteGroupMsg[] = [
+  group(2, { newCount: 2, newBytes: 80, freedCount: 1, freedBytes: 40, liveCount: 3, liveBytes: 120 }),
+  group(1, { newCount: 2, newBytes: 48, liveCount: 2, liveBytes: 48 }),
+  group(3, { newCount: 1, newBytes: 48, freedCount: 2, freedBytes: 96, liveCount: 1, liveBytes: 48 }),
+  group(4, { newCount: 1, newBytes: 24, liveCount: 5, liveBytes: 120 }),
+  group(0, { newCount: 1, newBytes: 8, liveCount: 1, liveBytes: 8 }),
+];
+
+/** A live store (frame 0, module 1) that received STACK_SITES and a comparison of STACK_ROWS. */
+export function stacksStore(store: Store = new Store()): Store {
+  store.apply(0, hello());
+  store.apply(0, moduleMsg(1));
+  store.apply(0, batch(0, [sample(1, 100, { liveCount: 7, liveBytes: 208 })], STACK_SITES));
+  store.setSnapshot('A', { time: START + 50, liveCount: 0, liveBytes: 0 });
+  store.setSnapshot('B', { time: START + 150, liveCount: 7, liveBytes: 208 });
+  store.setDiff({ ...diffMsg(5, 1, STACK_ROWS, STACK_GROUPS), frame: 0 });
+  return store;
 }

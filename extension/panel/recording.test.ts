@@ -5,7 +5,9 @@ import { describe, it, expect } from 'vitest';
 import { toRecording, parseRecording, RECORDING_FORMAT, MAX_RECORDING_BYTES, type Recording } from './recording';
 import { Store } from './store';
 import { Controller } from './controller';
-import { comparedStore, liveStore, hello, moduleMsg, batch, sample, diffMsg, leaksMsg, group, DIFF_ROWS, START, stateOf } from './page-messages.test-helper';
+import {
+  comparedStore, liveStore, stacksStore, hello, moduleMsg, batch, sample, diffMsg, leaksMsg, group, DIFF_ROWS, START, stateOf, F,
+} from './page-messages.test-helper';
 import { ProtocolError, type PanelToPage } from '../../src/protocol';
 
 /** comparedStore, with a second frame and Snapshot C, as a recording's text. */
@@ -24,11 +26,40 @@ describe('recording round trip', () => {
   it('export → import shows exactly what was exported, and exports the same file again', () => {
     const store = recordedStore();
     const file = toRecording(store);
-    expect([file.format, file.version, file.protocol, file.lastTime]).toEqual([RECORDING_FORMAT, 1, 1, START + 200]);
+    expect([file.format, file.version, file.protocol, file.lastTime]).toEqual([RECORDING_FORMAT, 2, 1, START + 200]);
+    expect(file.wrappers).toEqual([]);
     expect(file.frames.map((f) => [f.frame, f.modules.length, f.comparisons.length])).toEqual([[0, 1, 1], [4, 1, 0]]);
     const imported = parseRecording(text(file));
     expect(stateOf(imported)).toEqual({ ...stateOf(store), notices: [] });
     expect({ ...toRecording(imported), exportedAt: 0 }).toEqual({ ...file, exportedAt: 0 });
+  });
+
+  it('the user\'s allocator-wrapper marks travel with the file (per module name and size) and regroup the imported sites', () => {
+    const store = stacksStore();
+    store.setWrapper('0:1', F.apple, true);
+    store.setWrapper('0:1', F.xmalloc, false);
+    const file = exported(store);
+    expect(file.wrappers).toEqual([
+      { module: 'https://example.test/m1.wasm', size: 1001, func: 5, name: 'make_apple', alloc: true },
+      { module: 'https://example.test/m1.wasm', size: 1001, func: 4, name: 'xmalloc', alloc: false },
+    ]);
+    const imported = parseRecording(text(file));
+    expect(stateOf(imported)).toEqual({ ...stateOf(store), notices: [] });
+    expect([imported.isFolded('0:1', F.apple), imported.isFolded('0:1', F.xmalloc), imported.isFolded('0:1', F.opNew)]).toEqual([true, false, true]);
+    // Shown in the panel: the import's marks while it is shown, the live page's again after Clear.
+    const live = stacksStore();
+    live.importRecording(imported, 'rec.json');
+    expect(live.isFolded('0:1', F.apple)).toBe(true);
+    live.clear();
+    stacksStore(live);
+    expect(live.isFolded('0:1', F.apple)).toBe(false);
+  });
+
+  it('a version 1 recording (before wrapper marks) still imports', () => {
+    const file = exported(recordedStore());
+    const { wrappers: _w, ...v1 } = { ...file, version: 1 };
+    const imported = parseRecording(text(v1));
+    expect(stateOf(imported)).toEqual({ ...stateOf(recordedStore()), notices: [] });
   });
 
   it('samples keep their named columns through the file', () => {
@@ -50,7 +81,10 @@ describe('recording import refuses', () => {
     ['text that is not JSON', () => '{"format":', 'not JSON: '],
     ['JSON that is not an object', () => '[1]', 'recording: not an object'],
     ['another format', () => text({ ...good(), format: 'x' }), 'format is not "wasm-leaks-recording"'],
-    ['another version', () => text({ ...good(), version: 2 }), 'version 2 is not 1'],
+    ['another version', () => text({ ...good(), version: 3 }), 'version 3 is not 1 or 2'],
+    ['version 2 without wrapper marks', () => text({ ...good(), wrappers: undefined }), 'field wrappers: expected an array'],
+    ['a wrapper mark without alloc', () => text({ ...good(), wrappers: [{ module: 'm.wasm', size: 1, func: 3, name: 'f' }] }), 'wrappers[0]: field alloc: expected a boolean'],
+    ['a wrapper mark of a JS frame', () => text({ ...good(), wrappers: [{ module: 'm.wasm', size: 1, func: -1, name: 'f', alloc: true }] }), 'wrappers[0]: field func: expected a number in [0, 4294967295]'],
     ['another protocol', () => text({ ...good(), protocol: 7 }), 'protocol 7 is not 1'],
     ['frames that are not a list', () => text({ ...good(), frames: {} }), 'field frames: expected an array'],
     ['more than 1000 frames', () => text({ ...good(), frames: Array(1001).fill(0) }), 'field frames: more than 1000 items'],

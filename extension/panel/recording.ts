@@ -6,11 +6,15 @@ import {
   PROTOCOL_VERSION, SNAPSHOT_NAMES, encodeF64, pushSample, parsePageMsg,
   type PageToPanel, type HelloMsg, type ModuleMsg, type BatchMsg, type DiffMsg, type LeaksMsg, type SnapshotName,
 } from '../../src/protocol';
-import { ProtocolError, obj, num, int, arr, within, type Obj } from '../../src/protocol/checks';
+import { ProtocolError, obj, num, int, str, bool, arr, within, U32, type Obj } from '../../src/protocol/checks';
 import { Store, type SnapshotInfo } from './store';
+import { moduleIdentity, type ModuleWrapperMark } from './wrapper-marks';
 
 export const RECORDING_FORMAT = 'wasm-leaks-recording';
-export const RECORDING_VERSION = 1;
+/** 2 added `wrappers`; version 1 files still import (without marks). */
+export const RECORDING_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
+const MAX_WRAPPER_MARKS = 100_000;
 /** A 1 M-block comparison is ≈ 27 MB of base64; this leaves room for several. */
 export const MAX_RECORDING_BYTES = 256 * 1024 * 1024;
 const MAX_FRAMES = 1000;
@@ -33,6 +37,8 @@ export interface Recording {
   lastTime: number;
   snapshots: Partial<Record<SnapshotName, SnapshotInfo>>;
   frames: RecordingFrame[];
+  /** The user's allocator-wrapper marks for the recorded modules (version 2). */
+  wrappers: ModuleWrapperMark[];
 }
 
 export function toRecording(store: Store): Recording {
@@ -66,10 +72,24 @@ export function toRecording(store: Store): Recording {
       comparisons: store.diffs.filter((d) => d.frame === frame).map((d) => ({ diff: d.msg, leaks: d.leaks?.msg ?? null })),
     });
   }
+  // Marks are per module identity (name and size): once per identity, whatever the frames.
+  const wrappers: ModuleWrapperMark[] = [];
+  const seen = new Set<string>();
+  for (const m of store.modules.values()) {
+    const id = moduleIdentity(m);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const mark of store.marks.marksOf(m)) wrappers.push({ module: m.name, size: m.size, ...mark });
+  }
   return {
     format: RECORDING_FORMAT, version: RECORDING_VERSION, protocol: PROTOCOL_VERSION,
-    exportedAt: Date.now(), lastTime: store.lastTime, snapshots: store.snapshots, frames,
+    exportedAt: Date.now(), lastTime: store.lastTime, snapshots: store.snapshots, frames, wrappers,
   };
+}
+
+function wrapperMark(x: unknown): ModuleWrapperMark {
+  const o = obj(x, 'wrapper mark');
+  return { module: str(o, 'module'), size: int(o, 'size', 0), func: int(o, 'func', 0, U32), name: str(o, 'name'), alloc: bool(o, 'alloc') };
 }
 
 /** One embedded page message, checked by the live-traffic validator, of type `t`. */
@@ -95,7 +115,7 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
   }
   const root = obj(json, 'recording');
   if (root.format !== RECORDING_FORMAT) throw new ProtocolError(`format is not "${RECORDING_FORMAT}"`);
-  if (root.version !== RECORDING_VERSION) throw new ProtocolError(`version ${String(root.version)} is not ${RECORDING_VERSION}`);
+  if (!READABLE_VERSIONS.includes(root.version)) throw new ProtocolError(`version ${String(root.version)} is not ${READABLE_VERSIONS.join(' or ')}`);
   if (root.protocol !== PROTOCOL_VERSION) throw new ProtocolError(`protocol ${String(root.protocol)} is not ${PROTOCOL_VERSION}`);
   const store = new Store();
   // Snapshots first, A before B and C: a Snapshot A starts a new baseline
@@ -141,6 +161,10 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
         });
       }
     });
+  }
+  if (root.version !== 1) {
+    const marks = [...list(root, 'wrappers', MAX_WRAPPER_MARKS).entries()].map(([i, x]) => within(`wrappers[${i}]`, () => wrapperMark(x)));
+    store.marks.restore(marks);
   }
   store.seenTime(num(root, 'lastTime', 0));
   return store;

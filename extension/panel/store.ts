@@ -6,10 +6,12 @@
 import {
   PROTOCOL_VERSION, SR, BR, ProtocolError, parsePageMsg, decodeF64, decodeU32, base64ToBytes,
   type ModuleMsg, type SiteMsg, type ErrorMsg, type SiteGroupMsg, type SnapshotName, type PageToPanel,
-  type DiffMsg, type RangeMsg, type LeaksMsg, type SnapshotMsg,
+  type DiffMsg, type RangeMsg, type LeaksMsg, type SnapshotMsg, type FrameMsg,
 } from '../../src/protocol';
 import { demangle } from '../../src/symbols/demangle';
 import { Series } from './series';
+import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
+import type { SiteSource } from './site-index';
 
 const MAX_ERRORS = 1000;
 
@@ -115,6 +117,10 @@ export class Store {
   #busy: Busy | null = null;
   #recording = true;
   #fullStacks = false;
+  /** Allocator-wrapper marks of the live page (remembered), or of an imported recording while it is shown. */
+  #liveMarks: WrapperMarks;
+  #marks: WrapperMarks;
+  #sitesVersion = 0;
   #readOnly: string | null = null;
   #moduleFilter: string | null = null;
   #pageUrl = '';
@@ -139,6 +145,12 @@ export class Store {
   private listeners = new Set<() => void>();
   private scheduled = false;
 
+  /** `storage` remembers the user's allocator-wrapper marks (extensionStorage() in the panel; memory by default). */
+  constructor(storage: MarkStorage = memoryStorage()) {
+    this.#liveMarks = new WrapperMarks(storage);
+    this.#marks = this.#liveMarks;
+  }
+
   /** The port to the page is open. */
   get connected(): boolean { return this.#connected; }
   /** The page speaks another protocol version: nothing else is shown. */
@@ -151,7 +163,11 @@ export class Store {
   get busy(): Readonly<Busy> | null { return this.#busy; }
   /** false after Stop: the page keeps tracking, the panel's timeline and counters freeze. */
   get recording(): boolean { return this.#recording; }
-  /** A call stack per allocation (slower) instead of one per call site; the page is told on every hello. */
+  /**
+   * "JS stack per allocation": the page captures the JS frames of every
+   * allocation instead of once per wasm calling context (slower); the page is
+   * told on every hello. Whole wasm stacks are always on.
+   */
   get fullStacks(): boolean { return this.#fullStacks; }
   /** Name of an imported recording shown instead of the live page. */
   get readOnly(): string | null { return this.#readOnly; }
@@ -167,8 +183,12 @@ export class Store {
   /** Modules by key `${frame}:${id}`. */
   get modules(): ReadonlyMap<string, Readonly<ModuleView>> { return this.#modules; }
   get series(): ReadonlyMap<string, Series> { return this.#series; }
-  /** Sites by key `${frame}:${id}`; see site(). */
+  /** Sites (interned whole stacks) by key `${frame}:${id}`; see site(). */
   get sites(): ReadonlyMap<string, SiteMsg> { return this.#sites; }
+  /** Changes whenever a stack is added or dropped. */
+  get sitesVersion(): number { return this.#sitesVersion; }
+  /** The user's allocator-wrapper marks shown (the live page's, or an imported recording's). */
+  get marks(): WrapperMarks { return this.#marks; }
   get errors(): readonly FrameError[] { return this.#errors; }
   /** Errors beyond the kept MAX_ERRORS, counted only. */
   get droppedErrors(): number { return this.#droppedErrors; }
@@ -328,7 +348,11 @@ export class Store {
     this.changed();
   }
 
-  /** Forgets everything shown (the live page or an import); Record/Stop, Full stacks and the connection stay. */
+  /**
+   * Forgets everything shown (the live page or an import); Record/Stop, JS
+   * stack per allocation, the connection and the live page's allocator-wrapper
+   * marks stay.
+   */
   clear(): void {
     this.#modules.clear();
     this.#series.clear();
@@ -343,6 +367,8 @@ export class Store {
     this.#recordingStart = 0;
     this.#lastTime = 0;
     this.#readOnly = null;
+    this.#marks = this.#liveMarks;
+    this.#sitesVersion++;
     this.#moduleFilter = null;
     this.#error = null;
     this.#busy = null;
@@ -368,6 +394,8 @@ export class Store {
     this.#droppedErrors = imported.#droppedErrors;
     this.#snapshots = imported.#snapshots;
     this.#diffs = imported.#diffs;
+    this.#marks = imported.#marks;
+    this.#sitesVersion++;
     this.#readOnly = name;
     this.changed();
   }
@@ -424,6 +452,8 @@ export class Store {
           allocs: old?.allocs ?? 0, frees: old?.frees ?? 0,
         });
         if (!this.#recordingStart) this.#recordingStart = msg.time;
+        // The user's marks for this module, remembered from an earlier visit.
+        this.#marks.load(msg, () => this.changed());
         break;
       }
       case 'batch':
@@ -452,6 +482,7 @@ export class Store {
     // Sites and errors always land: stacks of blocks in a later comparison need them.
     // The page sends names as the module has them; C++/Rust names are demangled here.
     for (const s of msg.sites) this.#sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
+    if (msg.sites.length > 0) this.#sitesVersion++;
     for (const e of msg.errors) {
       if (this.#errors.length >= MAX_ERRORS) this.#droppedErrors++;
       else this.#errors.push({ ...e, frame });
@@ -486,6 +517,7 @@ export class Store {
       this.#series.delete(key);
     }
     for (const key of [...this.#sites.keys()]) if (key.startsWith(`${frame}:`)) this.#sites.delete(key);
+    this.#sitesVersion++;
     this.#diffs = this.#diffs.filter((d) => d.frame !== frame);
   }
 
@@ -546,6 +578,33 @@ export class Store {
 
   site(frame: number, id: number): SiteMsg | undefined {
     return this.#sites.get(`${frame}:${id}`);
+  }
+
+  /** Whether frame `f` of a stack of module `moduleKey` is folded: the user's mark, else the page's `alloc`. */
+  isFolded(moduleKey: string, f: FrameMsg): boolean {
+    return this.#marks.folded(this.#modules.get(moduleKey), f);
+  }
+
+  /**
+   * Folds (`alloc` true: "Treat as allocator wrapper") or unfolds ("Not an
+   * allocator wrapper") the function of wasm frame `f` of module `moduleKey`,
+   * for every stack of that module; remembered for the module (not for an
+   * imported recording, whose marks are only shown).
+   */
+  setWrapper(moduleKey: string, f: FrameMsg, alloc: boolean): void {
+    const m = this.#modules.get(moduleKey);
+    if (!m || !this.#marks.set(m, f, alloc)) return;
+    this.changed();
+  }
+
+  /** Stacks and wrapper marks of a table's module, as groupSites() reads them. */
+  siteSource(table: { frame: number; moduleKey: string }): SiteSource {
+    const m = this.#modules.get(table.moduleKey);
+    return {
+      site: (id) => this.#sites.get(`${table.frame}:${id}`),
+      folded: (f) => this.#marks.folded(m, f),
+      version: `${this.#sitesVersion}|${this.#marks.version}|${table.moduleKey}`,
+    };
   }
 
   /** The modules the views show: all, or the one picked in the module list. */
