@@ -32,10 +32,11 @@ const NAMES: Record<string, AllocatorRole> = {};
 function names(role: AllocatorRole, list: string): void {
   for (const n of list.split(' ')) NAMES[n] = role;
 }
-names('malloc', 'malloc emscripten_builtin_malloc dlmalloc emmalloc_malloc');
-names('free', 'free emscripten_builtin_free dlfree emmalloc_free');
+// AssemblyScript's runtime allocator (TLSF), under every __new/__renew and the collector's sweep
+names('malloc', 'malloc emscripten_builtin_malloc dlmalloc emmalloc_malloc ~lib/rt/tlsf/__alloc');
+names('free', 'free emscripten_builtin_free dlfree emmalloc_free ~lib/rt/tlsf/__free');
 names('calloc', 'calloc emscripten_builtin_calloc dlcalloc emmalloc_calloc');
-names('realloc', 'realloc emscripten_builtin_realloc dlrealloc emmalloc_realloc');
+names('realloc', 'realloc emscripten_builtin_realloc dlrealloc emmalloc_realloc ~lib/rt/tlsf/__realloc');
 names('aligned_alloc', 'aligned_alloc emmalloc_aligned_alloc');
 names('memalign', 'memalign emscripten_builtin_memalign dlmemalign emmalloc_memalign');
 names('posix_memalign', 'posix_memalign dlposix_memalign emmalloc_posix_memalign');
