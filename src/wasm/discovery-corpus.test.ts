@@ -14,6 +14,7 @@
 // agent (call path) leaves 0 net blocks and reports 0 errors.
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { parseModule, KIND_FUNC } from './reader';
 import { discover, unpairedReason, type AllocatorInfo } from './discover';
@@ -392,7 +393,148 @@ const ROUND_TRIPS: RoundTrip[] = [
       };
     },
   },
+  {
+    pkg: '@foxglove/wasm-bz2',
+    async load() {
+      const Bzip2 = require('@foxglove/wasm-bz2') as { init(): Promise<{ decompress(b: Uint8Array, n: number): Uint8Array }> };
+      const bz2 = await Bzip2.init();
+      const c = new Uint8Array(execFileSync('bzip2', ['-c', '-9'], { input }));
+      return () => {
+        expect(same(bz2.decompress(c, input.length), input)).toBe(true);
+      };
+    },
+  },
+  ...(['ruff_fmt', 'lua_fmt'] as const).map((name): RoundTrip => ({
+    pkg: `@wasm-fmt/${name}`,
+    async load() {
+      const f = (await import(`@wasm-fmt/${name}`)) as { format(s: string, ...a: unknown[]): string };
+      const src = name === 'ruff_fmt' ? 'def f( a,b ):\n  return [a,\nb]\n' : 'local   a={1,2,3}\nfunction f( x ) return x+1 end\n';
+      return () => {
+        expect(f.format(src, ...(name === 'ruff_fmt' ? ['a.py'] : []))).toMatch(name === 'ruff_fmt' ? /^def f\(a, b\):/ : /^local a = \{ 1, 2, 3 \}/);
+      };
+    },
+  })),
+  {
+    pkg: '@resvg/resvg-wasm',
+    async load() {
+      const r = require('@resvg/resvg-wasm') as { initWasm(b: Uint8Array): Promise<void>; Resvg: new (svg: string) => { render(): { asPng(): Uint8Array; free(): void }; free(): void } };
+      await r.initWasm(new Uint8Array(readFileSync(nm('@resvg/resvg-wasm/index_bg.wasm'))));
+      return () => {
+        const svg = new r.Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect x="5" y="5" width="30" height="20" fill="#c00"/></svg>');
+        const img = svg.render();
+        expect([...img.asPng().subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // PNG
+        img.free();
+        svg.free();
+      };
+    },
+  },
+  ...echogarden(),
 ];
+
+/** The echogarden emscripten builds (ES module factories), each driven through its C API as their wrappers do. */
+function echogarden(): RoundTrip[] {
+  type M = Record<string, (...a: number[]) => number> & { HEAPF32: Float32Array; HEAP16: Int16Array; HEAPU8: Uint8Array };
+  const load = async (pkg: string, wasm: string): Promise<M> => {
+    const { default: factory } = (await import(pkg)) as { default: (o: object) => Promise<M> };
+    const bytes = new Uint8Array(readFileSync(nm(wasm)));
+    return factory({
+      instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
+        // the global WebAssembly is the page's hooked copy here (see `hooked`)
+        void WebAssembly.instantiate(bytes, imports).then((r) => done(r.instance, r.module));
+        return {};
+      },
+    });
+  };
+  const tone = (n: number, rate: number) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
+  return [
+    {
+      pkg: '@echogarden/kissfft-wasm',
+      async load() {
+        const m = await load('@echogarden/kissfft-wasm', '@echogarden/kissfft-wasm/kissfft.wasm');
+        return () => {
+          const n = 512;
+          const cfg = m._kiss_fftr_alloc(n, 0, 0, 0);
+          const inp = m._malloc(n * 4);
+          const out = m._malloc((n / 2 + 1) * 8);
+          m.HEAPF32.set(tone(n, 8000), inp / 4);
+          m._kiss_fftr(cfg, inp, out);
+          expect(m.HEAPF32[out / 4 + 2 * 28]).toBeGreaterThan(50); // 440 Hz ≈ bin 28
+          m._free(out);
+          m._free(inp);
+          m._free(cfg); // kiss_fftr_free is free
+        };
+      },
+    },
+    {
+      pkg: '@echogarden/fvad-wasm',
+      async load() {
+        const m = await load('@echogarden/fvad-wasm', '@echogarden/fvad-wasm/fvad.wasm');
+        return () => {
+          const vad = m._fvad_new();
+          expect(m._fvad_set_sample_rate(vad, 16000)).toBe(0);
+          const frame = m._malloc(320 * 2);
+          m.HEAP16.set(Int16Array.from(tone(320, 16000), (x) => x * 20000), frame / 2);
+          expect(m._fvad_process(vad, frame, 320)).toBeGreaterThanOrEqual(0);
+          m._free(frame);
+          m._fvad_free(vad);
+        };
+      },
+    },
+    {
+      pkg: '@echogarden/rnnoise-wasm',
+      async load() {
+        const m = await load('@echogarden/rnnoise-wasm', '@echogarden/rnnoise-wasm/rnnoise.wasm');
+        return () => {
+          const st = m._rnnoise_create(0);
+          const buf = m._malloc(480 * 4);
+          m.HEAPF32.set(tone(480, 48000).map((x) => x * 20000), buf / 4);
+          m._rnnoise_process_frame(st, buf, buf);
+          m._free(buf);
+          m._rnnoise_destroy(st);
+        };
+      },
+    },
+    {
+      pkg: '@echogarden/sonic-wasm',
+      async load() {
+        const m = await load('@echogarden/sonic-wasm', '@echogarden/sonic-wasm/sonic.wasm');
+        return () => {
+          const s = m._sonicCreateStream(16000, 1);
+          m._sonicSetSpeed(s, 1.5);
+          const n = 16000;
+          const buf = m._malloc(n * 4);
+          m.HEAPF32.set(tone(n, 16000), buf / 4);
+          m._sonicWriteFloatToStream(s, buf, n); // the stream's buffers grow by realloc
+          m._sonicFlushStream(s);
+          const got = m._sonicReadFloatFromStream(s, buf, n);
+          expect(Math.abs(got - n / 1.5)).toBeLessThan(400);
+          m._free(buf);
+          m._sonicDestroyStream(s);
+        };
+      },
+    },
+    {
+      pkg: '@echogarden/speex-resampler-wasm',
+      async load() {
+        const m = await load('@echogarden/speex-resampler-wasm', '@echogarden/speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm');
+        return () => {
+          const err = m._malloc(4);
+          const st = m._speex_resampler_init(1, 48000, 16000, 5, err);
+          const n = 4800;
+          const inp = m._malloc(n * 4);
+          const out = m._malloc(n * 4);
+          const lens = m._malloc(8);
+          m.HEAPF32.set(tone(n, 48000), inp / 4);
+          new Uint32Array(m.HEAPU8.buffer, lens, 2).set([n, n]);
+          expect(m._speex_resampler_process_float(st, 0, inp, lens, out, lens + 4)).toBe(0);
+          expect(new Uint32Array(m.HEAPU8.buffer, lens, 2)[1]).toBeGreaterThan(1500);
+          for (const p of [lens, out, inp, err]) m._free(p);
+          m._speex_resampler_destroy(st);
+        };
+      },
+    },
+  ];
+}
 
 describe('discovery corpus: round trips through each package\'s API under the page agent', () => {
   for (const rt of ROUND_TRIPS) {
