@@ -14,7 +14,6 @@
 // agent (call path) leaves 0 net blocks and reports 0 errors.
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { parseModule, KIND_FUNC } from './reader';
 import { discover, unpairedReason, type AllocatorInfo } from './discover';
@@ -398,9 +397,18 @@ const ROUND_TRIPS: RoundTrip[] = [
     async load() {
       const Bzip2 = require('@foxglove/wasm-bz2') as { init(): Promise<{ decompress(b: Uint8Array, n: number): Uint8Array }> };
       const bz2 = await Bzip2.init();
-      const c = new Uint8Array(execFileSync('bzip2', ['-c', '-9'], { input }));
+      // `bzip2 -9` of the first 200 lines of `input`
+      const small = input.subarray(0, 6612);
+      const c = new Uint8Array(Buffer.from(
+        'QlpoOTFBWSZTWWqBtuwADCJZAAAQQAB/4DolUAPesXAOQKBDTUp55VP2qaRgRVN4n/qqU//VVGQAk9VKlHpt+qqmTAUyYmQZGBU1VQYmJhp4+opisKYpihQr' +
+        'NqYCaABIoAkVXzW59zwJN7/gCgKbbbBckdBnhU6DGqnAxqpwMW6bDFumwxXJoMVy22cYq0HGKmxtirw2N9Kjhoq77767703dpJaRV3aSWkVd3vDLxnBcJlky' +
+        'HIoPnd7vd536O4+d+3bRtG0bRtG0VjaLRte+u+u93u878O4+fXwAAD3O+u93u878O49+AQgHvnO/bvd7vO+Hc9+AAAe+vnO/fvd7vO47vfkIAB76fOd+/e73' +
+        'edxz9AAEL3Hznffe73edx9gAAe767z5zv13u93ndfYBCA93u8+c++53u87vsAAD+NGqQVhWFbaTKCsKwoKYoK21BQU2rFYrCqKo2xqjbG2LY2xrFRrBrG2LY' +
+        'qi2LY1i2KxsVi0RbFsWxrGsVjWNosbRtEWjWNYrFYrG0WjRaLRaSsaxaNo2i0aijUajUY2o1YplMrFCtQoUJUliio1GoqNiNjY2NipKjYqNiwWLFixsaCxsW' +
+        'NJo0aNEYpNFjRRRRRRRjBRRjGMZIiTGIiIgBIAG1/+2rVb+ratG4GNwMb2MbgY3wXckU4UJBqgbbsA==',
+        'base64'));
       return () => {
-        expect(same(bz2.decompress(c, input.length), input)).toBe(true);
+        expect(same(bz2.decompress(c, small.length), small)).toBe(true);
       };
     },
   },
