@@ -4,6 +4,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { PageAgent } from './page-agent';
+import { freshWebAssembly } from '../test-support/page-messages';
 import { instrument } from '../wasm';
 import { parsePageMsg, type PageToPanel } from '../protocol';
 import { fixture } from '../test-support/fixtures';
@@ -11,12 +12,6 @@ import { fixture } from '../test-support/fixtures';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const turn = () => new Promise((r) => setTimeout(r, 0));
-
-function freshWebAssembly(): typeof WebAssembly {
-  const copy = {} as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
-  return copy as unknown as typeof WebAssembly;
-}
 
 const agents: PageAgent[] = [];
 afterEach(() => {

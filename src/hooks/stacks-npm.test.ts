@@ -6,16 +6,11 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PageAgent } from './page-agent';
+import { freshWebAssembly } from '../test-support/page-messages';
 import { instrument } from '../wasm';
 import { decodeU32, parsePageMsg, BLOCK_STRIDE, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
 
 const SQLITE_WASM = new Uint8Array(readFileSync(new URL('../../node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm', import.meta.url)));
-
-function freshWebAssembly(): typeof WebAssembly {
-  const copy = {} as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
-  return copy as unknown as typeof WebAssembly;
-}
 
 const agents: PageAgent[] = [];
 afterEach(() => {

@@ -7,17 +7,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PageAgent } from './page-agent';
+import { freshWebAssembly } from '../test-support/page-messages';
 import { instrument } from '../wasm';
 import { decodeU32, parsePageMsg, BLOCK_STRIDE, siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
 import { FIXTURE_DIR } from '../test-support/fixtures';
 
 const wasm = (name: string) => new Uint8Array(readFileSync(new URL(`../../e2e/site/wasm/${name}`, import.meta.url)));
-
-function freshWebAssembly(): typeof WebAssembly {
-  const copy = {} as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(WebAssembly)) copy[key] = (WebAssembly as unknown as Record<string, unknown>)[key];
-  return copy as unknown as typeof WebAssembly;
-}
 
 type Exports = Record<string, (...a: number[]) => number>;
 const agents: PageAgent[] = [];
