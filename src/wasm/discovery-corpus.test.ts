@@ -202,6 +202,10 @@ describe('discovery corpus: real npm packages', () => {
         expect(found).toEqual([]);
         return;
       }
+      // The rewritten module compiles (call path; the table path needs multi-memory, Chromium: e2e).
+      const r = instrument(new Uint8Array(readFileSync(nm(entry.wasm))));
+      expect([r.reason, r.partial]).toEqual([undefined, undefined]);
+      expect(new WebAssembly.Module(r.bytes as BufferSource)).toBeInstanceOf(WebAssembly.Module);
       // Never partial: every allocation role comes with its free.
       expect(unpairedReason(found)).toBeNull();
       const byExport = new Map<string, AllocatorInfo>();
