@@ -87,6 +87,8 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   function newRecord(info: ModuleInfo): InstanceRecord {
     const rec = new InstanceRecord(nextId++, info.name, info.original.length, info.outcome, info.reason, env.now(), env, info.original);
     if (info.outcome?.partial) rec.tracker.reportErrors = false;
+    // A heuristic discovery is checked by the first events (Tracker.probation).
+    else if (info.outcome?.allocators.some((a) => a.foundBy === 'heuristic')) rec.tracker.probation = true;
     return rec;
   }
 

@@ -65,4 +65,7 @@ export interface TrackerLike extends AllocationSink {
   readonly totalFrees: number;
   /** false: misuse errors are only counted, not reported (a partial module, whose frees are unseen). */
   reportErrors?: boolean;
+  /** Discovery checked at runtime (a heuristic allocator): see Tracker.probation; `distrust` says why it failed. */
+  probation?: boolean;
+  readonly distrust?: string | null;
 }

@@ -82,6 +82,20 @@ export class Tracker {
    */
   reportErrors = true;
   errorsMuted = 0;
+  /**
+   * Discovery checked at runtime (set for a module whose allocator was found
+   * by heuristic): misuse seen before any free has matched a block is held
+   * back; if 8 such contradictions come before the first matched free — frees
+   * of blocks never seen allocated, allocations over blocks never seen freed
+   * — the discovery is wrong: misuse is muted from then on and `distrust`
+   * says why. The first matched free ends the probation and releases what
+   * was held.
+   */
+  probation = false;
+  distrust: string | null = null;
+  private held: TrackerError[] = [];
+  /** Frees implied by allocations over live blocks (not matched frees). */
+  private impliedFrees = 0;
 
   totalAllocs = 0;
   totalFrees = 0;
@@ -327,6 +341,7 @@ export class Tracker {
       // The allocator handed out a pointer we hold as live: its free was not
       // seen (an uninstrumented path). Count that free so the sums stay true.
       const old = blocks.replacedSize;
+      this.impliedFrees++;
       this.totalFrees++;
       this.freeBytes += old;
       this.liveBytes -= old;
@@ -348,6 +363,7 @@ export class Tracker {
     this.totalFrees++;
     this.freeBytes += size;
     this.liveBytes -= size;
+    if (this.probation) this.endProbation();
   }
 
   private dropOrigin(ptr: number): void {
@@ -386,10 +402,35 @@ export class Tracker {
       this.errorsMuted++;
       return;
     }
+    const e: TrackerError = { kind, ptr, site, allocSite, firstFreeSite, size, claimedSize, seq: this.nextSeq, time: this.elapsed() };
+    if (this.probation) {
+      if (this.totalFrees - this.impliedFrees === 0) {
+        this.held.push(e);
+        if (this.held.length >= 8) {
+          this.distrust = `allocator discovery contradicted at runtime: ${this.held.length} misuse reports (${[...new Set(this.held.map((h) => h.kind))].join(', ')}) before any free matched an allocation; misuse is not reported for this module`;
+          this.reportErrors = false;
+          this.errorsMuted += this.held.length;
+          this.held = [];
+        }
+        return;
+      }
+      this.endProbation();
+    }
+    this.keep(e);
+  }
+
+  private keep(e: TrackerError): void {
     if (this.errors.length >= this.maxErrors) {
       this.errorsDropped++;
       return;
     }
-    this.errors.push({ kind, ptr, site, allocSite, firstFreeSite, size, claimedSize, seq: this.nextSeq, time: this.elapsed() });
+    this.errors.push(e);
+  }
+
+  /** A free matched an allocation: the discovery holds; what was held is reported. */
+  private endProbation(): void {
+    this.probation = false;
+    for (const h of this.held) this.keep(h);
+    this.held = [];
   }
 }

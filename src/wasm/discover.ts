@@ -33,10 +33,11 @@ function names(role: AllocatorRole, list: string): void {
   for (const n of list.split(' ')) NAMES[n] = role;
 }
 // AssemblyScript's runtime allocator (TLSF), under every __new/__renew and the collector's sweep
-names('malloc', 'malloc emscripten_builtin_malloc dlmalloc emmalloc_malloc ~lib/rt/tlsf/__alloc');
-names('free', 'free emscripten_builtin_free dlfree emmalloc_free ~lib/rt/tlsf/__free');
-names('calloc', 'calloc emscripten_builtin_calloc dlcalloc emmalloc_calloc');
-names('realloc', 'realloc emscripten_builtin_realloc dlrealloc emmalloc_realloc ~lib/rt/tlsf/__realloc');
+// mimalloc's public API (mi_zalloc: a zeroed malloc; mi_free_size: free(p, size))
+names('malloc', 'malloc emscripten_builtin_malloc dlmalloc emmalloc_malloc ~lib/rt/tlsf/__alloc mi_malloc mi_zalloc');
+names('free', 'free emscripten_builtin_free dlfree emmalloc_free ~lib/rt/tlsf/__free mi_free mi_free_size');
+names('calloc', 'calloc emscripten_builtin_calloc dlcalloc emmalloc_calloc mi_calloc');
+names('realloc', 'realloc emscripten_builtin_realloc dlrealloc emmalloc_realloc ~lib/rt/tlsf/__realloc mi_realloc');
 names('aligned_alloc', 'aligned_alloc emmalloc_aligned_alloc');
 names('memalign', 'memalign emscripten_builtin_memalign dlmemalign emmalloc_memalign');
 names('posix_memalign', 'posix_memalign dlposix_memalign emmalloc_posix_memalign');
@@ -67,8 +68,8 @@ function sigMatches(m: ParsedModule, func: number, role: AllocatorRole, cxx: boo
   if (!t) return false;
   for (const v of t.params) if (v !== 0x7f) return false;
   for (const v of t.results) if (v !== 0x7f) return false;
-  // sized delete: (ptr, size) -> ()
-  if (cxx && role === 'free' && t.params.length === 2 && t.results.length === 0) return true;
+  // sized delete, mi_free_size: (ptr, size) -> ()
+  if (role === 'free' && t.params.length === 2 && t.results.length === 0) return true;
   return SIGS[role].some(([p, r]) => t.params.length === p && t.results.length === r);
 }
 
