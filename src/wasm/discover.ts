@@ -63,7 +63,7 @@ export function allocatorRoleForName(name: string): AllocatorRole | undefined {
   return Object.prototype.hasOwnProperty.call(NAMES, name) ? NAMES[name] : undefined;
 }
 
-function sigMatches(m: ParsedModule, func: number, role: AllocatorRole, cxx: boolean): boolean {
+function sigMatches(m: ParsedModule, func: number, role: AllocatorRole): boolean {
   const t = funcType(m, func);
   if (!t) return false;
   for (const v of t.params) if (v !== 0x7f) return false;
@@ -99,7 +99,7 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
     if (found.has(func)) return;
     const isCxx = Object.prototype.hasOwnProperty.call(CXX, name);
     const role = isCxx ? CXX[name] : allocatorRoleForName(name);
-    if (!role || !sigMatches(m, func, role, isCxx)) return;
+    if (!role || !sigMatches(m, func, role)) return;
     const info: AllocatorInfo = { role, funcIndex: func, name, foundBy, confidence: 'certain' };
     if (isCxx) cxx.push(info);
     else found.set(func, info);
