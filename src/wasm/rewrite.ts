@@ -230,6 +230,32 @@ function checkRewritable(m: ParsedModule, opts: InstrumentOptions): void {
     throw new InstrumentError(`module already imports "${hook}": already instrumented`);
 }
 
+/** The module's function types, and those the rewriter appends (each once). */
+class TypeTable {
+  readonly entries: number[] = [];
+  added = 0;
+  private readonly byKey = new Map<string, number>();
+  constructor(private readonly m: ParsedModule) {}
+
+  /** Index of the function type (params) -> (results): the module's own, else a new one. */
+  need(params: number[], results: number[]): number {
+    const t = findFuncType(this.m, params, results);
+    if (t >= 0) return t;
+    const key = `${params.join(',')}>${results.join(',')}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const e = this.entries;
+    e.push(0x60);
+    pushU32(e, params.length);
+    e.push(...params);
+    pushU32(e, results.length);
+    e.push(...results);
+    const index = this.m.types.length + this.added++;
+    this.byKey.set(key, index);
+    return index;
+  }
+}
+
 function findFuncType(m: ParsedModule, params: number[], results: number[]): number {
   for (let i = 0; i < m.types.length; i++) {
     const t = m.types[i];
@@ -256,23 +282,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   for (const b of m.bodies) ed.region(b.sizePos, b.sizeLen, b.start, b.end, 2);
 
   // --- types: ev (i32 ×5, f64) -> i32, (i32) -> i32 for memory.grow wrappers, indirect-call wrappers
-  const newTypes: number[] = [];
-  let typeCount = m.types.length;
-  const added = new Map<string, number>();
-  const needType = (params: number[], results: number[]): number => {
-    const t = findFuncType(m, params, results);
-    if (t >= 0) return t;
-    const key = `${params.join(',')}>${results.join(',')}`;
-    const known = added.get(key);
-    if (known !== undefined) return known;
-    newTypes.push(0x60);
-    pushU32(newTypes, params.length);
-    newTypes.push(...params);
-    pushU32(newTypes, results.length);
-    newTypes.push(...results);
-    added.set(key, typeCount);
-    return typeCount++;
-  };
+  const types = new TypeTable(m);
+  const needType = (params: number[], results: number[]): number => types.need(params, results);
   const I32 = 0x7f, F64 = 0x7c;
   const evType = needType([I32, I32, I32, I32, I32, F64], [I32]);
   let growType = -1;
@@ -423,7 +434,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   // in section order: where a new section and an appended entry fall on the
   // same byte (no Table section between Function and a new Memory section),
   // the editor keeps creation order.
-  appendToVector(ed, m, SEC_TYPE, regions, typeCount - m.types.length, newTypes);
+  appendToVector(ed, m, SEC_TYPE, regions, types.added, types.entries);
   const imp: number[] = [];
   pushName(imp, hookModule);
   pushName(imp, 'ev');
@@ -441,7 +452,30 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   if (ctx >= 0) appendToVector(ed, m, SEC_GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
   appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, concat(wrapperBodies));
 
-  // --- exports: memory 0 and mutable i32 globals, for reading memory and scanning roots from JS
+  const own = ownExports(m, layout, tableMem);
+  appendToVector(ed, m, SEC_EXPORT, regions, own.count, own.entries);
+  const { memoryExport, globalExports, table } = own;
+
+  rewriteCustomSections(ed, m, evIndex, shift, wrapperNames);
+
+  const { bytes: out, map } = ed.finish();
+  return {
+    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table, contextSites,
+    allocWrappers: allocatorWrappers(m, allocators, internal),
+    exportNames: exportNamesOf(m),
+    toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
+    toOriginalOffset: (o) => map.toOriginal(o),
+  };
+}
+
+/**
+ * The exports the page needs from a rewritten module: memory 0 and mutable
+ * i32 globals (to read memory and scan roots from JS; existing exports are
+ * reused) and the table memory. Their names never clash with the module's.
+ */
+function ownExports(m: ParsedModule, layout: TableLayout | null, tableMem: number): {
+  entries: number[]; count: number; memoryExport: string | null; globalExports: string[]; table: TableInfo | null;
+} {
   const taken = new Set(m.exports.map((e) => e.name));
   const exp: number[] = [];
   let expCount = 0;
@@ -476,25 +510,16 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     pushU32(exp, tableMem);
     expCount++;
   }
-  appendToVector(ed, m, SEC_EXPORT, regions, expCount, exp);
+  return { entries: exp, count: expCount, memoryExport, globalExports, table };
+}
 
-  // --- custom sections
+/** The name section follows the renumbering; branch hints (keyed by index and offset, only hints) are dropped. */
+function rewriteCustomSections(ed: Editor, m: ParsedModule, evIndex: number, shift: (f: number) => number, wrapperNames: [number, string][]): void {
   for (const s of m.sections) {
     if (s.id !== SEC_CUSTOM) continue;
     if (s.name === 'name' && m.names) renumberNames(ed, m.names, evIndex, shift, wrapperNames);
-    // Branch hints are keyed by function index and body offset; they are only
-    // hints, so dropping them is always correct.
-    else if (s.name !== undefined && s.name.startsWith('metadata.code.')) ed.replace(s.start, s.end - s.start, []);
+    else if (s.name?.startsWith('metadata.code.')) ed.replace(s.start, s.end - s.start, []);
   }
-
-  const { bytes: out, map } = ed.finish();
-  return {
-    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table, contextSites,
-    allocWrappers: allocatorWrappers(m, allocators, internal),
-    exportNames: exportNamesOf(m),
-    toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
-    toOriginalOffset: (o) => map.toOriginal(o),
-  };
 }
 
 /**
