@@ -84,3 +84,89 @@ describe('fuzz corpus', () => {
     expect(events).toBeGreaterThan(500);
   });
 });
+
+/**
+ * The module with its one defined memory and table turned into imports
+ * (env.memory, env.table) and no Memory/Table section of its own: the shape
+ * of an emscripten + embind module whose memory and table come from JS.
+ * Index 0 stays index 0 (the module imported none). Null when it has none.
+ */
+function importMemoryAndTable(bytes: Uint8Array): Uint8Array | null {
+  const m = parseModule(bytes);
+  if (m.memories.length !== 1 || m.memories[0].imported) return null;
+  const leb = (v: number): number[] => {
+    const out: number[] = [];
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v) b |= 0x80;
+      out.push(b);
+    } while (v);
+    return out;
+  };
+  const name = (s: string): number[] => [...leb(s.length), ...new TextEncoder().encode(s)];
+  const body = (id: number) => m.sections.find((s) => s.id === id);
+  const entries: number[][] = [];
+  const skip = new Set<number>();
+  const mem = body(5)!;
+  // content: count (1), then the limits as they are
+  entries.push([...name('env'), ...name('memory'), 0x02, ...bytes.subarray(mem.contentStart + 1, mem.end)]);
+  skip.add(5);
+  const tab = body(4);
+  const tableCount = tab ? bytes[tab.contentStart] : 0;
+  if (tab && tableCount === 1 && !m.imports.some((i) => i.kind === 1)) {
+    entries.push([...name('env'), ...name('table'), 0x01, ...bytes.subarray(tab.contentStart + 1, tab.end)]);
+    skip.add(4);
+  }
+  const out: number[] = [...bytes.subarray(0, 8)];
+  const section = (id: number, content: number[]) => out.push(id, ...leb(content.length), ...content);
+  let done = false;
+  for (const s of m.sections) {
+    if (skip.has(s.id)) continue;
+    if (s.id === 2) {
+      const count = m.imports.length + entries.length;
+      // existing entries after the count LEB
+      let p = s.contentStart;
+      while (bytes[p] & 0x80) p++;
+      section(2, [...leb(count), ...bytes.subarray(p + 1, s.end), ...entries.flat()]);
+      done = true;
+      continue;
+    }
+    if (!done && s.id !== 0 && s.id !== 1) {
+      section(2, [...leb(entries.length), ...entries.flat()]);
+      done = true;
+    }
+    out.push(...bytes.subarray(s.start, s.end));
+  }
+  return new Uint8Array(out);
+}
+
+describe('fuzz corpus, memory and table imported (no sections of their own)', () => {
+  it('every such module instruments on both event paths: the call path validates, the table path keeps its sections in order', () => {
+    let checked = 0;
+    const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
+    for (const f of files) {
+      const bytes = importMemoryAndTable(new Uint8Array(readFileSync(new URL(f, dir))));
+      if (!bytes || !WebAssembly.validate(bytes as BufferSource)) continue;
+      const m = parseModule(bytes);
+      const allocators: AllocatorInfo[] = [];
+      for (let i = 0; i < m.funcTypes.length; i++) {
+        const t = funcType(m, i);
+        if (t && t.params.length === 1 && t.results.length === 1 && t.params[0] === 0x7f && t.results[0] === 0x7f) {
+          allocators.push({ role: 'malloc', funcIndex: i, name: `f${i}`, foundBy: 'name', confidence: 'certain' });
+          break;
+        }
+      }
+      if (allocators.length === 0) continue;
+      const call = instrumentWith(bytes, allocators, { eventPath: 'call' });
+      expect(WebAssembly.validate(call.bytes as BufferSource), `${f} (call)`).toBe(true);
+      const table = instrumentWith(bytes, allocators, { eventPath: 'table' });
+      const ids = parseModule(table.bytes).sections.filter((s) => s.id !== 0).map((s) => ORDER[s.id]);
+      expect(ids, `${f} (table)`).toEqual([...ids].sort((a, b) => a - b));
+      expect(parseModule(table.bytes).memories.length, f).toBe(2);
+      checked++;
+    }
+    // the corpus modules with one defined memory and an (i32) -> i32 function to play malloc
+    expect(checked).toBe(14);
+  });
+});
