@@ -47,6 +47,7 @@ const MAX_HISTORY = 50_000;
 class Row {
   private readonly ref: WeakRef<InstanceRecord>;
   errorsSent = 0;
+  distrustSent = false;
   readonly last = new Float64Array(SAMPLE_STRIDE).fill(-1);
   constructor(rec: InstanceRecord, readonly id: number) {
     this.ref = new WeakRef(rec);
@@ -315,6 +316,14 @@ export class PageAgent {
         this.samples.push(...values);
       }
       this.collectErrors(row);
+      // Discovery contradicted at runtime (a heuristic allocator): the module list says so once.
+      if (tracker.distrust && !row.distrustSent) {
+        row.distrustSent = true;
+        rec.reason = `${rec.reason ? `${rec.reason}; ` : ''}${tracker.distrust}`;
+        const msg = this.moduleMsg(rec);
+        this.released.set(rec.id, msg);
+        this.send(msg);
+      }
     }
     const sites = this.sites.takePending();
     if (this.samples.length === 0 && sites.length === 0 && this.errors.length === 0) return;

@@ -54,3 +54,30 @@ describe('partial module (malloc found, free unseen): e2e/fixtures/src/malloc-on
     expect(r.partial).toBeUndefined();
   });
 });
+
+describe('discovery contradicted at runtime reaches the panel', () => {
+  it('a tracker on probation that loses trust: the module message is sent again, once, with why', async () => {
+    const wa = freshWebAssembly();
+    const sent: PageToPanel[] = [];
+    const agent = new PageAgent(wa, {
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+      now: () => Date.now(), url: 'test://distrust', setTimer: () => 0,
+      instrument: (bytes) => instrument(bytes),
+    });
+    try {
+      await wa.instantiate(fixture('leak-wasi-O2.wasm'));
+      const t = agent.records[0].tracker as Tracker;
+      // What a wrong heuristic discovery looks like: frees of blocks never seen allocated.
+      t.probation = true;
+      for (let i = 0; i < 8; i++) t.free(0x10000 + 16 * i, 0);
+      agent.flush();
+      agent.flush();
+      const mods = sent.filter((m): m is Extract<PageToPanel, { t: 'module' }> => m.t === 'module');
+      expect(mods).toHaveLength(2);
+      expect(mods[1].instrumented).toBe(true);
+      expect(mods[1].reason).toMatch(/^allocator discovery contradicted at runtime: 8 misuse reports \(invalid-free\)/);
+    } finally {
+      agent.hooks.uninstall();
+    }
+  });
+});
