@@ -1,37 +1,73 @@
-// What every page pays for the extension, WebAssembly or not: the MAIN-world
-// hook runs at document_start, before the page's first script. Measured as the
-// time (performance.now(), from navigation start) at which a page's first
-// inline script runs, on a page without WebAssembly, with and without the
-// built extension, loads alternating, median of 30. Run `npm run build` first.
+// What a page pays for the extension. The extension is dormant by default (no
+// content script until recording is asked for, see
+// extension/background/recording.ts), so three browsers are compared side by
+// side, loads interleaved (order rotating), median of 30 each (the first load of each warms
+// caches): no extension, the extension installed but not recording, and the
+// extension recording the site ("Record this site on every load").
+//   - a page without WebAssembly: when its first inline script runs
+//     (performance.now() from navigation start);
+//   - the demo page with WebAssembly: when its module is ready (demo.ready).
+// Run `npm run build` first.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { launch, SITE } from '../e2e/harness';
+import type { BrowserContext } from '@playwright/test';
+import { launch, recordSite, SITE } from '../e2e/harness';
 import { median } from './timing';
 // @ts-expect-error plain ESM helper without types
 import { serve } from '../scripts/serve.mjs';
 
+const LOADS = 30;
+
+function quartiles(xs: number[]): [number, number] {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
+}
+
 export async function run(): Promise<void> {
   if (!existsSync('dist/manifest.json')) return console.log('page-cost: build first (npm run build)');
   const server = await serve(SITE, 0);
-  const url = `http://127.0.0.1:${server.address().port}/no-wasm.html`;
-  const contexts = { without: await launch(false), with: await launch(true) };
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const names = ['no extension', 'installed, not recording', 'recording'] as const;
+  const contexts: Record<(typeof names)[number], BrowserContext> = {
+    'no extension': await launch(false),
+    'installed, not recording': await launch(true),
+    recording: await launch(true),
+  };
+  await recordSite(contexts.recording, origin, true);
+  const pages = {
+    'a page without WebAssembly (first inline script runs at)': {
+      url: `${origin}/no-wasm.html`,
+      time: () => (window as unknown as { firstScript: number }).firstScript,
+    },
+    'the demo page with WebAssembly (module ready at)': {
+      url: `${origin}/index.html?build=wasi-O0`,
+      time: () => (window as unknown as { demo: { ready: Promise<unknown> } }).demo.ready.then(() => performance.now()),
+    },
+  };
   try {
-    const times: Record<string, number[]> = { without: [], with: [] };
-    for (let r = 0; r < 31; r++) {
-      for (const name of ['without', 'with'] as const) {
-        const page = await contexts[name].newPage();
-        await page.goto(url);
-        const t = await page.evaluate(() => (window as unknown as { firstScript: number }).firstScript);
-        if (r > 0) times[name].push(t); // the first load warms caches
-        await page.close();
+    for (const [what, { url, time }] of Object.entries(pages)) {
+      const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+      for (let r = 0; r <= LOADS; r++) {
+        // The order rotates each round: no browser always loads first or last.
+        for (const name of [...names.slice(r % 3), ...names.slice(0, r % 3)]) {
+          const page = await contexts[name].newPage();
+          await page.goto(url);
+          const t = await page.evaluate(time);
+          if (r > 0) times[name].push(t);
+          await page.close();
+        }
+      }
+      const base = median(times['no extension']);
+      console.log(`page cost, ${what}, median of ${LOADS} loads [p25–p75]:`);
+      for (const name of names) {
+        const m = median(times[name]);
+        const [lo, hi] = quartiles(times[name]);
+        const delta = name === 'no extension' ? '' : ` → ${m - base >= 0 ? '+' : ''}${(m - base).toFixed(1)} ms`;
+        console.log(`  ${name.padEnd(26)} ${m.toFixed(1)} ms [${lo.toFixed(1)}–${hi.toFixed(1)}]${delta}`);
       }
     }
-    const a = median(times.without), b = median(times.with);
-    console.log('page cost (Chromium, a page without WebAssembly, first inline script runs at, median of 30 loads):');
-    console.log(`  without the extension ${a.toFixed(1)} ms, with ${b.toFixed(1)} ms → +${(b - a).toFixed(1)} ms per page (frame) load`);
   } finally {
-    await contexts.without.close();
-    await contexts.with.close();
+    for (const c of Object.values(contexts)) await c.close();
     server.close();
   }
 }

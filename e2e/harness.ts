@@ -60,9 +60,23 @@ export async function openPanel(context: BrowserContext, tabId: number, query = 
   return panel;
 }
 
-type Fixtures = { context: BrowserContext; site: string };
+/**
+ * Turns "Record this site on every load" on or off for `origin` through the
+ * service worker (the extension is dormant on every page until then).
+ */
+export async function recordSite(context: BrowserContext, origin: string, on = true): Promise<string[]> {
+  const sw = await serviceWorker(context);
+  return sw.evaluate(
+    ([o, v]) => (globalThis as unknown as { wasmLeaks: { setSiteRecorded(o: string, v: boolean): Promise<string[]> } }).wasmLeaks.setSiteRecorded(o, v),
+    [origin, on] as [string, boolean],
+  );
+}
+
+/** `recordSite`: whether the test site is recorded on every load (default: yes, as the specs predate dormancy). */
+type Fixtures = { context: BrowserContext; site: string; recordSite: boolean };
 
 export const test = base.extend<Fixtures, { server: Server }>({
+  recordSite: [true, { option: true }],
   server: [
     async ({}, use) => {
       const server: Server = await serve(SITE, 0);
@@ -76,8 +90,9 @@ export const test = base.extend<Fixtures, { server: Server }>({
     if (!address || typeof address === 'string') throw new Error('server not listening');
     await use(`http://127.0.0.1:${address.port}`);
   },
-  context: async ({}, use) => {
+  context: async ({ site, recordSite: record }, use) => {
     const context = await launch(true);
+    if (record) await recordSite(context, site, true);
     await use(context);
     await context.close();
   },

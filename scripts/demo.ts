@@ -5,7 +5,7 @@ import { chromium } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, openPanel, tabIdOf, chromePath, DIST, SITE } from '../e2e/harness';
+import { launch, openPanel, tabIdOf, chromePath, recordSite, DIST, SITE } from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { serve } from './serve.mjs';
 
@@ -26,11 +26,14 @@ if (headed) {
     viewport: null,
     args: [`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, '--no-first-run', '--auto-open-devtools-for-tabs'],
   });
+  // The extension is dormant until asked: record the demo site on every load.
+  await recordSite(context, site, true);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${site}/index.html?build=${build}`);
   context.on('close', () => { server.close(); process.exit(0); });
 } else {
   const context = await launch(true);
+  await recordSite(context, site, true);
   try {
     const page = await context.newPage();
     await page.goto(`${site}/index.html?build=${build}`);

@@ -1,7 +1,7 @@
 // Drives the demo (seed leak between Snapshot A and B, leak kinds, a block selected) and
 // saves screenshots of the panel in light and dark theme for the README:
 //   npx tsx scripts/screenshots.ts
-import { launch, openPanel, tabIdOf, SITE } from '../e2e/harness';
+import { launch, openPanel, recordSite, tabIdOf, SITE } from '../e2e/harness';
 // @ts-expect-error plain ESM helper without types
 import { serve } from './serve.mjs';
 
@@ -11,6 +11,8 @@ declare const demo: { ready: Promise<unknown>; leak(): void; jsMalloc(n: number,
 const server = await serve(SITE, 0);
 const site = `http://127.0.0.1:${server.address().port}`;
 const context = await launch(true);
+// The extension is dormant until asked: record the demo site on every load.
+await recordSite(context, site, true);
 try {
   for (const theme of ['light', 'dark']) {
     const page = await context.newPage();

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Store } from './store';
 import type { Controller } from './controller';
 import { useStore } from './use-store';
@@ -7,9 +7,13 @@ import { ModuleList } from './ModuleList';
 import { Timeline } from './Timeline';
 import { Comparison } from './Comparison';
 import { BlockDetail } from './BlockDetail';
+import { EmptyState, SiteSettings, unrecorded, useRecordingState } from './Recording';
 
-export function App({ store, ctl }: { store: Store; ctl: Controller }) {
+export function App({ store, ctl, tabId }: { store: Store; ctl: Controller; tabId: number }) {
   const version = useStore(store);
+  const [rec, setSite, refreshRec] = useRecordingState(tabId);
+  // Reload and record was asked for: the page's hello follows.
+  const [requested, setRequested] = useState(false);
   // Esc closes the block detail, as in DevTools' drawers.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -20,7 +24,8 @@ export function App({ store, ctl }: { store: Store; ctl: Controller }) {
   }, [store]);
   return (
     <div class="app">
-      <Toolbar store={store} ctl={ctl} />
+      <Toolbar store={store} ctl={ctl} onReload={() => setRequested(true)} />
+      <SiteSettings state={rec} setSite={setSite} />
       {store.fatal && <div class="banner error" role="alert">{store.fatal}</div>}
       {store.error && (
         <div class="banner error" role="alert" data-testid="error-banner">
@@ -34,13 +39,17 @@ export function App({ store, ctl }: { store: Store; ctl: Controller }) {
           <button type="button" aria-label="Dismiss" onClick={() => store.dismissNotices()}>✕</button>
         </div>
       )}
-      <div class="main">
-        <ModuleList store={store} />
-        <div class="right">
-          <Timeline store={store} ctl={ctl} version={version} />
-          <Comparison store={store} ctl={ctl} />
+      {rec && unrecorded(store, rec, requested) ? (
+        <EmptyState ctl={ctl} state={rec} onReload={() => { setRequested(true); refreshRec(); }} />
+      ) : (
+        <div class="main">
+          <ModuleList store={store} />
+          <div class="right">
+            <Timeline store={store} ctl={ctl} version={version} />
+            <Comparison store={store} ctl={ctl} />
+          </div>
         </div>
-      </div>
+      )}
       <BlockDetail store={store} />
     </div>
   );

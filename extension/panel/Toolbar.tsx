@@ -3,7 +3,7 @@ import type { Store } from './store';
 import type { Controller } from './controller';
 import { count, bytes } from './format';
 
-export function Toolbar({ store, ctl }: { store: Store; ctl: Controller }) {
+export function Toolbar({ store, ctl, onReload }: { store: Store; ctl: Controller; onReload?: () => void }) {
   const { A, B, C } = store.snapshots;
   const t = store.totals();
   const file = useRef<HTMLInputElement>(null);
@@ -17,7 +17,7 @@ export function Toolbar({ store, ctl }: { store: Store; ctl: Controller }) {
           : 'Record: update the timeline and counters again (the page tracked all along)'}>
         <span class="dot" aria-hidden="true" /> {store.recording ? 'Stop' : 'Record'}
       </button>
-      <button type="button" aria-label="Reload and record" title="Reload the page with tracking from the first instruction" onClick={() => ctl.reloadAndRecord()}>
+      <button type="button" aria-label="Reload and record" title="Reload the page with tracking from the first instruction" onClick={() => { onReload?.(); ctl.reloadAndRecord(); }}>
         ⟳ Reload and record
       </button>
       <button type="button" aria-label="Clear" title={live ? 'Clear the timeline, snapshots and comparison' : 'Close the imported recording and show the live page'} onClick={() => ctl.clear()}>

@@ -67,11 +67,10 @@ export class Connection {
   }
 
   reloadTab(): void {
-    // In DevTools, reload the inspected window the way the Performance panel
-    // does; as a plain tab (e2e), ask the service worker.
-    const devtools = typeof chrome !== 'undefined' ? chrome.devtools : undefined;
-    if (devtools?.inspectedWindow) devtools.inspectedWindow.reload({});
-    else this.post({ to: 'reload' });
+    // The service worker registers the page hook for this tab's next load
+    // (the page is dormant otherwise), then reloads it: see
+    // extension/background/recording.ts.
+    this.post({ to: 'reload' });
   }
 
   private post(env: PanelEnvelope): void {

@@ -32,5 +32,5 @@ if (tabId === null) {
     (connected) => store.setConnected(connected),
   );
   const ctl = new Controller(store, conn);
-  render(<App store={store} ctl={ctl} />, root);
+  render(<App store={store} ctl={ctl} tabId={tabId} />, root);
 }

@@ -1,0 +1,96 @@
+// Dormant by default: the extension injects nothing into a page until asked.
+// Reload and record hooks the tab's next load; "Record this site on every
+// load" every load of the origin, until it is removed.
+import type { Page } from '@playwright/test';
+import { test, expect, openDemo, openPanel, serviceWorker, tabIdOf } from './harness';
+import { compareAround, expectSeedLeak, type Demo } from './scenario';
+
+declare const demo: Demo;
+
+test.use({ recordSite: false });
+
+/** What the page sees of the hook: its flag and WebAssembly.instantiate's source text. */
+async function hookOf(page: Page): Promise<{ flag: boolean; instantiate: string }> {
+  return page.evaluate(() => ({
+    flag: Symbol.for('wasm-leaks.installed') in globalThis,
+    instantiate: WebAssembly.instantiate.toString(),
+  }));
+}
+const NATIVE = { flag: false, instantiate: 'function instantiate() { [native code] }' };
+
+test('a page loaded without recording is untouched; the panel says so and offers Reload and record, which tracks the seed leak', async ({ context, site }) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  expect(await hookOf(page)).toEqual(NATIVE);
+  // The module works as without the extension.
+  expect(await page.evaluate(() => demo.checksum(1000))).toEqual(expect.any(Number));
+
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('empty-state')).toBeVisible();
+  await expect(panel.getByTestId('empty-state')).toContainText('not being recorded');
+  await expect(panel.getByTestId('module')).toHaveCount(0);
+  await expect(panel.getByTestId('record-site')).not.toBeChecked();
+
+  await panel.getByTestId('empty-reload').click();
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await expect(panel.getByTestId('empty-state')).toHaveCount(0);
+  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.ready);
+  expect((await hookOf(page)).flag).toBe(true);
+  await compareAround(panel, () => page.evaluate(() => demo.leak()));
+  await expectSeedLeak(panel);
+
+  // It recorded that load only: another tab of the same site is untouched.
+  const other = await openDemo(context, site, 'wasi-O0');
+  expect(await hookOf(other)).toEqual(NATIVE);
+});
+
+test('"Record this site on every load": a new tab records from its first module; removed from the settings, the next load is untouched', async ({ context, site }) => {
+  const first = await openDemo(context, site, 'wasi-O0');
+  const panel = await openPanel(context, await tabIdOf(context, first));
+  await expect(panel.getByTestId('empty-state')).toBeVisible();
+  await panel.getByTestId('record-site').check();
+  await expect(panel.getByTestId('recorded-site')).toHaveText([`${site}Remove`]);
+
+  const page = await openDemo(context, site, 'wasi-O0');
+  expect((await hookOf(page)).flag).toBe(true);
+  const recorded = await openPanel(context, await tabIdOf(context, page));
+  await expect(recorded.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await expect(recorded.getByTestId('record-site')).toBeChecked();
+  await compareAround(recorded, () => page.evaluate(() => demo.leak()));
+  await expectSeedLeak(recorded);
+
+  await recorded.getByTestId('site-settings').getByText('Recorded sites').click();
+  await recorded.getByRole('button', { name: `Stop recording ${site}` }).click();
+  await expect(recorded.getByTestId('recorded-site')).toHaveCount(0);
+  await expect(recorded.getByTestId('record-site')).not.toBeChecked();
+  await page.reload();
+  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.ready);
+  expect(await hookOf(page)).toEqual(NATIVE);
+  const fresh = await openDemo(context, site, 'wasi-O0');
+  expect(await hookOf(fresh)).toEqual(NATIVE);
+});
+
+test('the toolbar icon: its badge says whether the tab is recorded, a click records the site (reload) and a second click stops', async ({ context, site }) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  const tab = await tabIdOf(context, page);
+  const sw = await serviceWorker(context);
+  const badge = () => sw.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tab);
+  const click = () => sw.evaluate((id) => (globalThis as unknown as { wasmLeaks: { toggleFromAction(id: number): Promise<boolean> } }).wasmLeaks.toggleFromAction(id), tab);
+  await expect.poll(badge).toBe('');
+
+  expect(await click()).toBe(true);
+  await expect.poll(badge).toBe('REC');
+  // The click reloaded the page: it is hooked from its first script.
+  await page.waitForFunction(() => Symbol.for('wasm-leaks.installed') in globalThis);
+  await page.waitForFunction(() => (window as unknown as { demo?: Demo }).demo?.ready);
+
+  expect(await click()).toBe(false);
+  await expect.poll(badge).toBe('');
+  await page.reload();
+  expect(await hookOf(page)).toEqual(NATIVE);
+
+  // Reload and record: "1×" for that load.
+  const panel = await openPanel(context, tab);
+  await panel.getByTestId('empty-reload').click();
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await expect.poll(badge).toBe('1×');
+});
