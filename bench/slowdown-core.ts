@@ -2,9 +2,9 @@
 // code runs in Node and, bundled by esbuild, in a Chromium page. Variants run
 // through the real page pipeline (installHooks + rewriter + Tracker), patched
 // onto the global WebAssembly only while a variant's instance is created.
-import type { InstanceRecord } from '../src/hooks/instance-record';
+import type { InstanceRecord } from '../src/agent/instance-record';
 import { instrument, supportsMultiMemory } from '../src/wasm/index';
-import { PageAgent } from '../src/hooks/page-agent';
+import { PageAgent } from '../src/agent/page-agent';
 import { emscriptenEnv } from '../src/test-support/emscripten-env';
 
 /**

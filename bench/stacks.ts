@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PageAgent } from '../src/hooks/page-agent';
+import { PageAgent } from '../src/agent/page-agent';
 import { instrument } from '../src/wasm';
 import { median } from './timing';
 

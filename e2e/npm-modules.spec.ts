@@ -1,7 +1,7 @@
 // A real third-party module in real Chromium with the built extension:
 // sql.js 1.16 from npm (minified, allocator found structurally), loaded by its
 // own glue from /node_modules/sql.js/dist/ (scripts/serve.mjs). The figures
-// are the Node test's (src/hooks/npm-modules.test.ts), where they are explained.
+// are the Node test's (src/agent/npm-modules.test.ts), where they are explained.
 import type { BrowserContext, Page } from '@playwright/test';
 import { test, expect, openPanel, tabIdOf } from './harness';
 import { compareAround } from './scenario';

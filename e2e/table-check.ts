@@ -2,11 +2,11 @@
 // Chromium page: multi-memory is needed). Runs the same workload on a fixture
 // through the real page side (PageAgent + installHooks + rewriter) on the
 // 'call' and on the 'table' event path and returns what both trackers hold.
-import { PageAgent } from '../src/hooks/page-agent';
-import type { InstanceRecord } from '../src/hooks/instance-record';
+import { PageAgent } from '../src/agent/page-agent';
+import type { InstanceRecord } from '../src/agent/instance-record';
 import { instrument, supportsMultiMemory, type EventPath } from '../src/wasm/index';
 import type { Tracker } from '../src/tracker';
-import type { SiteTable } from '../src/hooks/site-table';
+import type { SiteTable } from '../src/agent/site-table';
 import { emscriptenEnv } from '../src/test-support/emscripten-env';
 
 type X = Record<string, any>;

@@ -1,4 +1,4 @@
-// The 'table' event path (src/wasm/table-wrappers.ts + src/hooks/wasm-table.ts)
+// The 'table' event path (src/wasm/table-wrappers.ts + src/agent/wasm-table.ts)
 // needs multi-memory, which Node 20 lacks: it is checked here, in Chromium.
 // 1. Same workload, 'call' path vs 'table' path, through the real page side:
 //    identical live set (pointers, sizes, seqs, sites), counters and errors,

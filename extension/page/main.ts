@@ -1,7 +1,7 @@
 // MAIN world, document_start, every frame: runs before the page's first script
 // (built as a classic IIFE, see vite.config.ts). No webextension-polyfill and
 // no chrome.* here: this is the page's own JavaScript realm.
-import { PageAgent } from '../../src/hooks/page-agent';
+import { PageAgent } from '../../src/agent/page-agent';
 import { instrument, supportsMultiMemory } from '../../src/wasm';
 import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
 import { parsePanelMsg } from '../../src/protocol/validate';

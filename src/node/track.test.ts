@@ -1,7 +1,7 @@
 // The Node API on this process's own WebAssembly (call path: Node 20 has no
 // multi-memory): trackWasm() before the modules load, then withLeakCheck on
 // real npm packages loaded through their own glue (tiktoken, sql.js) and on
-// the demo's C program. Figures as in src/hooks/npm-modules.test.ts, which
+// the demo's C program. Figures as in src/agent/npm-modules.test.ts, which
 // explains them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { trackWasm, withLeakCheck, WasmLeakError, formatReport, type WasmLeakTracker, type LeakReport } from './index';

@@ -5,7 +5,7 @@
 // allocations and frees report to a tracker; a check compares the blocks
 // alive now with those alive at a mark and groups the new ones by allocation
 // site (src/report).
-import { PageAgent } from '../hooks/page-agent';
+import { PageAgent } from '../agent/page-agent';
 import { instrument, supportsMultiMemory } from '../wasm';
 import {
   BR, FREED_SINCE_B, LEAK_KIND_NAMES, base64ToBytes, decodeU32, blockSite,

@@ -1,5 +1,5 @@
 // Real npm packages loaded through their OWN JS glue, for tests that run the
-// page side (src/hooks) or the Node API (src/node) on them. `wa` is the
+// page side (src/agent) or the Node API (src/node) on them. `wa` is the
 // WebAssembly namespace the glue must instantiate with: a hooked private copy
 // (freshWebAssembly + PageAgent), or null for the global one (untouched, or
 // hooked by trackWasm()). Each call loads a fresh copy of the glue.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COUNTER, Tracker } from './tracker';
 import { LB } from './live-blocks';
 import { loadLeakModule, wrapAllocator, steppingClock } from './leak-module.test-helper';
-import type { TrackerLike } from '../hooks/types';
+import type { TrackerLike } from '../agent/types';
 
 async function setup(opt: 'O0' | 'O2' = 'O2', options = {}) {
   const e = await loadLeakModule(opt);
@@ -267,7 +267,7 @@ describe('Tracker on the real wasi-libc dlmalloc', () => {
     expect(t.liveCount).toBe(0);
   });
 
-  it('is what the hooks expect of a tracker (src/hooks/types.ts TrackerLike)', () => {
+  it('is what the hooks expect of a tracker (src/agent/types.ts TrackerLike)', () => {
     const sink: TrackerLike = new Tracker();
     sink.malloc(64, 8, 1);
     expect([sink.liveCount, sink.liveBytes, sink.totalAllocs, sink.totalFrees]).toEqual([1, 8, 1, 0]);

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { parseModule, KIND_FUNC } from './reader';
 import { discover, unpairedReason, type AllocatorInfo } from './discover';
 import { instrument } from './index';
-import { PageAgent } from '../hooks/page-agent';
+import { PageAgent } from '../agent/page-agent';
 import { parsePageMsg, type PageToPanel } from '../protocol';
 import { freshWebAssembly, lastSample } from '../test-support/page-messages';
 

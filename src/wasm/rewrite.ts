@@ -401,7 +401,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
         // Direct self-recursion keeps its caller's context: a binary tree
         // built recursively would otherwise give every node a path of its
         // own (65,535 contexts for 65,535 nodes). The page folds the
-        // recursive frames the same way (src/hooks/stack.ts).
+        // recursive frames the same way (src/agent/stack.ts).
         const type = m.funcTypes[v];
         target = ctxWrapper(m.types[type]!.params.length, type, { func: shift(v) });
       }

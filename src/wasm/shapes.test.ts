@@ -8,7 +8,7 @@
 // size (most grow in place), everything freed, 0 errors.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PageAgent } from '../hooks/page-agent';
+import { PageAgent } from '../agent/page-agent';
 import { instrument } from './index';
 import { parsePageMsg, type PageToPanel } from '../protocol';
 import { freshWebAssembly } from '../test-support/page-messages';

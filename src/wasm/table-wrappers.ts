@@ -2,7 +2,7 @@
 // themselves, in a second memory appended to the module (multi-memory), and
 // call `ev` only for what needs JavaScript. The page side (the same table,
 // read and written from JS, its growth, the counters) is
-// src/hooks/wasm-table.ts; the layout below is shared with it (a test checks).
+// src/agent/wasm-table.ts; the layout below is shared with it (a test checks).
 //
 // Table memory layout (byte offsets):
 //   [0, 64)            header: u32 words TH_* (TH_END = base + 20·capacity), then f64 counters TF_*
