@@ -25,13 +25,33 @@ export async function run(): Promise<void> {
   const oursDec = time(() => decodeU32(text), 5);
   const nodeDec = time(() => Buffer.from(text, 'base64'), 5);
   console.log('codec (1 M blocks = %s MB of rows):', mb.toFixed(1));
-  console.log(`  encode: ours ${ours.toFixed(1)} ms (${(mb / (ours / 1000)).toFixed(0)} MB/s), Buffer ${node.toFixed(1)} ms → ours ÷ Buffer ${(ours / node).toFixed(2)}×`);
-  console.log(`  decode: ours ${oursDec.toFixed(1)} ms, Buffer ${nodeDec.toFixed(1)} ms → ours ÷ Buffer ${(oursDec / nodeDec).toFixed(2)}×`);
-  const msg = { t: 'diff', req: 1, module: 1, from: 'A', to: 'B', final: null, newCount: blocks, newBytes: blocks * 32, freedCount: 0, freedBytes: 0, groups: [], blocks: text, truncated: false };
+  console.log(
+    `  encode: ours ${ours.toFixed(1)} ms (${(mb / (ours / 1000)).toFixed(0)} MB/s), Buffer ${node.toFixed(1)} ms → ours ÷ Buffer ${(ours / node).toFixed(2)}×`,
+  );
+  console.log(
+    `  decode: ours ${oursDec.toFixed(1)} ms, Buffer ${nodeDec.toFixed(1)} ms → ours ÷ Buffer ${(oursDec / nodeDec).toFixed(2)}×`,
+  );
+  const msg = {
+    t: 'diff',
+    req: 1,
+    module: 1,
+    from: 'A',
+    to: 'B',
+    final: null,
+    newCount: blocks,
+    newBytes: blocks * 32,
+    freedCount: 0,
+    freedBytes: 0,
+    groups: [],
+    blocks: text,
+    truncated: false,
+  };
   const json = JSON.stringify(msg);
   const parse = time(() => JSON.parse(json), 5);
   const validate = time(() => parsePageMsg(JSON.parse(json)), 5);
-  console.log(`  1 M-block diff message: JSON.parse ${parse.toFixed(1)} ms, + validation ${(validate - parse).toFixed(1)} ms (${((validate - parse) / parse).toFixed(2)}× of the parse)`);
+  console.log(
+    `  1 M-block diff message: JSON.parse ${parse.toFixed(1)} ms, + validation ${(validate - parse).toFixed(1)} ms (${((validate - parse) / parse).toFixed(2)}× of the parse)`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -26,7 +26,10 @@ async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise
   const recs: InstanceRecord[] = [];
   if (v === 'orig') return { value: await create(), recs };
   const agent = new PageAgent(WebAssembly, {
-    post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0,
+    post: () => {},
+    now: () => performance.now(),
+    url: 'bench',
+    setTimer: () => 0,
     instrument: (b) => instrument(b, { eventPath: v === 'call' ? 'call' : 'table', contexts: v !== 'table-site' }),
   });
   try {
@@ -37,7 +40,10 @@ async function withVariant<T>(v: Variant, create: () => T | Promise<T>): Promise
 }
 
 export type Workload = () => void;
-export interface Subject { name: string; setup(v: Variant): Promise<Workload> }
+export interface Subject {
+  name: string;
+  setup(v: Variant): Promise<Workload>;
+}
 
 /** A fixture module from e2e/site/wasm, workload by its exports. */
 export function fixtureSubject(name: string, bytes: Uint8Array, work: (x: Record<string, any>) => unknown): Subject {
@@ -45,8 +51,16 @@ export function fixtureSubject(name: string, bytes: Uint8Array, work: (x: Record
     name,
     async setup(v) {
       let mem: WebAssembly.Memory | undefined;
-      const env = { ...emscriptenEnv(() => mem!), abort: () => { throw new Error('abort'); } };
-      const { value: inst, recs } = await withVariant(v, () => new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env }));
+      const env = {
+        ...emscriptenEnv(() => mem!),
+        abort: () => {
+          throw new Error('abort');
+        },
+      };
+      const { value: inst, recs } = await withVariant(
+        v,
+        () => new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), { env }),
+      );
       const x = inst.exports as Record<string, any>;
       mem = x.memory;
       x._initialize?.();
@@ -95,7 +109,12 @@ function check(v: Variant, recs: InstanceRecord[]): void {
 }
 
 /** Milliseconds per run, per subject and variant; runs alternate variants (rotating order). */
-export async function measure(subjects: Subject[], variants: Variant[], runs: number, log: (s: string) => void = () => {}): Promise<Record<string, Record<string, number[]>>> {
+export async function measure(
+  subjects: Subject[],
+  variants: Variant[],
+  runs: number,
+  log: (s: string) => void = () => {},
+): Promise<Record<string, Record<string, number[]>>> {
   const out: Record<string, Record<string, number[]>> = {};
   for (const s of subjects) {
     const work: [Variant, Workload][] = [];
@@ -131,7 +150,9 @@ export function standardSubjects(fixtures: Record<string, Uint8Array>, sqlGlue: 
       out.push(fixtureSubject(`${file} run_cpp_churn_workload(${CPP_N})`, bytes, (x) => x.run_cpp_churn_workload(CPP_N)));
       continue;
     }
-    out.push(fixtureSubject(`${file} tree_workload(${TREE.depth}, ${TREE.rounds})`, bytes, (x) => x.tree_workload(TREE.depth, TREE.rounds)));
+    out.push(
+      fixtureSubject(`${file} tree_workload(${TREE.depth}, ${TREE.rounds})`, bytes, (x) => x.tree_workload(TREE.depth, TREE.rounds)),
+    );
     out.push(fixtureSubject(`${file} pairs_workload(2M)`, bytes, (x) => x.pairs_workload(PAIRS)));
   }
   out.push(sqlSubject(sqlGlue, sqlWasm, SQL_ROWS, req));

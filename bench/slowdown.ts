@@ -36,8 +36,13 @@ async function inChromium(runs: number): Promise<{ version: string; times: Times
   const esbuild = await import('esbuild');
   const { chromium } = await import('@playwright/test');
   const built = await esbuild.build({
-    entryPoints: [`${ROOT}bench/slowdown-core.ts`], bundle: true, format: 'iife', globalName: '__bench',
-    write: false, target: 'es2022', platform: 'browser',
+    entryPoints: [`${ROOT}bench/slowdown-core.ts`],
+    bundle: true,
+    format: 'iife',
+    globalName: '__bench',
+    write: false,
+    target: 'es2022',
+    platform: 'browser',
   });
   const { fixtures, glue, sqlWasm } = inputs();
   const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');

@@ -22,10 +22,20 @@ const MODES: Mode[] = ['orig', 'site', 'whole', 'full'];
 function load(bytes: Uint8Array, mode: Mode): { x: X; agent: PageAgent | null } {
   // Stubs for every function import: these workloads never call them.
   const imports: Record<string, Record<string, () => number>> = {};
-  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource))) if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
-  if (mode === 'orig') return { x: new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), imports).exports as unknown as X, agent: null };
-  const wa = Object.fromEntries(Object.getOwnPropertyNames(WebAssembly).map((k) => [k, (WebAssembly as unknown as Record<string, unknown>)[k]])) as typeof WebAssembly;
-  const agent = new PageAgent(wa, { post: () => {}, now: () => performance.now(), url: 'bench', setTimer: () => 0, instrument: (b) => instrument(b, { contexts: mode !== 'site' }) });
+  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)))
+    if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
+  if (mode === 'orig')
+    return { x: new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), imports).exports as unknown as X, agent: null };
+  const wa = Object.fromEntries(
+    Object.getOwnPropertyNames(WebAssembly).map((k) => [k, (WebAssembly as unknown as Record<string, unknown>)[k]]),
+  ) as typeof WebAssembly;
+  const agent = new PageAgent(wa, {
+    post: () => {},
+    now: () => performance.now(),
+    url: 'bench',
+    setTimer: () => 0,
+    instrument: (b) => instrument(b, { contexts: mode !== 'site' }),
+  });
   agent.fullStacks = mode === 'full';
   const x = new wa.Instance(new wa.Module(bytes as BufferSource), imports).exports as unknown as X;
   agent.hooks.uninstall();
@@ -79,9 +89,24 @@ function memoryPerStack(): string {
 
 export async function run(): Promise<void> {
   console.log('stacks (Node, call path, median of 7 alternating runs, instrumented ÷ original):');
-  const depth = 12, rounds = 2;
-  console.log(measure('leak-wasi-O2.wasm', `C tree_workload(${depth}, ${rounds})`, (x) => x.tree_workload(depth, rounds), rounds * (2 ** (depth + 1) - 1)));
-  console.log(measure('stacks-wasi-O2.wasm', 'C++ run_cpp_churn_workload(2000) (operator new, new[])', (x) => x.run_cpp_churn_workload(2000), 4 * 2 * 2000));
+  const depth = 12,
+    rounds = 2;
+  console.log(
+    measure(
+      'leak-wasi-O2.wasm',
+      `C tree_workload(${depth}, ${rounds})`,
+      (x) => x.tree_workload(depth, rounds),
+      rounds * (2 ** (depth + 1) - 1),
+    ),
+  );
+  console.log(
+    measure(
+      'stacks-wasi-O2.wasm',
+      'C++ run_cpp_churn_workload(2000) (operator new, new[])',
+      (x) => x.run_cpp_churn_workload(2000),
+      4 * 2 * 2000,
+    ),
+  );
   console.log(memoryPerStack());
 }
 

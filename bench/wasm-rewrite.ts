@@ -37,9 +37,15 @@ export async function run(): Promise<void> {
     console.log(`  instrument  ${rate(mb, tInstr)}  (${tInstr.cpu.toFixed(1)} ms cpu)`);
     // binaryen: parse + emit with the features these modules use (MVP defaults
     // reject some of them, and Features.All emits imports Node 20 refuses).
-    const features = binaryen.Features.MVP | binaryen.Features.BulkMemory | binaryen.Features.SignExt |
-      binaryen.Features.MutableGlobals | binaryen.Features.NontrappingFPToInt | binaryen.Features.Multivalue |
-      binaryen.Features.ReferenceTypes | binaryen.Features.SIMD128;
+    const features =
+      binaryen.Features.MVP |
+      binaryen.Features.BulkMemory |
+      binaryen.Features.SignExt |
+      binaryen.Features.MutableGlobals |
+      binaryen.Features.NontrappingFPToInt |
+      binaryen.Features.Multivalue |
+      binaryen.Features.ReferenceTypes |
+      binaryen.Features.SIMD128;
     const tB = time(() => {
       const m = binaryen.readBinary(bytes);
       m.setFeatures(features);

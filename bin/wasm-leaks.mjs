@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/node/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  process.stderr.write(`wasm-leaks: not built (${cli.pathname} is missing): run \`npm run build\` in ${new URL('..', import.meta.url).pathname}\n`);
+  process.stderr.write(
+    `wasm-leaks: not built (${cli.pathname} is missing): run \`npm run build\` in ${new URL('..', import.meta.url).pathname}\n`,
+  );
   process.exit(3);
 }
 const { main } = await import(cli.href);

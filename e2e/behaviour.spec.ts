@@ -21,7 +21,14 @@ async function scenario(page: import('@playwright/test').Page) {
         errors.push(`${(e as Error).constructor.name}`);
       }
     }
-    return { sum, work, grow, memory: demo.memoryBytes(), errors, isModule: (await WebAssembly.compile(await (await fetch('wasm/leak-wasi-O0.wasm')).arrayBuffer())) instanceof WebAssembly.Module };
+    return {
+      sum,
+      work,
+      grow,
+      memory: demo.memoryBytes(),
+      errors,
+      isModule: (await WebAssembly.compile(await (await fetch('wasm/leak-wasi-O0.wasm')).arrayBuffer())) instanceof WebAssembly.Module,
+    };
   });
 }
 

@@ -46,32 +46,58 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-test('the seed leak: exit 1 naming process_data (leak.c:19), 100 blocks / 102,400 B per repeat; --pprof gives the same totals', async ({ site }) => {
+test('the seed leak: exit 1 naming process_data (leak.c:19), 100 blocks / 102,400 B per repeat; --pprof gives the same totals', async ({
+  site,
+}) => {
   const pprof = join(dir, 'seed.pb.gz');
   const r = await cli('run', scenario('seed', site, '#leak'), '--pprof', pprof);
   expect(r.code, r.stderr).toBe(1);
   expect(r.stdout).toContain('Leak of 307,200 B in 300 blocks (100 blocks / 102,400 B per repeat) at process_data (leak.c:19) in ');
   expect(r.stdout).toMatch(/#0 process_data \S*leak\.c:19\n\s+#1 simulate_memory_leak \S*leak\.c:27\n/);
-  expect(r.stdout).toContain('SUMMARY: 307,200 B leaked in 300 blocks at 1 site over 3 repeats; suppressed: 0 B in 0 blocks; 1 module instrumented; limit 0 B');
+  expect(r.stdout).toContain(
+    'SUMMARY: 307,200 B leaked in 300 blocks at 1 site over 3 repeats; suppressed: 0 B in 0 blocks; 1 module instrumented; limit 0 B',
+  );
   expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('FAIL: 307,200 B leaked in 300 blocks at 1 site (more than the 0 B allowed)');
   // Progress on stderr: each repeat adds the same 100 blocks.
-  for (const [i, n, b] of [[1, '100', '102,400'], [2, '200', '204,800'], [3, '300', '307,200']]) {
+  for (const [i, n, b] of [
+    [1, '100', '102,400'],
+    [2, '200', '204,800'],
+    [3, '300', '307,200'],
+  ]) {
     expect(r.stderr).toContain(`wasm-leaks: repeat ${i}/3: ${n} blocks (${b} B) allocated since Snapshot A still alive`);
   }
 
   const profile = readProfile(readFileSync(pprof));
-  expect(profile.sampleTypes).toEqual([['leaked_objects', 'count'], ['leaked_space', 'bytes']]);
+  expect(profile.sampleTypes).toEqual([
+    ['leaked_objects', 'count'],
+    ['leaked_space', 'bytes'],
+  ]);
   expect(profile.samples.map((s) => [s.labels.site, ...s.values])).toEqual([['process_data (leak.c:19)', 300, 307_200]]);
-  expect(profile.samples[0].frames.slice(0, 2).map((f) => `${f.name} ${f.file.split('/').pop()}:${f.line}`)).toEqual(['process_data leak.c:19', 'simulate_memory_leak leak.c:27']);
+  expect(profile.samples[0].frames.slice(0, 2).map((f) => `${f.name} ${f.file.split('/').pop()}:${f.line}`)).toEqual([
+    'process_data leak.c:19',
+    'simulate_memory_leak leak.c:27',
+  ]);
 });
 
 test('process_data_fixed: exit 0; --json', async ({ site }) => {
   const r = await cli('run', scenario('fixed', site, '#fixed'), '--json', '--repeat', '2');
   expect(r.code, r.stderr).toBe(0);
   const report = JSON.parse(r.stdout);
-  expect([report.ok, report.exitCode, report.leakedCount, report.leakedBytes, report.repeats, report.sites]).toEqual([true, 0, 0, 0, 2, []]);
-  expect(report.series).toEqual([{ count: 0, bytes: 0 }, { count: 0, bytes: 0 }]);
-  expect(report.modules.map((m: { name: string; instrumented: boolean }) => [m.name.replace(site, ''), m.instrumented])).toEqual([['/wasm/leak-wasi-O0.wasm', true]]);
+  expect([report.ok, report.exitCode, report.leakedCount, report.leakedBytes, report.repeats, report.sites]).toEqual([
+    true,
+    0,
+    0,
+    0,
+    2,
+    [],
+  ]);
+  expect(report.series).toEqual([
+    { count: 0, bytes: 0 },
+    { count: 0, bytes: 0 },
+  ]);
+  expect(report.modules.map((m: { name: string; instrumented: boolean }) => [m.name.replace(site, ''), m.instrumented])).toEqual([
+    ['/wasm/leak-wasi-O0.wasm', true],
+  ]);
 });
 
 test('a suppression for process_data: exit 0 with the suppressed total printed', async ({ site }) => {

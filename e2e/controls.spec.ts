@@ -1,7 +1,10 @@
 // Modules the tool cannot instrument keep working, and the panel says why.
 import { test, expect, launch, openPanel, tabIdOf } from './harness';
 
-test('a module without allocator and a memory64 module: unchanged results, "not instrumented" with the reason', async ({ context, site }) => {
+test('a module without allocator and a memory64 module: unchanged results, "not instrumented" with the reason', async ({
+  context,
+  site,
+}) => {
   const run = async (ctx: typeof context) => {
     const page = await ctx.newPage();
     await page.goto(`${site}/controls.html`);

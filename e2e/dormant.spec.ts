@@ -18,7 +18,10 @@ async function hookOf(page: Page): Promise<{ flag: boolean; instantiate: string 
 }
 const NATIVE = { flag: false, instantiate: 'function instantiate() { [native code] }' };
 
-test('a page loaded without recording is untouched; the panel says so and offers Reload and record, which tracks the seed leak', async ({ context, site }) => {
+test('a page loaded without recording is untouched; the panel says so and offers Reload and record, which tracks the seed leak', async ({
+  context,
+  site,
+}) => {
   const page = await openDemo(context, site, 'wasi-O0');
   expect(await hookOf(page)).toEqual(NATIVE);
   // The module works as without the extension.
@@ -43,7 +46,10 @@ test('a page loaded without recording is untouched; the panel says so and offers
   expect(await hookOf(other)).toEqual(NATIVE);
 });
 
-test('"Record this site on every load": a new tab records from its first module; removed from the settings, the next load is untouched', async ({ context, site }) => {
+test('"Record this site on every load": a new tab records from its first module; removed from the settings, the next load is untouched', async ({
+  context,
+  site,
+}) => {
   const first = await openDemo(context, site, 'wasi-O0');
   const panel = await openPanel(context, await tabIdOf(context, first));
   await expect(panel.getByTestId('empty-state')).toBeVisible();
@@ -69,12 +75,19 @@ test('"Record this site on every load": a new tab records from its first module;
   expect(await hookOf(fresh)).toEqual(NATIVE);
 });
 
-test('the toolbar icon: its badge says whether the tab is recorded, a click records the site (reload) and a second click stops', async ({ context, site }) => {
+test('the toolbar icon: its badge says whether the tab is recorded, a click records the site (reload) and a second click stops', async ({
+  context,
+  site,
+}) => {
   const page = await openDemo(context, site, 'wasi-O0');
   const tab = await tabIdOf(context, page);
   const sw = await serviceWorker(context);
   const badge = () => sw.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tab);
-  const click = () => sw.evaluate((id) => (globalThis as unknown as { wasmLeaks: { toggleFromAction(id: number): Promise<boolean> } }).wasmLeaks.toggleFromAction(id), tab);
+  const click = () =>
+    sw.evaluate(
+      (id) => (globalThis as unknown as { wasmLeaks: { toggleFromAction(id: number): Promise<boolean> } }).wasmLeaks.toggleFromAction(id),
+      tab,
+    );
   await expect.poll(badge).toBe('');
 
   expect(await click()).toBe(true);

@@ -23,11 +23,21 @@ export function chromePath(): string {
 export async function launch(withExtension = true): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'wasm-leaks-'));
   const args = [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
   ];
   if (withExtension) args.push(`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`);
-  return chromium.launchPersistentContext(dir, { executablePath: chromePath(), headless: true, args, viewport: { width: 1280, height: 800 } });
+  return chromium.launchPersistentContext(dir, {
+    executablePath: chromePath(),
+    headless: true,
+    args,
+    viewport: { width: 1280, height: 800 },
+  });
 }
 
 export async function serviceWorker(context: BrowserContext): Promise<Worker> {
@@ -67,7 +77,11 @@ export async function openPanel(context: BrowserContext, tabId: number, query = 
 export async function recordSite(context: BrowserContext, origin: string, on = true): Promise<string[]> {
   const sw = await serviceWorker(context);
   return sw.evaluate(
-    ([o, v]) => (globalThis as unknown as { wasmLeaks: { setSiteRecorded(o: string, v: boolean): Promise<string[]> } }).wasmLeaks.setSiteRecorded(o, v),
+    ([o, v]) =>
+      (globalThis as unknown as { wasmLeaks: { setSiteRecorded(o: string, v: boolean): Promise<string[]> } }).wasmLeaks.setSiteRecorded(
+        o,
+        v,
+      ),
     [origin, on] as [string, boolean],
   );
 }

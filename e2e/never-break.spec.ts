@@ -42,7 +42,10 @@ test('3,000 instrumented instances created, used and dropped: all succeed, as wi
   expect(await run(context)).toEqual({ ok: 3000, error: '' });
 });
 
-test('allocator exports stay real wasm functions: table.set, LinkError on a wrong signature, no `new`, as without the extension', async ({ context, site }) => {
+test('allocator exports stay real wasm functions: table.set, LinkError on a wrong signature, no `new`, as without the extension', async ({
+  context,
+  site,
+}) => {
   const run = async (ctx: typeof context) => {
     const page = await ctx.newPage();
     await page.goto(`${site}/no-wasm.html`);
@@ -87,13 +90,20 @@ test('allocator exports stay real wasm functions: table.set, LinkError on a wron
   expect(await run(context)).toEqual(native);
 });
 
-test('a module compiled on the main thread and posted to a worker instantiates there (emscripten pthreads), as without the extension', async ({ context, site }) => {
+test('a module compiled on the main thread and posted to a worker instantiates there (emscripten pthreads), as without the extension', async ({
+  context,
+  site,
+}) => {
   const run = async (ctx: typeof context) => {
     const page = await ctx.newPage();
     await page.goto(`${site}/no-wasm.html`);
     return page.evaluate(async () => {
       const bytes = await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer();
-      const worker = new Worker(URL.createObjectURL(new Blob([`
+      const worker = new Worker(
+        URL.createObjectURL(
+          new Blob(
+            [
+              `
         onmessage = async (e) => {
           try {
             const x = (await WebAssembly.instantiate(e.data, {})).exports;
@@ -103,13 +113,24 @@ test('a module compiled on the main thread and posted to a worker instantiates t
           } catch (error) {
             postMessage(String(error));
           }
-        };`], { type: 'text/javascript' })));
+        };`,
+            ],
+            { type: 'text/javascript' },
+          ),
+        ),
+      );
       const results: string[] = [];
-      for (const module of [new WebAssembly.Module(bytes), await WebAssembly.compile(bytes), (await WebAssembly.instantiate(bytes, {})).module]) {
-        results.push(await new Promise<string>((resolve) => {
-          worker.onmessage = (e) => resolve(String(e.data));
-          worker.postMessage(module);
-        }));
+      for (const module of [
+        new WebAssembly.Module(bytes),
+        await WebAssembly.compile(bytes),
+        (await WebAssembly.instantiate(bytes, {})).module,
+      ]) {
+        results.push(
+          await new Promise<string>((resolve) => {
+            worker.onmessage = (e) => resolve(String(e.data));
+            worker.postMessage(module);
+          }),
+        );
       }
       worker.terminate();
       return results;
@@ -126,17 +147,27 @@ test('a module compiled on the main thread and posted to a worker instantiates t
   expect(await run(context)).toEqual(native);
 });
 
-test('a page message too large for a port (> 64 MiB) is dropped, counted and shown; later updates still arrive', async ({ context, site }) => {
+test('a page message too large for a port (> 64 MiB) is dropped, counted and shown; later updates still arrive', async ({
+  context,
+  site,
+}) => {
   const { page, panel } = await openDemoAndPanel(context, site);
   // A forged batch that passes validation (bounded strings, ≤ 64 frames per
   // site) but serializes to ≈ 90 MB: before, the bridge re-queued it and
   // reconnected for ever, and the panel froze at stale figures.
   await page.evaluate(() => {
     const frame = { name: 'x'.repeat(200), func: 1, offset: 2, file: 'y'.repeat(200), line: 3 };
-    const sites = Array.from({ length: 4000 }, (_, i) => ({ id: 1_000_000 + i, module: 1, frames: Array.from({ length: 64 }, () => frame) }));
+    const sites = Array.from({ length: 4000 }, (_, i) => ({
+      id: 1_000_000 + i,
+      module: 1,
+      frames: Array.from({ length: 64 }, () => frame),
+    }));
     window.postMessage({ tag: '__wasmLeaks:page', msg: { t: 'batch', seq: 999_999, samples: '', sites, errors: [] } }, '*');
   });
-  await expect(panel.locator('.banner[role=status]')).toContainText("too large for Chrome's 64 MiB message limit and was dropped (1 dropped in this frame)", { timeout: 30_000 });
+  await expect(panel.locator('.banner[role=status]')).toContainText(
+    "too large for Chrome's 64 MiB message limit and was dropped (1 dropped in this frame)",
+    { timeout: 30_000 },
+  );
   await page.evaluate(() => (window as unknown as { demo: Demo }).demo.leak());
   await expect(panel.getByTestId('total-live-count')).toHaveText(/^1\d\d$/);
 });

@@ -15,7 +15,10 @@ async function openSqlJs(context: BrowserContext, site: string): Promise<Page> {
   return page;
 }
 
-test('sql.js from npm: instrumented; prepare() ×100 without free() = 523 blocks / 141,160 B, then 600 / 157,600 B; with free() 0', async ({ context, site }) => {
+test('sql.js from npm: instrumented; prepare() ×100 without free() = 523 blocks / 141,160 B, then 600 / 157,600 B; with free() 0', async ({
+  context,
+  site,
+}) => {
   const page = await openSqlJs(context, site);
   const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module')).toHaveCount(1);
@@ -46,7 +49,10 @@ test('sql.js from npm: instrumented; prepare() ×100 without free() = 523 blocks
   const leaking = rows.filter({ hasNot: panel.getByTestId('site-new').getByText('0', { exact: true }) });
   for (let i = 0; i < 6 && (await leaking.count()) === 1; i++) {
     const name = (await rows.first().getByTestId('site-name').textContent()) ?? '';
-    await rows.first().getByRole('button', { name: /^Treat .* as allocator wrapper$/ }).click();
+    await rows
+      .first()
+      .getByRole('button', { name: /^Treat .* as allocator wrapper$/ })
+      .click();
     await expect(rows.first().getByTestId('site-name')).not.toHaveText(name);
   }
   await expect(leaking.getByTestId('site-new')).toHaveText(['100', '100', '100', '200', '100']);

@@ -3,7 +3,10 @@ import { openDemoAndPanel, compareAround, SEED_BYTES, type Demo } from './scenar
 
 declare const demo: Demo;
 
-test('Reload and record, A → B: process_data (leak.c:19) is the top site with 100 new / +102,400 B; sortable; stack and bytes; tree and blocks views', async ({ context, site }) => {
+test('Reload and record, A → B: process_data (leak.c:19) is the top site with 100 new / +102,400 B; sortable; stack and bytes; tree and blocks views', async ({
+  context,
+  site,
+}) => {
   const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
 
   await panel.getByRole('button', { name: 'Reload and record' }).click();
@@ -11,10 +14,12 @@ test('Reload and record, A → B: process_data (leak.c:19) is the top site with 
   await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
   await page.waitForFunction(() => (window as unknown as { demo?: { api: unknown } }).demo?.api);
 
-  await compareAround(panel, () => page.evaluate(() => {
-    demo.leak();
-    demo.jsMalloc(3, 2048);
-  }));
+  await compareAround(panel, () =>
+    page.evaluate(() => {
+      demo.leak();
+      demo.jsMalloc(3, 2048);
+    }),
+  );
 
   await expect(panel.getByTestId('diff-new-count')).toHaveText('103');
   const rows = panel.getByTestId('site-row');
@@ -75,7 +80,6 @@ test('Reload and record, A → B: process_data (leak.c:19) is the top site with 
   await expect(panel.getByTestId('block-row')).toHaveCount(103);
   await expect(panel.getByTestId('block-size').first()).toHaveText('2,048 B');
   await panel.getByRole('radio', { name: 'Sites' }).click();
-
 });
 
 // At -O0 make_list's dead shadow-stack frame still holds `head`: the page's
@@ -88,14 +92,20 @@ test('Leak kinds on a 10-node list whose head is dropped: 1 definitely lost + 9 
   await panel.getByRole('button', { name: 'Leak kinds' }).click();
   await expect(panel.getByTestId('leak-summary')).toHaveText('Leak kinds: 1 definitely lost (32 B), 9 indirectly lost (288 B)');
   await expect(panel.getByTestId('site-row').first().getByTestId('site-kinds')).toHaveText('1 definitely lost, 9 indirectly lost');
-  await expect(panel.getByTestId('block-head').getByRole('columnheader')).toHaveText(['Address', 'Size', 'Allocation #', 'Age', 'Leak kind']);
+  await expect(panel.getByTestId('block-head').getByRole('columnheader')).toHaveText([
+    'Address',
+    'Size',
+    'Allocation #',
+    'Age',
+    'Leak kind',
+  ]);
   await expect(panel.getByTestId('block-kind').filter({ hasText: 'definitely lost' })).toHaveCount(1);
   await expect(panel.getByTestId('block-kind').filter({ hasText: 'indirectly lost' })).toHaveCount(9);
   await panel.getByTestId('block-kind').filter({ hasText: 'definitely lost' }).click();
   await expect(panel.getByTestId('block-leak-kind')).toHaveText('definitely lost');
 });
 
-test('Stop freezes the panel\'s counters while the page keeps tracking; Record resumes', async ({ context, site }) => {
+test("Stop freezes the panel's counters while the page keeps tracking; Record resumes", async ({ context, site }) => {
   const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   const liveCount = panel.getByTestId('module-live-count');
   await expect(liveCount).toHaveText('0');
@@ -119,7 +129,10 @@ test('Stop freezes the panel\'s counters while the page keeps tracking; Record r
 // export). The toolbar's "JS stack per allocation" captures them per
 // allocation: process_data called from app.js's demo.process and straight from
 // the test's script are one wasm path, but two stacks.
-test('JS stack per allocation: one process_data site; two JS callers of the same export keep their own JS frames', async ({ context, site }) => {
+test('JS stack per allocation: one process_data site; two JS callers of the same export keep their own JS frames', async ({
+  context,
+  site,
+}) => {
   const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   const toggle = panel.getByRole('checkbox', { name: 'JS stack per allocation' });
   await expect(toggle).not.toBeChecked();
@@ -137,13 +150,23 @@ test('JS stack per allocation: one process_data site; two JS callers of the same
   // Each block's stack has its own JS caller.
   await panel.getByRole('radio', { name: 'Blocks' }).click();
   const frames = panel.getByTestId('stack-frame');
-  await panel.getByTestId('block-row').filter({ has: panel.getByTestId('block-size').getByText('2,000 B') }).click();
+  await panel
+    .getByTestId('block-row')
+    .filter({ has: panel.getByTestId('block-size').getByText('2,000 B') })
+    .click();
   await expect(frames.first()).toContainText('process_data');
   await expect(frames.filter({ hasText: 'Object.process' })).toHaveCount(0);
   await expect(frames.filter({ hasText: 'simulate_memory_leak' })).toHaveCount(0);
-  await panel.getByTestId('block-row').filter({ has: panel.getByTestId('block-size').getByText('1,000 B') }).click();
+  await panel
+    .getByTestId('block-row')
+    .filter({ has: panel.getByTestId('block-size').getByText('1,000 B') })
+    .click();
   await expect(frames.filter({ hasText: 'Object.process' })).toHaveCount(1);
-  await panel.getByTestId('block-row').filter({ has: panel.getByTestId('block-size').getByText('1,024 B') }).first().click();
+  await panel
+    .getByTestId('block-row')
+    .filter({ has: panel.getByTestId('block-size').getByText('1,024 B') })
+    .first()
+    .click();
   await expect(frames.filter({ hasText: 'simulate_memory_leak' })).toHaveCount(1);
   // Tree, bottom-up: under process_data, its callers apart: simulate_memory_leak 102,400 B, the JS calls 3,000 B.
   await panel.getByRole('radio', { name: 'Tree' }).click();

@@ -32,7 +32,10 @@ test('Export a recording, Clear, Import it: the same comparison, read-only; a ba
 
   // A file that is JSON but not a recording: an error banner, the comparison stays.
   const bad = join(tmpdir(), `wasm-leaks-bad-${Date.now()}.json`);
-  writeFileSync(bad, JSON.stringify({ format: 'wasm-leaks-recording', version: 1, protocol: 1, frames: [{ frame: 0, hello: { t: 'nope' } }] }));
+  writeFileSync(
+    bad,
+    JSON.stringify({ format: 'wasm-leaks-recording', version: 1, protocol: 1, frames: [{ frame: 0, hello: { t: 'nope' } }] }),
+  );
   const [chooser2] = await Promise.all([panel.waitForEvent('filechooser'), panel.getByRole('button', { name: 'Import' }).click()]);
   await chooser2.setFiles(bad);
   await expect(panel.getByTestId('error-banner')).toContainText('Import failed');

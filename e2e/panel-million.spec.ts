@@ -25,9 +25,13 @@ test('1,000,000 new blocks at one site: the comparison renders, sorts and scroll
 
   // Scroll to the middle and to the end (row 0: the site, 1: its block header): rows there render, the DOM stays small.
   const grid = panel.getByTestId('site-grid');
-  await grid.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+  await grid.evaluate((el) => {
+    el.scrollTop = el.scrollHeight / 2;
+  });
   await expect(panel.locator('[data-testid=block-row][data-row="500000"]')).toHaveCount(1);
-  await grid.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await grid.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
   await expect(panel.locator('[data-testid=block-row][data-row="1000001"]')).toHaveCount(1);
   expect(await blockRows.count()).toBeLessThan(200);
   await panel.locator('[data-testid=block-row][data-row="1000001"]').click();

@@ -68,7 +68,10 @@ async function expectStackOf(panel: Page, caller: (typeof CALLERS)[number]): Pro
   await expect(panel.getByTestId('block-detail').locator('[data-testid=stack-frame][data-site]')).toHaveCount(1);
 }
 
-test('leak_all(10): one Sites row per caller past xmalloc and operator new, every block\'s stack names its caller; fold and unfold a function', async ({ context, site }) => {
+test("leak_all(10): one Sites row per caller past xmalloc and operator new, every block's stack names its caller; fold and unfold a function", async ({
+  context,
+  site,
+}) => {
   test.setTimeout(180_000);
   const { page, panel } = await openStacks(context, site);
   await leakAll(page, panel);
@@ -131,7 +134,11 @@ test('leak_all(10): one Sites row per caller past xmalloc and operator new, ever
   await appleRow.click();
   await appleRow.locator('xpath=following-sibling::*[@data-testid="block-row"][1]').click();
   await expectStackOf(panel, CALLERS[3]);
-  await panel.getByTestId('stack-frame').filter({ hasText: 'make_apple' }).getByRole('button', { name: 'Treat as allocator wrapper' }).click();
+  await panel
+    .getByTestId('stack-frame')
+    .filter({ hasText: 'make_apple' })
+    .getByRole('button', { name: 'Treat as allocator wrapper' })
+    .click();
   await expectRows(panel, [...BY_CALLER.slice(0, 3), LEAK_ALL]);
   // The detail's stack follows: make_apple folded, leak_all the site.
   await expect(panel.getByTestId('stack-frame').nth(1)).toHaveAttribute('data-folded', 'true');
@@ -144,7 +151,11 @@ test('leak_all(10): one Sites row per caller past xmalloc and operator new, ever
   // Unfold xmalloc (the page's own mark): make_apple and make_banana meet in one xmalloc row, 20 blocks.
   await panel.getByRole('button', { name: 'Not an allocator wrapper: xmalloc' }).first().click();
   await expectRows(panel, [['xmalloc', '', '20', '+640 B'], ...BY_CALLER.slice(0, 2)]);
-  await panel.getByTestId('site-row').filter({ hasText: 'xmalloc' }).getByRole('button', { name: 'Treat xmalloc as allocator wrapper' }).click();
+  await panel
+    .getByTestId('site-row')
+    .filter({ hasText: 'xmalloc' })
+    .getByRole('button', { name: 'Treat xmalloc as allocator wrapper' })
+    .click();
   await expectRows(panel, BY_CALLER);
 });
 
@@ -176,7 +187,11 @@ test('a mark is remembered for the module across reloads and travels in an expor
   const row = again.getByTestId('site-row').filter({ has: again.getByTestId('site-name').getByText('leak_all', { exact: true }) });
   await row.click();
   await row.locator('xpath=following-sibling::*[@data-testid="block-row"][1]').click();
-  await again.getByTestId('stack-frame').filter({ hasText: 'make_apple' }).getByRole('button', { name: 'Not an allocator wrapper' }).click();
+  await again
+    .getByTestId('stack-frame')
+    .filter({ hasText: 'make_apple' })
+    .getByRole('button', { name: 'Not an allocator wrapper' })
+    .click();
   await expectRows(again, BY_CALLER);
   const stored = await again.evaluate(() => chrome.storage.local.get(null));
   expect(stored).toEqual({});

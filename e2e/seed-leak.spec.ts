@@ -4,7 +4,10 @@ import { openDemoAndPanel, compareAround, expectSeedLeak, SEED_BYTES, type Demo 
 declare const demo: Demo;
 
 for (const build of ['wasi-O0', 'emcc-O0']) {
-  test(`${build}: the seed leak between A and B is 100 blocks / 102,400 B at process_data, with its stack and bytes`, async ({ context, site }) => {
+  test(`${build}: the seed leak between A and B is 100 blocks / 102,400 B at process_data, with its stack and bytes`, async ({
+    context,
+    site,
+  }) => {
     const { page, panel } = await openDemoAndPanel(context, site, build);
     await compareAround(panel, () => page.evaluate(() => demo.leak()));
     await expectSeedLeak(panel);

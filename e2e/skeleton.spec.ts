@@ -3,7 +3,10 @@ import { openDemoAndPanel, compareAround, type Demo } from './scenario';
 
 declare const demo: Demo;
 
-test('JS malloc ×100 shows 100 live blocks / 102,400 bytes; A/B lists exactly the second 100; free updates; growth shows', async ({ context, site }) => {
+test('JS malloc ×100 shows 100 live blocks / 102,400 bytes; A/B lists exactly the second 100; free updates; growth shows', async ({
+  context,
+  site,
+}) => {
   const { page, panel } = await openDemoAndPanel(context, site, 'wasi-O0');
   await expect(panel.getByTestId('module')).toHaveCount(1);
 

@@ -56,7 +56,10 @@ export interface Outcome {
 async function runOne(bytes: Uint8Array, path: EventPath, work: (x: X) => void): Promise<Outcome> {
   let t = 0;
   const agent = new PageAgent(WebAssembly, {
-    post: () => {}, now: () => 1000 + (t += 0.01), url: 'table-check', setTimer: () => 0,
+    post: () => {},
+    now: () => 1000 + (t += 0.01),
+    url: 'table-check',
+    setTimer: () => 0,
     instrument: (b) => instrument(b, { eventPath: path }),
   });
   let mem: WebAssembly.Memory | undefined;
@@ -73,7 +76,10 @@ async function runOne(bytes: Uint8Array, path: EventPath, work: (x: X) => void):
   let jsEvents = 0;
   for (const k of ['malloc', 'free', 'calloc', 'realloc', 'alignedAlloc', 'posixMemalign', 'rustDealloc'] as const) {
     const f = (tracker as any)[k].bind(tracker);
-    (tracker as any)[k] = (...a: number[]) => { jsEvents++; return f(...a); };
+    (tracker as any)[k] = (...a: number[]) => {
+      jsEvents++;
+      return f(...a);
+    };
   }
   const x = inst.exports as X;
   mem = x.memory;
@@ -87,7 +93,13 @@ async function runOne(bytes: Uint8Array, path: EventPath, work: (x: X) => void):
   }
   agent.flush();
   const sites = (agent as unknown as { sites: SiteTable }).sites;
-  const key = (id: number | null) => (id === null ? '-' : sites.get(id)?.frames.map((f) => `${f.func}:${f.offset}`).join(' ') ?? `?${id}`);
+  const key = (id: number | null) =>
+    id === null
+      ? '-'
+      : (sites
+          .get(id)
+          ?.frames.map((f) => `${f.func}:${f.offset}`)
+          .join(' ') ?? `?${id}`);
   const s = tracker.snapshot();
   return {
     multiMemory: supportsMultiMemory(),
@@ -95,9 +107,22 @@ async function runOne(bytes: Uint8Array, path: EventPath, work: (x: X) => void):
     tableAttached: rec.table !== null,
     jsEvents,
     tableBytes: rec.table?.table?.memory.buffer.byteLength ?? 0,
-    live: { ptr: Array.from(s.ptr), size: Array.from(s.size), seq: Array.from(s.seq), site: Array.from(s.site, key), time: Array.from(s.allocTime) },
+    live: {
+      ptr: Array.from(s.ptr),
+      size: Array.from(s.size),
+      seq: Array.from(s.seq),
+      site: Array.from(s.site, key),
+      time: Array.from(s.allocTime),
+    },
     counters: Array.from(s.counters).slice(0, 11), // all but the time
-    errors: tracker.errors.map((e) => ({ kind: e.kind, ptr: e.ptr, site: key(e.site), allocSite: key(e.allocSite), firstFreeSite: key(e.firstFreeSite), size: e.size })),
+    errors: tracker.errors.map((e) => ({
+      kind: e.kind,
+      ptr: e.ptr,
+      site: key(e.site),
+      allocSite: key(e.allocSite),
+      firstFreeSite: key(e.firstFreeSite),
+      size: e.size,
+    })),
     result,
   };
 }

@@ -16,13 +16,23 @@ declare const demo: Demo;
 async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
   const built = await esbuild.build({
-    entryPoints: ['e2e/table-check.ts'], bundle: true, format: 'iife', globalName: '__tableCheck',
-    write: false, target: 'es2022', platform: 'browser',
+    entryPoints: ['e2e/table-check.ts'],
+    bundle: true,
+    format: 'iife',
+    globalName: '__tableCheck',
+    write: false,
+    target: 'es2022',
+    platform: 'browser',
   });
   return built.outputFiles[0].text;
 }
 
-for (const [file, kind] of [['leak-wasi-O2.wasm', 'c'], ['leak-wasi-O0.wasm', 'c'], ['leak-emcc-O2.wasm', 'c'], ['leak-rust.wasm', 'rust']] as const) {
+for (const [file, kind] of [
+  ['leak-wasi-O2.wasm', 'c'],
+  ['leak-wasi-O0.wasm', 'c'],
+  ['leak-emcc-O2.wasm', 'c'],
+  ['leak-rust.wasm', 'rust'],
+] as const) {
   test(`${file}: the table path keeps the same live set, counters and errors as the call path`, async () => {
     const browser = await chromium.launch({ executablePath: chromePath(), args: ['--no-sandbox'] });
     try {
@@ -30,7 +40,10 @@ for (const [file, kind] of [['leak-wasi-O2.wasm', 'c'], ['leak-wasi-O0.wasm', 'c
       await page.setContent('<!doctype html><title>table path</title>');
       await page.addScriptTag({ content: await bundle() });
       const b64 = Buffer.from(fixture(file)).toString('base64');
-      const { call, table } = (await page.evaluate(`__tableCheck.check(${JSON.stringify(b64)}, ${JSON.stringify(kind)})`)) as { call: Outcome; table: Outcome };
+      const { call, table } = (await page.evaluate(`__tableCheck.check(${JSON.stringify(b64)}, ${JSON.stringify(kind)})`)) as {
+        call: Outcome;
+        table: Outcome;
+      };
       expect(table.multiMemory).toBe(true);
       expect(call.instrumented && table.instrumented).toBe(true);
       expect(table.tableAttached).toBe(true);

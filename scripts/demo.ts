@@ -30,7 +30,10 @@ if (headed) {
   await recordSite(context, site, true);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${site}/index.html?build=${build}`);
-  context.on('close', () => { server.close(); process.exit(0); });
+  context.on('close', () => {
+    server.close();
+    process.exit(0);
+  });
 } else {
   const context = await launch(true);
   await recordSite(context, site, true);
@@ -56,12 +59,14 @@ if (headed) {
       const one = async (id: string) => (await m.getByTestId(id).innerText()).trim();
       const name = (await m.innerText()).split('\n')[0];
       console.log(`  ${name}: ${await one('module-status')}`);
-      console.log(`    linear memory ${await one('module-memory')} · live blocks ${await one('module-live-count')} · live bytes ${await one('module-live-bytes')}`);
+      console.log(
+        `    linear memory ${await one('module-memory')} · live blocks ${await one('module-live-count')} · live bytes ${await one('module-live-bytes')}`,
+      );
     }
     console.log(`\nComparison A → B: ${(await text('diff-summary')).join('')}`);
     console.log('  Allocation site | # New | # Freed | # Delta | Size Delta | Live bytes');
     for (const row of await panel.getByTestId('site-row').allInnerTexts()) console.log('  ' + row.split(/[\t\n]+/).join(' | '));
-    console.log(`\nFirst leaked block: ${(await panel.locator('.detail-head b').innerText())}`);
+    console.log(`\nFirst leaked block: ${await panel.locator('.detail-head b').innerText()}`);
     console.log('  Allocation stack:');
     for (const f of await text('stack-frame')) console.log('    ' + f);
     console.log('  Bytes:');

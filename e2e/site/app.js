@@ -41,10 +41,21 @@
     build,
     ready: null,
     api: null,
-    leak() { demo.api.call('simulate_memory_leak'); log('simulate_memory_leak(): 100 × 1024 bytes leaked'); },
-    process(size = 1024) { demo.api.call('process_data', size); log('process_data(' + size + ')'); },
-    fixed(size = 1024) { demo.api.call('process_data_fixed', size); log('process_data_fixed(' + size + ')'); },
-    checksum(size = 1024) { return demo.api.call('checksum_last', size); },
+    leak() {
+      demo.api.call('simulate_memory_leak');
+      log('simulate_memory_leak(): 100 × 1024 bytes leaked');
+    },
+    process(size = 1024) {
+      demo.api.call('process_data', size);
+      log('process_data(' + size + ')');
+    },
+    fixed(size = 1024) {
+      demo.api.call('process_data_fixed', size);
+      log('process_data_fixed(' + size + ')');
+    },
+    checksum(size = 1024) {
+      return demo.api.call('checksum_last', size);
+    },
     jsMalloc(n = 100, size = 1024) {
       for (let i = 0; i < n; i++) jsBlocks.push(demo.api.call('malloc', size));
       log('malloc(' + size + ') ×' + n + ' from JS');
@@ -56,19 +67,35 @@
       log('freed ' + n + ' blocks from JS');
       return n;
     },
-    growJs(pages = 1) { const r = demo.api.growJs(pages); log('memory.grow(' + pages + ') from JS → ' + r); return r; },
-    growWasm(pages = 1) { const r = demo.api.call('grow_memory', pages); log('grow_memory(' + pages + ') in wasm → ' + r); return r; },
-    memoryBytes() { return demo.api.memory().byteLength; },
+    growJs(pages = 1) {
+      const r = demo.api.growJs(pages);
+      log('memory.grow(' + pages + ') from JS → ' + r);
+      return r;
+    },
+    growWasm(pages = 1) {
+      const r = demo.api.call('grow_memory', pages);
+      log('grow_memory(' + pages + ') in wasm → ' + r);
+      return r;
+    },
+    memoryBytes() {
+      return demo.api.memory().byteLength;
+    },
     workloads() {
       return [demo.api.call('tree_workload', 10, 3), demo.api.call('pairs_workload', 5000)];
     },
   };
   window.demo = demo;
-  demo.ready = load().then((api) => {
-    demo.api = api;
-    log('loaded ' + build + '; linear memory ' + api.memory().byteLength + ' bytes');
-    return true;
-  }, (err) => { log('load failed: ' + err); throw err; });
+  demo.ready = load().then(
+    (api) => {
+      demo.api = api;
+      log('loaded ' + build + '; linear memory ' + api.memory().byteLength + ' bytes');
+      return true;
+    },
+    (err) => {
+      log('load failed: ' + err);
+      throw err;
+    },
+  );
 
   const on = (id, fn) => document.getElementById(id).addEventListener('click', () => fn());
   on('leak', () => demo.leak());

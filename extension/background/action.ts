@@ -11,7 +11,8 @@ export async function badgeOf(tabId: number, url: string | undefined): Promise<{
   if ((await recordedSites()).includes(origin)) {
     return { text: 'REC', title: `WASM Leaks: recording ${origin} on every load. Click to stop.` };
   }
-  if (await onceArmed(tabId)) return { text: '1×', title: 'WASM Leaks: recording this load (Reload and record). Click to record this site on every load.' };
+  if (await onceArmed(tabId))
+    return { text: '1×', title: 'WASM Leaks: recording this load (Reload and record). Click to record this site on every load.' };
   return { text: '', title: `WASM Leaks: not recording. Click to record ${origin} on every load (the page reloads).` };
 }
 

@@ -7,7 +7,9 @@ function fakeChrome() {
   const tabs = new Map<number, string>([[7, 'http://127.0.0.1:4000/index.html?x=1']]);
   const reloads: number[] = [];
   return {
-    scripts, session, reloads,
+    scripts,
+    session,
+    reloads,
     api: {
       scripting: {
         getRegisteredContentScripts: async (f?: { ids?: string[] }) => [...scripts.values()].filter((s) => !f?.ids || f.ids.includes(s.id)),
@@ -17,18 +19,27 @@ function fakeChrome() {
             scripts.set(s.id, s);
           }
         },
-        unregisterContentScripts: async ({ ids }: { ids: string[] }) => { for (const id of ids) scripts.delete(id); },
+        unregisterContentScripts: async ({ ids }: { ids: string[] }) => {
+          for (const id of ids) scripts.delete(id);
+        },
       },
       storage: {
         session: {
-          get: async (k: string | string[]) => Object.fromEntries((Array.isArray(k) ? k : [k]).filter((x) => session.has(x)).map((x) => [x, session.get(x)])),
-          set: async (o: Record<string, unknown>) => { for (const [k, v] of Object.entries(o)) session.set(k, v); },
-          remove: async (k: string) => { session.delete(k); },
+          get: async (k: string | string[]) =>
+            Object.fromEntries((Array.isArray(k) ? k : [k]).filter((x) => session.has(x)).map((x) => [x, session.get(x)])),
+          set: async (o: Record<string, unknown>) => {
+            for (const [k, v] of Object.entries(o)) session.set(k, v);
+          },
+          remove: async (k: string) => {
+            session.delete(k);
+          },
         },
       },
       tabs: {
         get: async (id: number) => ({ id, url: tabs.get(id) }),
-        reload: async (id: number) => { reloads.push(id); },
+        reload: async (id: number) => {
+          reloads.push(id);
+        },
       },
     },
   };
@@ -58,7 +69,14 @@ describe('recording on and off (service worker)', () => {
     expect(await setSiteRecorded('http://127.0.0.1:4000/some/page', true)).toEqual(['http://127.0.0.1:4000']);
     expect(await setSiteRecorded('http://127.0.0.1:4000', true)).toEqual(['http://127.0.0.1:4000']); // idempotent
     const main = fake.scripts.get('site|main|http://127.0.0.1:4000');
-    expect(main).toMatchObject({ world: 'MAIN', runAt: 'document_start', allFrames: true, persistAcrossSessions: true, matches: ['http://127.0.0.1:4000/*'], js: ['extension/page/main.js'] });
+    expect(main).toMatchObject({
+      world: 'MAIN',
+      runAt: 'document_start',
+      allFrames: true,
+      persistAcrossSessions: true,
+      matches: ['http://127.0.0.1:4000/*'],
+      js: ['extension/page/main.js'],
+    });
     expect(fake.scripts.get('site|bridge|http://127.0.0.1:4000')).toMatchObject({ world: 'ISOLATED', js: ['extension/content/bridge.js'] });
     expect(await stateOf(7)).toEqual({ origin: 'http://127.0.0.1:4000', site: true, sites: ['http://127.0.0.1:4000'] });
     expect(await setSiteRecorded('http://127.0.0.1:4000', false)).toEqual([]);

@@ -30,8 +30,11 @@ export function originOf(url: string | undefined): string | null {
 
 function scripts(prefix: string, key: string, origin: string, persist: boolean): chrome.scripting.RegisteredContentScript[] {
   const common = {
-    matches: [`${origin}/*`], runAt: 'document_start' as const, allFrames: true,
-    matchOriginAsFallback: true, persistAcrossSessions: persist,
+    matches: [`${origin}/*`],
+    runAt: 'document_start' as const,
+    allFrames: true,
+    matchOriginAsFallback: true,
+    persistAcrossSessions: persist,
   };
   return [
     { id: `${prefix}main|${key}`, js: [pageHook], world: 'MAIN', ...common },
@@ -124,9 +127,7 @@ export async function stateOf(tabId: number): Promise<RecordingState> {
 }
 
 /** What the panel asks the worker (chrome.runtime.sendMessage). */
-export type RecordingRequest =
-  | { t: 'rec:state'; tab: number }
-  | { t: 'rec:site'; tab: number; origin: string; on: boolean };
+export type RecordingRequest = { t: 'rec:state'; tab: number } | { t: 'rec:site'; tab: number; origin: string; on: boolean };
 
 export async function handleRequest(req: RecordingRequest, changed?: (tab: number) => void): Promise<RecordingState> {
   if (req.t === 'rec:site') {
@@ -139,17 +140,24 @@ export async function handleRequest(req: RecordingRequest, changed?: (tab: numbe
 export function install(changed?: (tab: number) => void): void {
   chrome.tabs.onUpdated.addListener((tabId, info) => {
     if (!info.status) return;
-    void onTabStatus(tabId, info.status).catch(() => {}).then(() => changed?.(tabId));
+    void onTabStatus(tabId, info.status)
+      .catch(() => {})
+      .then(() => changed?.(tabId));
   });
   chrome.tabs.onRemoved.addListener((tabId) => {
-    void dropOnce(tabId).then(() => chrome.storage.session.remove(LOADED(tabId))).catch(() => {});
+    void dropOnce(tabId)
+      .then(() => chrome.storage.session.remove(LOADED(tabId)))
+      .catch(() => {});
   });
   chrome.runtime.onMessage.addListener((raw, sender, reply) => {
     // Only the extension's own pages (the panel) may turn recording on or off.
     if (sender.id !== chrome.runtime.id || !sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
     const req = raw as RecordingRequest;
     if (!req || (req.t !== 'rec:state' && req.t !== 'rec:site')) return false;
-    handleRequest(req, changed).then((state) => reply({ ok: true, state }), (error) => reply({ ok: false, error: String(error) }));
+    handleRequest(req, changed).then(
+      (state) => reply({ ok: true, state }),
+      (error) => reply({ ok: false, error: String(error) }),
+    );
     return true;
   });
 }

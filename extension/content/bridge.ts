@@ -79,7 +79,8 @@ function reportDrop(msg: unknown): void {
   const what = typeof m.t === 'string' ? m.t : 'message';
   try {
     port?.postMessage({
-      t: 'fail', req,
+      t: 'fail',
+      req,
       message: `a ${what} message from the page was too large for Chrome's 64 MiB message limit and was dropped (${oversized} dropped in this frame)`,
     });
   } catch {

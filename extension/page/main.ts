@@ -23,7 +23,10 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
     // 'table' (malloc/free bookkeeping inside wasm, in a second memory: see
     // bench/slowdown.ts) where multi-memory exists, else 'call' (one JS call
     // per event; the ring path costs the same end to end and takes heap).
-    instrument: ((eventPath) => (bytes: Uint8Array) => instrument(bytes, { eventPath }))(supportsMultiMemory(WebAssembly) ? 'table' as const : 'call' as const),
+    instrument: (
+      (eventPath) => (bytes: Uint8Array) =>
+        instrument(bytes, { eventPath })
+    )(supportsMultiMemory(WebAssembly) ? ('table' as const) : ('call' as const)),
     setTimer: (fn, ms) => setTimer(fn, ms),
     // Source maps next to the modules, fetched as the page itself would.
     loadText: async (url) => {

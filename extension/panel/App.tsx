@@ -26,21 +26,36 @@ export function App({ store, ctl, tabId }: { store: Store; ctl: Controller; tabI
     <div class="app">
       <Toolbar store={store} ctl={ctl} onReload={() => setRequested(true)} />
       <SiteSettings state={rec} setSite={setSite} />
-      {store.fatal && <div class="banner error" role="alert">{store.fatal}</div>}
+      {store.fatal && (
+        <div class="banner error" role="alert">
+          {store.fatal}
+        </div>
+      )}
       {store.error && (
         <div class="banner error" role="alert" data-testid="error-banner">
           <span>{store.error}</span>
-          <button type="button" aria-label="Dismiss error" onClick={() => store.setError(null)}>✕</button>
+          <button type="button" aria-label="Dismiss error" onClick={() => store.setError(null)}>
+            ✕
+          </button>
         </div>
       )}
       {store.notices.length > 0 && (
         <div class="banner" role="status">
           <span>{store.notices[store.notices.length - 1]}</span>
-          <button type="button" aria-label="Dismiss" onClick={() => store.dismissNotices()}>✕</button>
+          <button type="button" aria-label="Dismiss" onClick={() => store.dismissNotices()}>
+            ✕
+          </button>
         </div>
       )}
       {rec && unrecorded(store, rec, requested) ? (
-        <EmptyState ctl={ctl} state={rec} onReload={() => { setRequested(true); refreshRec(); }} />
+        <EmptyState
+          ctl={ctl}
+          state={rec}
+          onReload={() => {
+            setRequested(true);
+            refreshRec();
+          }}
+        />
       ) : (
         <div class="main">
           <ModuleList store={store} />

@@ -9,8 +9,17 @@ import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { sortRows, groupSites, kindName, type BlockSortKey } from './site-index';
 import { bytes, hex, age } from './format';
 
-export function BlockList({ store, ctl, table, filter, stacks = null }: {
-  store: Store; ctl: Controller; table: BlockTable; filter: string;
+export function BlockList({
+  store,
+  ctl,
+  table,
+  filter,
+  stacks = null,
+}: {
+  store: Store;
+  ctl: Controller;
+  table: BlockTable;
+  filter: string;
   /** Only blocks of these stack ids (null: all). */
   stacks?: ReadonlySet<number> | null;
 }) {
@@ -24,7 +33,8 @@ export function BlockList({ store, ctl, table, filter, stacks = null }: {
     if (!f && !stacks) return sorted;
     // Decide per stack once, not once per block.
     const keep = new Map<number, boolean>();
-    for (const [stack, r] of grouping.rowOf) keep.set(stack, (!f || grouping.rows[r].label.toLowerCase().includes(f)) && (!stacks || stacks.has(stack)));
+    for (const [stack, r] of grouping.rowOf)
+      keep.set(stack, (!f || grouping.rows[r].label.toLowerCase().includes(f)) && (!stacks || stacks.has(stack)));
     return sorted.filter((r) => keep.get(blockSite(table.blocks, r)) ?? false);
   }, [table, sort, filter, table.leaks, grouping, stacks]);
 
@@ -33,38 +43,75 @@ export function BlockList({ store, ctl, table, filter, stacks = null }: {
     const aria = key && sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none';
     const click = () => key && setSort(sort.key === key ? { key, dir: sort.dir === 1 ? -1 : 1 } : { key, dir: -1 });
     return (
-      <div role="columnheader" aria-sort={key ? aria : undefined} tabIndex={key ? 0 : undefined} onClick={click}
-        onKeyDown={(e) => e.key === 'Enter' && click()}>{title}</div>
+      <div
+        role="columnheader"
+        aria-sort={key ? aria : undefined}
+        tabIndex={key ? 0 : undefined}
+        onClick={click}
+        onKeyDown={(e) => e.key === 'Enter' && click()}
+      >
+        {title}
+      </div>
     );
   };
   const header = (
     <div class="vrow head" role="row" style={{ gridTemplateColumns: template }}>
-      {col('ptr', 'Address')}{col('size', 'Size')}{col('seq', 'Allocation #')}{col(null, 'Age')}{col(null, 'Allocation site')}
+      {col('ptr', 'Address')}
+      {col('size', 'Size')}
+      {col('seq', 'Allocation #')}
+      {col(null, 'Age')}
+      {col(null, 'Allocation site')}
       {col(table.leaks ? 'kind' : null, 'Leak kind')}
     </div>
   );
   const now = store.now();
   const start = store.startOf(table.frame);
   if (rows.length === 0) {
-    const why = stacks && table.truncated ? ' listed (only the first blocks of the comparison are)' : filter ? ` at a site matching “${filter}”` : '';
+    const why =
+      stacks && table.truncated ? ' listed (only the first blocks of the comparison are)' : filter ? ` at a site matching “${filter}”` : '';
     return <p class="empty">No blocks{why}.</p>;
   }
   return (
-    <VirtualGrid label="Blocks" total={rows.length} header={header} active={Math.min(active, rows.length - 1)} setActive={setActive}
-      testId="block-grid" onKey={(r) => ctl.selectBlock(table, rows[r])}
+    <VirtualGrid
+      label="Blocks"
+      total={rows.length}
+      header={header}
+      active={Math.min(active, rows.length - 1)}
+      setActive={setActive}
+      testId="block-grid"
+      onKey={(r) => ctl.selectBlock(table, rows[r])}
       renderRow={(i, isActive) => {
         const r = rows[i];
         const o = r * BR.width;
         const sel = store.selected?.table === table && store.selected.row === r;
         return (
-          <div key={r} class={`vrow ${sel ? 'selected' : ''}`} role="row" data-row={i} data-testid="block-row" tabIndex={isActive ? 0 : -1}
-            style={{ ...rowStyle(i), gridTemplateColumns: template }} onClick={() => { setActive(i); ctl.selectBlock(table, r); }}>
-            <div role="gridcell" class="mono" data-testid="block-address">{hex(table.blocks[o + BR.ptr])}</div>
-            <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + BR.size])}</div>
+          <div
+            key={r}
+            class={`vrow ${sel ? 'selected' : ''}`}
+            role="row"
+            data-row={i}
+            data-testid="block-row"
+            tabIndex={isActive ? 0 : -1}
+            style={{ ...rowStyle(i), gridTemplateColumns: template }}
+            onClick={() => {
+              setActive(i);
+              ctl.selectBlock(table, r);
+            }}
+          >
+            <div role="gridcell" class="mono" data-testid="block-address">
+              {hex(table.blocks[o + BR.ptr])}
+            </div>
+            <div role="gridcell" data-testid="block-size">
+              {bytes(table.blocks[o + BR.size])}
+            </div>
             <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
             <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
-            <div role="gridcell" class="left" data-testid="block-site">{rowLabel(blockSite(table.blocks, r))}</div>
-            <div role="gridcell" data-testid="block-kind">{table.leaks ? kindName(table.leaks.kinds[r]) : ''}</div>
+            <div role="gridcell" class="left" data-testid="block-site">
+              {rowLabel(blockSite(table.blocks, r))}
+            </div>
+            <div role="gridcell" data-testid="block-kind">
+              {table.leaks ? kindName(table.leaks.kinds[r]) : ''}
+            </div>
           </div>
         );
       }}

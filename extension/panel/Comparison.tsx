@@ -23,27 +23,48 @@ function LeakSummary({ table }: { table: BlockTable }) {
   if (!table.leaks) return null;
   const { counts, bytes: b } = table.leaks.msg;
   const parts = [3, 2, 1, 0].filter((k) => counts[k] > 0).map((k) => `${count(counts[k])} ${LEAK_KIND_NAMES[k]} (${bytes(b[k])})`);
-  return <div class="leak-summary" data-testid="leak-summary">Leak kinds: {parts.length ? parts.join(', ') : 'no block still alive'}</div>;
+  return (
+    <div class="leak-summary" data-testid="leak-summary">
+      Leak kinds: {parts.length ? parts.join(', ') : 'no block still alive'}
+    </div>
+  );
 }
 
-function TableSection({ store, ctl, table, view, filter }: { store: Store; ctl: Controller; table: BlockTable; view: View; filter: string }) {
+function TableSection({
+  store,
+  ctl,
+  table,
+  view,
+  filter,
+}: {
+  store: Store;
+  ctl: Controller;
+  table: BlockTable;
+  view: View;
+  filter: string;
+}) {
   const module = store.modules.get(table.moduleKey);
   const name = module?.name.split('/').pop() || table.moduleKey;
   return (
     <div class="table-section" data-testid="diff" data-module={table.moduleKey}>
       <div class="section-head">
-        <span class="module-name" title={module?.name}>{name}</span>
+        <span class="module-name" title={module?.name}>
+          {name}
+        </span>
         {table.kind === 'diff' ? (
           <span data-testid="diff-summary">
-            <b data-testid="diff-new-count">{count(table.newCount)}</b> new blocks, <b data-testid="diff-new-bytes">{bytes(table.newBytes)}</b>;{' '}
-            {count(table.freedCount)} freed ({bytes(table.freedBytes)})
+            <b data-testid="diff-new-count">{count(table.newCount)}</b> new blocks,{' '}
+            <b data-testid="diff-new-bytes">{bytes(table.newBytes)}</b>; {count(table.freedCount)} freed ({bytes(table.freedBytes)})
           </span>
         ) : (
           <span data-testid="range-summary">
-            <b data-testid="range-count">{count(table.newCount)}</b> blocks retained, <b data-testid="range-bytes">{bytes(table.newBytes)}</b>
+            <b data-testid="range-count">{count(table.newCount)}</b> blocks retained,{' '}
+            <b data-testid="range-bytes">{bytes(table.newBytes)}</b>
           </span>
         )}
-        {table.truncated && <span class="notice">only the first {count(table.blocks.length / 5)} blocks are listed; the counts are exact</span>}
+        {table.truncated && (
+          <span class="notice">only the first {count(table.blocks.length / 5)} blocks are listed; the counts are exact</span>
+        )}
       </div>
       <LeakSummary table={table} />
       {view === 'Sites' && <SiteTable key={table.id} store={store} ctl={ctl} table={table} filter={filter} />}
@@ -67,7 +88,9 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
     title = (
       <>
         <b>Retained allocations in selection</b> {rel(range.from)} – {rel(range.to)}
-        <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>✕</button>
+        <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>
+          ✕
+        </button>
       </>
     );
   } else if (A && B) {
@@ -86,7 +109,11 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
       </p>
     );
   } else if (tables.length === 0) {
-    body = <p class="empty">{store.busy ? store.busy.label : store.moduleFilter ? 'Nothing for the selected module.' : 'No module had blocks to compare.'}</p>;
+    body = (
+      <p class="empty">
+        {store.busy ? store.busy.label : store.moduleFilter ? 'Nothing for the selected module.' : 'No module had blocks to compare.'}
+      </p>
+    );
   } else {
     body = tables.map((t) => <TableSection key={t.id} store={store} ctl={ctl} table={t} view={view} filter={filter} />);
   }
@@ -97,17 +124,30 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
       <div class="diff-head">
         <span class="title">{title}</span>
         {!range && (
-          <button type="button" aria-label="Leak kinds" disabled={!canClassify}
+          <button
+            type="button"
+            aria-label="Leak kinds"
+            disabled={!canClassify}
             title="Scan linear memory for pointers to each new block: definitely, indirectly, possibly lost or still reachable (valgrind's definitions)"
-            onClick={() => ctl.leakKinds()}>Leak kinds</button>
+            onClick={() => ctl.leakKinds()}
+          >
+            Leak kinds
+          </button>
         )}
         <span class="switch" role="radiogroup" aria-label="View">
           {VIEWS.map((v) => (
-            <button key={v} type="button" role="radio" aria-checked={view === v} title={VIEW_TITLES[v]} onClick={() => setView(v)}>{v}</button>
+            <button key={v} type="button" role="radio" aria-checked={view === v} title={VIEW_TITLES[v]} onClick={() => setView(v)}>
+              {v}
+            </button>
           ))}
         </span>
-        <input type="search" placeholder="Filter sites" aria-label="Filter allocation sites" value={filter}
-          onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        <input
+          type="search"
+          placeholder="Filter sites"
+          aria-label="Filter allocation sites"
+          value={filter}
+          onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+        />
       </div>
       <div class="tables">{body}</div>
     </section>

@@ -70,9 +70,17 @@ export function FlameGraph({ store, ctl, table, filter }: { store: Store; ctl: C
             const width = inside && z.bytes > 0 ? (n.bytes / z.bytes) * 100 : 100;
             const kind = n.frame === null ? 'root' : n.folded ? 'folded' : n.frame.func >= 0 ? 'wasm' : 'js';
             return (
-              <div key={i} role="treeitem" tabIndex={0} aria-level={n.depth + 1} aria-selected={i === zoom}
+              <div
+                key={i}
+                role="treeitem"
+                tabIndex={0}
+                aria-level={n.depth + 1}
+                aria-selected={i === zoom}
                 class={`flame-node ${kind} s${shade(n.name)}${i === zoom ? ' zoomed' : ''}${inside ? '' : ' ancestor'}`}
-                data-testid="flame-node" data-depth={n.depth} data-bytes={n.bytes} title={nodeTitle(n, layout.total)}
+                data-testid="flame-node"
+                data-depth={n.depth}
+                data-bytes={n.bytes}
+                title={nodeTitle(n, layout.total)}
                 style={{ left: `${left}%`, width: `${width}%`, top: `${n.depth * FLAME_ROW}px` }}
                 onClick={() => setZoomed(i)}
                 onKeyDown={(e) => {
@@ -80,7 +88,8 @@ export function FlameGraph({ store, ctl, table, filter }: { store: Store; ctl: C
                     e.preventDefault();
                     setZoomed(i);
                   }
-                }}>
+                }}
+              >
                 <span>{n.name}</span>
               </div>
             );
@@ -91,10 +100,14 @@ export function FlameGraph({ store, ctl, table, filter }: { store: Store; ctl: C
         {picked ? (
           <>
             Blocks under <b>{picked}</b>: {count(z.count)} ({bytes(z.bytes)}){' '}
-            <button type="button" aria-label="Show all blocks" onClick={() => setZoomed(0)}>✕</button>
+            <button type="button" aria-label="Show all blocks" onClick={() => setZoomed(0)}>
+              ✕
+            </button>
           </>
         ) : (
-          <>All blocks: {count(z.count)} ({bytes(z.bytes)}). Click a frame to list only the blocks allocated under it.</>
+          <>
+            All blocks: {count(z.count)} ({bytes(z.bytes)}). Click a frame to list only the blocks allocated under it.
+          </>
         )}
       </div>
       <BlockList store={store} ctl={ctl} table={table} filter={filter} stacks={stacks} />

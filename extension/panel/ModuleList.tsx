@@ -11,27 +11,44 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
   const toggle = () => store.selectModule(picked ? null : m.key);
   return (
     <li data-testid="module" data-module={m.key} class={picked ? 'picked' : ''}>
-      <button type="button" class="name" title={`${m.name}\n${picked ? 'Show all modules' : 'Show only this module in the timeline and tables'}`}
-        aria-pressed={picked} aria-label={`Filter to ${m.name.split('/').pop() || m.name}`} onClick={toggle}>
+      <button
+        type="button"
+        class="name"
+        title={`${m.name}\n${picked ? 'Show all modules' : 'Show only this module in the timeline and tables'}`}
+        aria-pressed={picked}
+        aria-label={`Filter to ${m.name.split('/').pop() || m.name}`}
+        onClick={toggle}
+      >
         {m.name.split('/').pop() || m.name} <span class="size">{bytes(m.size)}</span>
       </button>
       <div class={m.instrumented && !m.reason ? 'ok' : 'warn'} data-testid="module-status">
-        {m.instrumented ? (m.reason ? `instrumented, ${m.reason}` : 'instrumented ✓') : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
+        {m.instrumented
+          ? m.reason
+            ? `instrumented, ${m.reason}`
+            : 'instrumented ✓'
+          : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
       </div>
       {!m.instrumented && (
         <div class="allocators">Still works: the memory chart{m.wrappedExports.length > 0 ? ', allocations made from JS' : ''}.</div>
       )}
       <dl>
-        <dt>Linear memory</dt><dd data-testid="module-memory">{bytes(m.memoryBytes)}</dd>
-        <dt>Live blocks</dt><dd data-testid="module-live-count">{count(m.liveCount)}</dd>
-        <dt>Live bytes</dt><dd data-testid="module-live-bytes">{bytes(m.liveBytes)}</dd>
+        <dt>Linear memory</dt>
+        <dd data-testid="module-memory">{bytes(m.memoryBytes)}</dd>
+        <dt>Live blocks</dt>
+        <dd data-testid="module-live-count">{count(m.liveCount)}</dd>
+        <dt>Live bytes</dt>
+        <dd data-testid="module-live-bytes">{bytes(m.liveBytes)}</dd>
       </dl>
       {m.allocators.length > 0 && (
         <table class="allocators" aria-label="Allocator functions found">
           <tbody>
             {m.allocators.map((a, i) => (
               <tr key={i} title={`confidence: ${a.confidence}`}>
-                <td>{a.role}</td><td>→ <span class="mono">{a.name}</span></td><td class="dim">{a.foundBy}</td>
+                <td>{a.role}</td>
+                <td>
+                  → <span class="mono">{a.name}</span>
+                </td>
+                <td class="dim">{a.foundBy}</td>
               </tr>
             ))}
           </tbody>
@@ -53,7 +70,7 @@ function Errors({ store }: { store: Store }) {
       <ul>
         {shown.map((e, i) => {
           const frames = store.site(e.frame, e.site)?.frames ?? [];
-          const other = e.otherSite ? store.site(e.frame, e.otherSite)?.frames ?? [] : [];
+          const other = e.otherSite ? (store.site(e.frame, e.otherSite)?.frames ?? []) : [];
           const isOpen = open === offset + i;
           return (
             <li key={offset + i}>
@@ -62,7 +79,16 @@ function Errors({ store }: { store: Store }) {
               </button>
               {isOpen && (
                 <div class="error-stack">
-                  {frames.length ? frames.map((f, k) => <div key={k}>{k === 0 ? 'at ' : '← '}{frameLabel(f)}</div>) : <div>No stack recorded.</div>}
+                  {frames.length ? (
+                    frames.map((f, k) => (
+                      <div key={k}>
+                        {k === 0 ? 'at ' : '← '}
+                        {frameLabel(f)}
+                      </div>
+                    ))
+                  ) : (
+                    <div>No stack recorded.</div>
+                  )}
                   {other.length > 0 && <div class="dim">first at {frameLabel(other[0])}</div>}
                 </div>
               )}
@@ -81,12 +107,20 @@ export function ModuleList({ store }: { store: Store }) {
       <h2>Modules</h2>
       {modules.length === 0 && (
         <p class="empty" data-testid="no-modules">
-          {store.readOnly
-            ? 'This recording has no module.'
-            : <>No WebAssembly module seen in this tab yet — use <b>Reload and record</b>, or run code that instantiates one.</>}
+          {store.readOnly ? (
+            'This recording has no module.'
+          ) : (
+            <>
+              No WebAssembly module seen in this tab yet — use <b>Reload and record</b>, or run code that instantiates one.
+            </>
+          )}
         </p>
       )}
-      <ul>{modules.map((m) => <ModuleItem key={m.key} store={store} m={m} />)}</ul>
+      <ul>
+        {modules.map((m) => (
+          <ModuleItem key={m.key} store={store} m={m} />
+        ))}
+      </ul>
       <Errors store={store} />
     </section>
   );

@@ -29,9 +29,18 @@ export function SiteSettings({ state, setSite }: { state: RecordingState | null;
   return (
     <div class="site-settings" data-testid="site-settings">
       {state.origin && (
-        <label class="check" title="Register the page hook for this site: every load of it, in any tab, is recorded from its first script until you turn this off">
-          <input type="checkbox" data-testid="record-site" aria-label="Record this site on every load" checked={state.site}
-            onChange={(e) => setSite(state.origin!, (e.currentTarget as HTMLInputElement).checked)} /> Record this site on every load
+        <label
+          class="check"
+          title="Register the page hook for this site: every load of it, in any tab, is recorded from its first script until you turn this off"
+        >
+          <input
+            type="checkbox"
+            data-testid="record-site"
+            aria-label="Record this site on every load"
+            checked={state.site}
+            onChange={(e) => setSite(state.origin!, (e.currentTarget as HTMLInputElement).checked)}
+          />{' '}
+          Record this site on every load
         </label>
       )}
       <details>
@@ -41,7 +50,9 @@ export function SiteSettings({ state, setSite }: { state: RecordingState | null;
           {state.sites.map((s) => (
             <li key={s} class="recorded-site" data-testid="recorded-site">
               <span>{s}</span>
-              <button type="button" aria-label={`Stop recording ${s}`} onClick={() => setSite(s, false)}>Remove</button>
+              <button type="button" aria-label={`Stop recording ${s}`} onClick={() => setSite(s, false)}>
+                Remove
+              </button>
             </li>
           ))}
         </ul>
@@ -60,15 +71,20 @@ export function EmptyState({ ctl, state, onReload }: { ctl: Controller; state: R
     <div class="empty-state" data-testid="empty-state">
       <h2>This page is not being recorded</h2>
       <p>
-        WASM Leaks tracks every malloc and free inside the page's WebAssembly modules: live blocks, snapshots and
-        their comparison by allocation site, stacks and bytes. Until you ask, it costs the page nothing: no script is
-        injected and no module is rewritten.
+        WASM Leaks tracks every malloc and free inside the page's WebAssembly modules: live blocks, snapshots and their comparison by
+        allocation site, stacks and bytes. Until you ask, it costs the page nothing: no script is injected and no module is rewritten.
       </p>
-      <p>
-        Tracking must start before the page's first script, so recording reloads the page.
-      </p>
-      <button type="button" class="primary" data-testid="empty-reload" disabled={!state.origin}
-        onClick={() => { onReload(); ctl.reloadAndRecord(); }}>
+      <p>Tracking must start before the page's first script, so recording reloads the page.</p>
+      <button
+        type="button"
+        class="primary"
+        data-testid="empty-reload"
+        disabled={!state.origin}
+        onClick={() => {
+          onReload();
+          ctl.reloadAndRecord();
+        }}
+      >
         ⟳ Reload and record
       </button>
       {!state.origin && <p class="muted">Only http and https pages can be recorded.</p>}

@@ -42,38 +42,75 @@ function columns(table: BlockTable, kinds: ((g: SiteRow) => number[] | undefined
 }
 
 /** A site's name and location, then its folded wrapper frames, dimmed; with the buttons that fold or unfold them. */
-export function SiteName({ row, onFold, active = true }: {
+export function SiteName({
+  row,
+  onFold,
+  active = true,
+}: {
   row: SiteRow;
   onFold: ((f: FrameMsg, alloc: boolean) => void) | null;
   /** The row is the grid's active one: its buttons are in the Tab order. */
   active?: boolean;
 }) {
   const tab = active ? 0 : -1;
-  if (!row.frame) return <span class="fn" data-testid="site-name">{row.label}</span>;
+  if (!row.frame)
+    return (
+      <span class="fn" data-testid="site-name">
+        {row.label}
+      </span>
+    );
   const f = row.frame;
   const loc = frameLocation(f);
   return (
     <>
-      <span class="fn" data-testid="site-name">{f.name}</span>
-      {loc && <span class="loc" data-testid="site-location">{loc}</span>}
+      <span class="fn" data-testid="site-name">
+        {f.name}
+      </span>
+      {loc && (
+        <span class="loc" data-testid="site-location">
+          {loc}
+        </span>
+      )}
       {row.folded.length > 0 && (
         <span class="folded" data-testid="site-folded" title="Allocator wrappers folded into this site (innermost last)">
           {[...row.folded].reverse().map((w, i) => (
             <span key={i} class="wrapper">
               {i > 0 ? ' → ' : '→ '}
               {onFold && w.func >= 0 ? (
-                <button type="button" class="wrapper-name" tabIndex={tab} aria-label={`Not an allocator wrapper: ${w.name}`}
+                <button
+                  type="button"
+                  class="wrapper-name"
+                  tabIndex={tab}
+                  aria-label={`Not an allocator wrapper: ${w.name}`}
                   title={`Not an allocator wrapper: group the blocks allocated through ${w.name} at ${w.name} itself`}
-                  onClick={(e) => { e.stopPropagation(); onFold(w, false); }}>{w.name}</button>
-              ) : w.name}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onFold(w, false);
+                  }}
+                >
+                  {w.name}
+                </button>
+              ) : (
+                w.name
+              )}
             </span>
           ))}
         </span>
       )}
       {onFold && f.func >= 0 && (
-        <button type="button" class="row-action" tabIndex={tab} aria-label={`Treat ${f.name} as allocator wrapper`}
+        <button
+          type="button"
+          class="row-action"
+          tabIndex={tab}
+          aria-label={`Treat ${f.name} as allocator wrapper`}
           title={`Treat ${f.name} as an allocator wrapper: its blocks go to the row of its caller`}
-          onClick={(e) => { e.stopPropagation(); onFold(f, true); }}>fold</button>
+          onClick={(e) => {
+            e.stopPropagation();
+            onFold(f, true);
+          }}
+        >
+          fold
+        </button>
       )}
     </>
   );
@@ -95,7 +132,12 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
   const groups = useMemo(() => {
     const f = filter.trim().toLowerCase();
     const shown = f ? grouping.rows.filter((g) => g.label.toLowerCase().includes(f)) : grouping.rows;
-    return sortGroups(shown, sort, (g) => g.label, (g) => kindsOf?.(g));
+    return sortGroups(
+      shown,
+      sort,
+      (g) => g.label,
+      (g) => kindsOf?.(g),
+    );
   }, [grouping, filter, sort]);
   // The largest site starts open, as in the DevTools Comparison view's habit of showing the top entry.
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(groups.length > 0 ? [groups[0].key] : []));
@@ -142,16 +184,31 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     setExpanded(next);
   };
 
-  const clickHeader = (key: SortKey) => setSort(sort.key === key ? { key, dir: sort.dir === 1 ? -1 : 1 } : { key, dir: key === 'site' ? 1 : -1 });
+  const clickHeader = (key: SortKey) =>
+    setSort(sort.key === key ? { key, dir: sort.dir === 1 ? -1 : 1 } : { key, dir: key === 'site' ? 1 : -1 });
   const ariaSort = (key: SortKey) => (sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none');
 
   const header = (
     <div class="vrow head" role="row" style={{ gridTemplateColumns: template }}>
-      <div role="columnheader" aria-sort={ariaSort('site')} tabIndex={0} onClick={() => clickHeader('site')}
-        onKeyDown={(e) => e.key === 'Enter' && clickHeader('site')}>Allocation site</div>
+      <div
+        role="columnheader"
+        aria-sort={ariaSort('site')}
+        tabIndex={0}
+        onClick={() => clickHeader('site')}
+        onKeyDown={(e) => e.key === 'Enter' && clickHeader('site')}
+      >
+        Allocation site
+      </div>
       {cols.map((c) => (
-        <div key={c.key} role="columnheader" aria-sort={ariaSort(c.key)} tabIndex={0} data-testid={`sort-${c.key}`}
-          onClick={() => clickHeader(c.key)} onKeyDown={(e) => e.key === 'Enter' && clickHeader(c.key)}>
+        <div
+          key={c.key}
+          role="columnheader"
+          aria-sort={ariaSort(c.key)}
+          tabIndex={0}
+          data-testid={`sort-${c.key}`}
+          onClick={() => clickHeader(c.key)}
+          onKeyDown={(e) => e.key === 'Enter' && clickHeader(c.key)}
+        >
           {c.title}
         </div>
       ))}
@@ -167,20 +224,43 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     if (part === 'group') {
       const open = expanded.has(group.key);
       return (
-        <div key={`g${group.key}`} class="vrow group" role="row" data-row={row} data-testid="site-row" aria-expanded={open}
-          tabIndex={isActive ? 0 : -1} style={{ ...rowStyle(row), gridTemplateColumns: template }}
-          onClick={() => { setActive(row); toggle(group.key); }}>
+        <div
+          key={`g${group.key}`}
+          class="vrow group"
+          role="row"
+          data-row={row}
+          data-testid="site-row"
+          aria-expanded={open}
+          tabIndex={isActive ? 0 : -1}
+          style={{ ...rowStyle(row), gridTemplateColumns: template }}
+          onClick={() => {
+            setActive(row);
+            toggle(group.key);
+          }}
+        >
           <div role="gridcell" class="site-cell" data-testid="site-label" title={siteTitle(group)}>
             <span class="twisty">{open ? '▾' : '▸'}</span> <SiteName row={group} onFold={onFold} active={isActive} />
           </div>
-          {cols.map((c) => <div key={c.key} role="gridcell" data-testid={c.testId}>{c.cell(group)}</div>)}
+          {cols.map((c) => (
+            <div key={c.key} role="gridcell" data-testid={c.testId}>
+              {c.cell(group)}
+            </div>
+          ))}
         </div>
       );
     }
     if (part === 'head') {
       return (
-        <div key={`h${group.key}`} class="vrow block block-head" role="row" data-row={row} data-testid="block-head"
-          tabIndex={isActive ? 0 : -1} style={rowStyle(row)} onClick={() => setActive(row)}>
+        <div
+          key={`h${group.key}`}
+          class="vrow block block-head"
+          role="row"
+          data-row={row}
+          data-testid="block-head"
+          tabIndex={isActive ? 0 : -1}
+          style={rowStyle(row)}
+          onClick={() => setActive(row)}
+        >
           <div role="columnheader">Address</div>
           <div role="columnheader">Size</div>
           <div role="columnheader">Allocation #</div>
@@ -194,13 +274,30 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     const sel = store.selected?.table === table && store.selected.row === r;
     const kind = table.leaks ? kindName(table.leaks.kinds[r]) : '';
     return (
-      <div key={`b${r}`} class={`vrow block ${sel ? 'selected' : ''}`} role="row" data-row={row} data-testid="block-row"
-        tabIndex={isActive ? 0 : -1} style={rowStyle(row)} onClick={() => { setActive(row); ctl.selectBlock(table, r); }}>
-        <div role="gridcell" class="mono" data-testid="block-address">{hex(table.blocks[o + BR.ptr])}</div>
-        <div role="gridcell" data-testid="block-size">{bytes(table.blocks[o + BR.size])}</div>
+      <div
+        key={`b${r}`}
+        class={`vrow block ${sel ? 'selected' : ''}`}
+        role="row"
+        data-row={row}
+        data-testid="block-row"
+        tabIndex={isActive ? 0 : -1}
+        style={rowStyle(row)}
+        onClick={() => {
+          setActive(row);
+          ctl.selectBlock(table, r);
+        }}
+      >
+        <div role="gridcell" class="mono" data-testid="block-address">
+          {hex(table.blocks[o + BR.ptr])}
+        </div>
+        <div role="gridcell" data-testid="block-size">
+          {bytes(table.blocks[o + BR.size])}
+        </div>
         <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
         <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
-        <div role="gridcell" data-testid="block-kind">{kind}</div>
+        <div role="gridcell" data-testid="block-kind">
+          {kind}
+        </div>
       </div>
     );
   };
@@ -221,10 +318,22 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
   };
 
   if (groups.length === 0) {
-    return <p class="empty">{filter ? `No allocation site matches “${filter}”.` : 'No new blocks: nothing allocated in between is still alive.'}</p>;
+    return (
+      <p class="empty">
+        {filter ? `No allocation site matches “${filter}”.` : 'No new blocks: nothing allocated in between is still alive.'}
+      </p>
+    );
   }
   return (
-    <VirtualGrid label={table.kind === 'diff' ? 'Comparison by allocation site' : 'Retained allocations by site'} total={total}
-      header={header} renderRow={renderRow} active={Math.min(active, total - 1)} setActive={setActive} onKey={onKey} testId="site-grid" />
+    <VirtualGrid
+      label={table.kind === 'diff' ? 'Comparison by allocation site' : 'Retained allocations by site'}
+      total={total}
+      header={header}
+      renderRow={renderRow}
+      active={Math.min(active, total - 1)}
+      setActive={setActive}
+      onKey={onKey}
+      testId="site-grid"
+    />
   );
 }

@@ -34,7 +34,15 @@ export function buildTree(stacks: readonly StackBytes[], folded: (f: FrameMsg) =
       const l = f ? frameLabel(f) : '(unknown site)';
       let child = node.children.get(l);
       if (!child) {
-        child = { id: `${node.id}/${l}`, label: l, folded: f ? folded(f) : false, bytes: 0, count: 0, depth: node.depth + 1, children: new Map() };
+        child = {
+          id: `${node.id}/${l}`,
+          label: l,
+          folded: f ? folded(f) : false,
+          bytes: 0,
+          count: 0,
+          depth: node.depth + 1,
+          children: new Map(),
+        };
         node.children.set(l, child);
       }
       child.bytes += s.bytes;
@@ -50,7 +58,10 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
   const [open, setOpen] = useState<Set<string> | null>(null);
   const [active, setActive] = useState(0);
   const source = store.siteSource(table);
-  const root = useMemo(() => buildTree(leakedStacks(table, source, filter), source.folded, bottomUp), [table, bottomUp, filter, source.version]);
+  const root = useMemo(
+    () => buildTree(leakedStacks(table, source, filter), source.folded, bottomUp),
+    [table, bottomUp, filter, source.version],
+  );
 
   // Until the user toggles a node, the heaviest path is open.
   const expanded = useMemo(() => {
@@ -86,8 +97,28 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
     <div class="vrow head" role="row" style={{ gridTemplateColumns: template }}>
       <div role="columnheader">
         <span class="switch" role="radiogroup" aria-label="Tree direction">
-          <button type="button" role="radio" aria-checked={bottomUp} onClick={() => { setBottomUp(true); setOpen(null); }}>Bottom-up</button>
-          <button type="button" role="radio" aria-checked={!bottomUp} onClick={() => { setBottomUp(false); setOpen(null); }}>Top-down</button>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={bottomUp}
+            onClick={() => {
+              setBottomUp(true);
+              setOpen(null);
+            }}
+          >
+            Bottom-up
+          </button>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={!bottomUp}
+            onClick={() => {
+              setBottomUp(false);
+              setOpen(null);
+            }}
+          >
+            Top-down
+          </button>
         </span>
       </div>
       <div role="columnheader">Leaked bytes</div>
@@ -97,18 +128,40 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
   );
   if (rows.length === 0) return <p class="empty">No leaked bytes to show: no new block is still alive.</p>;
   return (
-    <VirtualGrid label="Leaked bytes by stack" total={rows.length} header={header} active={Math.min(active, rows.length - 1)} setActive={setActive}
+    <VirtualGrid
+      label="Leaked bytes by stack"
+      total={rows.length}
+      header={header}
+      active={Math.min(active, rows.length - 1)}
+      setActive={setActive}
       testId="stack-tree"
       onKey={(r, key) => rows[r] && toggle(rows[r], key === 'ArrowRight' ? true : key === 'ArrowLeft' ? false : undefined)}
       renderRow={(r, isActive) => {
         const n = rows[r];
         return (
-          <div key={n.id} class="vrow" role="row" aria-level={n.depth + 1} aria-expanded={n.children.size > 0 ? expanded.has(n.id) : undefined}
-            data-row={r} data-testid="tree-row" tabIndex={isActive ? 0 : -1} style={{ ...rowStyle(r), gridTemplateColumns: template }}
-            onClick={() => { setActive(r); toggle(n); }}>
-            <div role="gridcell" class={n.folded ? 'folded-frame' : undefined} style={{ paddingLeft: `${8 + n.depth * 14}px` }}
-              title={n.folded ? `${n.label} (allocator wrapper, folded into its caller's site)` : n.label}>
-              {n.children.size > 0 ? (expanded.has(n.id) ? '▾ ' : '▸ ') : '  '}{n.label}
+          <div
+            key={n.id}
+            class="vrow"
+            role="row"
+            aria-level={n.depth + 1}
+            aria-expanded={n.children.size > 0 ? expanded.has(n.id) : undefined}
+            data-row={r}
+            data-testid="tree-row"
+            tabIndex={isActive ? 0 : -1}
+            style={{ ...rowStyle(r), gridTemplateColumns: template }}
+            onClick={() => {
+              setActive(r);
+              toggle(n);
+            }}
+          >
+            <div
+              role="gridcell"
+              class={n.folded ? 'folded-frame' : undefined}
+              style={{ paddingLeft: `${8 + n.depth * 14}px` }}
+              title={n.folded ? `${n.label} (allocator wrapper, folded into its caller's site)` : n.label}
+            >
+              {n.children.size > 0 ? (expanded.has(n.id) ? '▾ ' : '▸ ') : '  '}
+              {n.label}
             </div>
             <div role="gridcell">{bytes(n.bytes)}</div>
             <div role="gridcell">{count(n.count)}</div>

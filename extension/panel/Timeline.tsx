@@ -20,7 +20,11 @@ function theme(): OverlayState['colors'] & { grid: string; tick: string } {
   return { marker: v('--accent'), brush: v('--brush'), text: v('--fg'), grid: v('--border'), tick: v('--fg-dim') };
 }
 
-function config(yTick: (v: number) => string, showX: boolean, overlay: ReturnType<typeof overlayPlugin>): ChartConfiguration<'line', Point[]> {
+function config(
+  yTick: (v: number) => string,
+  showX: boolean,
+  overlay: ReturnType<typeof overlayPlugin>,
+): ChartConfiguration<'line', Point[]> {
   const c = theme();
   return {
     type: 'line',
@@ -37,18 +41,30 @@ function config(yTick: (v: number) => string, showX: boolean, overlay: ReturnTyp
       elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.5, stepped: 'before' } },
       scales: {
         x: {
-          type: 'linear', display: showX, grid: { color: c.grid }, ticks: { color: c.tick, maxTicksLimit: 10, callback: (v) => `${Number(v).toFixed(1)} s` },
+          type: 'linear',
+          display: showX,
+          grid: { color: c.grid },
+          ticks: { color: c.tick, maxTicksLimit: 10, callback: (v) => `${Number(v).toFixed(1)} s` },
         },
         y: {
-          type: 'linear', beginAtZero: true, grid: { color: c.grid },
+          type: 'linear',
+          beginAtZero: true,
+          grid: { color: c.grid },
           ticks: { color: c.tick, maxTicksLimit: 4, callback: (v) => yTick(Number(v)) },
           // Both charts reserve the same y-axis width so their x pixels line up.
-          afterFit: (axis) => { axis.width = 64; },
+          afterFit: (axis) => {
+            axis.width = 64;
+          },
         },
       },
       plugins: {
         legend: { position: 'right', align: 'start', labels: { boxWidth: 10, boxHeight: 2, color: c.tick, font: { size: 10 } } },
-        tooltip: { callbacks: { title: (items) => `${(items[0]?.parsed.x ?? 0).toFixed(2)} s`, label: (ctx) => `${ctx.dataset.label}: ${yTick(ctx.parsed.y ?? 0)}` } },
+        tooltip: {
+          callbacks: {
+            title: (items) => `${(items[0]?.parsed.x ?? 0).toFixed(2)} s`,
+            label: (ctx) => `${ctx.dataset.label}: ${yTick(ctx.parsed.y ?? 0)}`,
+          },
+        },
       },
     },
   };
@@ -93,12 +109,37 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
         const name = m ? m.name.split('/').pop() || m.name : key;
         const multi = store.series.size > 1 && store.moduleFilter === null;
         const label = (what: string) => (multi ? `${name} ${what}` : what);
-        bytesSets.push({ label: label('linear memory'), data: decimate(s.time, s.memory, from, to, buckets, toX), borderColor: color, backgroundColor: color });
-        bytesSets.push({ label: label('live heap'), data: decimate(s.time, s.live, from, to, buckets, toX), borderColor: color, backgroundColor: color, borderDash: [4, 3] });
-        rateSets.push({ label: label('allocs/s'), data: decimate(s.time, s.rate('allocs'), from, to, buckets, toX), borderColor: color, backgroundColor: color });
-        rateSets.push({ label: label('frees/s'), data: decimate(s.time, s.rate('frees'), from, to, buckets, toX), borderColor: color, backgroundColor: color, borderDash: [2, 2] });
+        bytesSets.push({
+          label: label('linear memory'),
+          data: decimate(s.time, s.memory, from, to, buckets, toX),
+          borderColor: color,
+          backgroundColor: color,
+        });
+        bytesSets.push({
+          label: label('live heap'),
+          data: decimate(s.time, s.live, from, to, buckets, toX),
+          borderColor: color,
+          backgroundColor: color,
+          borderDash: [4, 3],
+        });
+        rateSets.push({
+          label: label('allocs/s'),
+          data: decimate(s.time, s.rate('allocs'), from, to, buckets, toX),
+          borderColor: color,
+          backgroundColor: color,
+        });
+        rateSets.push({
+          label: label('frees/s'),
+          data: decimate(s.time, s.rate('frees'), from, to, buckets, toX),
+          borderColor: color,
+          backgroundColor: color,
+          borderDash: [2, 2],
+        });
       }
-      for (const [chart, sets] of [[c.bytes, bytesSets], [c.rates, rateSets]] as const) {
+      for (const [chart, sets] of [
+        [c.bytes, bytesSets],
+        [c.rates, rateSets],
+      ] as const) {
         chart.data.datasets = sets;
         chart.options.scales!.x!.min = w.min;
         chart.options.scales!.x!.max = w.max;
@@ -110,7 +151,11 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
   useEffect(() => {
     if (!bytesCanvas.current || !ratesCanvas.current) return;
     const overlay = overlayPlugin(() => {
-      const sel = brush.current ?? (store.range ? { min: (store.range.from - store.recordingStart) / 1000, max: (store.range.to - store.recordingStart) / 1000 } : null);
+      const sel =
+        brush.current ??
+        (store.range
+          ? { min: (store.range.from - store.recordingStart) / 1000, max: (store.range.to - store.recordingStart) / 1000 }
+          : null);
       const markers = (['A', 'B', 'C'] as const).flatMap((name) => {
         const s = store.snapshots[name];
         return s ? [{ name, x: (s.time - store.recordingStart) / 1000 }] : [];
@@ -119,14 +164,24 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
     });
     charts.current = {
       bytes: new Chart(bytesCanvas.current, config(shortBytes, true, overlay)),
-      rates: new Chart(ratesCanvas.current, config((v) => `${count(v)}/s`, false, overlay)),
+      rates: new Chart(
+        ratesCanvas.current,
+        config((v) => `${count(v)}/s`, false, overlay),
+      ),
     };
     const target = {
       chart: () => charts.current?.bytes ?? null,
       window: windowNow,
       extent,
-      setWindow: (w: XWindow | null) => { zoom.current = w; redraw(); },
-      setBrush: (w: XWindow | null) => { brush.current = w; charts.current?.bytes.draw(); charts.current?.rates.draw(); },
+      setWindow: (w: XWindow | null) => {
+        zoom.current = w;
+        redraw();
+      },
+      setBrush: (w: XWindow | null) => {
+        brush.current = w;
+        charts.current?.bytes.draw();
+        charts.current?.rates.draw();
+      },
       select: (w: XWindow) => {
         brush.current = null;
         ctl.selectRange(store.recordingStart + w.min * 1000, store.recordingStart + w.max * 1000);
@@ -151,13 +206,28 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
       <div class="timeline-head">
         <span>Timeline</span>
         <span class="hint">wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all</span>
-        <button type="button" aria-label="Reset zoom" onClick={() => { zoom.current = null; redraw(); }}>Reset zoom</button>
+        <button
+          type="button"
+          aria-label="Reset zoom"
+          onClick={() => {
+            zoom.current = null;
+            redraw();
+          }}
+        >
+          Reset zoom
+        </button>
       </div>
-      <div class="chart bytes"><canvas ref={bytesCanvas} data-testid="timeline-chart" aria-label="Linear memory and live heap over time" role="img" /></div>
-      <div class="chart rates"><canvas ref={ratesCanvas} data-testid="rates-chart" aria-label="Allocations and frees per second" role="img" /></div>
+      <div class="chart bytes">
+        <canvas ref={bytesCanvas} data-testid="timeline-chart" aria-label="Linear memory and live heap over time" role="img" />
+      </div>
+      <div class="chart rates">
+        <canvas ref={ratesCanvas} data-testid="rates-chart" aria-label="Allocations and frees per second" role="img" />
+      </div>
       {empty && (
         <p class="chart-empty">
-          {store.readOnly ? 'This recording has no samples.' : 'No samples yet: use Reload and record, or run code that instantiates a WebAssembly module.'}
+          {store.readOnly
+            ? 'This recording has no samples.'
+            : 'No samples yet: use Reload and record, or run code that instantiates a WebAssembly module.'}
         </p>
       )}
     </section>

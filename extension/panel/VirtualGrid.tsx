@@ -62,7 +62,12 @@ export function VirtualGrid({ label, total, header, renderRow, active, setActive
     if (target?.closest?.('button, a, input') && target !== e.currentTarget) return;
     const page = Math.max(1, Math.floor(view.height / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
-      ArrowDown: active + 1, ArrowUp: active - 1, PageDown: active + page, PageUp: active - page, Home: 0, End: total - 1,
+      ArrowDown: active + 1,
+      ArrowUp: active - 1,
+      PageDown: active + page,
+      PageUp: active - page,
+      Home: 0,
+      End: total - 1,
     };
     if (e.key in moves) {
       e.preventDefault();
@@ -76,7 +81,13 @@ export function VirtualGrid({ label, total, header, renderRow, active, setActive
   };
 
   return (
-    <div class="vgrid" ref={scroller} role="grid" aria-label={label} aria-rowcount={total + 1} data-testid={testId}
+    <div
+      class="vgrid"
+      ref={scroller}
+      role="grid"
+      aria-label={label}
+      aria-rowcount={total + 1}
+      data-testid={testId}
       onScroll={(e) => {
         const el = e.currentTarget as HTMLDivElement;
         setView({ top: el.scrollTop, height: el.clientHeight });
@@ -86,9 +97,14 @@ export function VirtualGrid({ label, total, header, renderRow, active, setActive
         // Focus by mouse or Tab makes that row the active one for the keyboard.
         const row = (e.target as HTMLElement).closest?.('[data-row]')?.getAttribute('data-row');
         if (row !== null && row !== undefined && Number(row) !== active) setActive(Number(row));
-      }}>
-      <div class="vgrid-head" role="rowgroup">{header}</div>
-      <div class="vgrid-body" role="rowgroup" style={{ height: `${total * ROW_HEIGHT}px` }}>{rows}</div>
+      }}
+    >
+      <div class="vgrid-head" role="rowgroup">
+        {header}
+      </div>
+      <div class="vgrid-body" role="rowgroup" style={{ height: `${total * ROW_HEIGHT}px` }}>
+        {rows}
+      </div>
     </div>
   );
 }

@@ -23,7 +23,10 @@ describe('Controller', () => {
     expect(store.snapshots).toEqual({ A: { time: START + 150, liveCount: 1, liveBytes: 16 } });
     ctl.snapshot('B');
     reply(snapshotMsg(2, 'B', 250, [[1, 3, 2064]]));
-    expect(sent.slice(1)).toEqual([{ t: 'snapshot', req: 2, name: 'B' }, { t: 'diff', req: 3, from: 'A', to: 'B', final: null }]);
+    expect(sent.slice(1)).toEqual([
+      { t: 'snapshot', req: 2, name: 'B' },
+      { t: 'diff', req: 3, from: 'A', to: 'B', final: null },
+    ]);
     expect(store.busy).toEqual({ label: 'Comparing…', req: 3 });
     reply(diffMsg(3, 1, DIFF_ROWS, [group(1)]));
     expect(store.busy).toBe(null);
@@ -45,7 +48,10 @@ describe('Controller', () => {
     store.setDiff({ ...diffMsg(1, 1, DIFF_ROWS, [group(1)]), frame: 0 });
     ctl.selectBlock(store.diffs[0], 0);
     ctl.selectBlock(store.diffs[0], 1);
-    expect(sent).toEqual([{ t: 'read', req: 1, module: 1, ptr: 0x1000, len: 256 }, { t: 'read', req: 2, module: 1, ptr: 0x2000, len: 16 }]);
+    expect(sent).toEqual([
+      { t: 'read', req: 1, module: 1, ptr: 0x1000, len: 256 },
+      { t: 'read', req: 2, module: 1, ptr: 0x2000, len: 16 },
+    ]);
     expect(store.selected?.ptr).toBe(0x2000);
   });
 

@@ -48,20 +48,28 @@ export class Controller {
     const { store } = this;
     const pair = store.beginComparison();
     if (!pair) return;
-    this.long('Comparing…', (req) => this.conn.send({ t: 'diff', req, ...pair }), (msg) => {
-      if (msg.t === 'fail') store.setError(`Comparison failed: ${msg.message}`);
-      if (msg.t === 'diff') store.setDiff(msg);
-    });
+    this.long(
+      'Comparing…',
+      (req) => this.conn.send({ t: 'diff', req, ...pair }),
+      (msg) => {
+        if (msg.t === 'fail') store.setError(`Comparison failed: ${msg.message}`);
+        if (msg.t === 'diff') store.setDiff(msg);
+      },
+    );
   }
 
   /** valgrind-style leak kinds of the comparison's new blocks (a scan of linear memory in the page). */
   leakKinds(): void {
     const { store } = this;
     if (store.readOnly || store.diffs.length === 0) return;
-    this.long('Classifying leaks…', (req) => this.conn.send({ t: 'leaks', req }), (msg) => {
-      if (msg.t === 'fail') store.setError(`Leak kinds failed: ${msg.message}`);
-      if (msg.t === 'leaks') store.setLeaks(msg);
-    });
+    this.long(
+      'Classifying leaks…',
+      (req) => this.conn.send({ t: 'leaks', req }),
+      (msg) => {
+        if (msg.t === 'fail') store.setError(`Leak kinds failed: ${msg.message}`);
+        if (msg.t === 'leaks') store.setLeaks(msg);
+      },
+    );
   }
 
   /** Retained allocations: blocks alive now that were allocated between two epoch-ms times. */
@@ -72,10 +80,14 @@ export class Controller {
       return;
     }
     store.openRange(from, to);
-    this.long('Finding retained allocations…', (req) => this.conn.send({ t: 'range', req, from, to }), (msg) => {
-      if (msg.t === 'fail') store.setError(`Selection failed: ${msg.message}`);
-      if (msg.t === 'range') store.setRange(msg);
-    });
+    this.long(
+      'Finding retained allocations…',
+      (req) => this.conn.send({ t: 'range', req, from, to }),
+      (msg) => {
+        if (msg.t === 'fail') store.setError(`Selection failed: ${msg.message}`);
+        if (msg.t === 'range') store.setRange(msg);
+      },
+    );
   }
 
   closeRange(): void {
@@ -144,7 +156,9 @@ export class Controller {
   async importFile(file: File): Promise<void> {
     const { store } = this;
     if (file.size > MAX_RECORDING_BYTES) {
-      store.setError(`Import failed: ${file.name} is ${file.size.toLocaleString('en-US')} B, more than the ${MAX_RECORDING_BYTES.toLocaleString('en-US')} B a recording may have.`);
+      store.setError(
+        `Import failed: ${file.name} is ${file.size.toLocaleString('en-US')} B, more than the ${MAX_RECORDING_BYTES.toLocaleString('en-US')} B a recording may have.`,
+      );
       return;
     }
     store.startBusy('Importing…', IMPORT_REQ);
@@ -152,7 +166,9 @@ export class Controller {
       store.importRecording(parseRecording(await file.text()), file.name);
     } catch (error) {
       store.endBusy(IMPORT_REQ);
-      store.setError(`Import failed: ${file.name} is not a WASM Leaks recording (${(error as Error).message}). What was shown is unchanged.`);
+      store.setError(
+        `Import failed: ${file.name} is not a WASM Leaks recording (${(error as Error).message}). What was shown is unchanged.`,
+      );
     }
   }
 }

@@ -16,10 +16,18 @@ function nodesOf(l: FlameLayout) {
 }
 
 describe('flame graph layout', () => {
-  it('lays the comparison\'s new bytes out by whole stack, outermost frame on top; widths are bytes', () => {
+  it("lays the comparison's new bytes out by whole stack, outermost frame on top; widths are bytes", () => {
     const store = stacksStore();
     const stacks = leakedStacks(store.diffs[0], store.siteSource(store.diffs[0]));
-    expect(stacks.map((s) => [s.id, s.bytes, s.count, s.frames.length])).toEqual([[2, 80, 2], [1, 48, 2], [3, 48, 1], [4, 24, 1], [0, 8, 1]].map(([id, b, c]) => [id, b, c, id === 0 ? 0 : 4]));
+    expect(stacks.map((s) => [s.id, s.bytes, s.count, s.frames.length])).toEqual(
+      [
+        [2, 80, 2],
+        [1, 48, 2],
+        [3, 48, 1],
+        [4, 24, 1],
+        [0, 8, 1],
+      ].map(([id, b, c]) => [id, b, c, id === 0 ? 0 : 4]),
+    );
     const l = flameLayout(stacks, byPage);
     expect([l.total, l.depth]).toEqual([208, 4]);
     expect(nodesOf(l)).toEqual([
@@ -47,14 +55,16 @@ describe('flame graph layout', () => {
     expect(l.nodes.map((_, i) => isUnder(l, i, 2))).toEqual([false, false, true, false, true, true, true, true, true, true, false, false]);
   });
 
-  it('the user\'s marks decide which boxes are dimmed; merging is by function (wasm index, JS name and script)', () => {
+  it("the user's marks decide which boxes are dimmed; merging is by function (wasm index, JS name and script)", () => {
     const store = stacksStore();
     store.setWrapper('0:1', F.apple, true);
     store.setWrapper('0:1', F.xmalloc, false);
     const src = store.siteSource(store.diffs[0]);
     const l = flameLayout(leakedStacks(store.diffs[0], src), src.folded);
     expect(l.nodes.filter((n) => n.folded).map((n) => [n.name, n.x, n.bytes])).toEqual([
-      ['make_apple', 80, 48], ['operator new(unsigned long)', 128, 48], ['make_apple', 176, 24],
+      ['make_apple', 80, 48],
+      ['operator new(unsigned long)', 128, 48],
+      ['make_apple', 176, 24],
     ]);
     // Two calls from leak_all at different offsets (835, 845, 855) are one leak_all box.
     expect(l.nodes.filter((n) => n.name === 'leak_all').length).toBe(1);
@@ -83,27 +93,36 @@ describe('flame graph layout', () => {
 });
 
 describe('Tree view over whole stacks', () => {
-  const rows = (n: TreeNode): unknown[] => [...n.children.values()].flatMap((c) => [[c.depth, c.label, c.bytes, c.count, c.folded], ...rows(c)]);
+  const rows = (n: TreeNode): unknown[] =>
+    [...n.children.values()].flatMap((c) => [[c.depth, c.label, c.bytes, c.count, c.folded], ...rows(c)]);
 
-  it('bottom-up starts at the wrappers\' frames (dimmed), top-down at the JS caller; same bytes either way', () => {
+  it("bottom-up starts at the wrappers' frames (dimmed), top-down at the JS caller; same bytes either way", () => {
     const store = stacksStore();
     const src = store.siteSource(store.diffs[0]);
     const stacks = leakedStacks(store.diffs[0], src);
     expect(rows(buildTree(stacks, src.folded, true))).toEqual([
       [0, 'xmalloc (stacks.cpp:37)', 152, 5, true],
-      [1, 'make_banana (stacks.cpp:48)', 80, 2, false], [2, 'leak_all (stacks.cpp:75)', 80, 2, false], [3, 'onClick (stacks.html:47)', 80, 2, false],
+      [1, 'make_banana (stacks.cpp:48)', 80, 2, false],
+      [2, 'leak_all (stacks.cpp:75)', 80, 2, false],
+      [3, 'onClick (stacks.html:47)', 80, 2, false],
       [1, 'make_apple (stacks.cpp:40)', 72, 3, false],
-      [2, 'leak_all (stacks.cpp:74)', 48, 2, false], [3, 'onClick (stacks.html:47)', 48, 2, false],
-      [2, 'churn (stacks.cpp:85)', 24, 1, false], [3, 'onClick (stacks.html:47)', 24, 1, false],
+      [2, 'leak_all (stacks.cpp:74)', 48, 2, false],
+      [3, 'onClick (stacks.html:47)', 48, 2, false],
+      [2, 'churn (stacks.cpp:85)', 24, 1, false],
+      [3, 'onClick (stacks.html:47)', 24, 1, false],
       [0, 'operator new(unsigned long)', 48, 1, true],
-      [1, 'new_cherry', 48, 1, false], [2, 'leak_all (stacks.cpp:76)', 48, 1, false], [3, 'onClick (stacks.html:47)', 48, 1, false],
+      [1, 'new_cherry', 48, 1, false],
+      [2, 'leak_all (stacks.cpp:76)', 48, 1, false],
+      [3, 'onClick (stacks.html:47)', 48, 1, false],
       [0, '(unknown site)', 8, 1, false],
     ]);
     const top = buildTree(stacks, src.folded, false);
     expect([top.bytes, top.count]).toEqual([208, 7]);
     expect(rows(top).slice(0, 4)).toEqual([
       [0, 'onClick (stacks.html:47)', 200, 6, false],
-      [1, 'leak_all (stacks.cpp:75)', 80, 2, false], [2, 'make_banana (stacks.cpp:48)', 80, 2, false], [3, 'xmalloc (stacks.cpp:37)', 80, 2, true],
+      [1, 'leak_all (stacks.cpp:75)', 80, 2, false],
+      [2, 'make_banana (stacks.cpp:48)', 80, 2, false],
+      [3, 'xmalloc (stacks.cpp:37)', 80, 2, true],
     ]);
   });
 });

@@ -80,7 +80,9 @@ export function flameLayout(input: readonly StackBytes[], folded: (f: FrameMsg) 
   }
   const perm = new Uint32Array(input.length);
   for (let i = 0; i < perm.length; i++) perm[i] = i;
-  const nodes: FlameNode[] = [{ parent: -1, depth: 0, x: 0, bytes: total, count, frame: null, name: rootName, folded: false, lo: 0, hi: input.length }];
+  const nodes: FlameNode[] = [
+    { parent: -1, depth: 0, x: 0, bytes: total, count, frame: null, name: rootName, folded: false, lo: 0, hi: input.length },
+  ];
   let depth = 0;
   // Outermost-first frame `d` (1-based depth) of stack i.
   const frameAt = (i: number, d: number): FrameMsg | undefined => {
@@ -118,7 +120,18 @@ export function flameLayout(input: readonly StackBytes[], folded: (f: FrameMsg) 
       for (const i of c.ids) perm[k++] = i;
       if (c.bytes < minBytes) continue;
       made.push(nodes.length);
-      nodes.push({ parent: at, depth: d, x, bytes: c.bytes, count: c.count, frame: c.frame, name: c.frame.name, folded: folded(c.frame), lo, hi: k });
+      nodes.push({
+        parent: at,
+        depth: d,
+        x,
+        bytes: c.bytes,
+        count: c.count,
+        frame: c.frame,
+        name: c.frame.name,
+        folded: folded(c.frame),
+        lo,
+        hi: k,
+      });
       x += c.bytes;
       if (d > depth) depth = d;
     }

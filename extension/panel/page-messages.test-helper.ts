@@ -1,9 +1,27 @@
 // Page messages built by hand for the panel's unit tests: small, exact, and
 // valid for parsePageMsg unless a test breaks them on purpose.
 import {
-  PROTOCOL_VERSION, BR, BLOCK_FIELDS, BLOCK_NO_SITE, encodeF64, encodeU32, bytesToBase64, pushSample,
-  type HelloMsg, type ModuleMsg, type BatchMsg, type DiffMsg, type LeaksMsg, type SnapshotMsg, type SiteMsg,
-  type ErrorMsg, type SiteGroupMsg, type SampleValues, type BlockField, type SnapshotName, type FrameMsg,
+  PROTOCOL_VERSION,
+  BR,
+  BLOCK_FIELDS,
+  BLOCK_NO_SITE,
+  encodeF64,
+  encodeU32,
+  bytesToBase64,
+  pushSample,
+  type HelloMsg,
+  type ModuleMsg,
+  type BatchMsg,
+  type DiffMsg,
+  type LeaksMsg,
+  type SnapshotMsg,
+  type SiteMsg,
+  type ErrorMsg,
+  type SiteGroupMsg,
+  type SampleValues,
+  type BlockField,
+  type SnapshotName,
+  type FrameMsg,
 } from '../../src/protocol';
 import { Store } from './store';
 
@@ -15,8 +33,15 @@ export function hello(start = START, url = 'https://example.test/'): HelloMsg {
 
 export function moduleMsg(id: number, time = START + 5): ModuleMsg {
   return {
-    t: 'module', id, name: `https://example.test/m${id}.wasm`, size: 1000 + id, instrumented: true, reason: '',
-    allocators: [{ role: 'malloc', name: 'malloc', foundBy: 'export', confidence: 'high' }], wrappedExports: ['malloc'], time,
+    t: 'module',
+    id,
+    name: `https://example.test/m${id}.wasm`,
+    size: 1000 + id,
+    instrumented: true,
+    reason: '',
+    allocators: [{ role: 'malloc', name: 'malloc', foundBy: 'export', confidence: 'high' }],
+    wrappedExports: ['malloc'],
+    time,
   };
 }
 
@@ -52,18 +77,47 @@ export function group(site: number, g: Partial<SiteGroupMsg> = {}): SiteGroupMsg
 
 export function diffMsg(req: number, module: number, rows: BlockRow[], groups: SiteGroupMsg[], final: SnapshotName | null = null): DiffMsg {
   return {
-    t: 'diff', req, module, from: 'A', to: 'B', final,
-    newCount: rows.length, newBytes: rows.reduce((n, r) => n + r.size, 0), freedCount: 1, freedBytes: 8,
-    groups, blocks: encodeU32(blockRows(rows)), truncated: false,
+    t: 'diff',
+    req,
+    module,
+    from: 'A',
+    to: 'B',
+    final,
+    newCount: rows.length,
+    newBytes: rows.reduce((n, r) => n + r.size, 0),
+    freedCount: 1,
+    freedBytes: 8,
+    groups,
+    blocks: encodeU32(blockRows(rows)),
+    truncated: false,
   };
 }
 
 export function leaksMsg(req: number, module: number, kinds: number[]): LeaksMsg {
-  return { t: 'leaks', req, module, kinds: bytesToBase64(Uint8Array.from(kinds)), counts: [0, 0, 0, 0], bytes: [0, 0, 0, 0], scanned: 4096 };
+  return {
+    t: 'leaks',
+    req,
+    module,
+    kinds: bytesToBase64(Uint8Array.from(kinds)),
+    counts: [0, 0, 0, 0],
+    bytes: [0, 0, 0, 0],
+    scanned: 4096,
+  };
 }
 
-export function snapshotMsg(req: number, name: SnapshotName, dt: number, modules: [module: number, liveCount: number, liveBytes: number][]): SnapshotMsg {
-  return { t: 'snapshot', req, name, time: START + dt, modules: modules.map(([module, liveCount, liveBytes]) => ({ module, liveCount, liveBytes })) };
+export function snapshotMsg(
+  req: number,
+  name: SnapshotName,
+  dt: number,
+  modules: [module: number, liveCount: number, liveBytes: number][],
+): SnapshotMsg {
+  return {
+    t: 'snapshot',
+    req,
+    name,
+    time: START + dt,
+    modules: modules.map(([module, liveCount, liveBytes]) => ({ module, liveCount, liveBytes })),
+  };
 }
 
 /** The blocks of `liveStore`'s comparison: two at site 1, one at site 2. */
@@ -81,8 +135,19 @@ export function liveStore(): Store {
   const store = new Store();
   store.apply(0, hello());
   store.apply(0, moduleMsg(1));
-  store.apply(0, batch(0, [sample(1, 100, { liveCount: 1, liveBytes: 16, allocs: 1 })], [site(1, 1, 'process_data', 19), site(2, 1, '_Z4leakv')]));
-  const error: ErrorMsg = { module: 1, kind: 'double-free', ptr: 0x3000, site: 2, otherSite: 1, message: 'double-free of a 16-byte block', time: START + 150 };
+  store.apply(
+    0,
+    batch(0, [sample(1, 100, { liveCount: 1, liveBytes: 16, allocs: 1 })], [site(1, 1, 'process_data', 19), site(2, 1, '_Z4leakv')]),
+  );
+  const error: ErrorMsg = {
+    module: 1,
+    kind: 'double-free',
+    ptr: 0x3000,
+    site: 2,
+    otherSite: 1,
+    message: 'double-free of a 16-byte block',
+    time: START + 150,
+  };
   store.apply(0, batch(1, [sample(1, 200, { memoryBytes: 131072, liveCount: 3, liveBytes: 2064, allocs: 4, frees: 1 })], [], [error]));
   return store;
 }
@@ -92,7 +157,10 @@ export function comparedStore(): Store {
   const store = liveStore();
   store.setSnapshot('A', { time: START + 150, liveCount: 1, liveBytes: 16 });
   store.setSnapshot('B', { time: START + 250, liveCount: 3, liveBytes: 2064 });
-  store.setDiff({ ...diffMsg(7, 1, DIFF_ROWS, [group(1, { newCount: 2, newBytes: 2048 }), group(2, { newCount: 1, newBytes: 16 })]), frame: 0 });
+  store.setDiff({
+    ...diffMsg(7, 1, DIFF_ROWS, [group(1, { newCount: 2, newBytes: 2048 }), group(2, { newCount: 1, newBytes: 16 })]),
+    frame: 0,
+  });
   store.setLeaks({ ...leaksMsg(8, 1, [3, 255, 2]), frame: 0 });
   return store;
 }
@@ -100,14 +168,44 @@ export function comparedStore(): Store {
 /** Everything a store shows, as plain data: two stores showing the same thing are deep-equal. */
 export function stateOf(store: Store) {
   return {
-    connected: store.connected, fatal: store.fatal, notices: [...store.notices], error: store.error, busy: store.busy,
-    recording: store.recording, fullStacks: store.fullStacks, readOnly: store.readOnly, moduleFilter: store.moduleFilter,
-    pageUrl: store.pageUrl, recordingStart: store.recordingStart, lastTime: store.lastTime,
-    frameStart: [...store.frameStart], modules: [...store.modules].map(([k, m]) => [k, { ...m }]),
-    series: [...store.series].map(([k, s]) => [k, { time: [...s.time], memory: [...s.memory], liveCount: [...s.liveCount], live: [...s.live], allocs: [...s.allocs], frees: [...s.frees] }]),
-    sites: [...store.sites], marks: [...store.modules.values()].map((m) => [m.key, store.marks.marksOf(m)]), errors: [...store.errors], droppedErrors: store.droppedErrors, snapshots: { ...store.snapshots },
-    diffs: store.diffs.map(({ id: _id, ...d }) => ({ ...d, blocks: Array.from(d.blocks), leaks: d.leaks && { msg: d.leaks.msg, kinds: Array.from(d.leaks.kinds) } })),
-    range: store.range, selected: store.selected, memoryView: store.memoryView,
+    connected: store.connected,
+    fatal: store.fatal,
+    notices: [...store.notices],
+    error: store.error,
+    busy: store.busy,
+    recording: store.recording,
+    fullStacks: store.fullStacks,
+    readOnly: store.readOnly,
+    moduleFilter: store.moduleFilter,
+    pageUrl: store.pageUrl,
+    recordingStart: store.recordingStart,
+    lastTime: store.lastTime,
+    frameStart: [...store.frameStart],
+    modules: [...store.modules].map(([k, m]) => [k, { ...m }]),
+    series: [...store.series].map(([k, s]) => [
+      k,
+      {
+        time: [...s.time],
+        memory: [...s.memory],
+        liveCount: [...s.liveCount],
+        live: [...s.live],
+        allocs: [...s.allocs],
+        frees: [...s.frees],
+      },
+    ]),
+    sites: [...store.sites],
+    marks: [...store.modules.values()].map((m) => [m.key, store.marks.marksOf(m)]),
+    errors: [...store.errors],
+    droppedErrors: store.droppedErrors,
+    snapshots: { ...store.snapshots },
+    diffs: store.diffs.map(({ id: _id, ...d }) => ({
+      ...d,
+      blocks: Array.from(d.blocks),
+      leaks: d.leaks && { msg: d.leaks.msg, kinds: Array.from(d.leaks.kinds) },
+    })),
+    range: store.range,
+    selected: store.selected,
+    memoryView: store.memoryView,
   };
 }
 

@@ -6,7 +6,20 @@ import { toRecording, parseRecording, RECORDING_FORMAT, MAX_RECORDING_BYTES, typ
 import { Store } from './store';
 import { Controller } from './controller';
 import {
-  comparedStore, liveStore, stacksStore, hello, moduleMsg, batch, sample, diffMsg, leaksMsg, group, DIFF_ROWS, START, stateOf, F,
+  comparedStore,
+  liveStore,
+  stacksStore,
+  hello,
+  moduleMsg,
+  batch,
+  sample,
+  diffMsg,
+  leaksMsg,
+  group,
+  DIFF_ROWS,
+  START,
+  stateOf,
+  F,
 } from './page-messages.test-helper';
 import { ProtocolError, type PanelToPage } from '../../src/protocol';
 
@@ -28,13 +41,16 @@ describe('recording round trip', () => {
     const file = toRecording(store);
     expect([file.format, file.version, file.protocol, file.lastTime]).toEqual([RECORDING_FORMAT, 2, 1, START + 200]);
     expect(file.wrappers).toEqual([]);
-    expect(file.frames.map((f) => [f.frame, f.modules.length, f.comparisons.length])).toEqual([[0, 1, 1], [4, 1, 0]]);
+    expect(file.frames.map((f) => [f.frame, f.modules.length, f.comparisons.length])).toEqual([
+      [0, 1, 1],
+      [4, 1, 0],
+    ]);
     const imported = parseRecording(text(file));
     expect(stateOf(imported)).toEqual({ ...stateOf(store), notices: [] });
     expect({ ...toRecording(imported), exportedAt: 0 }).toEqual({ ...file, exportedAt: 0 });
   });
 
-  it('the user\'s allocator-wrapper marks travel with the file (per module name and size) and regroup the imported sites', () => {
+  it("the user's allocator-wrapper marks travel with the file (per module name and size) and regroup the imported sites", () => {
     const store = stacksStore();
     store.setWrapper('0:1', F.apple, true);
     store.setWrapper('0:1', F.xmalloc, false);
@@ -45,7 +61,11 @@ describe('recording round trip', () => {
     ]);
     const imported = parseRecording(text(file));
     expect(stateOf(imported)).toEqual({ ...stateOf(store), notices: [] });
-    expect([imported.isFolded('0:1', F.apple), imported.isFolded('0:1', F.xmalloc), imported.isFolded('0:1', F.opNew)]).toEqual([true, false, true]);
+    expect([imported.isFolded('0:1', F.apple), imported.isFolded('0:1', F.xmalloc), imported.isFolded('0:1', F.opNew)]).toEqual([
+      true,
+      false,
+      true,
+    ]);
     // Shown in the panel: the import's marks while it is shown, the live page's again after Clear.
     const live = stacksStore();
     live.importRecording(imported, 'rec.json');
@@ -83,23 +103,119 @@ describe('recording import refuses', () => {
     ['another format', () => text({ ...good(), format: 'x' }), 'format is not "wasm-leaks-recording"'],
     ['another version', () => text({ ...good(), version: 3 }), 'version 3 is not 1 or 2'],
     ['version 2 without wrapper marks', () => text({ ...good(), wrappers: undefined }), 'field wrappers: expected an array'],
-    ['a wrapper mark without alloc', () => text({ ...good(), wrappers: [{ module: 'm.wasm', size: 1, func: 3, name: 'f' }] }), 'wrappers[0]: field alloc: expected a boolean'],
-    ['a wrapper mark of a JS frame', () => text({ ...good(), wrappers: [{ module: 'm.wasm', size: 1, func: -1, name: 'f', alloc: true }] }), 'wrappers[0]: field func: expected a number in [0, 4294967295]'],
+    [
+      'a wrapper mark without alloc',
+      () => text({ ...good(), wrappers: [{ module: 'm.wasm', size: 1, func: 3, name: 'f' }] }),
+      'wrappers[0]: field alloc: expected a boolean',
+    ],
+    [
+      'a wrapper mark of a JS frame',
+      () => text({ ...good(), wrappers: [{ module: 'm.wasm', size: 1, func: -1, name: 'f', alloc: true }] }),
+      'wrappers[0]: field func: expected a number in [0, 4294967295]',
+    ],
     ['another protocol', () => text({ ...good(), protocol: 7 }), 'protocol 7 is not 1'],
     ['frames that are not a list', () => text({ ...good(), frames: {} }), 'field frames: expected an array'],
     ['more than 1000 frames', () => text({ ...good(), frames: Array(1001).fill(0) }), 'field frames: more than 1000 items'],
-    ['a frame id twice', () => { const r = good(); r.frames[1].frame = 0; return text(r); }, 'frames[1]: frame 0 is not unique'],
-    ['a negative frame id', () => { const r = good(); r.frames[1].frame = -4; return text(r); }, 'frames[1]: field frame: expected a number in [0, 9007199254740992]'],
-    ['a hello of another type', () => { const r = good(); (r.frames[0] as { hello: unknown }).hello = moduleMsg(1); return text(r); }, 'frames[0]: hello: expected a hello message, found module'],
-    ['a hello of another protocol', () => { const r = good(); r.frames[0].hello.v = 2; return text(r); }, 'frames[0]: The page runs WASM Leaks protocol 2'],
-    ['a bad module', () => { const r = good(); r.frames[0].modules[0].id = -1; return text(r); }, 'frames[0]: modules: field id: expected a number in [0, 4294967295]'],
-    ['samples of ragged rows', () => { const r = good(); r.frames[0].timeline.samples = 'AAAAAAAAAAA='; return text(r); }, 'frames[0]: timeline: samples: ragged rows'],
-    ['a comparison of a module not in the file', () => { const r = good(); r.frames[0].comparisons[0].diff.module = 9; return text(r); }, 'frames[0]: comparisons[0]: module 9 is not in the recording'],
-    ['ragged block rows', () => { const r = good(); r.frames[0].comparisons[0].diff.blocks = 'AAAAAA=='; return text(r); }, 'frames[0]: comparisons[0]: diff blocks: ragged rows'],
-    ['leak kinds of another module', () => { const r = good(); r.frames[0].comparisons[0].leaks!.module = 2; return text(r); }, 'frames[0]: comparisons[0]: leak kinds of another module'],
-    ['leak kinds of the wrong length', () => { const r = good(); r.frames[0].comparisons[0].leaks = leaksMsg(1, 1, [3]); return text(r); }, 'frames[0]: comparisons[0]: leak kinds: one byte per block expected'],
-    ['an unknown snapshot', () => text({ ...good(), snapshots: { D: { time: 1, liveCount: 0, liveBytes: 0 } } }), 'snapshots: unknown snapshot D'],
-    ['a snapshot with a negative time', () => text({ ...good(), snapshots: { A: { time: -1, liveCount: 0, liveBytes: 0 } } }), 'snapshot A: field time: expected a number in [0, Infinity]'],
+    [
+      'a frame id twice',
+      () => {
+        const r = good();
+        r.frames[1].frame = 0;
+        return text(r);
+      },
+      'frames[1]: frame 0 is not unique',
+    ],
+    [
+      'a negative frame id',
+      () => {
+        const r = good();
+        r.frames[1].frame = -4;
+        return text(r);
+      },
+      'frames[1]: field frame: expected a number in [0, 9007199254740992]',
+    ],
+    [
+      'a hello of another type',
+      () => {
+        const r = good();
+        (r.frames[0] as { hello: unknown }).hello = moduleMsg(1);
+        return text(r);
+      },
+      'frames[0]: hello: expected a hello message, found module',
+    ],
+    [
+      'a hello of another protocol',
+      () => {
+        const r = good();
+        r.frames[0].hello.v = 2;
+        return text(r);
+      },
+      'frames[0]: The page runs WASM Leaks protocol 2',
+    ],
+    [
+      'a bad module',
+      () => {
+        const r = good();
+        r.frames[0].modules[0].id = -1;
+        return text(r);
+      },
+      'frames[0]: modules: field id: expected a number in [0, 4294967295]',
+    ],
+    [
+      'samples of ragged rows',
+      () => {
+        const r = good();
+        r.frames[0].timeline.samples = 'AAAAAAAAAAA=';
+        return text(r);
+      },
+      'frames[0]: timeline: samples: ragged rows',
+    ],
+    [
+      'a comparison of a module not in the file',
+      () => {
+        const r = good();
+        r.frames[0].comparisons[0].diff.module = 9;
+        return text(r);
+      },
+      'frames[0]: comparisons[0]: module 9 is not in the recording',
+    ],
+    [
+      'ragged block rows',
+      () => {
+        const r = good();
+        r.frames[0].comparisons[0].diff.blocks = 'AAAAAA==';
+        return text(r);
+      },
+      'frames[0]: comparisons[0]: diff blocks: ragged rows',
+    ],
+    [
+      'leak kinds of another module',
+      () => {
+        const r = good();
+        r.frames[0].comparisons[0].leaks!.module = 2;
+        return text(r);
+      },
+      'frames[0]: comparisons[0]: leak kinds of another module',
+    ],
+    [
+      'leak kinds of the wrong length',
+      () => {
+        const r = good();
+        r.frames[0].comparisons[0].leaks = leaksMsg(1, 1, [3]);
+        return text(r);
+      },
+      'frames[0]: comparisons[0]: leak kinds: one byte per block expected',
+    ],
+    [
+      'an unknown snapshot',
+      () => text({ ...good(), snapshots: { D: { time: 1, liveCount: 0, liveBytes: 0 } } }),
+      'snapshots: unknown snapshot D',
+    ],
+    [
+      'a snapshot with a negative time',
+      () => text({ ...good(), snapshots: { A: { time: -1, liveCount: 0, liveBytes: 0 } } }),
+      'snapshot A: field time: expected a number in [0, Infinity]',
+    ],
     ['no lastTime', () => text({ ...good(), lastTime: undefined }), 'field lastTime: expected a number in [0, Infinity]'],
   ];
   for (const [what, make, error] of cases) {
@@ -134,15 +250,25 @@ describe('Import in the panel', () => {
   it('a malformed file: a red banner naming it, and what was shown is unchanged', async () => {
     const { store, ctl } = panel();
     const before = stateOf(store);
-    await ctl.importFile(file('bad.json', text({ format: RECORDING_FORMAT, version: 1, protocol: 1, frames: [{ frame: 0, hello: { t: 'nope' } }] })));
-    expect(store.error).toBe('Import failed: bad.json is not a WASM Leaks recording (snapshots: not an object). What was shown is unchanged.');
+    await ctl.importFile(
+      file('bad.json', text({ format: RECORDING_FORMAT, version: 1, protocol: 1, frames: [{ frame: 0, hello: { t: 'nope' } }] })),
+    );
+    expect(store.error).toBe(
+      'Import failed: bad.json is not a WASM Leaks recording (snapshots: not an object). What was shown is unchanged.',
+    );
     expect({ ...stateOf(store), error: null }).toEqual(before);
   });
 
   it('an oversized file is refused before it is read', async () => {
     const { store, ctl } = panel();
     const before = stateOf(store);
-    await ctl.importFile({ name: 'big.json', size: MAX_RECORDING_BYTES + 1, text: () => { throw new Error('read'); } } as unknown as File);
+    await ctl.importFile({
+      name: 'big.json',
+      size: MAX_RECORDING_BYTES + 1,
+      text: () => {
+        throw new Error('read');
+      },
+    } as unknown as File);
     expect(store.error).toBe('Import failed: big.json is 268,435,457 B, more than the 268,435,456 B a recording may have.');
     expect({ ...stateOf(store), error: null }).toEqual(before);
   });

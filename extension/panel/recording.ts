@@ -3,8 +3,18 @@
 // one of them with the same parser as live traffic and rebuilds the model
 // through the same code path.
 import {
-  PROTOCOL_VERSION, SNAPSHOT_NAMES, encodeF64, pushSample, parsePageMsg,
-  type PageToPanel, type HelloMsg, type ModuleMsg, type BatchMsg, type DiffMsg, type LeaksMsg, type SnapshotName,
+  PROTOCOL_VERSION,
+  SNAPSHOT_NAMES,
+  encodeF64,
+  pushSample,
+  parsePageMsg,
+  type PageToPanel,
+  type HelloMsg,
+  type ModuleMsg,
+  type BatchMsg,
+  type DiffMsg,
+  type LeaksMsg,
+  type SnapshotName,
 } from '../../src/protocol';
 import { ProtocolError, obj, num, int, str, bool, arr, within, U32, type Obj } from '../../src/protocol/checks';
 import { Store, type SnapshotInfo } from './store';
@@ -51,8 +61,13 @@ export function toRecording(store: Store): Recording {
       if (!s) continue;
       for (let i = 0; i < s.length; i++) {
         pushSample(rows, {
-          time: s.time[i], module: m.id, memoryBytes: s.memory[i], liveCount: s.liveCount[i], liveBytes: s.live[i],
-          allocs: s.allocs[i], frees: s.frees[i],
+          time: s.time[i],
+          module: m.id,
+          memoryBytes: s.memory[i],
+          liveCount: s.liveCount[i],
+          liveBytes: s.live[i],
+          allocs: s.allocs[i],
+          frees: s.frees[i],
         });
       }
     }
@@ -61,11 +76,20 @@ export function toRecording(store: Store): Recording {
       frame,
       hello: { t: 'hello', v: PROTOCOL_VERSION, url: frame === 0 ? store.pageUrl : '', start },
       modules: modules.map((m) => ({
-        t: 'module', id: m.id, name: m.name, size: m.size, instrumented: m.instrumented, reason: m.reason,
-        allocators: m.allocators, wrappedExports: m.wrappedExports, time: m.time,
+        t: 'module',
+        id: m.id,
+        name: m.name,
+        size: m.size,
+        instrumented: m.instrumented,
+        reason: m.reason,
+        allocators: m.allocators,
+        wrappedExports: m.wrappedExports,
+        time: m.time,
       })),
       timeline: {
-        t: 'batch', seq: 0, samples: encodeF64(new Float64Array(rows)),
+        t: 'batch',
+        seq: 0,
+        samples: encodeF64(new Float64Array(rows)),
         sites: [...store.sites].filter(([k]) => k.startsWith(prefix)).map(([, s]) => s),
         errors: store.errors.filter((e) => e.frame === frame).map(({ frame: _f, ...e }) => e),
       },
@@ -82,8 +106,14 @@ export function toRecording(store: Store): Recording {
     for (const mark of store.marks.marksOf(m)) wrappers.push({ module: m.name, size: m.size, ...mark });
   }
   return {
-    format: RECORDING_FORMAT, version: RECORDING_VERSION, protocol: PROTOCOL_VERSION,
-    exportedAt: Date.now(), lastTime: store.lastTime, snapshots: store.snapshots, frames, wrappers,
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    protocol: PROTOCOL_VERSION,
+    exportedAt: Date.now(),
+    lastTime: store.lastTime,
+    snapshots: store.snapshots,
+    frames,
+    wrappers,
   };
 }
 
@@ -115,7 +145,8 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
   }
   const root = obj(json, 'recording');
   if (root.format !== RECORDING_FORMAT) throw new ProtocolError(`format is not "${RECORDING_FORMAT}"`);
-  if (!READABLE_VERSIONS.includes(root.version)) throw new ProtocolError(`version ${String(root.version)} is not ${READABLE_VERSIONS.join(' or ')}`);
+  if (!READABLE_VERSIONS.includes(root.version))
+    throw new ProtocolError(`version ${String(root.version)} is not ${READABLE_VERSIONS.join(' or ')}`);
   if (root.protocol !== PROTOCOL_VERSION) throw new ProtocolError(`protocol ${String(root.protocol)} is not ${PROTOCOL_VERSION}`);
   const store = new Store();
   // Snapshots first, A before B and C: a Snapshot A starts a new baseline
@@ -126,10 +157,13 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
   }
   for (const name of SNAPSHOT_NAMES) {
     if (!Object.hasOwn(snaps, name)) continue;
-    store.setSnapshot(name, within(`snapshot ${name}`, () => {
-      const so = obj(snaps[name], 'snapshot');
-      return { time: num(so, 'time', 0), liveCount: num(so, 'liveCount', 0), liveBytes: num(so, 'liveBytes', 0) };
-    }));
+    store.setSnapshot(
+      name,
+      within(`snapshot ${name}`, () => {
+        const so = obj(snaps[name], 'snapshot');
+        return { time: num(so, 'time', 0), liveCount: num(so, 'liveCount', 0), liveBytes: num(so, 'liveBytes', 0) };
+      }),
+    );
   }
   const seen = new Set<number>();
   for (const [i, f] of list(root, 'frames', MAX_FRAMES).entries()) {
@@ -138,7 +172,10 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
       const frame = int(fo, 'frame', 0);
       if (seen.has(frame)) throw new ProtocolError(`frame ${frame} is not unique`);
       seen.add(frame);
-      store.apply(frame, within('hello', () => message(fo.hello, 'hello')));
+      store.apply(
+        frame,
+        within('hello', () => message(fo.hello, 'hello')),
+      );
       if (store.fatal) throw new ProtocolError(store.fatal);
       const ids = new Set<number>();
       for (const m of list(fo, 'modules', 10_000)) {

@@ -3,10 +3,30 @@
 // user's allocator-wrapper marks; block rows and leak kinds per site; sort
 // orders; labels. Exact numbers.
 import { describe, it, expect } from 'vitest';
-import { groupSites, siteOfStack, kindsText, kindName, frameLabel, frameLocation, sortGroups, sortRows, type SiteGrouping } from './site-index';
+import {
+  groupSites,
+  siteOfStack,
+  kindsText,
+  kindName,
+  frameLabel,
+  frameLocation,
+  sortGroups,
+  sortRows,
+  type SiteGrouping,
+} from './site-index';
 import { Store, type BlockTable } from './store';
 import { memoryStorage } from './wrapper-marks';
-import { blockRows, leaksMsg, hello, moduleMsg, stacksStore, F, STACK_ROWS, STACK_GROUPS, type BlockRow } from './page-messages.test-helper';
+import {
+  blockRows,
+  leaksMsg,
+  hello,
+  moduleMsg,
+  stacksStore,
+  F,
+  STACK_ROWS,
+  STACK_GROUPS,
+  type BlockRow,
+} from './page-messages.test-helper';
 import { FREED_SINCE_B, type FrameMsg } from '../../src/protocol';
 
 const KINDS = [3, 3, 2, 0, 1, 3, FREED_SINCE_B];
@@ -14,8 +34,13 @@ const KINDS = [3, 3, 2, 0, 1, 3, FREED_SINCE_B];
 /** The rows as plain data: what the Sites table shows, plus the stacks in each. */
 function rowsOf(g: SiteGrouping) {
   return g.rows.map((r) => ({
-    label: r.label, key: r.key, folded: r.folded.map((f) => f.name), stacks: r.stacks,
-    new: [r.newCount, r.newBytes], freed: [r.freedCount, r.freedBytes], live: [r.liveCount, r.liveBytes],
+    label: r.label,
+    key: r.key,
+    folded: r.folded.map((f) => f.name),
+    stacks: r.stacks,
+    new: [r.newCount, r.newBytes],
+    freed: [r.freedCount, r.freedBytes],
+    live: [r.liveCount, r.liveBytes],
   }));
 }
 /** Block rows (indices into STACK_ROWS) of each site row. */
@@ -24,9 +49,33 @@ function blocksOf(g: SiteGrouping): number[][] {
 }
 const grouped = (store: Store) => groupSites(store.diffs[0], store.siteSource(store.diffs[0]));
 
-const BANANA = { label: 'make_banana (stacks.cpp:48)', key: '1|w6:469', folded: ['xmalloc'], stacks: [2], new: [2, 80], freed: [1, 40], live: [3, 120] };
-const APPLE = { label: 'make_apple (stacks.cpp:40)', key: '1|w5:400', folded: ['xmalloc'], stacks: [1, 4], new: [3, 72], freed: [0, 0], live: [7, 168] };
-const CHERRY = { label: 'new_cherry', key: '1|w7:570', folded: ['operator new(unsigned long)'], stacks: [3], new: [1, 48], freed: [2, 96], live: [1, 48] };
+const BANANA = {
+  label: 'make_banana (stacks.cpp:48)',
+  key: '1|w6:469',
+  folded: ['xmalloc'],
+  stacks: [2],
+  new: [2, 80],
+  freed: [1, 40],
+  live: [3, 120],
+};
+const APPLE = {
+  label: 'make_apple (stacks.cpp:40)',
+  key: '1|w5:400',
+  folded: ['xmalloc'],
+  stacks: [1, 4],
+  new: [3, 72],
+  freed: [0, 0],
+  live: [7, 168],
+};
+const CHERRY = {
+  label: 'new_cherry',
+  key: '1|w7:570',
+  folded: ['operator new(unsigned long)'],
+  stacks: [3],
+  new: [1, 48],
+  freed: [2, 96],
+  live: [1, 48],
+};
 const UNKNOWN = { label: '(unknown site)', key: '1|?', folded: [], stacks: [0], new: [1, 8], freed: [0, 0], live: [1, 8] };
 
 describe('Sites grouped by site frame', () => {
@@ -35,7 +84,13 @@ describe('Sites grouped by site frame', () => {
     const g = grouped(store);
     // make_apple is reached from leak_all (stack 1) and churn (stack 4): one row. The rows keep the page's order (largest first).
     expect(rowsOf(g)).toEqual([BANANA, APPLE, CHERRY, UNKNOWN]);
-    expect([...g.rowOf]).toEqual([[2, 0], [1, 1], [3, 2], [4, 1], [0, 3]]);
+    expect([...g.rowOf]).toEqual([
+      [2, 0],
+      [1, 1],
+      [3, 2],
+      [4, 1],
+      [0, 3],
+    ]);
     // Blocks per row in the page's order: banana rows 1, 6; apple 0, 3, 4; cherry 2; unknown 5.
     expect(blocksOf(g)).toEqual([[1, 6], [0, 3, 4], [2], [5]]);
     expect(Array.from(g.start)).toEqual([0, 2, 5, 6, 7]);
@@ -47,10 +102,25 @@ describe('Sites grouped by site frame', () => {
     const store = stacksStore();
     store.setLeaks({ ...leaksMsg(6, 1, KINDS), frame: 0 });
     const g = grouped(store);
-    expect(g.kinds).toEqual([[0, 0, 0, 1, 1], [1, 1, 0, 1, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0]]);
-    expect(g.kinds!.map((k) => kindsText(k))).toEqual(['1 definitely lost, 1 freed since B', '1 definitely lost, 1 possibly lost, 1 reachable', '1 indirectly lost', '1 definitely lost']);
+    expect(g.kinds).toEqual([
+      [0, 0, 0, 1, 1],
+      [1, 1, 0, 1, 0],
+      [0, 0, 1, 0, 0],
+      [0, 0, 0, 1, 0],
+    ]);
+    expect(g.kinds!.map((k) => kindsText(k))).toEqual([
+      '1 definitely lost, 1 freed since B',
+      '1 definitely lost, 1 possibly lost, 1 reachable',
+      '1 indirectly lost',
+      '1 definitely lost',
+    ]);
     expect(kindsText(undefined)).toBe('');
-    expect([kindName(3), kindName(0), kindName(FREED_SINCE_B), kindName(9)]).toEqual(['definitely lost', 'reachable', 'freed since B', 'unknown']);
+    expect([kindName(3), kindName(0), kindName(FREED_SINCE_B), kindName(9)]).toEqual([
+      'definitely lost',
+      'reachable',
+      'freed since B',
+      'unknown',
+    ]);
   });
 
   it('"Treat as allocator wrapper" on make_apple: its stacks move to their callers, leak_all and churn, each a row', () => {
@@ -61,9 +131,25 @@ describe('Sites grouped by site frame', () => {
     expect(g).not.toBe(before);
     expect(rowsOf(g)).toEqual([
       BANANA,
-      { label: 'leak_all (stacks.cpp:74)', key: '1|w9:835', folded: ['xmalloc', 'make_apple'], stacks: [1], new: [2, 48], freed: [0, 0], live: [2, 48] },
+      {
+        label: 'leak_all (stacks.cpp:74)',
+        key: '1|w9:835',
+        folded: ['xmalloc', 'make_apple'],
+        stacks: [1],
+        new: [2, 48],
+        freed: [0, 0],
+        live: [2, 48],
+      },
       CHERRY,
-      { label: 'churn (stacks.cpp:85)', key: '1|w10:900', folded: ['xmalloc', 'make_apple'], stacks: [4], new: [1, 24], freed: [0, 0], live: [5, 120] },
+      {
+        label: 'churn (stacks.cpp:85)',
+        key: '1|w10:900',
+        folded: ['xmalloc', 'make_apple'],
+        stacks: [4],
+        new: [1, 24],
+        freed: [0, 0],
+        live: [5, 120],
+      },
       UNKNOWN,
     ]);
     expect(blocksOf(g)).toEqual([[1, 6], [0, 4], [2], [3], [5]]);
@@ -86,10 +172,13 @@ describe('Sites grouped by site frame', () => {
     // Both overrides at once: xmalloc unfolded, operator new unfolded too.
     store.setWrapper('0:1', F.opNew, false);
     expect(rowsOf(grouped(store)).map((r) => [r.label, r.stacks, r.new])).toEqual([
-      ['xmalloc (stacks.cpp:37)', [2, 1, 4], [5, 152]], ['operator new(unsigned long)', [3], [1, 48]], ['(unknown site)', [0], [1, 8]],
+      ['xmalloc (stacks.cpp:37)', [2, 1, 4], [5, 152]],
+      ['operator new(unsigned long)', [3], [1, 48]],
+      ['(unknown site)', [0], [1, 8]],
     ]);
     expect(store.marks.marksOf(store.modules.get('0:1')!)).toEqual([
-      { func: 4, name: 'xmalloc', alloc: false }, { func: 19, name: 'operator new(unsigned long)', alloc: false },
+      { func: 4, name: 'xmalloc', alloc: false },
+      { func: 19, name: 'operator new(unsigned long)', alloc: false },
     ]);
     // JS frames cannot be marked.
     store.setWrapper('0:1', F.js, true);
@@ -98,8 +187,18 @@ describe('Sites grouped by site frame', () => {
 
   it('a stack whose every frame is folded has its innermost frame as site; a stack without a SiteMsg is unknown', () => {
     const folded = (f: FrameMsg) => f.func !== -1;
-    expect(siteOfStack(1, { id: 9, module: 1, frames: [F.xmalloc, F.apple] }, folded)).toEqual({ key: '1|w4:380', frame: F.xmalloc, folded: [], label: 'xmalloc (stacks.cpp:37)' });
-    expect(siteOfStack(1, { id: 9, module: 1, frames: [F.xmalloc, F.js] }, folded)).toEqual({ key: '1|jonClick@https://example.test/stacks.html:47', frame: F.js, folded: [F.xmalloc], label: 'onClick (stacks.html:47)' });
+    expect(siteOfStack(1, { id: 9, module: 1, frames: [F.xmalloc, F.apple] }, folded)).toEqual({
+      key: '1|w4:380',
+      frame: F.xmalloc,
+      folded: [],
+      label: 'xmalloc (stacks.cpp:37)',
+    });
+    expect(siteOfStack(1, { id: 9, module: 1, frames: [F.xmalloc, F.js] }, folded)).toEqual({
+      key: '1|jonClick@https://example.test/stacks.html:47',
+      frame: F.js,
+      folded: [F.xmalloc],
+      label: 'onClick (stacks.html:47)',
+    });
     expect(siteOfStack(1, undefined, folded)).toEqual({ key: '1|?', frame: undefined, folded: [], label: '(unknown site)' });
     expect(siteOfStack(2, { id: 9, module: 2, frames: [] }, folded).key).toBe('2|?');
   });
@@ -110,7 +209,10 @@ describe('Sites grouped by site frame', () => {
     const table: BlockTable = { ...t, groups: STACK_GROUPS.filter((x) => x.site !== 4), blocks: blockRows(STACK_ROWS) };
     const g = groupSites(table, store.siteSource(table));
     expect(rowsOf(g).map((r) => [r.label, r.stacks, r.new])).toEqual([
-      ['make_banana (stacks.cpp:48)', [2], [2, 80]], ['make_apple (stacks.cpp:40)', [1, 4], [2, 48]], ['new_cherry', [3], [1, 48]], ['(unknown site)', [0], [1, 8]],
+      ['make_banana (stacks.cpp:48)', [2], [2, 80]],
+      ['make_apple (stacks.cpp:40)', [1, 4], [2, 48]],
+      ['new_cherry', [3], [1, 48]],
+      ['(unknown site)', [0], [1, 8]],
     ]);
     expect(blocksOf(g)).toEqual([[1, 6], [0, 3, 4], [2], [5]]);
   });
@@ -124,10 +226,20 @@ describe('Sites grouped by site frame', () => {
       blocks[b * 5 + 2] = 100 + (b % 1000);
     }
     const sites = Array.from({ length: 1000 }, (_, i) => ({
-      id: 100 + i, module: 1, frames: [F.xmalloc, { ...F.apple, offset: 1000 + (i % 10) }, { ...F.churn, offset: i }],
+      id: 100 + i,
+      module: 1,
+      frames: [F.xmalloc, { ...F.apple, offset: 1000 + (i % 10) }, { ...F.churn, offset: i }],
     }));
     store.apply(0, { t: 'batch', seq: 1, samples: '', sites, errors: [] });
-    const groups = sites.map((s) => ({ site: s.id, newCount: 1000, newBytes: 16_000, freedCount: 0, freedBytes: 0, liveCount: 1000, liveBytes: 16_000 }));
+    const groups = sites.map((s) => ({
+      site: s.id,
+      newCount: 1000,
+      newBytes: 16_000,
+      freedCount: 0,
+      freedBytes: 0,
+      liveCount: 1000,
+      liveBytes: 16_000,
+    }));
     const table: BlockTable = { ...store.diffs[0], groups, blocks };
     const t0 = performance.now();
     const g = groupSites(table, store.siteSource(table));
@@ -152,7 +264,13 @@ describe('Allocator-wrapper marks are remembered per module', () => {
     stacksStore(again);
     await tick();
     expect(again.marks.marksOf(again.modules.get('0:1')!)).toEqual([{ func: 5, name: 'make_apple', alloc: true }]);
-    expect(rowsOf(grouped(again)).map((r) => r.label)).toEqual(['make_banana (stacks.cpp:48)', 'leak_all (stacks.cpp:74)', 'new_cherry', 'churn (stacks.cpp:85)', '(unknown site)']);
+    expect(rowsOf(grouped(again)).map((r) => r.label)).toEqual([
+      'make_banana (stacks.cpp:48)',
+      'leak_all (stacks.cpp:74)',
+      'new_cherry',
+      'churn (stacks.cpp:85)',
+      '(unknown site)',
+    ]);
     // Another build (another size) of the same URL: not applied.
     const other = new Store(storage);
     other.apply(0, hello());
@@ -173,7 +291,7 @@ describe('Allocator-wrapper marks are remembered per module', () => {
     expect(store.marks.marksOf(m)).toEqual([{ func: 5, name: 'make_apple', alloc: true }]);
   });
 
-  it('Clear keeps the live page\'s marks', () => {
+  it("Clear keeps the live page's marks", () => {
     const store = stacksStore();
     store.setWrapper('0:1', F.apple, true);
     store.clear();
@@ -183,12 +301,13 @@ describe('Allocator-wrapper marks are remembered per module', () => {
 });
 
 describe('sorting and labels', () => {
-  it('sorts site rows by every column, both ways; ties keep the page\'s order', () => {
+  it("sorts site rows by every column, both ways; ties keep the page's order", () => {
     const store = stacksStore();
     store.setLeaks({ ...leaksMsg(6, 1, KINDS), frame: 0 });
     const g = grouped(store);
     const kinds = (r: (typeof g.rows)[number]) => g.kinds![g.rows.indexOf(r)];
-    const by = (key: Parameters<typeof sortGroups>[1]['key'], dir: 1 | -1) => sortGroups(g.rows, { key, dir }, (r) => r.label, kinds).map((r) => r.label.split(' ')[0]);
+    const by = (key: Parameters<typeof sortGroups>[1]['key'], dir: 1 | -1) =>
+      sortGroups(g.rows, { key, dir }, (r) => r.label, kinds).map((r) => r.label.split(' ')[0]);
     expect(by('site', 1)).toEqual(['(unknown', 'make_apple', 'make_banana', 'new_cherry']);
     expect(by('site', -1)).toEqual(['new_cherry', 'make_banana', 'make_apple', '(unknown']);
     expect(by('new', -1)).toEqual(['make_apple', 'make_banana', 'new_cherry', '(unknown']);
@@ -211,8 +330,18 @@ describe('sorting and labels', () => {
   const KINDS6 = [3, 2, FREED_SINCE_B, 0, 1, 3];
   function table(withKinds: boolean): BlockTable {
     return {
-      id: 1, kind: 'diff', moduleKey: '0:1', frame: 0, module: 1, newCount: 6, newBytes: 312, freedCount: 5, freedBytes: 504,
-      groups: [], blocks: blockRows(ROWS), truncated: false,
+      id: 1,
+      kind: 'diff',
+      moduleKey: '0:1',
+      frame: 0,
+      module: 1,
+      newCount: 6,
+      newBytes: 312,
+      freedCount: 5,
+      freedBytes: 504,
+      groups: [],
+      blocks: blockRows(ROWS),
+      truncated: false,
       leaks: withKinds ? { msg: leaksMsg(1, 1, KINDS6), kinds: Uint8Array.from(KINDS6) } : null,
     };
   }
@@ -229,9 +358,14 @@ describe('sorting and labels', () => {
     expect(Array.from(sortRows(table(false), 'kind', 1))).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it('labels a frame with its file\'s base name and line; locates it by line, else by code offset', () => {
+  it("labels a frame with its file's base name and line; locates it by line, else by code offset", () => {
     expect(frameLabel(F.apple)).toBe('make_apple (stacks.cpp:40)');
     expect(frameLabel({ name: 'malloc', file: '', line: 0 })).toBe('malloc');
-    expect([frameLocation(F.apple), frameLocation(F.cherry), frameLocation(F.js), frameLocation({ ...F.js, line: 0 })]).toEqual(['stacks.cpp:40', '0x23a', 'stacks.html:47', '']);
+    expect([frameLocation(F.apple), frameLocation(F.cherry), frameLocation(F.js), frameLocation({ ...F.js, line: 0 })]).toEqual([
+      'stacks.cpp:40',
+      '0x23a',
+      'stacks.html:47',
+      '',
+    ]);
   });
 });

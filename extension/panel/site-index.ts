@@ -4,7 +4,15 @@
 // each site, leak kinds per site, sort orders of all rows. Typed arrays
 // throughout: a table can hold 1,000,000 blocks.
 import {
-  BR, BLOCK_NO_SITE, FREED_SINCE_B, LEAK_KIND_NAMES, siteFrameIndex, siteKey, type FrameMsg, type SiteGroupMsg, type SiteMsg,
+  BR,
+  BLOCK_NO_SITE,
+  FREED_SINCE_B,
+  LEAK_KIND_NAMES,
+  siteFrameIndex,
+  siteKey,
+  type FrameMsg,
+  type SiteGroupMsg,
+  type SiteMsg,
 } from '../../src/protocol';
 import type { BlockTable } from './store';
 
@@ -166,17 +174,27 @@ export interface Sort {
 
 /** Site rows (or anything with their counts) sorted by one column; `label` and `kinds` give the site and leak-kinds columns. */
 export function sortGroups<T extends SiteCounts>(
-  groups: readonly T[], sort: Sort, label: (g: T) => string, kinds: (g: T) => readonly number[] | undefined,
+  groups: readonly T[],
+  sort: Sort,
+  label: (g: T) => string,
+  kinds: (g: T) => readonly number[] | undefined,
 ): T[] {
   const value = (g: T): number => {
     switch (sort.key) {
-      case 'new': return g.newCount;
-      case 'freed': return g.freedCount;
-      case 'delta': return g.newCount - g.freedCount;
-      case 'size': return g.newBytes - g.freedBytes;
-      case 'live': return g.liveBytes;
-      case 'kinds': return kinds(g)?.[3] ?? 0;
-      default: return 0;
+      case 'new':
+        return g.newCount;
+      case 'freed':
+        return g.freedCount;
+      case 'delta':
+        return g.newCount - g.freedCount;
+      case 'size':
+        return g.newBytes - g.freedBytes;
+      case 'live':
+        return g.liveBytes;
+      case 'kinds':
+        return kinds(g)?.[3] ?? 0;
+      default:
+        return 0;
     }
   };
   const out = [...groups];

@@ -4,7 +4,20 @@
 import { describe, it, expect, vi, afterEach } from 'vitest';
 import { Store, snapshotInfo } from './store';
 import {
-  START, hello, moduleMsg, sample, batch, site, liveStore, comparedStore, diffMsg, leaksMsg, group, snapshotMsg, DIFF_ROWS, stateOf,
+  START,
+  hello,
+  moduleMsg,
+  sample,
+  batch,
+  site,
+  liveStore,
+  comparedStore,
+  diffMsg,
+  leaksMsg,
+  group,
+  snapshotMsg,
+  DIFF_ROWS,
+  stateOf,
 } from './page-messages.test-helper';
 import { encodeF64, type ErrorMsg, type RangeMsg } from '../../src/protocol';
 
@@ -23,15 +36,38 @@ describe('Store: page messages', () => {
     expect([...store.frameStart]).toEqual([[0, START]]);
     expect([...store.modules.keys()]).toEqual(['0:1']);
     expect(store.modules.get('0:1')).toEqual({
-      ...moduleMsg(1), key: '0:1', frame: 0, memoryBytes: 131072, liveCount: 3, liveBytes: 2064, allocs: 4, frees: 1,
+      ...moduleMsg(1),
+      key: '0:1',
+      frame: 0,
+      memoryBytes: 131072,
+      liveCount: 3,
+      liveBytes: 2064,
+      allocs: 4,
+      frees: 1,
     });
     const s = store.series.get('0:1')!;
     expect([s.time, s.memory, s.liveCount, s.live, s.allocs, s.frees]).toEqual([
-      [START + 100, START + 200], [65536, 131072], [1, 3], [16, 2064], [1, 4], [0, 1],
+      [START + 100, START + 200],
+      [65536, 131072],
+      [1, 3],
+      [16, 2064],
+      [1, 4],
+      [0, 1],
     ]);
     expect(store.site(0, 1)?.frames[0].name).toBe('process_data');
     expect(store.site(0, 2)?.frames[0].name).toBe('leak()');
-    expect(store.errors).toEqual([{ module: 1, kind: 'double-free', ptr: 0x3000, site: 2, otherSite: 1, message: 'double-free of a 16-byte block', time: START + 150, frame: 0 }]);
+    expect(store.errors).toEqual([
+      {
+        module: 1,
+        kind: 'double-free',
+        ptr: 0x3000,
+        site: 2,
+        otherSite: 1,
+        message: 'double-free of a 16-byte block',
+        time: START + 150,
+        frame: 0,
+      },
+    ]);
     expect(store.totals()).toEqual({ memoryBytes: 131072, liveCount: 3, liveBytes: 2064 });
   });
 
@@ -74,7 +110,10 @@ describe('Store: page messages', () => {
     expect(store.series.size).toBe(0);
     expect(store.sites.size).toBe(0);
     expect(store.diffs).toEqual([]);
-    expect([...store.frameStart]).toEqual([[0, START + 1000], [3, START + 50]]);
+    expect([...store.frameStart]).toEqual([
+      [0, START + 1000],
+      [3, START + 50],
+    ]);
     expect(store.pageUrl).toBe('https://example.test/');
     expect(store.recordingStart).toBe(START);
   });
@@ -92,7 +131,10 @@ describe('Store: page messages', () => {
     const before = stateOf(store);
     expect(store.receive(null)).toEqual({ resync: false, hello: false });
     expect(store.receive({ frame: 0, msg: { t: 'module', id: -1 } })).toEqual({ resync: false, hello: false });
-    expect(store.receive({ frame: 0, msg: { ...batch(2, []), samples: encodeF64(new Float64Array(8)) } })).toEqual({ resync: false, hello: false });
+    expect(store.receive({ frame: 0, msg: { ...batch(2, []), samples: encodeF64(new Float64Array(8)) } })).toEqual({
+      resync: false,
+      hello: false,
+    });
     expect(store.notices).toEqual([
       'Ignored a message from the page: message without a frame id',
       'Ignored a message from the page: field id: expected a number in [0, 4294967295]',
@@ -105,7 +147,14 @@ describe('Store: page messages', () => {
 
 describe('Store: snapshots and the comparison', () => {
   it('snapshotInfo sums the modules of a snapshot reply', () => {
-    expect(snapshotInfo(snapshotMsg(1, 'A', 150, [[1, 1, 16], [2, 4, 100]]))).toEqual({ time: START + 150, liveCount: 5, liveBytes: 116 });
+    expect(
+      snapshotInfo(
+        snapshotMsg(1, 'A', 150, [
+          [1, 1, 16],
+          [2, 4, 100],
+        ]),
+      ),
+    ).toEqual({ time: START + 150, liveCount: 5, liveBytes: 116 });
   });
 
   it('B and C add to A; a new Snapshot A drops B, C, the comparison and the selected block (not a timeline selection)', () => {
@@ -137,7 +186,7 @@ describe('Store: snapshots and the comparison', () => {
     expect(store.beginComparison()).toEqual({ from: 'A', to: 'B', final: 'C' });
   });
 
-  it('a comparison holds one table per module; a module\'s new one replaces its old one', () => {
+  it("a comparison holds one table per module; a module's new one replaces its old one", () => {
     const store = comparedStore();
     const d = store.diffs[0];
     expect([store.diffs.length, d.moduleKey, d.frame, d.module, d.kind, d.newCount, d.newBytes]).toEqual([1, '0:1', 0, 1, 'diff', 3, 2064]);
@@ -173,14 +222,25 @@ describe('Store: snapshots and the comparison', () => {
   it('retained allocations land only while a timeline selection is open', () => {
     const store = liveStore();
     const range: RangeMsg & { frame: number } = {
-      t: 'range', req: 3, module: 1, from: START, to: START + 100, count: 3, bytes: 2064, groups: [group(1)],
-      blocks: diffMsg(0, 1, DIFF_ROWS, []).blocks, truncated: false, frame: 0,
+      t: 'range',
+      req: 3,
+      module: 1,
+      from: START,
+      to: START + 100,
+      count: 3,
+      bytes: 2064,
+      groups: [group(1)],
+      blocks: diffMsg(0, 1, DIFF_ROWS, []).blocks,
+      truncated: false,
+      frame: 0,
     };
     store.setRange(range);
     expect(store.range).toBe(null);
     store.openRange(START, START + 100);
     store.setRange(range);
-    expect(store.range!.tables.map((t) => [t.kind, t.moduleKey, t.newCount, t.newBytes, t.freedCount, t.blocks.length])).toEqual([['range', '0:1', 3, 2064, 0, 15]]);
+    expect(store.range!.tables.map((t) => [t.kind, t.moduleKey, t.newCount, t.newBytes, t.freedCount, t.blocks.length])).toEqual([
+      ['range', '0:1', 3, 2064, 0, 15],
+    ]);
     store.closeRange();
     expect([store.range, store.selected]).toEqual([null, null]);
   });
@@ -211,7 +271,11 @@ describe('Store: module selection, Clear, import', () => {
     store.startBusy('Comparing…', 4);
     store.clear();
     expect(stateOf(store)).toEqual({
-      ...stateOf(new Store()), connected: true, recording: false, fullStacks: true, pageUrl: 'https://example.test/',
+      ...stateOf(new Store()),
+      connected: true,
+      recording: false,
+      fullStacks: true,
+      pageUrl: 'https://example.test/',
     });
     // The frame's batch numbering starts again: no resync after Clear.
     expect(store.apply(0, batch(0, []))).toEqual({ resync: false });

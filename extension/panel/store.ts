@@ -4,9 +4,25 @@
 // the comparison, an import is read-only, …). Every change schedules one
 // render per animation frame however many messages arrive.
 import {
-  PROTOCOL_VERSION, SR, BR, ProtocolError, parsePageMsg, decodeF64, decodeU32, base64ToBytes,
-  type ModuleMsg, type SiteMsg, type ErrorMsg, type SiteGroupMsg, type SnapshotName, type PageToPanel,
-  type DiffMsg, type RangeMsg, type LeaksMsg, type SnapshotMsg, type FrameMsg,
+  PROTOCOL_VERSION,
+  SR,
+  BR,
+  ProtocolError,
+  parsePageMsg,
+  decodeF64,
+  decodeU32,
+  base64ToBytes,
+  type ModuleMsg,
+  type SiteMsg,
+  type ErrorMsg,
+  type SiteGroupMsg,
+  type SnapshotName,
+  type PageToPanel,
+  type DiffMsg,
+  type RangeMsg,
+  type LeaksMsg,
+  type SnapshotMsg,
+  type FrameMsg,
 } from '../../src/protocol';
 import { demangle } from '../../src/symbols/demangle';
 import { Series } from './series';
@@ -152,57 +168,109 @@ export class Store {
   }
 
   /** The port to the page is open. */
-  get connected(): boolean { return this.#connected; }
+  get connected(): boolean {
+    return this.#connected;
+  }
   /** The page speaks another protocol version: nothing else is shown. */
-  get fatal(): string | null { return this.#fatal; }
+  get fatal(): string | null {
+    return this.#fatal;
+  }
   /** Passing messages (lost updates, ignored messages); the last one is shown. */
-  get notices(): readonly string[] { return this.#notices; }
+  get notices(): readonly string[] {
+    return this.#notices;
+  }
   /** An error the user must see (bad import file, failed command): a red banner. */
-  get error(): string | null { return this.#error; }
+  get error(): string | null {
+    return this.#error;
+  }
   /** Long work in the page: label shown with a spinner until the reply. */
-  get busy(): Readonly<Busy> | null { return this.#busy; }
+  get busy(): Readonly<Busy> | null {
+    return this.#busy;
+  }
   /** false after Stop: the page keeps tracking, the panel's timeline and counters freeze. */
-  get recording(): boolean { return this.#recording; }
+  get recording(): boolean {
+    return this.#recording;
+  }
   /**
    * "JS stack per allocation": the page captures the JS frames of every
    * allocation instead of once per wasm calling context (slower); the page is
    * told on every hello. Whole wasm stacks are always on.
    */
-  get fullStacks(): boolean { return this.#fullStacks; }
+  get fullStacks(): boolean {
+    return this.#fullStacks;
+  }
   /** Name of an imported recording shown instead of the live page. */
-  get readOnly(): string | null { return this.#readOnly; }
+  get readOnly(): string | null {
+    return this.#readOnly;
+  }
   /** Show only this module (key) in the timeline and the tables. */
-  get moduleFilter(): string | null { return this.#moduleFilter; }
-  get pageUrl(): string { return this.#pageUrl; }
+  get moduleFilter(): string | null {
+    return this.#moduleFilter;
+  }
+  get pageUrl(): string {
+    return this.#pageUrl;
+  }
   /** Epoch ms of the earliest hello or module: the timeline's zero. */
-  get recordingStart(): number { return this.#recordingStart; }
+  get recordingStart(): number {
+    return this.#recordingStart;
+  }
   /** Epoch ms of the newest sample or message: "now" for ages in a recording. */
-  get lastTime(): number { return this.#lastTime; }
+  get lastTime(): number {
+    return this.#lastTime;
+  }
   /** Per frame id, its hello's start (epoch ms): block times count from it. */
-  get frameStart(): ReadonlyMap<number, number> { return this.#frameStart; }
+  get frameStart(): ReadonlyMap<number, number> {
+    return this.#frameStart;
+  }
   /** Modules by key `${frame}:${id}`. */
-  get modules(): ReadonlyMap<string, Readonly<ModuleView>> { return this.#modules; }
-  get series(): ReadonlyMap<string, Series> { return this.#series; }
+  get modules(): ReadonlyMap<string, Readonly<ModuleView>> {
+    return this.#modules;
+  }
+  get series(): ReadonlyMap<string, Series> {
+    return this.#series;
+  }
   /** Sites (interned whole stacks) by key `${frame}:${id}`; see site(). */
-  get sites(): ReadonlyMap<string, SiteMsg> { return this.#sites; }
+  get sites(): ReadonlyMap<string, SiteMsg> {
+    return this.#sites;
+  }
   /** Changes whenever a stack is added or dropped. */
-  get sitesVersion(): number { return this.#sitesVersion; }
+  get sitesVersion(): number {
+    return this.#sitesVersion;
+  }
   /** The user's allocator-wrapper marks shown (the live page's, or an imported recording's). */
-  get marks(): WrapperMarks { return this.#marks; }
-  get errors(): readonly FrameError[] { return this.#errors; }
+  get marks(): WrapperMarks {
+    return this.#marks;
+  }
+  get errors(): readonly FrameError[] {
+    return this.#errors;
+  }
   /** Errors beyond the kept MAX_ERRORS, counted only. */
-  get droppedErrors(): number { return this.#droppedErrors; }
-  get snapshots(): Readonly<Snapshots> { return this.#snapshots; }
+  get droppedErrors(): number {
+    return this.#droppedErrors;
+  }
+  get snapshots(): Readonly<Snapshots> {
+    return this.#snapshots;
+  }
   /** The comparison: one table per module. */
-  get diffs(): readonly DiffView[] { return this.#diffs; }
+  get diffs(): readonly DiffView[] {
+    return this.#diffs;
+  }
   /** Retained allocations of the timeline selection, while it is shown. */
-  get range(): Readonly<RangeSelection> | null { return this.#range; }
+  get range(): Readonly<RangeSelection> | null {
+    return this.#range;
+  }
   /** The block shown in the detail pane. */
-  get selected(): Readonly<SelectedBlock> | null { return this.#selected; }
+  get selected(): Readonly<SelectedBlock> | null {
+    return this.#selected;
+  }
   /** The selected block's first bytes, once the page sent them. */
-  get memoryView(): Readonly<MemoryBytesView> | null { return this.#memoryView; }
+  get memoryView(): Readonly<MemoryBytesView> | null {
+    return this.#memoryView;
+  }
   /** Increments on every change. */
-  get version(): number { return this.#version; }
+  get version(): number {
+    return this.#version;
+  }
 
   subscribe(fn: () => void): () => void {
     this.listeners.add(fn);
@@ -333,8 +401,14 @@ export class Store {
     const b = table.blocks;
     const o = row * BR.width;
     const selected: SelectedBlock = {
-      table, row, moduleKey: table.moduleKey,
-      ptr: b[o + BR.ptr], size: b[o + BR.size], site: b[o + BR.site], seq: b[o + BR.seq], time: b[o + BR.time],
+      table,
+      row,
+      moduleKey: table.moduleKey,
+      ptr: b[o + BR.ptr],
+      size: b[o + BR.size],
+      site: b[o + BR.site],
+      seq: b[o + BR.seq],
+      time: b[o + BR.time],
     };
     this.#selected = selected;
     this.#memoryView = null;
@@ -447,9 +521,14 @@ export class Store {
         const key = `${frame}:${msg.id}`;
         const old = this.#modules.get(key);
         this.#modules.set(key, {
-          ...msg, key, frame,
-          memoryBytes: old?.memoryBytes ?? 0, liveCount: old?.liveCount ?? 0, liveBytes: old?.liveBytes ?? 0,
-          allocs: old?.allocs ?? 0, frees: old?.frees ?? 0,
+          ...msg,
+          key,
+          frame,
+          memoryBytes: old?.memoryBytes ?? 0,
+          liveCount: old?.liveCount ?? 0,
+          liveBytes: old?.liveBytes ?? 0,
+          allocs: old?.allocs ?? 0,
+          frees: old?.frees ?? 0,
         });
         if (!this.#recordingStart) this.#recordingStart = msg.time;
         // The user's marks for this module, remembered from an earlier visit.
@@ -481,7 +560,8 @@ export class Store {
     this.lastSeq.set(frame, msg.seq);
     // Sites and errors always land: stacks of blocks in a later comparison need them.
     // The page sends names as the module has them; C++/Rust names are demangled here.
-    for (const s of msg.sites) this.#sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
+    for (const s of msg.sites)
+      this.#sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
     if (msg.sites.length > 0) this.#sitesVersion++;
     for (const e of msg.errors) {
       if (this.#errors.length >= MAX_ERRORS) this.#droppedErrors++;
@@ -540,8 +620,20 @@ export class Store {
     const moduleKey = `${msg.frame}:${msg.module}`;
     const { frame, ...raw } = msg;
     const view: RangeView = {
-      id: this.nextTable++, kind: 'range', moduleKey, frame, module: msg.module, newCount: msg.count, newBytes: msg.bytes, freedCount: 0, freedBytes: 0,
-      groups: msg.groups, blocks, truncated: msg.truncated, leaks: null, msg: raw,
+      id: this.nextTable++,
+      kind: 'range',
+      moduleKey,
+      frame,
+      module: msg.module,
+      newCount: msg.count,
+      newBytes: msg.bytes,
+      freedCount: 0,
+      freedBytes: 0,
+      groups: msg.groups,
+      blocks,
+      truncated: msg.truncated,
+      leaks: null,
+      msg: raw,
     };
     const tables = this.#range.tables.filter((t) => t.moduleKey !== moduleKey);
     this.#range = { from: msg.from, to: msg.to, tables: [...tables, view] };

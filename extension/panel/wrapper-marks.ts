@@ -57,7 +57,11 @@ export function memoryStorage(): MarkStorage {
     load: async (identity) => (kept.get(identity) ?? []).map((m) => ({ ...m })),
     save: async (identity, marks) => {
       if (marks.length === 0) kept.delete(identity);
-      else kept.set(identity, marks.map((m) => ({ ...m })));
+      else
+        kept.set(
+          identity,
+          marks.map((m) => ({ ...m })),
+        );
     },
   };
 }
@@ -67,10 +71,17 @@ const STORAGE_PREFIX = 'wrappers:';
 /** A stored value is the page's and the user's business alike: keep only well-formed marks. */
 function cleanMarks(x: unknown): WrapperMark[] {
   if (!Array.isArray(x)) return [];
-  return x.filter(
-    (m): m is WrapperMark =>
-      typeof m === 'object' && m !== null && Number.isInteger(m.func) && m.func >= 0 && typeof m.name === 'string' && typeof m.alloc === 'boolean',
-  ).map((m) => ({ func: m.func, name: m.name, alloc: m.alloc }));
+  return x
+    .filter(
+      (m): m is WrapperMark =>
+        typeof m === 'object' &&
+        m !== null &&
+        Number.isInteger(m.func) &&
+        m.func >= 0 &&
+        typeof m.name === 'string' &&
+        typeof m.alloc === 'boolean',
+    )
+    .map((m) => ({ func: m.func, name: m.name, alloc: m.alloc }));
 }
 
 /**

@@ -22,7 +22,13 @@ describe('never break: instances are held weakly', () => {
   it('3,000 instances created, used and dropped: all succeed, the agent keeps none of them, the heap returns to its baseline', async () => {
     const wa = freshWebAssembly();
     const sent: PageToPanel[] = [];
-    const agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://gc', instrument, setTimer: () => 0 });
+    const agent = new PageAgent(wa, {
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+      now: () => Date.now(),
+      url: 'test://gc',
+      instrument,
+      setTimer: () => 0,
+    });
     agents.push(agent);
     const module = new wa.Module(fixture('leak-wasi-O2.wasm'));
     const heap = () => {
@@ -65,7 +71,12 @@ describe('never break: modules compiled here instantiate anywhere', () => {
       const agent = new PageAgent(wa, { post: () => {}, now: () => Date.now(), url: 'test://realm', instrument, setTimer: () => 0 });
       agents.push(agent);
       const bytes = fixture('leak-wasi-O2.wasm');
-      const module = how === 'new Module' ? new wa.Module(bytes) : how === 'compile' ? await wa.compile(bytes) : (await wa.instantiate(bytes, {})).module;
+      const module =
+        how === 'new Module'
+          ? new wa.Module(bytes)
+          : how === 'compile'
+            ? await wa.compile(bytes)
+            : (await wa.instantiate(bytes, {})).module;
       // Another realm's WebAssembly (no hook): the rewritten module would need our import there.
       expect(WebAssembly.Module.imports(module)).toEqual(WebAssembly.Module.imports(new WebAssembly.Module(bytes)));
       const there = new WebAssembly.Instance(module, {}).exports as Record<string, (...a: number[]) => number>;
@@ -81,4 +92,3 @@ describe('never break: modules compiled here instantiate anywhere', () => {
     });
   }
 });
-

@@ -29,7 +29,9 @@ class Page {
     this.agent = new PageAgent(this.wa, {
       // Every message goes through the same validation the bridge applies.
       post: (m) => this.sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(), url: 'test://npm', setTimer: () => 0,
+      now: () => Date.now(),
+      url: 'test://npm',
+      setTimer: () => 0,
       instrument: (bytes) => instrument(bytes, { eventPath }),
     });
     pages.push(this);
@@ -83,12 +85,19 @@ afterEach(() => {
 
 /** Sizes of the new blocks of a comparison, in allocation order. */
 function newSizes(d: DiffMsg): number[] {
-  return blockList(d).sort((a, b) => a.seq - b.seq).map((b) => b.size);
+  return blockList(d)
+    .sort((a, b) => a.seq - b.seq)
+    .map((b) => b.size);
 }
 
 // ---------------------------------------------------------------- sql.js ---
 
-interface SqlJsStatement { step(): boolean; get(): unknown[]; free(): boolean; run(v?: unknown[]): void }
+interface SqlJsStatement {
+  step(): boolean;
+  get(): unknown[];
+  free(): boolean;
+  run(v?: unknown[]): void;
+}
 interface SqlJsDatabase {
   run(sql: string, params?: unknown[]): void;
   exec(sql: string): { columns: string[]; values: unknown[][] }[];
@@ -188,7 +197,9 @@ describe('sql.js 1.16 (minified emscripten, no names)', () => {
       const SQL = await loadSqlJs(page.wa);
       const db = new SQL.Database();
       db.run('CREATE TABLE t (a, b)');
-      const leak = (n: number) => { for (let i = 0; i < n; i++) db.prepare('SELECT * FROM t WHERE a = ?'); };
+      const leak = (n: number) => {
+        for (let i = 0; i < n; i++) db.prepare('SELECT * FROM t WHERE a = ?');
+      };
 
       // Fresh connection: SQLite's lookaside (default 1200,40 = 48,000 B, carved
       // into 30 slots of 1,200 B and 93 of 128 B) serves the first statements
@@ -219,10 +230,18 @@ describe('sql.js 1.16 (minified emscripten, no names)', () => {
       // but each block has its own whole stack: one group per distinct caller
       // (the two column names come from the same path).
       const grew = steady.groups.filter((g) => g.newCount > 0);
-      expect(grew.map((g) => [g.newCount, g.newBytes])).toEqual([[100, 103_200], [100, 25_600], [100, 16_800], [200, 8_000], [100, 4_000]]);
+      expect(grew.map((g) => [g.newCount, g.newBytes])).toEqual([
+        [100, 103_200],
+        [100, 25_600],
+        [100, 16_800],
+        [200, 8_000],
+        [100, 4_000],
+      ]);
 
       // The same statements, freed: nothing new, nothing of before freed.
-      const fixed = page.compare(() => { for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?').free(); });
+      const fixed = page.compare(() => {
+        for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?').free();
+      });
       expect([fixed.newCount, fixed.newBytes, fixed.freedCount, fixed.freedBytes]).toEqual([0, 0, 0, 0]);
       expect(page.errors()).toEqual([]);
     });
@@ -285,14 +304,18 @@ describe('@sqlite.org/sqlite-wasm 3.54 (emscripten, names, memory imported)', ()
     expect(sqlite3.version.libVersion).toBe('3.54.1');
     const m = page.module;
     expect(m.instrumented).toBe(true);
-    expect(m.allocators.filter((a) => ['malloc', 'free', 'realloc'].includes(a.role)).map((a) => [a.role, a.name, a.foundBy, a.confidence])).toEqual([
+    expect(
+      m.allocators.filter((a) => ['malloc', 'free', 'realloc'].includes(a.role)).map((a) => [a.role, a.name, a.foundBy, a.confidence]),
+    ).toEqual([
       ['malloc', 'malloc', 'export', 'certain'],
       ['free', 'free', 'export', 'certain'],
       ['realloc', 'realloc', 'export', 'certain'],
     ]);
     expect(m.wrappedExports).toEqual(['malloc', 'free', 'realloc', 'emscripten_builtin_memalign']);
     // The module imports env.memory (the glue creates it: 8 MiB initial).
-    expect(WebAssembly.Module.imports(new WebAssembly.Module(SQLITE_WASM)).filter((i) => i.kind === 'memory')).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(SQLITE_WASM)).filter((i) => i.kind === 'memory')).toEqual([
+      { module: 'env', name: 'memory', kind: 'memory' },
+    ]);
     expect(page.lastSample().memoryBytes).toBe(8 * 1024 * 1024);
     expect(sqlite3.wasm.memory).toBeInstanceOf(WebAssembly.Memory);
     expect(page.agent.records[0].memory).toBe(sqlite3.wasm.memory);
@@ -340,7 +363,9 @@ describe('@sqlite.org/sqlite-wasm 3.54 (emscripten, names, memory imported)', ()
       db.exec('CREATE TABLE t (a, b)');
       agree();
       const [c0, b0] = agree();
-      const d = page.compare(() => { for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?'); });
+      const d = page.compare(() => {
+        for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?');
+      });
       const [c1, b1] = agree();
       // Lookaside again serves the first 9 statements (0 blocks), then 7, 8, 9, 9 blocks, then
       // 12 blocks / 2,048 B each: 7 + 8 + 9 + 9 + 87·12 = 1,077 blocks.
@@ -352,12 +377,16 @@ describe('@sqlite.org/sqlite-wasm 3.54 (emscripten, names, memory imported)', ()
       // This build has SQLITE_ENABLE_COLUMN_METADATA (COLNAME_N = 5): 248 Vdbe, 1,032 aOp,
       // 408 aColName (2 columns × 5 × 40 B Mem), and 9 × 40 B: for each column its name,
       // database "main", table "t", origin column — 8 strings in 32-byte Mem buffers — plus the SQL text.
-      const steady = page.compare(() => { for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?'); });
+      const steady = page.compare(() => {
+        for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?');
+      });
       const [c2, b2] = agree();
       expect([steady.newCount, steady.newBytes, c2 - c1, b2 - b1]).toEqual([1200, 204_800, 1200, 195_200]);
       expect(newSizes(steady).slice(0, 12)).toEqual([248, 1032, 408, 40, 40, 40, 40, 40, 40, 40, 40, 40]);
 
-      const fixed = page.compare(() => { for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?').finalize(); });
+      const fixed = page.compare(() => {
+        for (let i = 0; i < 100; i++) db.prepare('SELECT * FROM t WHERE a = ?').finalize();
+      });
       expect([fixed.newCount, fixed.newBytes, fixed.freedCount]).toEqual([0, 0, 0]);
       expect(agree()).toEqual([c2, b2]);
       expect(page.errors()).toEqual([]);
@@ -437,7 +466,11 @@ describe('brotli-wasm 3 (Rust + wasm-bindgen, allocator internal)', () => {
 
 // --------------------------------------------------------------- tiktoken ---
 
-interface TiktokenEncoder { encode(text: string): Uint32Array; decode(tokens: Uint32Array): Uint8Array; free(): void }
+interface TiktokenEncoder {
+  encode(text: string): Uint32Array;
+  decode(tokens: Uint32Array): Uint8Array;
+  free(): void;
+}
 type Tiktoken = { get_encoding(name: string): TiktokenEncoder };
 const TIKTOKEN_GLUE = nm('tiktoken/tiktoken.cjs').pathname;
 const TIKTOKEN_BG = nm('tiktoken/tiktoken_bg.cjs').pathname;
@@ -497,7 +530,9 @@ describe('tiktoken 1.0 (Rust + wasm-bindgen, allocator exports renamed __wbindge
       ref.free();
 
       const kept: TiktokenEncoder[] = []; // held, so the glue's FinalizationRegistry cannot free them
-      const leak = page.compare(() => { kept.push(hooked.get_encoding('cl100k_base')); });
+      const leak = page.compare(() => {
+        kept.push(hooked.get_encoding('cl100k_base'));
+      });
       // One cl100k_base encoder never freed = 302,016 blocks / 7,889,871 B (the
       // field notes' "+5.5 MB" is memory growth; this is what the allocator holds):
       //   300,768 = 3 × 100,256 token byte strings (the encoder map's keys, the
@@ -515,10 +550,16 @@ describe('tiktoken 1.0 (Rust + wasm-bindgen, allocator exports renamed __wbindge
       // sorted_token_bytes each get their own stack (one string of the third
       // is cloned on another path).
       const big = leak.groups.filter((g) => g.newCount > 1000);
-      expect(big.map((g) => [g.newCount, g.newBytes])).toEqual([[100_256, 643_830], [100_256, 643_830], [100_255, 643_821]]);
+      expect(big.map((g) => [g.newCount, g.newBytes])).toEqual([
+        [100_256, 643_830],
+        [100_256, 643_830],
+        [100_255, 643_821],
+      ]);
       expect(new Set(big.map((g) => g.site)).size).toBe(3);
       // The same with .free(): every block of the encoder is released inside the call.
-      const fixed = page.compare(() => { hooked.get_encoding('cl100k_base').free(); });
+      const fixed = page.compare(() => {
+        hooked.get_encoding('cl100k_base').free();
+      });
       expect([fixed.newCount, fixed.newBytes, fixed.freedCount, fixed.freedBytes]).toEqual([0, 0, 0, 0]);
       enc.free();
       for (const k of kept) k.free();

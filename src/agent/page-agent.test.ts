@@ -17,7 +17,13 @@ beforeEach(() => {
   wa = freshWebAssembly();
   sent = [];
   // Every message goes through the same validation the bridge applies.
-  agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://page', instrument, setTimer: () => 0 });
+  agent = new PageAgent(wa, {
+    post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+    now: () => Date.now(),
+    url: 'test://page',
+    instrument,
+    setTimer: () => 0,
+  });
 });
 afterEach(() => agent.hooks.uninstall());
 
@@ -72,7 +78,7 @@ describe('page agent on the seed program', () => {
     });
   }
 
-  it('a double free inside wasm is reported with both frees\' sites (frees are reported before they run)', async () => {
+  it("a double free inside wasm is reported with both frees' sites (frees are reported before they run)", async () => {
     const e = await loadWasi('leak-wasi-O0.wasm');
     const p = e.do_calloc(4, 8);
     e.do_free(p);
@@ -113,7 +119,13 @@ describe('page agent on the seed program', () => {
       agent.handle({ t: 'snapshot', req: req + 1, name: 'B' });
       agent.handle({ t: 'diff', req: req + 2, from: 'A', to: 'B', final: null });
       const d = reply('diff').find((m) => m.req === req + 2)!;
-      return d.groups.map((g) => [g.newCount, sites().find((s) => s.id === g.site)!.frames.slice(0, 2).map((f) => f.name)]);
+      return d.groups.map((g) => [
+        g.newCount,
+        sites()
+          .find((s) => s.id === g.site)!
+          .frames.slice(0, 2)
+          .map((f) => f.name),
+      ]);
     };
     const both = () => {
       e.simulate_memory_leak();
@@ -134,20 +146,21 @@ describe('page agent on the seed program', () => {
     expect(full[0][1]).toEqual(['process_data', 'simulate_memory_leak']);
   });
 
-  for (const build of ['leak-wasi-O0.wasm', 'leak-wasi-O2.wasm']) it(`${build}: leak kinds: a dropped list is 1 definitely + 9 indirectly lost; a kept one is reachable`, async () => {
-    // At -O0 the dropped head pointer stays in make_list's dead stack frame.
-    const e = await loadWasi(build);
-    agent.handle({ t: 'snapshot', req: 1, name: 'A' });
-    e.make_list(10, 0);
-    e.make_list(5, 1);
-    agent.handle({ t: 'snapshot', req: 2, name: 'B' });
-    agent.handle({ t: 'diff', req: 3, from: 'A', to: 'B', final: null });
-    agent.handle({ t: 'leaks', req: 4 });
-    const leaks = reply('leaks')[0];
-    // counts in LEAK_KIND_NAMES order: reachable, possibly, indirectly, definitely lost.
-    expect(leaks.counts).toEqual([5, 0, 9, 1]);
-    expect(leaks.bytes).toEqual([5 * 32, 0, 9 * 32, 32]);
-  });
+  for (const build of ['leak-wasi-O0.wasm', 'leak-wasi-O2.wasm'])
+    it(`${build}: leak kinds: a dropped list is 1 definitely + 9 indirectly lost; a kept one is reachable`, async () => {
+      // At -O0 the dropped head pointer stays in make_list's dead stack frame.
+      const e = await loadWasi(build);
+      agent.handle({ t: 'snapshot', req: 1, name: 'A' });
+      e.make_list(10, 0);
+      e.make_list(5, 1);
+      agent.handle({ t: 'snapshot', req: 2, name: 'B' });
+      agent.handle({ t: 'diff', req: 3, from: 'A', to: 'B', final: null });
+      agent.handle({ t: 'leaks', req: 4 });
+      const leaks = reply('leaks')[0];
+      // counts in LEAK_KIND_NAMES order: reachable, possibly, indirectly, definitely lost.
+      expect(leaks.counts).toEqual([5, 0, 9, 1]);
+      expect(leaks.bytes).toEqual([5 * 32, 0, 9 * 32, 32]);
+    });
 
   it('a time range returns the blocks alive now that were allocated in it', async () => {
     let now = 1_000_000;
@@ -156,7 +169,10 @@ describe('page agent on the seed program', () => {
     agent = new PageAgent(wa, { post: (m) => sent.push(m), now: () => now, url: 'test://page', instrument, setTimer: () => 0 });
     const e = await loadWasi('leak-wasi-O0.wasm');
     // The tracker's clock advances at timer ticks (flush), not per event.
-    const tick = () => { now += 1000; agent.flush(); };
+    const tick = () => {
+      now += 1000;
+      agent.flush();
+    };
     tick();
     e.process_data(100);
     tick();
@@ -179,17 +195,29 @@ describe('page agent on the seed program', () => {
   });
 });
 
-describe('hooks keep the page\'s behaviour', () => {
+describe("hooks keep the page's behaviour", () => {
   for (const [what, broken] of [
-    ['the rewriter throws', () => { throw new Error('unknown opcode 0xff'); }],
+    [
+      'the rewriter throws',
+      () => {
+        throw new Error('unknown opcode 0xff');
+      },
+    ],
     ['the rewritten bytes do not compile', (b: Uint8Array) => ({ ...instrument(b), bytes: b.slice(0, 40) })],
   ] as const) {
     it(`when ${what}, the original module runs and the panel is told why`, async () => {
       agent.hooks.uninstall();
       wa = freshWebAssembly();
-      agent = new PageAgent(wa, { post: (m) => sent.push(m), now: () => Date.now(), url: 'test://page', instrument: broken as never, setTimer: () => 0 });
+      agent = new PageAgent(wa, {
+        post: (m) => sent.push(m),
+        now: () => Date.now(),
+        url: 'test://page',
+        instrument: broken as never,
+        setTimer: () => 0,
+      });
       for (const make of [
-        async () => ((await wa.instantiate(wasm('leak-wasi-O0.wasm'), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance,
+        async () =>
+          ((await wa.instantiate(wasm('leak-wasi-O0.wasm'), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance,
         async () => new wa.Instance(new wa.Module(wasm('leak-wasi-O0.wasm')), {}),
       ]) {
         const e = (await make()).exports as unknown as Exports;
@@ -199,7 +227,11 @@ describe('hooks keep the page\'s behaviour', () => {
       }
       const mods = reply('module');
       expect(mods.map((m) => m.instrumented)).toEqual([false, false]);
-      expect(mods[0].reason).toMatch(what.includes('throws') ? /rewriter refused it: Error: unknown opcode 0xff/ : /instrumented module failed, original used: CompileError/);
+      expect(mods[0].reason).toMatch(
+        what.includes('throws')
+          ? /rewriter refused it: Error: unknown opcode 0xff/
+          : /instrumented module failed, original used: CompileError/,
+      );
     });
   }
 

@@ -9,8 +9,23 @@ import type { Instrumenter, TrackerLike } from './types';
 import { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import {
-  PROTOCOL_VERSION, LIMITS, SAMPLE_STRIDE, BLOCK_STRIDE, SR, BR, BLOCK_NO_SITE, FREED_SINCE_B, pushSample, encodeF64, encodeU32, bytesToBase64,
-  type PageToPanel, type PanelToPage, type ErrorMsg, type SnapshotName, type FrameMsg,
+  PROTOCOL_VERSION,
+  LIMITS,
+  SAMPLE_STRIDE,
+  BLOCK_STRIDE,
+  SR,
+  BR,
+  BLOCK_NO_SITE,
+  FREED_SINCE_B,
+  pushSample,
+  encodeF64,
+  encodeU32,
+  bytesToBase64,
+  type PageToPanel,
+  type PanelToPage,
+  type ErrorMsg,
+  type SnapshotName,
+  type FrameMsg,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
 import { groupBySite, leakRoots } from './agent-queries';
@@ -49,7 +64,10 @@ class Row {
   errorsSent = 0;
   distrustSent = false;
   readonly last = new Float64Array(SAMPLE_STRIDE).fill(-1);
-  constructor(rec: InstanceRecord, readonly id: number) {
+  constructor(
+    rec: InstanceRecord,
+    readonly id: number,
+  ) {
     this.ref = new WeakRef(rec);
   }
   /** Only read after `alive` said yes in the same job (a deref'd target stays alive until the job ends). */
@@ -87,7 +105,10 @@ export class PageAgent {
   private polling = false;
   private ticking = false;
 
-  constructor(wa: typeof WebAssembly, private readonly opts: AgentOptions) {
+  constructor(
+    wa: typeof WebAssembly,
+    private readonly opts: AgentOptions,
+  ) {
     this.start = opts.now();
     this.cachedNow = this.start;
     const agent = this;
@@ -107,8 +128,15 @@ export class PageAgent {
       onMemory: () => agent.schedule(),
       onHookError: (rec, error) => {
         agent.errors.push({
-          module: rec.id, kind: 'hook-failed', ptr: 0, site: 0, otherSite: 0,
-          message: `tracking stopped for this module: ${error instanceof Error ? error.message : String(error)}`.slice(0, LIMITS.maxStringChars),
+          module: rec.id,
+          kind: 'hook-failed',
+          ptr: 0,
+          site: 0,
+          otherSite: 0,
+          message: `tracking stopped for this module: ${error instanceof Error ? error.message : String(error)}`.slice(
+            0,
+            LIMITS.maxStringChars,
+          ),
           time: opts.now(),
         });
         agent.schedule();
@@ -178,7 +206,8 @@ export class PageAgent {
           const f = site.frames[i];
           // One wasm location expanded into its inlined frames: symbolize it once.
           let j = i;
-          while (f.func >= 0 && j + 1 < site.frames.length && site.frames[j + 1].func === f.func && site.frames[j + 1].offset === f.offset) j++;
+          while (f.func >= 0 && j + 1 < site.frames.length && site.frames[j + 1].func === f.func && site.frames[j + 1].offset === f.offset)
+            j++;
           const chain = f.func >= 0 ? this.symbolize(r, f.func, f.offset) : null;
           if (chain) for (const c of chain) frames.push({ name: c.name, func: f.func, offset: f.offset, file: c.file, line: c.line });
           else for (let k = i; k <= j; k++) frames.push({ ...site.frames[k] });
@@ -197,7 +226,15 @@ export class PageAgent {
         if (r) resymbolize(r.rec);
       },
       (error: unknown) => {
-        this.send({ t: 'fail', req: 0, message: `source map of ${rec.name} (${url}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`.slice(0, LIMITS.maxStringChars) });
+        this.send({
+          t: 'fail',
+          req: 0,
+          message:
+            `source map of ${rec.name} (${url}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`.slice(
+              0,
+              LIMITS.maxStringChars,
+            ),
+        });
       },
     );
   }
@@ -243,9 +280,21 @@ export class PageAgent {
       if (row.alive) continue;
       rows.splice(i, 1);
       const last = row.last;
-      pushSample(this.samples, { time: now, module: row.id, memoryBytes: 0, liveCount: 0, liveBytes: 0, allocs: Math.max(0, last[SR.allocs]), frees: Math.max(0, last[SR.frees]) });
+      pushSample(this.samples, {
+        time: now,
+        module: row.id,
+        memoryBytes: 0,
+        liveCount: 0,
+        liveBytes: 0,
+        allocs: Math.max(0, last[SR.allocs]),
+        frees: Math.max(0, last[SR.frees]),
+      });
       const info = this.released.get(row.id);
-      if (info) this.send({ ...info, reason: `${info.reason ? `${info.reason}; ` : ''}released by the page (garbage-collected): figures up to then are kept` });
+      if (info)
+        this.send({
+          ...info,
+          reason: `${info.reason ? `${info.reason}; ` : ''}released by the page (garbage-collected): figures up to then are kept`,
+        });
       this.released.delete(row.id);
       for (const taken of this.snapshots.values()) taken.delete(row.id);
       this.lastDiff.delete(row.id);
@@ -260,10 +309,17 @@ export class PageAgent {
   private moduleMsg(rec: InstanceRecord): Extract<PageToPanel, { t: 'module' }> {
     const clip = (s: string) => s.slice(0, LIMITS.maxStringChars);
     return {
-      t: 'module', id: rec.id, name: clip(rec.name), size: rec.size, instrumented: rec.instrumented,
+      t: 'module',
+      id: rec.id,
+      name: clip(rec.name),
+      size: rec.size,
+      instrumented: rec.instrumented,
       reason: clip(rec.reason),
       allocators: (rec.outcome?.allocators ?? []).slice(0, 256).map((a) => ({
-        role: clip(a.role), name: clip(a.name), foundBy: clip(a.foundBy), confidence: clip(a.confidence),
+        role: clip(a.role),
+        name: clip(a.name),
+        foundBy: clip(a.foundBy),
+        confidence: clip(a.confidence),
       })),
       wrappedExports: rec.wrappedExports.slice(0, 256),
       time: rec.time,
@@ -308,7 +364,15 @@ export class PageAgent {
       const { rec, tracker, last } = row;
       rec.table?.tick();
       const values: number[] = [];
-      pushSample(values, { time: now, module: rec.id, memoryBytes: rec.memoryBytes, liveCount: tracker.liveCount, liveBytes: tracker.liveBytes, allocs: tracker.totalAllocs, frees: tracker.totalFrees });
+      pushSample(values, {
+        time: now,
+        module: rec.id,
+        memoryBytes: rec.memoryBytes,
+        liveCount: tracker.liveCount,
+        liveBytes: tracker.liveBytes,
+        allocs: tracker.totalAllocs,
+        frees: tracker.totalFrees,
+      });
       let same = true;
       for (let i = SR.memoryBytes; i < SAMPLE_STRIDE; i++) if (values[i] !== last[i]) same = false;
       if (!same) {
@@ -329,7 +393,13 @@ export class PageAgent {
     if (this.samples.length === 0 && sites.length === 0 && this.errors.length === 0) return;
     this.history.push(...this.samples);
     if (this.history.length > MAX_HISTORY * SAMPLE_STRIDE) this.history.splice(0, this.history.length - MAX_HISTORY * SAMPLE_STRIDE);
-    const msg: PageToPanel = { t: 'batch', seq: this.seq++, samples: encodeF64(new Float64Array(this.samples)), sites, errors: this.errors };
+    const msg: PageToPanel = {
+      t: 'batch',
+      seq: this.seq++,
+      samples: encodeF64(new Float64Array(this.samples)),
+      sites,
+      errors: this.errors,
+    };
     this.samples = [];
     this.errors = [];
     this.send(msg);
@@ -340,7 +410,10 @@ export class PageAgent {
     for (; row.errorsSent < list.length; row.errorsSent++) {
       const e = list[row.errorsSent];
       this.errors.push({
-        module: row.rec.id, kind: e.kind, ptr: e.ptr, site: e.site >>> 0 === BLOCK_NO_SITE ? 0 : e.site,
+        module: row.rec.id,
+        kind: e.kind,
+        ptr: e.ptr,
+        site: e.site >>> 0 === BLOCK_NO_SITE ? 0 : e.site,
         otherSite: e.firstFreeSite ?? e.allocSite ?? 0,
         message: `${e.kind}${e.size !== null ? ` of a ${e.size}-byte block` : ''}`,
         time: row.rec.time + e.time,
@@ -423,12 +496,24 @@ export class PageAgent {
       this.lastDiff.set(id, { b: sb, newBlocks: d.newBlocks });
       const { out, n } = this.blockRows(row, sb, d.newBlocks);
       this.send({
-        t: 'diff', req, module: id, from, to, final,
-        newCount: d.newBlocks.length, newBytes: d.newBytes, freedCount: d.freedBlocks.length, freedBytes: d.freedBytes,
+        t: 'diff',
+        req,
+        module: id,
+        from,
+        to,
+        final,
+        newCount: d.newBlocks.length,
+        newBytes: d.newBytes,
+        freedCount: d.freedBlocks.length,
+        freedBytes: d.freedBytes,
         groups: d.groups.slice(0, LIMITS.maxSites).map((g) => ({
           site: g.site >>> 0 === BLOCK_NO_SITE ? 0 : g.site,
-          newCount: g.newCount, newBytes: g.newBytes, freedCount: g.freedCount, freedBytes: g.freedBytes,
-          liveCount: g.liveCount, liveBytes: g.liveBytes,
+          newCount: g.newCount,
+          newBytes: g.newBytes,
+          freedCount: g.freedCount,
+          freedBytes: g.freedBytes,
+          liveCount: g.liveCount,
+          liveBytes: g.liveBytes,
         })),
         blocks: encodeU32(out),
         truncated: n < d.newBlocks.length,
@@ -471,9 +556,16 @@ export class PageAgent {
       }
       const { out, n } = this.blockRows(row, s, picked);
       this.send({
-        t: 'range', req, module: row.rec.id, from, to, count: picked.length, bytes,
+        t: 'range',
+        req,
+        module: row.rec.id,
+        from,
+        to,
+        count: picked.length,
+        bytes,
         groups: groupBySite(s, picked).slice(0, LIMITS.maxSites),
-        blocks: encodeU32(out), truncated: n < picked.length,
+        blocks: encodeU32(out),
+        truncated: n < picked.length,
       });
     }
   }
@@ -506,8 +598,13 @@ export class PageAgent {
       const kinds = new Uint8Array(Math.min(last.newBlocks.length, LIMITS.maxDiffBlocks)).fill(FREED_SINCE_B);
       for (let q = 0; q < query.length; q++) kinds[position[q]] = report.kind[q];
       this.send({
-        t: 'leaks', req, module: row.rec.id, kinds: bytesToBase64(kinds),
-        counts: Array.from(report.count), bytes: Array.from(report.bytes), scanned: report.scannedBytes,
+        t: 'leaks',
+        req,
+        module: row.rec.id,
+        kinds: bytesToBase64(kinds),
+        counts: Array.from(report.count),
+        bytes: Array.from(report.bytes),
+        scanned: report.scannedBytes,
       });
     }
   }
@@ -532,7 +629,15 @@ export class PageAgent {
 function emptyLike(s: TrackerSnapshot): TrackerSnapshot {
   const none = new Uint32Array(0);
   return {
-    ...s, count: 0, bytes: 0, ptr: none, size: none, site: none, seq: none, allocTime: none, nextSeq: 0,
+    ...s,
+    count: 0,
+    bytes: 0,
+    ptr: none,
+    size: none,
+    site: none,
+    seq: none,
+    allocTime: none,
+    nextSeq: 0,
     origins: { index: none, seq: none, site: none, time: none, count: none },
   };
 }

@@ -24,7 +24,9 @@ describe('partial module (malloc found, free unseen): e2e/fixtures/src/malloc-on
     const sent: PageToPanel[] = [];
     const agent = new PageAgent(wa, {
       post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(), url: 'test://partial', setTimer: () => 0,
+      now: () => Date.now(),
+      url: 'test://partial',
+      setTimer: () => 0,
       instrument: (bytes) => instrument(bytes),
     });
     try {
@@ -61,7 +63,9 @@ describe('discovery contradicted at runtime reaches the panel', () => {
     const sent: PageToPanel[] = [];
     const agent = new PageAgent(wa, {
       post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(), url: 'test://distrust', setTimer: () => 0,
+      now: () => Date.now(),
+      url: 'test://distrust',
+      setTimer: () => 0,
       instrument: (bytes) => instrument(bytes),
     });
     try {

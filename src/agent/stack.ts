@@ -32,7 +32,13 @@ export function parseFrameLine(line: string): RawFrame | null {
   const wasm = WASM_FRAME.exec(location);
   if (wasm) {
     const func = Number(wasm[1]);
-    return { name: name || `wasm-function[${func}]`, func, offset: parseInt(wasm[2], 16), file: location.slice(0, wasm.index - 1), line: 0 };
+    return {
+      name: name || `wasm-function[${func}]`,
+      func,
+      offset: parseInt(wasm[2], 16),
+      file: location.slice(0, wasm.index - 1),
+      line: 0,
+    };
   }
   const js = JS_LOCATION.exec(location);
   if (js) return { name: name || '(anonymous)', func: -1, offset: -1, file: js[1], line: Number(js[2]) };

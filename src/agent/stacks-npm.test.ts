@@ -21,11 +21,18 @@ describe('whole stacks: sqlite-wasm (no name section)', () => {
   it('prepare() ×100 without finalize() and exec() of a CREATE TABLE: every new block names the API it came through, and the two never share a stack', async () => {
     const wa = freshWebAssembly();
     const sent: PageToPanel[] = [];
-    const agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://sqlite', instrument, setTimer: () => 0 });
+    const agent = new PageAgent(wa, {
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+      now: () => Date.now(),
+      url: 'test://sqlite',
+      instrument,
+      setTimer: () => 0,
+    });
     agents.push(agent);
     const { default: init } = (await import('@sqlite.org/sqlite-wasm')) as unknown as { default: (o: object) => Promise<any> };
     const sqlite3 = await init({
-      print: () => {}, printErr: () => {},
+      print: () => {},
+      printErr: () => {},
       instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
         void wa.instantiate(SQLITE_WASM, imports).then((r) => done(r.instance, r.module));
         return {};
@@ -49,7 +56,9 @@ describe('whole stacks: sqlite-wasm (no name section)', () => {
       return out;
     };
     const kept: unknown[] = [];
-    const prepared = stacksOfNew(() => { for (let i = 0; i < 100; i++) kept.push(db.prepare(`SELECT a FROM warm WHERE a = ${i}`)); });
+    const prepared = stacksOfNew(() => {
+      for (let i = 0; i < 100; i++) kept.push(db.prepare(`SELECT a FROM warm WHERE a = ${i}`));
+    });
     const created = stacksOfNew(() => db.exec('CREATE TABLE t1 (a, b)'));
     // 100 statements (the first ones partly from lookaside) and one CREATE TABLE.
     expect([prepared.length, created.length]).toEqual([677, 7]);

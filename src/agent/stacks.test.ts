@@ -24,7 +24,13 @@ afterEach(() => {
 function load(file: string, bytes: Uint8Array = wasm(file), env: Record<string, (...a: number[]) => number> = {}) {
   const wa = freshWebAssembly();
   const sent: PageToPanel[] = [];
-  const agent = new PageAgent(wa, { post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), url: 'test://stacks', instrument, setTimer: () => 0 });
+  const agent = new PageAgent(wa, {
+    post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+    now: () => Date.now(),
+    url: 'test://stacks',
+    instrument,
+    setTimer: () => 0,
+  });
   let memory: WebAssembly.Memory | null = null;
   agents.push(agent);
   const imports: Record<string, Record<string, () => number>> = {};
@@ -63,7 +69,10 @@ const siteName = (s: SiteMsg) => name(s, siteFrameIndex(s.frames));
 
 const CALLER_BY_SIZE: Record<number, string> = { 24: 'make_apple', 40: 'make_banana', 48: 'new_cherry', 56: 'new_date' };
 const WRAPPER_BY_CALLER: Record<string, RegExp> = {
-  make_apple: /^xmalloc$/, make_banana: /^xmalloc$/, new_cherry: /^(operator new|_Znwm)/, new_date: /^(operator new|_Znwm)/,
+  make_apple: /^xmalloc$/,
+  make_banana: /^xmalloc$/,
+  new_cherry: /^(operator new|_Znwm)/,
+  new_date: /^(operator new|_Znwm)/,
 };
 
 describe('whole stacks: C++ (xmalloc and operator new, each called from two functions)', () => {
@@ -89,7 +98,12 @@ describe('whole stacks: C++ (xmalloc and operator new, each called from two func
         const r = rows.get(siteName(b.site)) ?? [0, 0];
         rows.set(siteName(b.site), [r[0] + 1, r[1] + b.size]);
       }
-      expect(Object.fromEntries(rows)).toEqual({ make_apple: [10, 240], make_banana: [10, 400], new_cherry: [10, 480], new_date: [10, 560] });
+      expect(Object.fromEntries(rows)).toEqual({
+        make_apple: [10, 240],
+        make_banana: [10, 400],
+        new_cherry: [10, 480],
+        new_date: [10, 560],
+      });
     });
   }
 
@@ -125,7 +139,9 @@ describe('whole stacks: C++ (xmalloc and operator new, each called from two func
         if (req > m.buffer.byteLength) m.grow(Math.ceil((req - m.buffer.byteLength) / 65536));
         return 1;
       },
-      abort: () => { throw new Error('abort'); },
+      abort: () => {
+        throw new Error('abort');
+      },
     });
     // 16 MiB of initial memory: 120,000 × 168 B needs more.
     expect(() => x.leak_all(120_000)).toThrow('abort');
@@ -152,7 +168,10 @@ describe('whole stacks: Rust Vec growth in two functions', () => {
     const { diff, blocks } = compare(() => x.leak_vecs(10));
     expect([diff.newCount, diff.newBytes]).toEqual([2, 192]);
     const sites = blocks.map((b) => [b.size, siteName(b.site)]).sort((a, b) => (a[0] as number) - (b[0] as number));
-    expect(sites).toEqual([[64, 'grow_left'], [128, 'grow_right']]);
+    expect(sites).toEqual([
+      [64, 'grow_left'],
+      [128, 'grow_right'],
+    ]);
     // RawVec's growth frames are folded, not the site.
     for (const b of blocks) expect(b.site.frames.slice(0, siteFrameIndex(b.site.frames)).every((f) => f.alloc)).toBe(true);
   });
@@ -163,7 +182,9 @@ function stripNames(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const out: number[] = [...bytes.subarray(0, 8)];
   let p = 8;
   const leb = (): number => {
-    let v = 0, shift = 0, b: number;
+    let v = 0,
+      shift = 0,
+      b: number;
     do {
       b = bytes[p++];
       v |= (b & 0x7f) << shift;
@@ -193,7 +214,10 @@ describe('readable stacks on release builds: source maps next to the module', ()
     const sent: PageToPanel[] = [];
     const requested: string[] = [];
     const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))), now: () => Date.now(), setTimer: () => 0, instrument,
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+      now: () => Date.now(),
+      setTimer: () => 0,
+      instrument,
       url: new URL('index.html', FIXTURE_DIR).href, // the page: instantiate(bytes) has no URL of its own
       // The page's fetch, here from disk.
       loadText: async (url) => {
@@ -204,7 +228,8 @@ describe('readable stacks on release builds: source maps next to the module', ()
     agents.push(agent);
     const imports: Record<string, Record<string, () => number>> = {};
     const bytes = wasm('leak-emcc-srcmap.wasm');
-    for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes))) if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
+    for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes)))
+      if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
     const { instance } = (await wa.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
     const x = instance.exports as unknown as Exports;
     x.emscripten_stack_init?.();

@@ -15,8 +15,16 @@ export interface InstrumentOutcome {
   globalExports: string[];
   /** Table event path: the appended memory holding the live-block table and its layout (see wasm-table.ts); absent/null otherwise. */
   table?: {
-    memoryExport: string; siteMap: number; sites: number; originMap: number; freed: number; freedEntries: number;
-    ctxCache: number; ctxEntries: number; base: number; capacity: number;
+    memoryExport: string;
+    siteMap: number;
+    sites: number;
+    originMap: number;
+    freed: number;
+    freedEntries: number;
+    ctxCache: number;
+    ctxEntries: number;
+    base: number;
+    capacity: number;
   } | null;
   /** Functions (original indices) that only forward to the allocator: their frames are folded. */
   allocWrappers?: number[];

@@ -4,8 +4,26 @@
 // every event sequence: live set, seqs, times, counters, errors.
 import { describe, expect, it } from 'vitest';
 import { Tracker } from '../tracker';
-import { TableTracker, WasmTable, TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END,
-  TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT } from './wasm-table';
+import {
+  TableTracker,
+  WasmTable,
+  TH_MASK,
+  TH_SHIFT,
+  TH_BASE,
+  TH_COUNT,
+  TH_LIMIT,
+  TH_NEXT_SEQ,
+  TH_TIME,
+  TH_END,
+  TF_ALLOCS,
+  TF_FREES,
+  TF_ALLOC_BYTES,
+  TF_FREE_BYTES,
+  TABLE_HASH_MUL,
+  ORIGIN_SHIFT,
+  HOME_SHIFT,
+  FREED_SHIFT,
+} from './wasm-table';
 import * as W from '../wasm/table-wrappers';
 import { instrument, parseModule } from '../wasm/index';
 import { fixture as load } from '../test-support/fixtures';
@@ -18,11 +36,20 @@ function pair(sites = 8) {
   const table = new TableTracker({ clock });
   const layout = W.tableLayout(sites);
   const memory = new WebAssembly.Memory({ initial: layout.pages });
-  return { plain, table, layout, memory, advance: (ms: number) => { now += ms; } };
+  return {
+    plain,
+    table,
+    layout,
+    memory,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 function same(a: Tracker, b: Tracker) {
-  const sa = a.snapshot(), sb = b.snapshot();
+  const sa = a.snapshot(),
+    sb = b.snapshot();
   expect(sb.count).toBe(sa.count);
   expect(sb.bytes).toBe(sa.bytes);
   expect(Array.from(sb.ptr)).toEqual(Array.from(sa.ptr));
@@ -34,7 +61,13 @@ function same(a: Tracker, b: Tracker) {
   expect(Array.from(sb.origins.index)).toEqual(Array.from(sa.origins.index));
   expect(Array.from(sb.origins.seq)).toEqual(Array.from(sa.origins.seq));
   expect(b.errors).toEqual(a.errors);
-  expect([b.liveCount, b.liveBytes, b.totalAllocs, b.totalFrees, b.nextSeq]).toEqual([a.liveCount, a.liveBytes, a.totalAllocs, a.totalFrees, a.nextSeq]);
+  expect([b.liveCount, b.liveBytes, b.totalAllocs, b.totalFrees, b.nextSeq]).toEqual([
+    a.liveCount,
+    a.liveBytes,
+    a.totalAllocs,
+    a.totalFrees,
+    a.nextSeq,
+  ]);
 }
 
 /** Random allocator traffic, including misuse, applied to both trackers. */
@@ -126,18 +159,21 @@ describe('table event path, JS side', () => {
     for (let p = 8; p < 8 + 6000 * 8; p += 8) if (!live.has(p)) expect(t.find(p)).toBe(-1);
   });
 
-  it.each(['leak-wasi-O2.wasm', 'leak-emcc-O2.wasm', 'leak-rust.wasm'])('%s: the rewriter appends one exported memory after the module\'s own', (file) => {
-    const orig = parseModule(load(file));
-    const r = instrument(load(file), { eventPath: 'table' });
-    expect(r.table).not.toBeNull();
-    const m = parseModule(r.bytes);
-    expect(m.memories.length).toBe(orig.memories.length + 1);
-    const e = m.exports.find((x) => x.name === r.table!.memoryExport);
-    expect(e?.index).toBe(orig.memories.length);
-    expect(r.table!.base + r.table!.capacity * W.TABLE_SLOT_BYTES).toBeLessThanOrEqual(r.table!.pages * 65536);
-    expect(r.table!.siteMap + 4 * r.table!.sites).toBeLessThanOrEqual(r.table!.originMap);
-    expect(r.table!.sites).toBe(r.sites.length);
-    // Node 20 has no multi-memory: the page must pick another path here.
-    expect(W.supportsMultiMemory()).toBe(WebAssembly.validate(r.bytes as BufferSource));
-  });
+  it.each(['leak-wasi-O2.wasm', 'leak-emcc-O2.wasm', 'leak-rust.wasm'])(
+    "%s: the rewriter appends one exported memory after the module's own",
+    (file) => {
+      const orig = parseModule(load(file));
+      const r = instrument(load(file), { eventPath: 'table' });
+      expect(r.table).not.toBeNull();
+      const m = parseModule(r.bytes);
+      expect(m.memories.length).toBe(orig.memories.length + 1);
+      const e = m.exports.find((x) => x.name === r.table!.memoryExport);
+      expect(e?.index).toBe(orig.memories.length);
+      expect(r.table!.base + r.table!.capacity * W.TABLE_SLOT_BYTES).toBeLessThanOrEqual(r.table!.pages * 65536);
+      expect(r.table!.siteMap + 4 * r.table!.sites).toBeLessThanOrEqual(r.table!.originMap);
+      expect(r.table!.sites).toBe(r.sites.length);
+      // Node 20 has no multi-memory: the page must pick another path here.
+      expect(W.supportsMultiMemory()).toBe(WebAssembly.validate(r.bytes as BufferSource));
+    },
+  );
 });

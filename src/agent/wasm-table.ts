@@ -15,19 +15,50 @@ import { Tracker, LB, FB, type LiveBlocks, type FreedBlocks, type TrackerOptions
 // The layout is the rewriter's own (src/wasm/table-wrappers.ts): one
 // definition for the wasm that writes the table and the JS that reads it.
 import {
-  TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END,
-  TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT,
+  TH_MASK,
+  TH_SHIFT,
+  TH_BASE,
+  TH_COUNT,
+  TH_LIMIT,
+  TH_NEXT_SEQ,
+  TH_TIME,
+  TH_END,
+  TF_ALLOCS,
+  TF_FREES,
+  TF_ALLOC_BYTES,
+  TF_FREE_BYTES,
+  TABLE_HASH_MUL,
+  ORIGIN_SHIFT,
+  HOME_SHIFT,
+  FREED_SHIFT,
   type TableLayout,
 } from '../wasm/table-wrappers';
 export {
-  TH_MASK, TH_SHIFT, TH_BASE, TH_COUNT, TH_LIMIT, TH_NEXT_SEQ, TH_TIME, TH_END,
-  TF_ALLOCS, TF_FREES, TF_ALLOC_BYTES, TF_FREE_BYTES, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT,
+  TH_MASK,
+  TH_SHIFT,
+  TH_BASE,
+  TH_COUNT,
+  TH_LIMIT,
+  TH_NEXT_SEQ,
+  TH_TIME,
+  TH_END,
+  TF_ALLOCS,
+  TF_FREES,
+  TF_ALLOC_BYTES,
+  TF_FREE_BYTES,
+  TABLE_HASH_MUL,
+  ORIGIN_SHIFT,
+  HOME_SHIFT,
+  FREED_SHIFT,
 };
 /** The table grows (×2, rehashed here) when an insert would exceed this load. */
 export const TABLE_MAX_LOAD = 0.7;
 
 /** Where things are in the table memory. */
-export type TableLayoutLike = Pick<TableLayout, 'siteMap' | 'sites' | 'originMap' | 'freed' | 'freedEntries' | 'ctxCache' | 'ctxEntries' | 'base' | 'capacity'>;
+export type TableLayoutLike = Pick<
+  TableLayout,
+  'siteMap' | 'sites' | 'originMap' | 'freed' | 'freedEntries' | 'ctxCache' | 'ctxEntries' | 'base' | 'capacity'
+>;
 
 // The original grow, captured before the hooks patch Memory.prototype.grow:
 // growing our own table is no event of the page's.
@@ -49,7 +80,10 @@ export class WasmTable {
   private mask = 0;
   readonly freed: WasmFreed;
 
-  constructor(readonly memory: WebAssembly.Memory, readonly layout: TableLayoutLike) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly layout: TableLayoutLike,
+  ) {
     this.capacity = layout.capacity;
     this.views();
     this.freed = new WasmFreed(this);
@@ -114,7 +148,7 @@ export class WasmTable {
     const w = this.words;
     const mask = this.mask;
     let i = this.home(ptr);
-    for (;; i = (i + 1) & mask) {
+    for (; ; i = (i + 1) & mask) {
       const k = w[i * LB.width];
       if (k === 0 || k === ptr) break;
     }
@@ -206,7 +240,8 @@ export class WasmTable {
 
   /** A block at `ptr` has a realloc origin (kept in JS): its free must reach JS. */
   markOrigin(ptr: number): void {
-    new Uint8Array(this.memory.buffer, this.layout.originMap, 1 << (32 - ORIGIN_SHIFT))[Math.imul(ptr, TABLE_HASH_MUL) >>> ORIGIN_SHIFT] = 1;
+    new Uint8Array(this.memory.buffer, this.layout.originMap, 1 << (32 - ORIGIN_SHIFT))[Math.imul(ptr, TABLE_HASH_MUL) >>> ORIGIN_SHIFT] =
+      1;
   }
 
   clearOrigins(): void {

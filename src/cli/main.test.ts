@@ -30,12 +30,50 @@ async function cli(...argv: string[]) {
 describe('parseArgs', () => {
   it('defaults, every option, --flag=value', () => {
     expect(parseArgs(['run', 's.js'])).toEqual({
-      scenario: 's.js', repeat: 3, maxLeakBytes: 0, suppressionsFile: null, json: false, pprof: null,
-      timeoutMs: 30_000, settleMs: 200, chromePath: undefined, extensionDir: undefined,
+      scenario: 's.js',
+      repeat: 3,
+      maxLeakBytes: 0,
+      suppressionsFile: null,
+      json: false,
+      pprof: null,
+      timeoutMs: 30_000,
+      settleMs: 200,
+      chromePath: undefined,
+      extensionDir: undefined,
     });
     expect(
-      parseArgs(['run', '--repeat', '5', 's.js', '--max-leak-bytes=1024', '--suppressions', 'x.supp', '--json', '--pprof', 'o.pb.gz', '--timeout', '9000', '--settle', '0', '--chrome', '/c', '--extension', 'd']),
-    ).toEqual({ scenario: 's.js', repeat: 5, maxLeakBytes: 1024, suppressionsFile: 'x.supp', json: true, pprof: 'o.pb.gz', timeoutMs: 9000, settleMs: 0, chromePath: '/c', extensionDir: 'd' });
+      parseArgs([
+        'run',
+        '--repeat',
+        '5',
+        's.js',
+        '--max-leak-bytes=1024',
+        '--suppressions',
+        'x.supp',
+        '--json',
+        '--pprof',
+        'o.pb.gz',
+        '--timeout',
+        '9000',
+        '--settle',
+        '0',
+        '--chrome',
+        '/c',
+        '--extension',
+        'd',
+      ]),
+    ).toEqual({
+      scenario: 's.js',
+      repeat: 5,
+      maxLeakBytes: 1024,
+      suppressionsFile: 'x.supp',
+      json: true,
+      pprof: 'o.pb.gz',
+      timeoutMs: 9000,
+      settleMs: 0,
+      chromePath: '/c',
+      extensionDir: 'd',
+    });
     expect(parseArgs([])).toBe('help');
     expect(parseArgs(['run', '-h'])).toBe('help');
   });
@@ -62,21 +100,31 @@ describe('main, before any browser starts', () => {
   it('the extension not built: exit 3 saying to run npm run build', async () => {
     const r = await cli('run', join(dir, 'ok.mjs'), '--extension', join(dir, 'nowhere'));
     expect(r.code).toBe(EXIT.error);
-    expect(r.err).toBe(`wasm-leaks: the extension is not built (no manifest.json and extension/panel/index.html in ${join(dir, 'nowhere')}): run \`npm run build\`\n`);
+    expect(r.err).toBe(
+      `wasm-leaks: the extension is not built (no manifest.json and extension/panel/index.html in ${join(dir, 'nowhere')}): run \`npm run build\`\n`,
+    );
     // A CommonJS scenario with a url() function loads as well (and gets as far).
     expect((await cli('run', join(dir, 'default.cjs'), '--extension', join(dir, 'nowhere'))).err).toContain('the extension is not built');
   });
 
   it('scenario errors: exit 3 with the reason', async () => {
     const noAction = await cli('run', join(dir, 'no-action.mjs'));
-    expect([noAction.code, noAction.err]).toEqual([EXIT.error, `wasm-leaks: ${join(dir, 'no-action.mjs')}: \`action(page)\` must be a function\n`]);
+    expect([noAction.code, noAction.err]).toEqual([
+      EXIT.error,
+      `wasm-leaks: ${join(dir, 'no-action.mjs')}: \`action(page)\` must be a function\n`,
+    ]);
     expect((await cli('run', join(dir, 'relative.mjs'))).err).toBe('wasm-leaks: scenario url is not an absolute URL: "index.html"\n');
     expect((await cli('run', join(dir, 'throws.mjs'))).err).toMatch(/^wasm-leaks: cannot load scenario .*throws\.mjs: boom at import\n$/);
-    expect((await cli('run', join(dir, 'missing.mjs'))).err).toMatch(/^wasm-leaks: cannot load scenario .*missing\.mjs: Cannot find module/);
+    expect((await cli('run', join(dir, 'missing.mjs'))).err).toMatch(
+      /^wasm-leaks: cannot load scenario .*missing\.mjs: Cannot find module/,
+    );
   });
 
   it('a suppressions file with another type of line: exit 64 naming the line', async () => {
     const r = await cli('run', join(dir, 'ok.mjs'), '--suppressions', join(dir, 'bad.supp'));
-    expect([r.code, r.err]).toEqual([EXIT.usage, `wasm-leaks: ${join(dir, 'bad.supp')}: suppressions line 2: expected "leak:<function, file or module>", got "interceptor_via_fun:x"\n`]);
+    expect([r.code, r.err]).toEqual([
+      EXIT.usage,
+      `wasm-leaks: ${join(dir, 'bad.supp')}: suppressions line 2: expected "leak:<function, file or module>", got "interceptor_via_fun:x"\n`,
+    ]);
   });
 });

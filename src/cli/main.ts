@@ -60,12 +60,21 @@ export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
   const [command, ...rest] = argv;
   if (command !== 'run') throw new UsageError(`unknown command "${command}" (expected: run)`);
   const args: CliArgs = {
-    scenario: '', repeat: 3, maxLeakBytes: 0, suppressionsFile: null, json: false, pprof: null,
-    timeoutMs: 30_000, settleMs: 200, chromePath: undefined, extensionDir: undefined,
+    scenario: '',
+    repeat: 3,
+    maxLeakBytes: 0,
+    suppressionsFile: null,
+    json: false,
+    pprof: null,
+    timeoutMs: 30_000,
+    settleMs: 200,
+    chromePath: undefined,
+    extensionDir: undefined,
   };
   const number = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
-    if (v === undefined || v.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
+    if (v === undefined || v.trim() === '' || !Number.isInteger(n) || n < min)
+      throw new UsageError(`${flag} needs an integer >= ${min}, got ${v ?? 'nothing'}`);
     return n;
   };
   for (let i = 0; i < rest.length; i++) {
@@ -145,20 +154,31 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     try {
       suppressions = parseSuppressions(readFileSync(args.suppressionsFile, 'utf8'));
     } catch (error) {
-      const why = error instanceof SuppressionError ? error.message : `cannot read: ${error instanceof Error ? error.message : String(error)}`;
+      const why =
+        error instanceof SuppressionError ? error.message : `cannot read: ${error instanceof Error ? error.message : String(error)}`;
       io.err(`wasm-leaks: ${args.suppressionsFile}: ${why}\n`);
       return EXIT.usage;
     }
   }
   const options: RunOptions = {
-    repeat: args.repeat, maxLeakBytes: args.maxLeakBytes, suppressions, timeoutMs: args.timeoutMs, settleMs: args.settleMs,
-    chromePath: args.chromePath, extensionDir: args.extensionDir, log: (line) => io.err(`wasm-leaks: ${line}\n`),
+    repeat: args.repeat,
+    maxLeakBytes: args.maxLeakBytes,
+    suppressions,
+    timeoutMs: args.timeoutMs,
+    settleMs: args.settleMs,
+    chromePath: args.chromePath,
+    extensionDir: args.extensionDir,
+    log: (line) => io.err(`wasm-leaks: ${line}\n`),
   };
   try {
     const result = await runScenario(args.scenario, options);
     const { report } = result;
     if (args.pprof) {
-      const profile = leakProfile(report, { time: result.startTime + result.durationMs, durationMs: result.durationMs, comments: [`url: ${result.url}`, `scenario: ${args.scenario}`] });
+      const profile = leakProfile(report, {
+        time: result.startTime + result.durationMs,
+        durationMs: result.durationMs,
+        comments: [`url: ${result.url}`, `scenario: ${args.scenario}`],
+      });
       writeFileSync(args.pprof, gzipSync(profile));
       io.err(`wasm-leaks: pprof profile written to ${args.pprof}\n`);
     }

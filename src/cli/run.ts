@@ -12,10 +12,30 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  parsePageMsg, PROTOCOL_VERSION,
-  type DiffMsg, type ErrorMsg, type ModuleMsg, type PageToPanel, type PanelToPage, type SiteMsg, type SnapshotMsg, type SnapshotName,
+  parsePageMsg,
+  PROTOCOL_VERSION,
+  type DiffMsg,
+  type ErrorMsg,
+  type ModuleMsg,
+  type PageToPanel,
+  type PanelToPage,
+  type SiteMsg,
+  type SnapshotMsg,
+  type SnapshotName,
 } from '../protocol';
-import { groupLeaks, makeReport, misuseErrors, suppressionUse, bytes, count, plural, type LeakReport, type LeakSite, type ModuleDiff, type NotCounted } from '../report/leak-report';
+import {
+  groupLeaks,
+  makeReport,
+  misuseErrors,
+  suppressionUse,
+  bytes,
+  count,
+  plural,
+  type LeakReport,
+  type LeakSite,
+  type ModuleDiff,
+  type NotCounted,
+} from '../report/leak-report';
 import type { Suppression } from '../report/suppressions';
 import { loadScenario, scenarioUrl, ScenarioError, type Scenario } from './scenario';
 
@@ -59,11 +79,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The built extension: dist/ next to this bundle (dist/node/) or the repository's dist/ (src/cli/). */
 export function findExtension(dir?: string): string {
-  const candidates = dir ? [resolve(dir)] : process.env.WASM_LEAKS_EXTENSION ? [resolve(process.env.WASM_LEAKS_EXTENSION)] : [resolve(here, '..'), resolve(here, '../../dist')];
+  const candidates = dir
+    ? [resolve(dir)]
+    : process.env.WASM_LEAKS_EXTENSION
+      ? [resolve(process.env.WASM_LEAKS_EXTENSION)]
+      : [resolve(here, '..'), resolve(here, '../../dist')];
   for (const c of candidates) {
     if (existsSync(join(c, 'manifest.json')) && existsSync(join(c, 'extension/panel/index.html'))) return c;
   }
-  throw new RunError(`the extension is not built (no manifest.json and extension/panel/index.html in ${candidates.join(' or ')}): run \`npm run build\``);
+  throw new RunError(
+    `the extension is not built (no manifest.json and extension/panel/index.html in ${candidates.join(' or ')}): run \`npm run build\``,
+  );
 }
 
 /** CHROME_PATH, else chromium (or chromium-browser, google-chrome) on PATH, else the usual install paths. */
@@ -179,7 +205,8 @@ class PageLink {
     }
     if (!doc) return; // the agent always says hello first
     if (msg.t === 'module') {
-      if (!doc.modules.has(msg.id)) this.log(`module ${msg.name}: ${msg.instrumented ? 'instrumented' : `not instrumented (${msg.reason})`}`);
+      if (!doc.modules.has(msg.id))
+        this.log(`module ${msg.name}: ${msg.instrumented ? 'instrumented' : `not instrumented (${msg.reason})`}`);
       doc.modules.set(msg.id, msg);
       this.modules.set(`${doc.scope}|${msg.id}`, msg);
     } else if (msg.t === 'batch') {
@@ -205,7 +232,12 @@ class PageLink {
   }
 
   /** Sends a command to every frame and waits until `done` says the replies are complete. */
-  async ask(cmd: Extract<PanelToPage, { req: number }>, done: (got: { doc: Doc; msg: PageToPanel }[]) => boolean, what: string, ms: number) {
+  async ask(
+    cmd: Extract<PanelToPage, { req: number }>,
+    done: (got: { doc: Doc; msg: PageToPanel }[]) => boolean,
+    what: string,
+    ms: number,
+  ) {
     const req = ++this.req;
     const got: { doc: Doc; msg: PageToPanel }[] = [];
     this.replies.set(req, got);
@@ -228,7 +260,12 @@ class PageLink {
   /** Snapshot `name` in every frame with a module; the module ids each frame listed. */
   async snapshot(name: SnapshotName, ms: number): Promise<Map<string, SnapshotMsg>> {
     const docs = this.wasmDocs;
-    const got = await this.ask({ t: 'snapshot', req: 0, name }, (g) => docs.every((d) => g.some((x) => x.doc === d && x.msg.t === 'snapshot')), `Snapshot ${name}`, ms);
+    const got = await this.ask(
+      { t: 'snapshot', req: 0, name },
+      (g) => docs.every((d) => g.some((x) => x.doc === d && x.msg.t === 'snapshot')),
+      `Snapshot ${name}`,
+      ms,
+    );
     const out = new Map<string, SnapshotMsg>();
     for (const g of got) if (g.msg.t === 'snapshot') out.set(g.doc.scope, g.msg);
     return out;
@@ -237,7 +274,12 @@ class PageLink {
   /** The comparison from -> to of every module listed at `to`. */
   async diff(from: SnapshotName, to: SnapshotName, at: Map<string, SnapshotMsg>, ms: number): Promise<ModuleDiff[]> {
     const expected = [...at.values()].reduce((n, s) => n + s.modules.length, 0);
-    const got = await this.ask({ t: 'diff', req: 0, from, to, final: null }, (g) => g.filter((x) => x.msg.t === 'diff').length >= expected, `Comparison ${from} -> ${to}`, ms);
+    const got = await this.ask(
+      { t: 'diff', req: 0, from, to, final: null },
+      (g) => g.filter((x) => x.msg.t === 'diff').length >= expected,
+      `Comparison ${from} -> ${to}`,
+      ms,
+    );
     const out: ModuleDiff[] = [];
     for (const g of got) {
       if (g.msg.t !== 'diff') continue;
@@ -286,8 +328,14 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
         headless: true,
         timeout: Math.max(timeoutMs, 60_000),
         args: [
-          '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-          `--disable-extensions-except=${extension}`, `--load-extension=${extension}`,
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          `--disable-extensions-except=${extension}`,
+          `--load-extension=${extension}`,
         ],
         viewport: { width: 1280, height: 800 },
       })
@@ -297,19 +345,23 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
     const ctx = context;
     ctx.setDefaultTimeout(timeoutMs);
     ctx.setDefaultNavigationTimeout(timeoutMs);
-    const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker', { timeout: Math.max(timeoutMs, 60_000) }).catch(() => {
-      throw new RunError(`the extension in ${extension} did not start (no service worker): is it a build of this package?`);
-    }));
+    const worker =
+      ctx.serviceWorkers()[0] ??
+      (await ctx.waitForEvent('serviceworker', { timeout: Math.max(timeoutMs, 60_000) }).catch(() => {
+        throw new RunError(`the extension in ${extension} did not start (no service worker): is it a build of this package?`);
+      }));
     const extensionId = new URL(worker.url()).host;
     // Builds that are dormant until asked (no content script in the manifest)
     // record a site through the worker, as the panel's "Record this site on
     // every load" does; in this throw-away profile, for this run only.
     const origin = new URL(url).origin;
-    const recording = (await worker.evaluate(
-      `(async (o) => { const w = globalThis.wasmLeaks; if (!w || typeof w.setSiteRecorded !== 'function') return 'always'; await w.setSiteRecorded(o, true); return 'site'; })(${JSON.stringify(origin)})`,
-    ).catch((error) => {
-      throw new RunError(`cannot record ${origin}: ${message(error).split('\n')[0]}`);
-    })) as string;
+    const recording = (await worker
+      .evaluate(
+        `(async (o) => { const w = globalThis.wasmLeaks; if (!w || typeof w.setSiteRecorded !== 'function') return 'always'; await w.setSiteRecorded(o, true); return 'site'; })(${JSON.stringify(origin)})`,
+      )
+      .catch((error) => {
+        throw new RunError(`cannot record ${origin}: ${message(error).split('\n')[0]}`);
+      })) as string;
     if (recording === 'site') log(`recording ${origin}`);
 
     // The page's tab first (blank), our port on its id, then the URL: every message from the first module on is seen.
@@ -324,7 +376,9 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
       crashed = true;
     });
     await page.bringToFront();
-    const tabId = (await worker.evaluate('chrome.tabs.query({ active: true }).then((t) => (t.length === 1 && t[0].id !== undefined ? t[0].id : -1))')) as number;
+    const tabId = (await worker.evaluate(
+      'chrome.tabs.query({ active: true }).then((t) => (t.length === 1 && t[0].id !== undefined ? t[0].id : -1))',
+    )) as number;
     if (tabId < 0) throw new RunError('cannot find the tab id of the page');
     const panel = await ctx.newPage();
     await panel.goto(`chrome-extension://${extensionId}/extension/panel/index.html?tabId=${tabId}`);
@@ -361,8 +415,15 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
     await link.drain();
 
     const a = await link.snapshot('A', timeoutMs);
-    const liveAtA = [...a.values()].flatMap((m) => m.modules).reduce((t, m) => ({ count: t.count + m.liveCount, bytes: t.bytes + m.liveBytes }), { count: 0, bytes: 0 });
-    log(`Snapshot A: ${plural(link.wasmDocs.reduce((n, d) => n + d.modules.size, 0), 'module')}, ${count(liveAtA.count)} live blocks (${bytes(liveAtA.bytes)})`);
+    const liveAtA = [...a.values()]
+      .flatMap((m) => m.modules)
+      .reduce((t, m) => ({ count: t.count + m.liveCount, bytes: t.bytes + m.liveBytes }), { count: 0, bytes: 0 });
+    log(
+      `Snapshot A: ${plural(
+        link.wasmDocs.reduce((n, d) => n + d.modules.size, 0),
+        'module',
+      )}, ${count(liveAtA.count)} live blocks (${bytes(liveAtA.bytes)})`,
+    );
     const scopesAtA = new Set(a.keys());
 
     const series: Totals[] = [];
@@ -378,11 +439,16 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
       const b = await link.snapshot('B', timeoutMs);
       for (const scope of b.keys()) {
         if (scopesAtA.size > 0 && !scopesAtA.has(scope)) {
-          throw new RunError(`the page loaded a new document during ${label} (${page.url()}): snapshots live in the page, so action and back must stay in one document`);
+          throw new RunError(
+            `the page loaded a new document during ${label} (${page.url()}): snapshots live in the page, so action and back must stay in one document`,
+          );
         }
       }
       const diffs = await link.diff('A', 'B', b, timeoutMs);
-      const total = diffs.reduce((t, d) => ({ count: t.count + d.diff.newCount, bytes: t.bytes + d.diff.newBytes }), { count: 0, bytes: 0 });
+      const total = diffs.reduce((t, d) => ({ count: t.count + d.diff.newCount, bytes: t.bytes + d.diff.newBytes }), {
+        count: 0,
+        bytes: 0,
+      });
       series.push(total);
       log(`${label}: ${count(total.count)} blocks (${bytes(total.bytes)}) allocated since Snapshot A still alive`);
       if (i === 1) first = diffs;
@@ -411,7 +477,8 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
           flat.bytes += site.bytes;
         }
       }
-      if (flat.count > 0 && end === lastGroups.sites) notCounted.push({ reason: `at sites that did not grow after the first repeat (one-time allocations, caches)`, ...flat });
+      if (flat.count > 0 && end === lastGroups.sites)
+        notCounted.push({ reason: `at sites that did not grow after the first repeat (one-time allocations, caches)`, ...flat });
       return out;
     };
     const sites = growing(lastGroups.sites, firstGroups.sites);
@@ -419,7 +486,17 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
     const used = suppressionUse(suppressedSites);
     const modules = [...link.modules.values()].map((m) => ({ name: m.name, instrumented: m.instrumented, reason: m.reason }));
     const errors = misuseErrors(link.errors, (scope, id) => link.modules.get(`${scope}|${id}`), stacks);
-    const report = makeReport({ sites, suppressedSites, suppressionsUsed: used, errors, modules, maxLeakBytes, repeats: repeat, notCounted, noModuleHint: `by ${url}` });
+    const report = makeReport({
+      sites,
+      suppressedSites,
+      suppressionsUsed: used,
+      errors,
+      modules,
+      maxLeakBytes,
+      repeats: repeat,
+      notCounted,
+      noModuleHint: `by ${url}`,
+    });
     report.warnings.push(...link.warnings, ...pageErrors.map((e) => `page error: ${e}`));
     const exitCode = !report.modules.some((m) => m.instrumented) ? EXIT.nothingChecked : report.ok ? EXIT.pass : EXIT.leak;
     return { report, exitCode, url, startTime, durationMs: Date.now() - startTime, series };

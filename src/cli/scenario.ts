@@ -28,7 +28,8 @@ export function toScenario(mod: unknown, where: string): Scenario {
     s = s.default as Record<string, unknown>;
   }
   if (!s || typeof s !== 'object') throw new ScenarioError(`${where}: a scenario exports url, action and optionally setup and back`);
-  if (typeof s.url !== 'string' && typeof s.url !== 'function') throw new ScenarioError(`${where}: \`url\` must be a string or a function returning one`);
+  if (typeof s.url !== 'string' && typeof s.url !== 'function')
+    throw new ScenarioError(`${where}: \`url\` must be a string or a function returning one`);
   if (typeof s.action !== 'function') throw new ScenarioError(`${where}: \`action(page)\` must be a function`);
   for (const k of ['setup', 'back'] as const) {
     if (s[k] !== undefined && typeof s[k] !== 'function') throw new ScenarioError(`${where}: \`${k}\` must be a function when given`);

@@ -72,7 +72,9 @@ describe('node --import wasm-leaks/register', () => {
     expect(Math.abs(b.report!.leakedBytes - a.report!.leakedBytes - 157_600)).toBeLessThanOrEqual(8);
     expect(a.report!.leakedCount).toBe(748);
     // Not counted: the 2 blocks the runtime allocates at startup, which its static data points to.
-    expect(a.report!.notCounted.map((n) => [n.reason, n.count])).toEqual([["still reachable from the module's static data, globals or stack", 2]]);
+    expect(a.report!.notCounted.map((n) => [n.reason, n.count])).toEqual([
+      ["still reachable from the module's static data, globals or stack", 2],
+    ]);
   });
 
   it('statements freed and the connection closed: exit 0 (startup blocks are reachable, not leaks)', () => {

@@ -38,6 +38,7 @@ process.on('exit', (code) => {
   const report = tracker.check({ since: 'start', maxLeakBytes, suppressions, ignoreReachable: env.WASM_LEAKS_REACHABLE !== '1' });
   if (env.WASM_LEAKS_JSON) writeFileSync(env.WASM_LEAKS_JSON, JSON.stringify(report, null, 2));
   // Synchronously: the process ends with this listener, an async stream write could be cut.
-  if (!report.ok || env.WASM_LEAKS_QUIET !== '1') writeSync(2, `\n== wasm-leaks (${process.argv[1] ?? 'script'}) ==\n${formatReport(report)}\n`);
+  if (!report.ok || env.WASM_LEAKS_QUIET !== '1')
+    writeSync(2, `\n== wasm-leaks (${process.argv[1] ?? 'script'}) ==\n${formatReport(report)}\n`);
   if (!report.ok && code === 0) process.exitCode = 1;
 });

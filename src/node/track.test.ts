@@ -55,7 +55,11 @@ describe('withLeakCheck on tiktoken 1.0 (Rust + wasm-bindgen)', () => {
     // npm-modules.test.ts); the two hashbrown tables share another site, sorted_token_bytes' array has its own.
     const [tables, tokens, sorted] = report.sites;
     expect([tokens.count, tokens.bytes]).toEqual([300_768, 1_931_490]);
-    expect(tokens.stacks.slice(0, 3).map((s) => [s.count, s.bytes])).toEqual([[100_256, 643_830], [100_256, 643_830], [100_255, 643_821]]);
+    expect(tokens.stacks.slice(0, 3).map((s) => [s.count, s.bytes])).toEqual([
+      [100_256, 643_830],
+      [100_256, 643_830],
+      [100_255, 643_821],
+    ]);
     expect([tables.count, tables.bytes]).toEqual([5, 4_456_864]);
     expect([sorted.count, sorted.bytes]).toEqual([1, 1_203_072]);
     // Stacks are symbolized: the export the glue called, then the glue's JS frame.
@@ -92,7 +96,13 @@ describe('withLeakCheck on sql.js 1.16 (emscripten, minified)', () => {
     // Every SQLite allocation goes through one malloc call (sqlite3MemMalloc, not folded in this
     // minified build): one site, 5 whole stacks (the two column names share one).
     expect(report.sites).toHaveLength(1);
-    expect(report.sites[0].stacks.map((s) => [s.count, s.bytes])).toEqual([[100, 103_200], [100, 25_600], [100, 16_800], [200, 8_000], [100, 4_000]]);
+    expect(report.sites[0].stacks.map((s) => [s.count, s.bytes])).toEqual([
+      [100, 103_200],
+      [100, 25_600],
+      [100, 16_800],
+      [200, 8_000],
+      [100, 4_000],
+    ]);
   });
 
   it('with free() it passes; maxLeakBytes and suppressions let a known leak through, still reported', async () => {
@@ -104,7 +114,12 @@ describe('withLeakCheck on sql.js 1.16 (emscripten, minified)', () => {
 
     // The JS frame of the glue's prepare (sql-wasm.js) is on every stack: suppressed by file.
     const suppressed = await withLeakCheck(() => prepare(100, false), { suppressions: ['sql-wasm.js'] });
-    expect([suppressed.ok, suppressed.leakedBytes, suppressed.suppressedCount, suppressed.suppressedBytes]).toEqual([true, 0, 600, 157_600]);
+    expect([suppressed.ok, suppressed.leakedBytes, suppressed.suppressedCount, suppressed.suppressedBytes]).toEqual([
+      true,
+      0,
+      600,
+      157_600,
+    ]);
     expect(suppressed.suppressionsUsed).toEqual([{ template: 'sql-wasm.js', line: 0, count: 600, bytes: 157_600 }]);
     expect(formatReport(suppressed)).toContain('Suppressions used:\n  leak:sql-wasm.js  600 blocks, 157,600 B');
   });
@@ -114,7 +129,10 @@ describe('withLeakCheck on the demo program (wasi-libc, DWARF)', () => {
   it('simulate_memory_leak(): 100 blocks / 102,400 B at process_data (leak.c:19); process_data_fixed: none', async () => {
     const leak = await withLeakCheck(() => demo.simulate_memory_leak(), { throwOnFailure: false });
     expect(sites(leak)).toEqual([['process_data (leak.c:19)', 100, 102_400]]);
-    expect(leak.sites[0].stacks[0].frames.slice(0, 2).map((f) => `${f.name}:${f.line}`)).toEqual(['process_data:19', 'simulate_memory_leak:27']);
+    expect(leak.sites[0].stacks[0].frames.slice(0, 2).map((f) => `${f.name}:${f.line}`)).toEqual([
+      'process_data:19',
+      'simulate_memory_leak:27',
+    ]);
     const text = formatReport(leak);
     expect(text).toContain('Leak of 102,400 B in 100 blocks at process_data (leak.c:19)');
     expect(text).toMatch(/#0 process_data \S*leak\.c:19\n\s+#1 simulate_memory_leak \S*leak\.c:27/);

@@ -8,8 +8,20 @@
 import { PageAgent } from '../agent/page-agent';
 import { instrument, supportsMultiMemory } from '../wasm';
 import {
-  BR, FREED_SINCE_B, LEAK_KIND_NAMES, base64ToBytes, decodeU32, blockSite,
-  type ErrorMsg, type ModuleMsg, type PageToPanel, type PanelToPage, type SiteMsg, type SnapshotName, type DiffMsg, type LeaksMsg,
+  BR,
+  FREED_SINCE_B,
+  LEAK_KIND_NAMES,
+  base64ToBytes,
+  decodeU32,
+  blockSite,
+  type ErrorMsg,
+  type ModuleMsg,
+  type PageToPanel,
+  type PanelToPage,
+  type SiteMsg,
+  type SnapshotName,
+  type DiffMsg,
+  type LeaksMsg,
 } from '../protocol';
 import { formatReport, groupLeaks, makeReport, misuseErrors, type LeakReport } from '../report/leak-report';
 import { toSuppressions, type Suppression } from '../report/suppressions';
@@ -154,7 +166,13 @@ class NodeTracker implements WasmLeakTracker {
     if (options.ignoreReachable && diffs.some((d) => d.newCount > 0)) {
       const kinds = this.ask({ t: 'leaks', req: 0 }).filter((m): m is LeaksMsg => m.t === 'leaks');
       reachable = { count: 0, bytes: 0 };
-      diffs = diffs.map((d) => withoutReachable(d, kinds.find((k) => k.module === d.module), reachable!));
+      diffs = diffs.map((d) =>
+        withoutReachable(
+          d,
+          kinds.find((k) => k.module === d.module),
+          reachable!,
+        ),
+      );
     }
     this.agent.flush(); // stacks and errors interned since the last batch
     const suppressions = toSuppressions(options.suppressions);

@@ -11,7 +11,9 @@ let demo: Record<string, (...a: number[]) => number>;
 
 describe('toLeakWasm', () => {
   it('fails in both forms while no module is instrumented: nothing would be checked', async () => {
-    await expect(expect(() => {}).not.toLeakWasm()).rejects.toThrow(/nothing was checked[\s\S]*no WebAssembly module was instantiated while tracking/);
+    await expect(expect(() => {}).not.toLeakWasm()).rejects.toThrow(
+      /nothing was checked[\s\S]*no WebAssembly module was instantiated while tracking/,
+    );
     await expect(expect(() => {}).toLeakWasm()).rejects.toThrow('nothing was checked');
   });
 

@@ -24,7 +24,10 @@ export const wasmLeakMatchers = {
     const pass = !report.ok;
     return {
       pass,
-      message: () => (this.isNot ? `expected no WebAssembly leak\n${formatReport(report)}` : `expected a WebAssembly leak, found none\n${formatReport(report)}`),
+      message: () =>
+        this.isNot
+          ? `expected no WebAssembly leak\n${formatReport(report)}`
+          : `expected a WebAssembly leak, found none\n${formatReport(report)}`,
     };
   },
 };

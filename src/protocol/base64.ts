@@ -27,12 +27,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
       codes.push(ALPHABET.charCodeAt(n >> 18), ALPHABET.charCodeAt((n >> 12) & 63), 61, 61);
     } else if (rest === 2) {
       const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-      codes.push(
-        ALPHABET.charCodeAt(n >> 18),
-        ALPHABET.charCodeAt((n >> 12) & 63),
-        ALPHABET.charCodeAt((n >> 6) & 63),
-        61,
-      );
+      codes.push(ALPHABET.charCodeAt(n >> 18), ALPHABET.charCodeAt((n >> 12) & 63), ALPHABET.charCodeAt((n >> 6) & 63), 61);
     }
     parts.push(String.fromCharCode(...codes));
   }

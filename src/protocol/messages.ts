@@ -55,7 +55,13 @@ export interface FrameMsg {
 
 /** Allocator misuse the tracker saw (see src/tracker/tracker.ts), and the hook's own failures. */
 export const ERROR_KINDS = [
-  'double-free', 'invalid-free', 'invalid-realloc', 'alloc-over-live', 'dealloc-size-mismatch', 'instrument-failed', 'hook-failed',
+  'double-free',
+  'invalid-free',
+  'invalid-realloc',
+  'alloc-over-live',
+  'dealloc-size-mismatch',
+  'instrument-failed',
+  'hook-failed',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

@@ -7,7 +7,7 @@ import { Router, type PortLike } from './router';
 import { LIMITS } from './version';
 
 describe('base64 of typed arrays', () => {
-  it('matches Node\'s Buffer for every length 0..300', () => {
+  it("matches Node's Buffer for every length 0..300", () => {
     for (let n = 0; n <= 300; n++) {
       const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + n) & 255);
       const text = bytesToBase64(bytes);
@@ -32,7 +32,13 @@ describe('base64 of typed arrays', () => {
 });
 
 describe('validation of page messages', () => {
-  const batch = { t: 'batch', seq: 3, samples: encodeF64(new Float64Array(7)), sites: [{ id: 1, module: 1, frames: [{ name: 'process_data', func: 2, offset: 0x1f2, file: 'leak.c', line: 19 }] }], errors: [] };
+  const batch = {
+    t: 'batch',
+    seq: 3,
+    samples: encodeF64(new Float64Array(7)),
+    sites: [{ id: 1, module: 1, frames: [{ name: 'process_data', func: 2, offset: 0x1f2, file: 'leak.c', line: 19 }] }],
+    errors: [],
+  };
 
   it('returns a clean copy holding only known fields', () => {
     const parsed = parsePageMsg({ ...batch, extra: '<img src=x onerror=alert(1)>' });

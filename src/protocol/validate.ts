@@ -10,7 +10,13 @@ export { ProtocolError } from './checks';
 
 function frame(x: unknown): FrameMsg {
   const o = obj(x, 'frame');
-  const f: FrameMsg = { name: str(o, 'name'), func: int(o, 'func', -1, U32), offset: int(o, 'offset', -1, U32), file: str(o, 'file'), line: int(o, 'line', 0, U32) };
+  const f: FrameMsg = {
+    name: str(o, 'name'),
+    func: int(o, 'func', -1, U32),
+    offset: int(o, 'offset', -1, U32),
+    file: str(o, 'file'),
+    line: int(o, 'line', 0, U32),
+  };
   if (o.alloc !== undefined) f.alloc = bool(o, 'alloc');
   return f;
 }
@@ -85,7 +91,11 @@ export function parsePageMsg(x: unknown): PageToPanel {
         time: num(o, 'time'),
         modules: arr(o, 'modules', 10_000, (m) => {
           const mo = obj(m, 'module');
-          return { module: int(mo, 'module', 0, U32), liveCount: int(mo, 'liveCount', 0, 2 ** 53), liveBytes: int(mo, 'liveBytes', 0, 2 ** 53) };
+          return {
+            module: int(mo, 'module', 0, U32),
+            liveCount: int(mo, 'liveCount', 0, 2 ** 53),
+            liveBytes: int(mo, 'liveBytes', 0, 2 ** 53),
+          };
         }),
       };
     case 'diff':
@@ -137,7 +147,13 @@ export function parsePageMsg(x: unknown): PageToPanel {
       };
     }
     case 'bytes':
-      return { t: 'bytes', req: int(o, 'req', 0, 2 ** 53), module: int(o, 'module', 0, U32), ptr: int(o, 'ptr', 0, U32), data: b64(o, 'data') };
+      return {
+        t: 'bytes',
+        req: int(o, 'req', 0, 2 ** 53),
+        module: int(o, 'module', 0, U32),
+        ptr: int(o, 'ptr', 0, U32),
+        data: b64(o, 'data'),
+      };
     case 'fail':
       return { t: 'fail', req: int(o, 'req', 0, 2 ** 53), message: str(o, 'message') };
     default:
@@ -161,7 +177,13 @@ export function parsePanelMsg(x: unknown): PanelToPage {
         final: o.final === null ? null : oneOf(o, 'final', SNAPSHOT_NAMES),
       };
     case 'read':
-      return { t: 'read', req: int(o, 'req', 0, 2 ** 53), module: int(o, 'module', 0, U32), ptr: int(o, 'ptr', 0, U32), len: int(o, 'len', 0, LIMITS.maxReadBytes) };
+      return {
+        t: 'read',
+        req: int(o, 'req', 0, 2 ** 53),
+        module: int(o, 'module', 0, U32),
+        ptr: int(o, 'ptr', 0, U32),
+        len: int(o, 'len', 0, LIMITS.maxReadBytes),
+      };
     case 'range':
       return { t: 'range', req: int(o, 'req', 0, 2 ** 53), from: num(o, 'from'), to: num(o, 'to') };
     case 'leaks':

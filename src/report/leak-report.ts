@@ -124,7 +124,8 @@ export function frameLabel(f: FrameMsg | null | undefined): string {
 export function frameLine(f: FrameMsg, index: number): string {
   let where: string;
   if (f.line > 0 && f.file) where = `${f.file}:${f.line}`;
-  else if (f.func >= 0) where = `${f.file ? `${f.file} ` : ''}(wasm func ${f.func}${f.offset >= 0 ? `, offset 0x${f.offset.toString(16)}` : ''})`;
+  else if (f.func >= 0)
+    where = `${f.file ? `${f.file} ` : ''}(wasm func ${f.func}${f.offset >= 0 ? `, offset 0x${f.offset.toString(16)}` : ''})`;
   else where = f.file;
   return `#${index} ${f.name}${where ? ` ${where}` : ''}${f.alloc ? '  [allocator wrapper]' : ''}`;
 }
@@ -193,7 +194,11 @@ export function suppressionUse(suppressedSites: readonly LeakSite[]): Suppressio
 }
 
 /** Misuse errors with their stacks. */
-export function misuseErrors(errors: readonly { scope: string; error: ErrorMsg }[], modules: (scope: string, id: number) => ModuleMsg | undefined, stacks: StackLookup): MisuseError[] {
+export function misuseErrors(
+  errors: readonly { scope: string; error: ErrorMsg }[],
+  modules: (scope: string, id: number) => ModuleMsg | undefined,
+  stacks: StackLookup,
+): MisuseError[] {
   return errors.map(({ scope, error: e }) => {
     const m = modules(scope, e.module);
     return {
@@ -238,7 +243,9 @@ export function makeReport(input: ReportInput): LeakReport {
   const instrumented = input.modules.filter((m) => m.instrumented);
   if (instrumented.length === 0 && input.requireInstrumented !== false) {
     if (input.modules.length === 0) {
-      failures.push(`no WebAssembly module was instantiated while tracking, so nothing was checked${input.noModuleHint ? ` (${input.noModuleHint})` : ''}`);
+      failures.push(
+        `no WebAssembly module was instantiated while tracking, so nothing was checked${input.noModuleHint ? ` (${input.noModuleHint})` : ''}`,
+      );
     } else {
       failures.push(
         `no WebAssembly module was instrumented, so nothing was checked: ${input.modules.map((m) => `${m.name}: ${m.reason || 'not instrumented'}`).join('; ')}`,
@@ -248,7 +255,9 @@ export function makeReport(input: ReportInput): LeakReport {
     for (const m of input.modules) if (!m.instrumented) warnings.push(`not instrumented: ${m.name}${m.reason ? ` (${m.reason})` : ''}`);
   }
   if (leakedBytes > input.maxLeakBytes) {
-    failures.push(`${bytes(leakedBytes)} leaked in ${plural(leakedCount, 'block')} at ${plural(input.sites.length, 'site')} (more than the ${bytes(input.maxLeakBytes)} allowed)`);
+    failures.push(
+      `${bytes(leakedBytes)} leaked in ${plural(leakedCount, 'block')} at ${plural(input.sites.length, 'site')} (more than the ${bytes(input.maxLeakBytes)} allowed)`,
+    );
   }
   const failing = input.errors.filter((e) => FAILING_ERRORS.includes(e.kind));
   if (failing.length > 0) {
@@ -307,14 +316,21 @@ export function formatReport(r: LeakReport, options: FormatOptions = {}): string
     });
     if (s.stacks.length > maxStacks) {
       const rest = s.stacks.slice(maxStacks);
-      out.push(`  ... ${rest.length} more stacks: ${bytes(rest.reduce((a, x) => a + x.bytes, 0))} in ${plural(rest.reduce((a, x) => a + x.count, 0), 'block')}`);
+      out.push(
+        `  ... ${rest.length} more stacks: ${bytes(rest.reduce((a, x) => a + x.bytes, 0))} in ${plural(
+          rest.reduce((a, x) => a + x.count, 0),
+          'block',
+        )}`,
+      );
     }
     out.push('');
   };
   for (const s of r.sites.slice(0, maxSites)) siteBlock(s, 'Leak');
   if (r.sites.length > maxSites) out.push(`... ${r.sites.length - maxSites} more sites`, '');
   for (const e of r.errors) {
-    out.push(`${FAILING_ERRORS.includes(e.kind) ? 'ERROR' : 'warning'}: ${e.kind} of 0x${(e.ptr >>> 0).toString(16)} in ${e.module}: ${e.message}`);
+    out.push(
+      `${FAILING_ERRORS.includes(e.kind) ? 'ERROR' : 'warning'}: ${e.kind} of 0x${(e.ptr >>> 0).toString(16)} in ${e.module}: ${e.message}`,
+    );
     out.push(...stackLines(e.frames, '    '));
     if (e.otherFrames.length > 0) {
       out.push(`  ${e.kind === 'double-free' ? 'first freed at' : 'allocated at'}:`);
@@ -326,7 +342,9 @@ export function formatReport(r: LeakReport, options: FormatOptions = {}): string
     out.push('Suppressions used:');
     for (const u of r.suppressionsUsed) out.push(`  leak:${u.template}  ${plural(u.count, 'block')}, ${bytes(u.bytes)}`);
     for (const s of r.suppressedSites.slice(0, maxSites)) {
-      out.push(`    ${s.label} in ${s.module}: ${plural(s.count, 'block')}, ${bytes(s.bytes)}${s.perRepeat ? ` (${bytes(s.perRepeat.bytes)} per repeat)` : ''}`);
+      out.push(
+        `    ${s.label} in ${s.module}: ${plural(s.count, 'block')}, ${bytes(s.bytes)}${s.perRepeat ? ` (${bytes(s.perRepeat.bytes)} per repeat)` : ''}`,
+      );
     }
     out.push('');
   }

@@ -92,8 +92,18 @@ class Writer {
 
 /** Field numbers of profile.proto. */
 const PROFILE = {
-  sampleType: 1, sample: 2, mapping: 3, location: 4, function: 5, stringTable: 6,
-  timeNanos: 9, durationNanos: 10, periodType: 11, period: 12, comment: 13, defaultSampleType: 14,
+  sampleType: 1,
+  sample: 2,
+  mapping: 3,
+  location: 4,
+  function: 5,
+  stringTable: 6,
+  timeNanos: 9,
+  durationNanos: 10,
+  periodType: 11,
+  period: 12,
+  comment: 13,
+  defaultSampleType: 14,
 } as const;
 const VALUE_TYPE = { type: 1, unit: 2 } as const;
 const SAMPLE = { locationId: 1, value: 2, label: 3 } as const;
@@ -139,7 +149,16 @@ export function leakProfile(report: LeakReport, options: PprofOptions = {}): Uin
     const key = wasm ? `${module}\u0000${f.offset}\u0000${fnKey}\u0000${f.line}` : `${fnKey}\u0000${f.line}`;
     let loc = locations.get(key);
     if (!loc) {
-      locations.set(key, (loc = { id: locations.size + 1, mapping: wasm ? mappingOf(module) : 0, address: wasm && f.offset > 0 ? f.offset : 0, fn: fn.id, line: Math.max(0, f.line) }));
+      locations.set(
+        key,
+        (loc = {
+          id: locations.size + 1,
+          mapping: wasm ? mappingOf(module) : 0,
+          address: wasm && f.offset > 0 ? f.offset : 0,
+          fn: fn.id,
+          line: Math.max(0, f.line),
+        }),
+      );
     }
     return loc.id;
   };

@@ -10,10 +10,27 @@ import { parseSuppressions, templateMatcher, SuppressionError } from './suppress
 import { leakProfile } from './pprof';
 import { readProfile } from '../test-support/protobuf';
 
-const wasm = (name: string, func: number, line: number, alloc = false): FrameMsg => ({ name, func, offset: 100 + func, file: line ? '/src/app/leak.c' : 'wasm://wasm/1234', line, ...(alloc ? { alloc } : {}) });
+const wasm = (name: string, func: number, line: number, alloc = false): FrameMsg => ({
+  name,
+  func,
+  offset: 100 + func,
+  file: line ? '/src/app/leak.c' : 'wasm://wasm/1234',
+  line,
+  ...(alloc ? { alloc } : {}),
+});
 const js = (name: string, line: number): FrameMsg => ({ name, func: -1, offset: -1, file: 'http://site/app.js', line });
 
-const MODULE: ModuleMsg = { t: 'module', id: 1, name: 'http://site/app.wasm', size: 1000, instrumented: true, reason: '', allocators: [], wrappedExports: [], time: 0 };
+const MODULE: ModuleMsg = {
+  t: 'module',
+  id: 1,
+  name: 'http://site/app.wasm',
+  size: 1000,
+  instrumented: true,
+  reason: '',
+  allocators: [],
+  wrappedExports: [],
+  time: 0,
+};
 const STACKS: SiteMsg[] = [
   // Two callers of xmalloc (folded): two sites.
   { id: 1, module: 1, frames: [wasm('xmalloc', 3, 5, true), wasm('make_apple', 4, 10), wasm('main', 9, 40), js('run', 7)] },
@@ -23,11 +40,29 @@ const STACKS: SiteMsg[] = [
   // No DWARF.
   { id: 4, module: 1, frames: [wasm('func77', 77, 0), js('glue', 3)] },
 ];
-const group = (site: number, newCount: number, newBytes: number): SiteGroupMsg => ({ site, newCount, newBytes, freedCount: 0, freedBytes: 0, liveCount: newCount, liveBytes: newBytes });
+const group = (site: number, newCount: number, newBytes: number): SiteGroupMsg => ({
+  site,
+  newCount,
+  newBytes,
+  freedCount: 0,
+  freedBytes: 0,
+  liveCount: newCount,
+  liveBytes: newBytes,
+});
 const DIFF: DiffMsg = {
-  t: 'diff', req: 1, module: 1, from: 'A', to: 'B', final: null, newCount: 0, newBytes: 0, freedCount: 2, freedBytes: 64,
+  t: 'diff',
+  req: 1,
+  module: 1,
+  from: 'A',
+  to: 'B',
+  final: null,
+  newCount: 0,
+  newBytes: 0,
+  freedCount: 2,
+  freedBytes: 64,
   groups: [group(1, 10, 240), group(2, 10, 400), group(3, 5, 120), group(4, 2, 1000), { ...group(5, 0, 0), freedCount: 2, freedBytes: 64 }],
-  blocks: encodeU32(new Uint32Array(0)), truncated: false,
+  blocks: encodeU32(new Uint32Array(0)),
+  truncated: false,
 };
 const INPUT: ModuleDiff[] = [{ scope: '', module: MODULE, diff: DIFF }];
 const lookup = (_: string, id: number) => STACKS.find((s) => s.id === id);
@@ -38,7 +73,15 @@ describe('groupLeaks', () => {
     expect(sites.map((s) => [s.label, s.count, s.bytes, s.stacks.map((st) => [st.id, st.count, st.siteIndex])])).toEqual([
       ['func77 (wasm func 77 +0xb1)', 2, 1000, [[4, 2, 0]]],
       ['make_banana (leak.c:20)', 10, 400, [[2, 10, 1]]],
-      ['make_apple (leak.c:10)', 15, 360, [[1, 10, 1], [3, 5, 1]]],
+      [
+        'make_apple (leak.c:10)',
+        15,
+        360,
+        [
+          [1, 10, 1],
+          [3, 5, 1],
+        ],
+      ],
     ]);
     expect(suppressedSites).toEqual([]);
   });
@@ -46,9 +89,18 @@ describe('groupLeaks', () => {
   it('a stack whose frame, file or module matches a suppression goes to the suppressed sites, with totals per rule', () => {
     const rules = parseSuppressions('# comment\n\nleak:make_banana\nleak:^other$\n');
     const { sites, suppressedSites, used } = groupLeaks(INPUT, lookup, rules);
-    expect(sites.map((s) => [s.label, s.count])).toEqual([['func77 (wasm func 77 +0xb1)', 2], ['make_apple (leak.c:10)', 10]]);
-    expect(suppressedSites.map((s) => [s.label, s.count, s.bytes])).toEqual([['make_banana (leak.c:20)', 10, 400], ['make_apple (leak.c:10)', 5, 120]]);
-    expect(used).toEqual([{ template: 'make_banana', line: 3, count: 10, bytes: 400 }, { template: '^other$', line: 4, count: 5, bytes: 120 }]);
+    expect(sites.map((s) => [s.label, s.count])).toEqual([
+      ['func77 (wasm func 77 +0xb1)', 2],
+      ['make_apple (leak.c:10)', 10],
+    ]);
+    expect(suppressedSites.map((s) => [s.label, s.count, s.bytes])).toEqual([
+      ['make_banana (leak.c:20)', 10, 400],
+      ['make_apple (leak.c:10)', 5, 120],
+    ]);
+    expect(used).toEqual([
+      { template: 'make_banana', line: 3, count: 10, bytes: 400 },
+      { template: '^other$', line: 4, count: 5, bytes: 120 },
+    ]);
     // By file and by module.
     expect(groupLeaks(INPUT, lookup, parseSuppressions('leak:leak.c')).sites.map((s) => s.label)).toEqual(['func77 (wasm func 77 +0xb1)']);
     expect(groupLeaks(INPUT, lookup, parseSuppressions('leak:app.wasm')).sites).toEqual([]);
@@ -58,13 +110,22 @@ describe('groupLeaks', () => {
 describe('suppressions', () => {
   it("LeakSanitizer's templates: substring, * for any run, ^ and $ anchors", () => {
     const m = (t: string, s: string) => templateMatcher(t)(s);
-    expect([m('process_data', 'process_data'), m('process_data', 'process_data_fixed'), m('^process_data$', 'process_data_fixed')]).toEqual([true, true, false]);
-    expect([m('leak.c', '/work/src/leak.c'), m('^leak.c', '/work/src/leak.c'), m('src/*.c$', '/work/src/leak.c'), m('leak?c', 'leak.c')]).toEqual([true, false, true, false]);
+    expect([m('process_data', 'process_data'), m('process_data', 'process_data_fixed'), m('^process_data$', 'process_data_fixed')]).toEqual(
+      [true, true, false],
+    );
+    expect([
+      m('leak.c', '/work/src/leak.c'),
+      m('^leak.c', '/work/src/leak.c'),
+      m('src/*.c$', '/work/src/leak.c'),
+      m('leak?c', 'leak.c'),
+    ]).toEqual([true, false, true, false]);
     expect([m('a.b', 'axb'), m('*', ''), m('std::vector<*>::push', 'std::vector<int>::push_back')]).toEqual([false, false, true]);
   });
 
   it('rejects lines that are not leak: suppressions, naming the line', () => {
-    expect(() => parseSuppressions('leak:ok\nrace:foo\n')).toThrow(new SuppressionError('suppressions line 2: expected "leak:<function, file or module>", got "race:foo"'));
+    expect(() => parseSuppressions('leak:ok\nrace:foo\n')).toThrow(
+      new SuppressionError('suppressions line 2: expected "leak:<function, file or module>", got "race:foo"'),
+    );
     expect(() => parseSuppressions('leak:   \n')).toThrow('suppressions line 1: empty template');
     expect(parseSuppressions('  leak: spaced_fn  \r\n').map((s) => [s.template, s.line])).toEqual([['spaced_fn', 1]]);
   });
@@ -72,7 +133,13 @@ describe('suppressions', () => {
 
 describe('makeReport and formatReport', () => {
   const grouped = groupLeaks(INPUT, lookup, parseSuppressions('leak:make_banana'));
-  const base = { sites: grouped.sites, suppressedSites: grouped.suppressedSites, suppressionsUsed: grouped.used, errors: [], modules: [{ name: MODULE.name, instrumented: true, reason: '' }] };
+  const base = {
+    sites: grouped.sites,
+    suppressedSites: grouped.suppressedSites,
+    suppressionsUsed: grouped.used,
+    errors: [],
+    modules: [{ name: MODULE.name, instrumented: true, reason: '' }],
+  };
 
   it('fails above the limit, passes at it; suppressed totals are kept and printed', () => {
     const r = makeReport({ ...base, maxLeakBytes: 0 });
@@ -91,7 +158,9 @@ describe('makeReport and formatReport', () => {
       ].join('\n'),
     );
     expect(text).toContain('    #0 func77 wasm://wasm/1234 (wasm func 77, offset 0xb1)\n    #1 glue http://site/app.js:3');
-    expect(text).toContain('Suppressions used:\n  leak:make_banana  10 blocks, 400 B\n    make_banana (leak.c:20) in http://site/app.wasm: 10 blocks, 400 B');
+    expect(text).toContain(
+      'Suppressions used:\n  leak:make_banana  10 blocks, 400 B\n    make_banana (leak.c:20) in http://site/app.wasm: 10 blocks, 400 B',
+    );
     expect(text.split('\n').slice(-2)).toEqual([
       'SUMMARY: 1,360 B leaked in 17 blocks at 2 sites; suppressed: 400 B in 10 blocks; 1 module instrumented; limit 0 B',
       'FAIL: 1,360 B leaked in 17 blocks at 2 sites (more than the 0 B allowed)',
@@ -100,29 +169,56 @@ describe('makeReport and formatReport', () => {
 
   it('misuse fails whatever the bytes; hook problems only warn; no instrumented module fails with the reasons', () => {
     const errors = [
-      { kind: 'double-free' as const, module: 'm', ptr: 0x40, message: 'double-free of a 8-byte block', frames: [wasm('f', 1, 2)], otherFrames: [wasm('g', 2, 3)] },
+      {
+        kind: 'double-free' as const,
+        module: 'm',
+        ptr: 0x40,
+        message: 'double-free of a 8-byte block',
+        frames: [wasm('f', 1, 2)],
+        otherFrames: [wasm('g', 2, 3)],
+      },
       { kind: 'hook-failed' as const, module: 'm', ptr: 0, message: 'tracking stopped', frames: [], otherFrames: [] },
     ];
     const r = makeReport({ ...base, sites: [], errors, maxLeakBytes: 0 });
     expect([r.ok, r.failures, r.warnings]).toEqual([false, ['allocator misuse: 1 × double-free'], ['hook-failed in m: tracking stopped']]);
-    expect(formatReport(r)).toContain('ERROR: double-free of 0x40 in m: double-free of a 8-byte block\n    #0 f /src/app/leak.c:2\n  first freed at:\n    #0 g /src/app/leak.c:3');
-    const none = makeReport({ ...base, sites: [], modules: [{ name: 'x.wasm', instrumented: false, reason: 'no allocator found' }], maxLeakBytes: 0 });
+    expect(formatReport(r)).toContain(
+      'ERROR: double-free of 0x40 in m: double-free of a 8-byte block\n    #0 f /src/app/leak.c:2\n  first freed at:\n    #0 g /src/app/leak.c:3',
+    );
+    const none = makeReport({
+      ...base,
+      sites: [],
+      modules: [{ name: 'x.wasm', instrumented: false, reason: 'no allocator found' }],
+      maxLeakBytes: 0,
+    });
     expect(none.failures).toEqual(['no WebAssembly module was instrumented, so nothing was checked: x.wasm: no allocator found']);
   });
 
   it('frame labels', () => {
-    expect([frameLabel(wasm('f', 1, 9)), frameLabel(js('g', 3)), frameLabel(null), frameLabel({ name: 'h', func: -1, offset: -1, file: '', line: 0 })]).toEqual([
-      'f (leak.c:9)', 'g (app.js:3)', '(unknown site)', 'h',
-    ]);
+    expect([
+      frameLabel(wasm('f', 1, 9)),
+      frameLabel(js('g', 3)),
+      frameLabel(null),
+      frameLabel({ name: 'h', func: -1, offset: -1, file: '', line: 0 }),
+    ]).toEqual(['f (leak.c:9)', 'g (app.js:3)', '(unknown site)', 'h']);
   });
 });
 
 describe('pprof', () => {
   it('one sample per leaked stack, [leaked_objects, leaked_space], labels, frames innermost first; totals equal the report', () => {
-    const r = makeReport({ ...groupLeaks(INPUT, lookup), suppressionsUsed: [], errors: [], modules: [], maxLeakBytes: 0, requireInstrumented: false });
+    const r = makeReport({
+      ...groupLeaks(INPUT, lookup),
+      suppressionsUsed: [],
+      errors: [],
+      modules: [],
+      maxLeakBytes: 0,
+      requireInstrumented: false,
+    });
     const bytes = leakProfile(r, { time: 1_796_000_000_000, durationMs: 1500, comments: ['url: http://site/'] });
     const p = readProfile(gzipSync(bytes));
-    expect(p.sampleTypes).toEqual([['leaked_objects', 'count'], ['leaked_space', 'bytes']]);
+    expect(p.sampleTypes).toEqual([
+      ['leaked_objects', 'count'],
+      ['leaked_space', 'bytes'],
+    ]);
     expect(p.defaultSampleType).toBe('leaked_space');
     expect(p.timeNanos).toBe(1_796_000_000_000_000_000n);
     expect(p.comments).toEqual(['wasm-leaks: 27 blocks / 1760 B leaked at 3 sites; suppressed 0 blocks / 0 B', 'url: http://site/']);

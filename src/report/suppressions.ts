@@ -44,7 +44,8 @@ export function parseSuppressions(text: string): Suppression[] {
     const colon = line.indexOf(':');
     const type = colon < 0 ? '' : line.slice(0, colon).trim();
     const template = colon < 0 ? '' : line.slice(colon + 1).trim();
-    if (type !== 'leak') throw new SuppressionError(`suppressions line ${i + 1}: expected "leak:<function, file or module>", got "${line}"`);
+    if (type !== 'leak')
+      throw new SuppressionError(`suppressions line ${i + 1}: expected "leak:<function, file or module>", got "${line}"`);
     if (template === '' || template === '^' || template === '$' || template === '^$') {
       throw new SuppressionError(`suppressions line ${i + 1}: empty template`);
     }

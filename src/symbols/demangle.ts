@@ -60,16 +60,43 @@ function rustUnescape(part: string): string {
 // -------------------------------------------------------------------- Rust v0
 
 const RUST_BASIC: Record<string, string> = {
-  a: 'i8', b: 'bool', c: 'char', d: 'f64', e: 'str', f: 'f32', h: 'u8', i: 'isize', j: 'usize', l: 'i32', m: 'u32',
-  n: 'i128', o: 'u128', s: 'i16', t: 'u16', u: '()', v: '...', x: 'i64', y: 'u64', z: '!', p: '_',
+  a: 'i8',
+  b: 'bool',
+  c: 'char',
+  d: 'f64',
+  e: 'str',
+  f: 'f32',
+  h: 'u8',
+  i: 'isize',
+  j: 'usize',
+  l: 'i32',
+  m: 'u32',
+  n: 'i128',
+  o: 'u128',
+  s: 'i16',
+  t: 'u16',
+  u: '()',
+  v: '...',
+  x: 'i64',
+  y: 'u64',
+  z: '!',
+  p: '_',
 };
 
 function demangleRustV0(s: string): string | null {
   let p = 2;
   let depth = 0;
-  const fail = (): never => { throw new Error('bad v0 symbol'); };
+  const fail = (): never => {
+    throw new Error('bad v0 symbol');
+  };
   const peek = () => s[p] ?? '';
-  const eat = (c: string) => { if (s[p] === c) { p++; return true; } return false; };
+  const eat = (c: string) => {
+    if (s[p] === c) {
+      p++;
+      return true;
+    }
+    return false;
+  };
   const base62 = (): number => {
     if (eat('_')) return 0;
     let n = 0;
@@ -77,8 +104,14 @@ function demangleRustV0(s: string): string | null {
       const c = s[p++];
       if (c === undefined) fail();
       if (c === '_') return n + 1;
-      const d = c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 87
-        : c >= 'A' && c <= 'Z' ? c.charCodeAt(0) - 29 : fail();
+      const d =
+        c >= '0' && c <= '9'
+          ? c.charCodeAt(0) - 48
+          : c >= 'a' && c <= 'z'
+            ? c.charCodeAt(0) - 87
+            : c >= 'A' && c <= 'Z'
+              ? c.charCodeAt(0) - 29
+              : fail();
       n = n * 62 + d;
     }
   };
@@ -112,7 +145,10 @@ function demangleRustV0(s: string): string | null {
   const generics = (): string => {
     const args: string[] = [];
     while (!eat('E')) {
-      if (eat('L')) { base62(); continue; } // lifetimes are not printed
+      if (eat('L')) {
+        base62();
+        continue;
+      } // lifetimes are not printed
       args.push(eat('K') ? konst() : type());
     }
     return args.join(', ');
@@ -120,10 +156,23 @@ function demangleRustV0(s: string): string | null {
   const path = (inValue: boolean): string => {
     const c = s[p++];
     switch (c) {
-      case 'C': return ident().name;
-      case 'M': { disamb(); path(false); return `<${type()}>`; }
-      case 'X': { disamb(); path(false); const t = type(); return `<${t} as ${path(false)}>`; }
-      case 'Y': { const t = type(); return `<${t} as ${path(false)}>`; }
+      case 'C':
+        return ident().name;
+      case 'M': {
+        disamb();
+        path(false);
+        return `<${type()}>`;
+      }
+      case 'X': {
+        disamb();
+        path(false);
+        const t = type();
+        return `<${t} as ${path(false)}>`;
+      }
+      case 'Y': {
+        const t = type();
+        return `<${t} as ${path(false)}>`;
+      }
       case 'N': {
         const ns = s[p++];
         const prefix = path(inValue);
@@ -132,9 +181,15 @@ function demangleRustV0(s: string): string | null {
         const kind = ns === 'C' ? 'closure' : ns === 'S' ? 'shim' : ns;
         return `${prefix}::{${kind}${id.name ? ':' + id.name : ''}#${id.dis}}`;
       }
-      case 'I': { const base = path(inValue); const g = generics(); return `${base}${inValue ? '::' : ''}<${g}>`; }
-      case 'B': return backref(() => path(inValue));
-      default: return fail();
+      case 'I': {
+        const base = path(inValue);
+        const g = generics();
+        return `${base}${inValue ? '::' : ''}<${g}>`;
+      }
+      case 'B':
+        return backref(() => path(inValue));
+      default:
+        return fail();
     }
   };
   const fnSig = (): string => {
@@ -143,7 +198,10 @@ function demangleRustV0(s: string): string | null {
     let abi = '';
     if (eat('K')) {
       if (eat('C')) abi = 'extern "C" ';
-      else { const id = ident().name.replace(/_/g, '-'); abi = `extern "${id}" `; }
+      else {
+        const id = ident().name.replace(/_/g, '-');
+        abi = `extern "${id}" `;
+      }
     }
     const args: string[] = [];
     while (!eat('E')) args.push(type());
@@ -152,32 +210,62 @@ function demangleRustV0(s: string): string | null {
   };
   const type = (): string => {
     const c = peek();
-    if (RUST_BASIC[c] !== undefined && c !== '') { p++; return RUST_BASIC[c]; }
+    if (RUST_BASIC[c] !== undefined && c !== '') {
+      p++;
+      return RUST_BASIC[c];
+    }
     p++;
     switch (c) {
-      case 'R': case 'Q': { if (eat('L')) base62(); return (c === 'R' ? '&' : '&mut ') + type(); }
-      case 'P': return '*const ' + type();
-      case 'O': return '*mut ' + type();
-      case 'A': { const t = type(); return `[${t}; ${konst()}]`; }
-      case 'S': return `[${type()}]`;
-      case 'T': { const ts: string[] = []; while (!eat('E')) ts.push(type()); return `(${ts.join(', ')}${ts.length === 1 ? ',' : ''})`; }
-      case 'F': return fnSig();
+      case 'R':
+      case 'Q': {
+        if (eat('L')) base62();
+        return (c === 'R' ? '&' : '&mut ') + type();
+      }
+      case 'P':
+        return '*const ' + type();
+      case 'O':
+        return '*mut ' + type();
+      case 'A': {
+        const t = type();
+        return `[${t}; ${konst()}]`;
+      }
+      case 'S':
+        return `[${type()}]`;
+      case 'T': {
+        const ts: string[] = [];
+        while (!eat('E')) ts.push(type());
+        return `(${ts.join(', ')}${ts.length === 1 ? ',' : ''})`;
+      }
+      case 'F':
+        return fnSig();
       case 'D': {
         if (eat('G')) base62();
         const traits: string[] = [];
         while (!eat('E')) {
           let t = path(false);
           const assoc: string[] = [];
-          while (eat('p')) { const n = ident().name; assoc.push(`${n} = ${type()}`); }
+          while (eat('p')) {
+            const n = ident().name;
+            assoc.push(`${n} = ${type()}`);
+          }
           if (assoc.length) t = t.endsWith('>') ? `${t.slice(0, -1)}, ${assoc.join(', ')}>` : `${t}<${assoc.join(', ')}>`;
           traits.push(t);
         }
         if (eat('L')) base62();
         return 'dyn ' + traits.join(' + ');
       }
-      case 'B': return backref(type);
-      case 'C': case 'N': case 'M': case 'X': case 'Y': case 'I': p--; return path(false);
-      default: return fail();
+      case 'B':
+        return backref(type);
+      case 'C':
+      case 'N':
+      case 'M':
+      case 'X':
+      case 'Y':
+      case 'I':
+        p--;
+        return path(false);
+      default:
+        return fail();
     }
   };
   const konst = (): string => {
@@ -186,7 +274,10 @@ function demangleRustV0(s: string): string | null {
     const t = type();
     const neg = eat('n');
     const start = p;
-    while (s[p] !== '_') { if (p >= s.length) fail(); p++; }
+    while (s[p] !== '_') {
+      if (p >= s.length) fail();
+      p++;
+    }
     const hex = s.slice(start, p++);
     if (t === 'bool') return hex === '1' ? 'true' : 'false';
     if (t === 'char') return `'${String.fromCodePoint(parseInt(hex || '0', 16))}'`;
@@ -202,7 +293,9 @@ function demangleRustV0(s: string): string | null {
 function punycode(input: string): string {
   const sep = input.lastIndexOf('_');
   const out = sep > 0 ? Array.from(input.slice(0, sep)) : [];
-  let n = 128, i = 0, bias = 72;
+  let n = 128,
+    i = 0,
+    bias = 72;
   for (let p = sep > 0 ? sep + 1 : 0; p < input.length; ) {
     const oldi = i;
     for (let w = 1, k = 36; ; k += 36) {
@@ -218,7 +311,10 @@ function punycode(input: string): string {
     let delta = oldi === 0 ? Math.floor((i - oldi) / 700) : (i - oldi) >> 1;
     delta += Math.floor(delta / len);
     let k = 0;
-    while (delta > 455) { delta = Math.floor(delta / 35); k += 36; }
+    while (delta > 455) {
+      delta = Math.floor(delta / 35);
+      k += 36;
+    }
     bias = k + Math.floor((36 * delta) / (delta + 38));
     n += Math.floor(i / len);
     i %= len;
@@ -230,27 +326,104 @@ function punycode(input: string): string {
 // ------------------------------------------------------------- Itanium C++
 
 const BUILTIN: Record<string, string> = {
-  v: 'void', w: 'wchar_t', b: 'bool', c: 'char', a: 'signed char', h: 'unsigned char', s: 'short', t: 'unsigned short',
-  i: 'int', j: 'unsigned int', l: 'long', m: 'unsigned long', x: 'long long', y: 'unsigned long long', n: '__int128',
-  o: 'unsigned __int128', f: 'float', d: 'double', e: 'long double', g: '__float128', z: '...',
+  v: 'void',
+  w: 'wchar_t',
+  b: 'bool',
+  c: 'char',
+  a: 'signed char',
+  h: 'unsigned char',
+  s: 'short',
+  t: 'unsigned short',
+  i: 'int',
+  j: 'unsigned int',
+  l: 'long',
+  m: 'unsigned long',
+  x: 'long long',
+  y: 'unsigned long long',
+  n: '__int128',
+  o: 'unsigned __int128',
+  f: 'float',
+  d: 'double',
+  e: 'long double',
+  g: '__float128',
+  z: '...',
 };
 const BUILTIN_D: Record<string, string> = {
-  n: 'std::nullptr_t', i: 'char32_t', s: 'char16_t', u: 'char8_t', a: 'auto', c: 'decltype(auto)', h: 'half',
+  n: 'std::nullptr_t',
+  i: 'char32_t',
+  s: 'char16_t',
+  u: 'char8_t',
+  a: 'auto',
+  c: 'decltype(auto)',
+  h: 'half',
 };
 const OPS: Record<string, string> = {
-  nw: 'new', na: 'new[]', dl: 'delete', da: 'delete[]', ps: '+', ng: '-', ad: '&', de: '*', co: '~', pl: '+', mi: '-',
-  ml: '*', dv: '/', rm: '%', an: '&', or: '|', eo: '^', aS: '=', pL: '+=', mI: '-=', mL: '*=', dV: '/=', rM: '%=',
-  aN: '&=', oR: '|=', eO: '^=', ls: '<<', rs: '>>', lS: '<<=', rS: '>>=', eq: '==', ne: '!=', lt: '<', gt: '>',
-  le: '<=', ge: '>=', ss: '<=>', nt: '!', aa: '&&', oo: '||', pp: '++', mm: '--', cm: ',', pm: '->*', pt: '->',
-  cl: '()', ix: '[]', qu: '?',
+  nw: 'new',
+  na: 'new[]',
+  dl: 'delete',
+  da: 'delete[]',
+  ps: '+',
+  ng: '-',
+  ad: '&',
+  de: '*',
+  co: '~',
+  pl: '+',
+  mi: '-',
+  ml: '*',
+  dv: '/',
+  rm: '%',
+  an: '&',
+  or: '|',
+  eo: '^',
+  aS: '=',
+  pL: '+=',
+  mI: '-=',
+  mL: '*=',
+  dV: '/=',
+  rM: '%=',
+  aN: '&=',
+  oR: '|=',
+  eO: '^=',
+  ls: '<<',
+  rs: '>>',
+  lS: '<<=',
+  rS: '>>=',
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  gt: '>',
+  le: '<=',
+  ge: '>=',
+  ss: '<=>',
+  nt: '!',
+  aa: '&&',
+  oo: '||',
+  pp: '++',
+  mm: '--',
+  cm: ',',
+  pm: '->*',
+  pt: '->',
+  cl: '()',
+  ix: '[]',
+  qu: '?',
 };
 const STD_SUBS: Record<string, string> = {
-  a: 'std::allocator', b: 'std::basic_string', s: 'std::string', i: 'std::istream', o: 'std::ostream', d: 'std::iostream',
+  a: 'std::allocator',
+  b: 'std::basic_string',
+  s: 'std::string',
+  i: 'std::istream',
+  o: 'std::ostream',
+  d: 'std::iostream',
 };
 const LIT_SUFFIX: Record<string, string> = { j: 'u', l: 'l', m: 'ul', x: 'll', y: 'ull' };
 
 /** Result of a name: its text, and whether it ends in template args / is a ctor, dtor or conversion. */
-interface NameInfo { text: string; template: boolean; ctorDtor: boolean; cv: string }
+interface NameInfo {
+  text: string;
+  template: boolean;
+  ctorDtor: boolean;
+  cv: string;
+}
 
 class Itanium {
   p = 2;
@@ -261,9 +434,19 @@ class Itanium {
   depth = 0;
   constructor(readonly s: string) {}
 
-  fail(): never { throw new Error(`cannot demangle at ${this.p}`); }
-  peek(k = 0): string { return this.s[this.p + k] ?? ''; }
-  eat(c: string): boolean { if (this.s.startsWith(c, this.p)) { this.p += c.length; return true; } return false; }
+  fail(): never {
+    throw new Error(`cannot demangle at ${this.p}`);
+  }
+  peek(k = 0): string {
+    return this.s[this.p + k] ?? '';
+  }
+  eat(c: string): boolean {
+    if (this.s.startsWith(c, this.p)) {
+      this.p += c.length;
+      return true;
+    }
+    return false;
+  }
 
   run(): string | null {
     let out: string;
@@ -300,7 +483,10 @@ class Itanium {
         this.p++;
         const fn = this.encoding();
         if (!this.eat('E')) this.fail();
-        if (this.eat('s')) { this.discriminator(); return { text: fn + '::string literal', template: false, ctorDtor: false, cv: '' }; }
+        if (this.eat('s')) {
+          this.discriminator();
+          return { text: fn + '::string literal', template: false, ctorDtor: false, cv: '' };
+        }
         const inner = this.name();
         this.discriminator();
         return { ...inner, text: fn + '::' + inner.text };
@@ -308,8 +494,10 @@ class Itanium {
       let text: string;
       let isSub = false;
       if (this.eat('St')) text = 'std::' + this.unqualified('').text;
-      else if (c === 'S') { text = this.substitution(); isSub = true; }
-      else text = this.unqualified('').text;
+      else if (c === 'S') {
+        text = this.substitution();
+        isSub = true;
+      } else text = this.unqualified('').text;
       if (this.peek() === 'I') {
         if (!isSub) this.subs.push(text);
         const args = this.templateArgs();
@@ -322,7 +510,12 @@ class Itanium {
   }
 
   discriminator(): void {
-    if (this.eat('_')) { if (this.eat('_')) { while (this.peek() !== '_') this.p++; this.p++; } else this.number(); }
+    if (this.eat('_')) {
+      if (this.eat('_')) {
+        while (this.peek() !== '_') this.p++;
+        this.p++;
+      } else this.number();
+    }
   }
 
   number(): number {
@@ -344,14 +537,27 @@ class Itanium {
   unqualified(last: string): { text: string; ctorDtor: boolean } {
     const c = this.peek();
     if (c >= '0' && c <= '9') return { text: this.sourceName(), ctorDtor: false };
-    if (c === 'L') { this.p++; const t = this.sourceName(); this.discriminator(); return { text: t, ctorDtor: false }; }
+    if (c === 'L') {
+      this.p++;
+      const t = this.sourceName();
+      this.discriminator();
+      return { text: t, ctorDtor: false };
+    }
     if (c === 'C' && /[1-5I]/.test(this.peek(1))) {
       this.p += 2;
       if (this.s[this.p - 1] === 'I') this.type();
       return { text: baseName(last), ctorDtor: true };
     }
-    if (c === 'D' && /[0-5]/.test(this.peek(1))) { this.p += 2; return { text: '~' + baseName(last), ctorDtor: true }; }
-    if (c === 'U' && this.peek(1) === 't') { this.p += 2; const n = this.peek() === '_' ? 1 : this.number() + 2; this.eat('_'); return { text: `{unnamed type#${n}}`, ctorDtor: false }; }
+    if (c === 'D' && /[0-5]/.test(this.peek(1))) {
+      this.p += 2;
+      return { text: '~' + baseName(last), ctorDtor: true };
+    }
+    if (c === 'U' && this.peek(1) === 't') {
+      this.p += 2;
+      const n = this.peek() === '_' ? 1 : this.number() + 2;
+      this.eat('_');
+      return { text: `{unnamed type#${n}}`, ctorDtor: false };
+    }
     if (c === 'U' && this.peek(1) === 'l') {
       this.p += 2;
       const ps: string[] = [];
@@ -360,8 +566,14 @@ class Itanium {
       this.eat('_');
       return { text: `{lambda(${ps.length === 1 && ps[0] === 'void' ? '' : ps.join(', ')})#${n}}`, ctorDtor: false };
     }
-    if (c === 'c' && this.peek(1) === 'v') { this.p += 2; return { text: 'operator ' + this.type(), ctorDtor: true }; }
-    if (c === 'l' && this.peek(1) === 'i') { this.p += 2; return { text: 'operator"" ' + this.sourceName(), ctorDtor: false }; }
+    if (c === 'c' && this.peek(1) === 'v') {
+      this.p += 2;
+      return { text: 'operator ' + this.type(), ctorDtor: true };
+    }
+    if (c === 'l' && this.peek(1) === 'i') {
+      this.p += 2;
+      return { text: 'operator"" ' + this.sourceName(), ctorDtor: false };
+    }
     const op = OPS[this.s.slice(this.p, this.p + 2)];
     if (op) {
       this.p += 2;
@@ -379,11 +591,17 @@ class Itanium {
       else if (this.eat('K')) cv += ' const';
       else break;
     }
-    cv = cv.split(' ').filter(Boolean).reverse().map((q) => ' ' + q).join('');
+    cv = cv
+      .split(' ')
+      .filter(Boolean)
+      .reverse()
+      .map((q) => ' ' + q)
+      .join('');
     if (this.eat('R')) cv += ' &';
     else if (this.eat('O')) cv += ' &&';
     let text = '';
-    let template = false, ctorDtor = false;
+    let template = false,
+      ctorDtor = false;
     let pending = false;
     while (!this.eat('E')) {
       if (this.p >= this.s.length) this.fail();
@@ -400,12 +618,21 @@ class Itanium {
       if (pending) this.subs.push(text);
       template = false;
       if (c === 'S' && !text) {
-        if (this.eat('St')) { text = 'std::' + this.unqualified('').text; pending = true; ctorDtor = false; continue; }
+        if (this.eat('St')) {
+          text = 'std::' + this.unqualified('').text;
+          pending = true;
+          ctorDtor = false;
+          continue;
+        }
         text = this.substitution();
         pending = false;
         continue;
       }
-      if (c === 'T' && !text) { text = this.templateParam(); pending = true; continue; }
+      if (c === 'T' && !text) {
+        text = this.templateParam();
+        pending = true;
+        continue;
+      }
       if (c === 'D' && (this.peek(1) === 't' || this.peek(1) === 'T')) this.fail();
       const u = this.unqualified(text);
       text = text ? text + '::' + u.text : u.text;
@@ -419,7 +646,10 @@ class Itanium {
   substitution(): string {
     this.p++; // S
     const c = this.peek();
-    if (STD_SUBS[c]) { this.p++; return STD_SUBS[c]; }
+    if (STD_SUBS[c]) {
+      this.p++;
+      return STD_SUBS[c];
+    }
     let id = 0;
     if (this.eat('_')) id = 0;
     else {
@@ -441,7 +671,10 @@ class Itanium {
   templateParam(): string {
     this.p++; // T
     let id = 0;
-    if (!this.eat('_')) { id = this.number() + 1; if (!this.eat('_')) this.fail(); }
+    if (!this.eat('_')) {
+      id = this.number() + 1;
+      if (!this.eat('_')) this.fail();
+    }
     const r = this.tparams[id];
     if (r === undefined) this.fail();
     return r;
@@ -461,11 +694,18 @@ class Itanium {
 
   templateArg(): string {
     if (this.eat('L')) {
-      if (this.eat('_Z')) { const e = this.encoding(); if (!this.eat('E')) this.fail(); return e; }
+      if (this.eat('_Z')) {
+        const e = this.encoding();
+        if (!this.eat('E')) this.fail();
+        return e;
+      }
       const ty = this.type();
       const neg = this.eat('n');
       const start = this.p;
-      while (this.peek() !== 'E') { if (this.p >= this.s.length) this.fail(); this.p++; }
+      while (this.peek() !== 'E') {
+        if (this.p >= this.s.length) this.fail();
+        this.p++;
+      }
       const v = this.s.slice(start, this.p++);
       if (ty === 'bool') return v === '0' ? 'false' : 'true';
       const code = Object.keys(BUILTIN).find((k) => BUILTIN[k] === ty) ?? '';
@@ -473,7 +713,11 @@ class Itanium {
       if (LIT_SUFFIX[code]) return (neg ? '-' : '') + v + LIT_SUFFIX[code];
       return `(${ty})${neg ? '-' : ''}${v}`;
     }
-    if (this.eat('J')) { const a: string[] = []; while (!this.eat('E')) a.push(this.templateArg()); return a.join(', '); }
+    if (this.eat('J')) {
+      const a: string[] = [];
+      while (!this.eat('E')) a.push(this.templateArg());
+      return a.join(', ');
+    }
     if (this.peek() === 'X') this.fail();
     return this.type();
   }
@@ -489,11 +733,19 @@ class Itanium {
 
   typeInner(): string {
     const c = this.peek();
-    if (BUILTIN[c]) { this.p++; return BUILTIN[c]; }
-    if (c === 'D' && BUILTIN_D[this.peek(1)]) { this.p += 2; return BUILTIN_D[this.s[this.p - 1]]; }
+    if (BUILTIN[c]) {
+      this.p++;
+      return BUILTIN[c];
+    }
+    if (c === 'D' && BUILTIN_D[this.peek(1)]) {
+      this.p += 2;
+      return BUILTIN_D[this.s[this.p - 1]];
+    }
     let t: string;
     switch (c) {
-      case 'P': case 'R': case 'O': {
+      case 'P':
+      case 'R':
+      case 'O': {
         this.p++;
         const sym = c === 'P' ? '*' : c === 'R' ? '&' : '&&';
         if (this.peek() === 'F') {
@@ -508,14 +760,22 @@ class Itanium {
         } else t = this.type() + sym;
         break;
       }
-      case 'K': case 'V': case 'r': {
+      case 'K':
+      case 'V':
+      case 'r': {
         this.p++;
         const q = c === 'K' ? 'const' : c === 'V' ? 'volatile' : 'restrict';
-        if (this.peek() === 'F') { const f = this.functionType(); t = `${f.ret} (${f.args}) ${q}`; }
-        else t = this.type() + ' ' + q;
+        if (this.peek() === 'F') {
+          const f = this.functionType();
+          t = `${f.ret} (${f.args}) ${q}`;
+        } else t = this.type() + ' ' + q;
         break;
       }
-      case 'F': { const f = this.functionType(); t = `${f.ret} (${f.args})`; break; }
+      case 'F': {
+        const f = this.functionType();
+        t = `${f.ret} (${f.args})`;
+        break;
+      }
       case 'A': {
         this.p++;
         const dim = this.peek() === '_' ? '' : String(this.number());
@@ -523,11 +783,15 @@ class Itanium {
         t = `${this.type()} [${dim}]`;
         break;
       }
-      case 'N': return this.nested(true).text;
+      case 'N':
+        return this.nested(true).text;
       case 'T': {
         t = this.templateParam();
         this.subs.push(t);
-        if (this.peek() === 'I') { t += this.templateArgs(); this.subs.push(t); }
+        if (this.peek() === 'I') {
+          t += this.templateArgs();
+          this.subs.push(t);
+        }
         return t;
       }
       case 'S': {
@@ -536,13 +800,22 @@ class Itanium {
           t = 'std::' + this.unqualified('').text;
           this.subs.push(t);
         } else t = this.substitution();
-        if (this.peek() === 'I') { t += this.templateArgs(); this.subs.push(t); }
+        if (this.peek() === 'I') {
+          t += this.templateArgs();
+          this.subs.push(t);
+        }
         return t;
       }
       case 'D':
-        if (this.peek(1) === 'p') { this.p += 2; return this.type(); } // a pack parameter prints as its expansion
+        if (this.peek(1) === 'p') {
+          this.p += 2;
+          return this.type();
+        } // a pack parameter prints as its expansion
         return this.fail();
-      case 'u': { this.p++; return this.sourceName(); }
+      case 'u': {
+        this.p++;
+        return this.sourceName();
+      }
       default: {
         if ((c >= '0' && c <= '9') || c === 'Z') {
           const n = this.name(); // pushes the template name itself
@@ -576,8 +849,10 @@ function baseName(qualified: string): string {
   for (let i = qualified.length - 1; i >= 0; i--) {
     const ch = qualified[i];
     if (ch === '>') depth++;
-    else if (ch === '<') { depth--; if (depth === 0) end = i; }
-    else if (ch === ':' && depth === 0 && qualified[i - 1] === ':') return qualified.slice(i + 1, end > i ? end : qualified.length);
+    else if (ch === '<') {
+      depth--;
+      if (depth === 0) end = i;
+    } else if (ch === ':' && depth === 0 && qualified[i - 1] === ':') return qualified.slice(i + 1, end > i ? end : qualified.length);
   }
   return qualified.slice(0, end);
 }

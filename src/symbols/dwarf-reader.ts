@@ -1,7 +1,11 @@
 /** Little-endian reader over one DWARF section. Reads past `end` throw. */
 export class Reader {
   p: number;
-  constructor(readonly b: Uint8Array, p = 0, public end = b.length) {
+  constructor(
+    readonly b: Uint8Array,
+    p = 0,
+    public end = b.length,
+  ) {
     this.p = p;
   }
   private need(n: number): void {
@@ -13,19 +17,22 @@ export class Reader {
   }
   u16(): number {
     this.need(2);
-    const b = this.b, p = this.p;
+    const b = this.b,
+      p = this.p;
     this.p += 2;
     return b[p] | (b[p + 1] << 8);
   }
   u24(): number {
     this.need(3);
-    const b = this.b, p = this.p;
+    const b = this.b,
+      p = this.p;
     this.p += 3;
     return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16);
   }
   u32(): number {
     this.need(4);
-    const b = this.b, p = this.p;
+    const b = this.b,
+      p = this.p;
     this.p += 4;
     return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
   }
@@ -36,16 +43,22 @@ export class Reader {
   }
   uN(n: number): number {
     switch (n) {
-      case 1: return this.u8();
-      case 2: return this.u16();
-      case 4: return this.u32();
-      case 8: return this.u64();
-      default: throw new Error(`unsupported size ${n}`);
+      case 1:
+        return this.u8();
+      case 2:
+        return this.u16();
+      case 4:
+        return this.u32();
+      case 8:
+        return this.u64();
+      default:
+        throw new Error(`unsupported size ${n}`);
     }
   }
   uleb(): number {
     const b = this.b;
-    let r = 0, mul = 1;
+    let r = 0,
+      mul = 1;
     for (;;) {
       if (this.p >= this.end) throw new Error('DWARF LEB past the end');
       const x = b[this.p++];
@@ -56,7 +69,9 @@ export class Reader {
   }
   sleb(): number {
     const b = this.b;
-    let r = 0, mul = 1, x = 0;
+    let r = 0,
+      mul = 1,
+      x = 0;
     for (;;) {
       if (this.p >= this.end) throw new Error('DWARF LEB past the end');
       x = b[this.p++];
@@ -95,15 +110,26 @@ export function cstrAt(b: Uint8Array, off: number): string {
   while (end < b.length && b[end] !== 0) end++;
   let s = '';
   let ascii = true;
-  for (let i = off; i < end; i++) if (b[i] >= 0x80) { ascii = false; break; }
+  for (let i = off; i < end; i++)
+    if (b[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
   if (ascii) for (let i = off; i < end; i++) s += String.fromCharCode(b[i]);
   else {
     for (let i = off; i < end; ) {
       const c = b[i++];
       let cp = c;
-      if (c >= 0xf0) { cp = ((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63); i += 3; }
-      else if (c >= 0xe0) { cp = ((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63); i += 2; }
-      else if (c >= 0x80) { cp = ((c & 31) << 6) | (b[i] & 63); i += 1; }
+      if (c >= 0xf0) {
+        cp = ((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63);
+        i += 3;
+      } else if (c >= 0xe0) {
+        cp = ((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63);
+        i += 2;
+      } else if (c >= 0x80) {
+        cp = ((c & 31) << 6) | (b[i] & 63);
+        i += 1;
+      }
       s += String.fromCodePoint(cp);
     }
   }

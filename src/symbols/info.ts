@@ -38,13 +38,32 @@ export interface DebugInfo {
   problems: string[];
 }
 
-const TAG_compile_unit = 0x11, TAG_partial_unit = 0x3c, TAG_subprogram = 0x2e, TAG_inlined_subroutine = 0x1d;
-const AT_name = 0x03, AT_stmt_list = 0x10, AT_low_pc = 0x11, AT_high_pc = 0x12, AT_comp_dir = 0x1b,
-  AT_abstract_origin = 0x31, AT_specification = 0x47, AT_ranges = 0x55, AT_call_column = 0x57, AT_call_file = 0x58,
-  AT_call_line = 0x59, AT_linkage_name = 0x6e, AT_MIPS_linkage_name = 0x2007, AT_str_offsets_base = 0x72,
-  AT_addr_base = 0x73, AT_rnglists_base = 0x74;
+const TAG_compile_unit = 0x11,
+  TAG_partial_unit = 0x3c,
+  TAG_subprogram = 0x2e,
+  TAG_inlined_subroutine = 0x1d;
+const AT_name = 0x03,
+  AT_stmt_list = 0x10,
+  AT_low_pc = 0x11,
+  AT_high_pc = 0x12,
+  AT_comp_dir = 0x1b,
+  AT_abstract_origin = 0x31,
+  AT_specification = 0x47,
+  AT_ranges = 0x55,
+  AT_call_column = 0x57,
+  AT_call_file = 0x58,
+  AT_call_line = 0x59,
+  AT_linkage_name = 0x6e,
+  AT_MIPS_linkage_name = 0x2007,
+  AT_str_offsets_base = 0x72,
+  AT_addr_base = 0x73,
+  AT_rnglists_base = 0x74;
 
-interface Abbrev { tag: number; children: boolean; attrs: number[] } // attrs: name, form, implicit const (3 per attr)
+interface Abbrev {
+  tag: number;
+  children: boolean;
+  attrs: number[];
+} // attrs: name, form, implicit const (3 per attr)
 
 function parseAbbrevs(b: Uint8Array, off: number): Map<number, Abbrev> {
   const r = new Reader(b, off);
@@ -56,7 +75,8 @@ function parseAbbrevs(b: Uint8Array, off: number): Map<number, Abbrev> {
     const children = r.u8() === 1;
     const attrs: number[] = [];
     for (;;) {
-      const at = r.uleb(), form = r.uleb();
+      const at = r.uleb(),
+        form = r.uleb();
       if (at === 0 && form === 0) break;
       attrs.push(at, form, form === 0x21 ? r.sleb() : 0);
     }
@@ -66,67 +86,170 @@ function parseAbbrevs(b: Uint8Array, off: number): Map<number, Abbrev> {
 }
 
 // Attribute value kinds returned by readForm.
-const V_NONE = 0, V_NUM = 1, V_STR = 2, V_REF = 3, V_ADDR = 4, V_STRX = 5, V_ADDRX = 6, V_RNGLISTX = 7, V_SECOFF = 8;
+const V_NONE = 0,
+  V_NUM = 1,
+  V_STR = 2,
+  V_REF = 3,
+  V_ADDR = 4,
+  V_STRX = 5,
+  V_ADDRX = 6,
+  V_RNGLISTX = 7,
+  V_SECOFF = 8;
 
 interface Unit {
-  version: number; offSize: number; addrSize: number; start: number;
-  strOffsetsBase: number; addrBase: number; rnglistsBase: number; base: number;
+  version: number;
+  offSize: number;
+  addrSize: number;
+  start: number;
+  strOffsetsBase: number;
+  addrBase: number;
+  rnglistsBase: number;
+  base: number;
 }
 
 /** Reads one attribute value: sets `val`/`str`, returns its kind. */
 function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: number, out: { val: number; str: string }): number {
   switch (form) {
-    case 0x01: out.val = r.uN(u.addrSize); return V_ADDR;
-    case 0x03: r.skip(r.u16()); return V_NONE;
-    case 0x04: r.skip(r.u32()); return V_NONE;
-    case 0x05: out.val = r.u16(); return V_NUM;
-    case 0x06: out.val = r.u32(); return V_NUM;
-    case 0x07: out.val = r.u64(); return V_NUM;
-    case 0x08: out.str = r.cstr(); return V_STR;
-    case 0x09: case 0x18: r.skip(r.uleb()); return V_NONE;
-    case 0x0a: r.skip(r.u8()); return V_NONE;
-    case 0x0b: out.val = r.u8(); return V_NUM;
-    case 0x0c: out.val = r.u8(); return V_NUM;
-    case 0x0d: out.val = r.sleb(); return V_NUM;
-    case 0x0e: case 0x1f: {
+    case 0x01:
+      out.val = r.uN(u.addrSize);
+      return V_ADDR;
+    case 0x03:
+      r.skip(r.u16());
+      return V_NONE;
+    case 0x04:
+      r.skip(r.u32());
+      return V_NONE;
+    case 0x05:
+      out.val = r.u16();
+      return V_NUM;
+    case 0x06:
+      out.val = r.u32();
+      return V_NUM;
+    case 0x07:
+      out.val = r.u64();
+      return V_NUM;
+    case 0x08:
+      out.str = r.cstr();
+      return V_STR;
+    case 0x09:
+    case 0x18:
+      r.skip(r.uleb());
+      return V_NONE;
+    case 0x0a:
+      r.skip(r.u8());
+      return V_NONE;
+    case 0x0b:
+      out.val = r.u8();
+      return V_NUM;
+    case 0x0c:
+      out.val = r.u8();
+      return V_NUM;
+    case 0x0d:
+      out.val = r.sleb();
+      return V_NUM;
+    case 0x0e:
+    case 0x1f: {
       const off = r.uN(u.offSize);
       const sec = form === 0x0e ? s.str : s.lineStr;
       if (!sec) return V_NONE;
       out.str = cstrAt(sec, off);
       return V_STR;
     }
-    case 0x0f: out.val = r.uleb(); return V_NUM;
-    case 0x10: out.val = r.uN(u.version <= 2 ? u.addrSize : u.offSize); return V_REF + 16; // ref_addr: section offset
-    case 0x11: out.val = u.start + r.u8(); return V_REF;
-    case 0x12: out.val = u.start + r.u16(); return V_REF;
-    case 0x13: out.val = u.start + r.u32(); return V_REF;
-    case 0x14: out.val = u.start + r.u64(); return V_REF;
-    case 0x15: out.val = u.start + r.uleb(); return V_REF;
-    case 0x16: return readForm(r, r.uleb(), u, s, implicit, out);
-    case 0x17: out.val = r.uN(u.offSize); return V_SECOFF;
-    case 0x19: out.val = 1; return V_NUM;
-    case 0x1a: out.val = r.uleb(); return V_STRX;
-    case 0x1b: out.val = r.uleb(); return V_ADDRX;
-    case 0x1c: r.skip(4); return V_NONE;
-    case 0x1d: r.skip(u.offSize); return V_NONE;
-    case 0x1e: r.skip(16); return V_NONE;
-    case 0x20: r.skip(8); return V_NONE;
-    case 0x21: out.val = implicit; return V_NUM;
-    case 0x22: r.uleb(); return V_NONE;
-    case 0x23: out.val = r.uleb(); return V_RNGLISTX;
-    case 0x24: r.skip(8); return V_NONE;
-    case 0x25: out.val = r.u8(); return V_STRX;
-    case 0x26: out.val = r.u16(); return V_STRX;
-    case 0x27: out.val = r.u24(); return V_STRX;
-    case 0x28: out.val = r.u32(); return V_STRX;
-    case 0x29: out.val = r.u8(); return V_ADDRX;
-    case 0x2a: out.val = r.u16(); return V_ADDRX;
-    case 0x2b: out.val = r.u24(); return V_ADDRX;
-    case 0x2c: out.val = r.u32(); return V_ADDRX;
-    case 0x1f01: out.val = r.uleb(); return V_ADDRX;
-    case 0x1f02: out.val = r.uleb(); return V_STRX;
-    case 0x1f20: case 0x1f21: r.skip(u.offSize); return V_NONE;
-    default: throw new Error(`unknown DW_FORM 0x${form.toString(16)}`);
+    case 0x0f:
+      out.val = r.uleb();
+      return V_NUM;
+    case 0x10:
+      out.val = r.uN(u.version <= 2 ? u.addrSize : u.offSize);
+      return V_REF + 16; // ref_addr: section offset
+    case 0x11:
+      out.val = u.start + r.u8();
+      return V_REF;
+    case 0x12:
+      out.val = u.start + r.u16();
+      return V_REF;
+    case 0x13:
+      out.val = u.start + r.u32();
+      return V_REF;
+    case 0x14:
+      out.val = u.start + r.u64();
+      return V_REF;
+    case 0x15:
+      out.val = u.start + r.uleb();
+      return V_REF;
+    case 0x16:
+      return readForm(r, r.uleb(), u, s, implicit, out);
+    case 0x17:
+      out.val = r.uN(u.offSize);
+      return V_SECOFF;
+    case 0x19:
+      out.val = 1;
+      return V_NUM;
+    case 0x1a:
+      out.val = r.uleb();
+      return V_STRX;
+    case 0x1b:
+      out.val = r.uleb();
+      return V_ADDRX;
+    case 0x1c:
+      r.skip(4);
+      return V_NONE;
+    case 0x1d:
+      r.skip(u.offSize);
+      return V_NONE;
+    case 0x1e:
+      r.skip(16);
+      return V_NONE;
+    case 0x20:
+      r.skip(8);
+      return V_NONE;
+    case 0x21:
+      out.val = implicit;
+      return V_NUM;
+    case 0x22:
+      r.uleb();
+      return V_NONE;
+    case 0x23:
+      out.val = r.uleb();
+      return V_RNGLISTX;
+    case 0x24:
+      r.skip(8);
+      return V_NONE;
+    case 0x25:
+      out.val = r.u8();
+      return V_STRX;
+    case 0x26:
+      out.val = r.u16();
+      return V_STRX;
+    case 0x27:
+      out.val = r.u24();
+      return V_STRX;
+    case 0x28:
+      out.val = r.u32();
+      return V_STRX;
+    case 0x29:
+      out.val = r.u8();
+      return V_ADDRX;
+    case 0x2a:
+      out.val = r.u16();
+      return V_ADDRX;
+    case 0x2b:
+      out.val = r.u24();
+      return V_ADDRX;
+    case 0x2c:
+      out.val = r.u32();
+      return V_ADDRX;
+    case 0x1f01:
+      out.val = r.uleb();
+      return V_ADDRX;
+    case 0x1f02:
+      out.val = r.uleb();
+      return V_STRX;
+    case 0x1f20:
+    case 0x1f21:
+      r.skip(u.offSize);
+      return V_NONE;
+    default:
+      throw new Error(`unknown DW_FORM 0x${form.toString(16)}`);
   }
 }
 
@@ -149,9 +272,13 @@ function readRanges(u: Unit, s: InfoSections, off: number, out: number[]): void 
     if (!s.ranges) throw new Error('DW_AT_ranges without .debug_ranges');
     const r = new Reader(s.ranges, off);
     for (;;) {
-      const a = r.uN(u.addrSize), b = r.uN(u.addrSize);
+      const a = r.uN(u.addrSize),
+        b = r.uN(u.addrSize);
       if (a === 0 && b === 0) break;
-      if (a === tomb) { base = b; continue; }
+      if (a === tomb) {
+        base = b;
+        continue;
+      }
       if (a === 0xfffffffe) continue; // wasm-ld tombstone for discarded code
       if (b > a) out.push(base + a, base + b);
     }
@@ -161,17 +288,39 @@ function readRanges(u: Unit, s: InfoSections, off: number, out: number[]): void 
   const r = new Reader(s.rnglists, off);
   for (;;) {
     const kind = r.u8();
-    let lo = 0, hi = 0;
+    let lo = 0,
+      hi = 0;
     switch (kind) {
-      case 0: return; // end_of_list
-      case 1: base = addrx(u, s, r.uleb()); continue; // base_addressx
-      case 2: lo = addrx(u, s, r.uleb()); hi = addrx(u, s, r.uleb()); break; // startx_endx
-      case 3: lo = addrx(u, s, r.uleb()); hi = lo + r.uleb(); break; // startx_length
-      case 4: lo = base + r.uleb(); hi = base + r.uleb(); break; // offset_pair
-      case 5: base = r.uN(u.addrSize); continue; // base_address
-      case 6: lo = r.uN(u.addrSize); hi = r.uN(u.addrSize); break; // start_end
-      case 7: lo = r.uN(u.addrSize); hi = lo + r.uleb(); break; // start_length
-      default: throw new Error(`unknown DW_RLE 0x${kind.toString(16)}`);
+      case 0:
+        return; // end_of_list
+      case 1:
+        base = addrx(u, s, r.uleb());
+        continue; // base_addressx
+      case 2:
+        lo = addrx(u, s, r.uleb());
+        hi = addrx(u, s, r.uleb());
+        break; // startx_endx
+      case 3:
+        lo = addrx(u, s, r.uleb());
+        hi = lo + r.uleb();
+        break; // startx_length
+      case 4:
+        lo = base + r.uleb();
+        hi = base + r.uleb();
+        break; // offset_pair
+      case 5:
+        base = r.uN(u.addrSize);
+        continue; // base_address
+      case 6:
+        lo = r.uN(u.addrSize);
+        hi = r.uN(u.addrSize);
+        break; // start_end
+      case 7:
+        lo = r.uN(u.addrSize);
+        hi = lo + r.uleb();
+        break; // start_length
+      default:
+        throw new Error(`unknown DW_RLE 0x${kind.toString(16)}`);
     }
     if (hi > lo && lo !== 0 && lo < 0xfffffffe) out.push(lo, hi);
   }
@@ -199,12 +348,20 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
       r.end = next;
       const version = r.u16();
       if (version < 2 || version > 5) throw new Error(`unsupported DWARF version ${version}`);
-      let abbrOff: number, addrSize: number, unitType = 1;
+      let abbrOff: number,
+        addrSize: number,
+        unitType = 1;
       if (version >= 5) {
-        unitType = r.u8(); addrSize = r.u8(); abbrOff = r.uN(offSize);
-        if (unitType === 2 || unitType === 6) r.skip(8 + offSize); // type units: signature + type offset
+        unitType = r.u8();
+        addrSize = r.u8();
+        abbrOff = r.uN(offSize);
+        if (unitType === 2 || unitType === 6)
+          r.skip(8 + offSize); // type units: signature + type offset
         else if (unitType === 4 || unitType === 5) r.skip(8); // skeleton / split: dwo id
-      } else { abbrOff = r.uN(offSize); addrSize = r.u8(); }
+      } else {
+        abbrOff = r.uN(offSize);
+        addrSize = r.u8();
+      }
       let abbrevs = abbrevCache.get(abbrOff);
       if (!abbrevs) abbrevCache.set(abbrOff, (abbrevs = parseAbbrevs(s.abbrev, abbrOff)));
       const u: Unit = { version, offSize, addrSize, start: unitOff, strOffsetsBase: 8, addrBase: 8, rnglistsBase: 12, base: 0 };
@@ -224,12 +381,24 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
         const ab = abbrevs.get(code);
         if (!ab) throw new Error(`unknown abbreviation ${code} at 0x${dieOff.toString(16)}`);
         const tag = ab.tag;
-        const isFn = tag === TAG_subprogram, isInl = tag === TAG_inlined_subroutine;
+        const isFn = tag === TAG_subprogram,
+          isInl = tag === TAG_inlined_subroutine;
         const wanted = isFn || isInl || first;
-        let name: string | undefined, linkage: string | undefined, ref = -1;
-        let low = -1, high = -1, highIsOffset = false, rangesOff = -1, rangesIsIndex = false;
-        let callFile = 0, callLine = 0, callColumn = 0;
-        let nameStrx = -1, linkageStrx = -1, compDir: string | undefined, compDirStrx = -1;
+        let name: string | undefined,
+          linkage: string | undefined,
+          ref = -1;
+        let low = -1,
+          high = -1,
+          highIsOffset = false,
+          rangesOff = -1,
+          rangesIsIndex = false;
+        let callFile = 0,
+          callLine = 0,
+          callColumn = 0;
+        let nameStrx = -1,
+          linkageStrx = -1,
+          compDir: string | undefined,
+          compDirStrx = -1;
         const a = ab.attrs;
         for (let i = 0; i < a.length; i += 3) {
           const at = a[i];
@@ -237,12 +406,16 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
           if (!wanted) continue;
           switch (at) {
             case AT_name:
-              if (kind === V_STR) name = val.str; else if (kind === V_STRX) nameStrx = val.val;
+              if (kind === V_STR) name = val.str;
+              else if (kind === V_STRX) nameStrx = val.val;
               break;
-            case AT_linkage_name: case AT_MIPS_linkage_name:
-              if (kind === V_STR) linkage = val.str; else if (kind === V_STRX) linkageStrx = val.val;
+            case AT_linkage_name:
+            case AT_MIPS_linkage_name:
+              if (kind === V_STR) linkage = val.str;
+              else if (kind === V_STRX) linkageStrx = val.val;
               break;
-            case AT_abstract_origin: case AT_specification:
+            case AT_abstract_origin:
+            case AT_specification:
               if (kind === V_REF || kind === V_REF + 16) ref = val.val;
               break;
             case AT_low_pc:
@@ -253,18 +426,34 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
               highIsOffset = kind === V_NUM;
               break;
             case AT_ranges:
-              rangesOff = val.val; rangesIsIndex = kind === V_RNGLISTX;
+              rangesOff = val.val;
+              rangesIsIndex = kind === V_RNGLISTX;
               break;
-            case AT_call_file: callFile = val.val; break;
-            case AT_call_line: callLine = val.val; break;
-            case AT_call_column: callColumn = val.val; break;
-            case AT_stmt_list: stmtList = val.val; break;
+            case AT_call_file:
+              callFile = val.val;
+              break;
+            case AT_call_line:
+              callLine = val.val;
+              break;
+            case AT_call_column:
+              callColumn = val.val;
+              break;
+            case AT_stmt_list:
+              stmtList = val.val;
+              break;
             case AT_comp_dir:
-              if (kind === V_STR) compDir = val.str; else if (kind === V_STRX) compDirStrx = val.val;
+              if (kind === V_STR) compDir = val.str;
+              else if (kind === V_STRX) compDirStrx = val.val;
               break;
-            case AT_str_offsets_base: u.strOffsetsBase = val.val; break;
-            case AT_addr_base: u.addrBase = val.val; break;
-            case AT_rnglists_base: u.rnglistsBase = val.val; break;
+            case AT_str_offsets_base:
+              u.strOffsetsBase = val.val;
+              break;
+            case AT_addr_base:
+              u.addrBase = val.val;
+              break;
+            case AT_rnglists_base:
+              u.rnglistsBase = val.val;
+              break;
           }
         }
         let scope: Scope | null = null;
@@ -279,7 +468,8 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
           const ranges: number[] = [];
           if (rangesOff >= 0) {
             let off = rangesOff;
-            if (rangesIsIndex) off = u.rnglistsBase + new Reader(s.rnglists ?? new Uint8Array(0), u.rnglistsBase + rangesOff * offSize).uN(offSize);
+            if (rangesIsIndex)
+              off = u.rnglistsBase + new Reader(s.rnglists ?? new Uint8Array(0), u.rnglistsBase + rangesOff * offSize).uN(offSize);
             readRanges(u, s, off, ranges);
           } else if (low > 0 && low < 0xfffffffe && high > low) ranges.push(low, high);
           if (first) {
@@ -314,7 +504,9 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
   }
   // One entry per range of every function, sorted: a function may be split (hot/cold).
   const rows: number[][] = [];
-  di.functions.forEach((f, i) => { for (let k = 0; k < f.ranges.length; k += 2) rows.push([f.ranges[k], f.ranges[k + 1], i]); });
+  di.functions.forEach((f, i) => {
+    for (let k = 0; k < f.ranges.length; k += 2) rows.push([f.ranges[k], f.ranges[k + 1], i]);
+  });
   rows.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   di.fnRanges = new Uint32Array(rows.length * 3);
   rows.forEach((row, i) => di.fnRanges.set(row, i * 3));
@@ -324,10 +516,15 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
 /** The out-of-line function containing `addr` and the chain of inlined calls down to it (outermost first). */
 export function scopesAt(di: DebugInfo, addr: number): Scope[] {
   const t = di.fnRanges;
-  let lo = 0, hi = t.length / 3 - 1, found = -1;
+  let lo = 0,
+    hi = t.length / 3 - 1,
+    found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (t[mid * 3] <= addr) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (t[mid * 3] <= addr) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   // Ranges do not overlap between functions, but look back a little in case of nesting.
   for (let i = found; i >= 0 && i > found - 4; i--) {

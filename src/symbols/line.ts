@@ -24,28 +24,51 @@ export interface LineTable {
   problems: string[];
 }
 
-interface Seq { start: number; rows: number[] } // rows: addr, file, line, col, end (5 per row)
+interface Seq {
+  start: number;
+  rows: number[];
+} // rows: addr, file, line, col, end (5 per row)
 
-const DW_FORM_block = 0x09, DW_FORM_data1 = 0x0b, DW_FORM_data2 = 0x05, DW_FORM_data4 = 0x06, DW_FORM_data8 = 0x07,
-  DW_FORM_data16 = 0x1e, DW_FORM_string = 0x08, DW_FORM_strp = 0x0e, DW_FORM_line_strp = 0x1f, DW_FORM_udata = 0x0f;
+const DW_FORM_block = 0x09,
+  DW_FORM_data1 = 0x0b,
+  DW_FORM_data2 = 0x05,
+  DW_FORM_data4 = 0x06,
+  DW_FORM_data8 = 0x07,
+  DW_FORM_data16 = 0x1e,
+  DW_FORM_string = 0x08,
+  DW_FORM_strp = 0x0e,
+  DW_FORM_line_strp = 0x1f,
+  DW_FORM_udata = 0x0f;
 
 function entryForm(r: Reader, form: number, secs: LineSections, offSize: number): string | number | null {
   switch (form) {
-    case DW_FORM_string: return r.cstr();
-    case DW_FORM_strp: case DW_FORM_line_strp: {
+    case DW_FORM_string:
+      return r.cstr();
+    case DW_FORM_strp:
+    case DW_FORM_line_strp: {
       const off = r.uN(offSize);
       const s = form === DW_FORM_strp ? secs.str : secs.lineStr;
       if (!s) throw new Error(`line header string form 0x${form.toString(16)} without its section`);
       return cstrAt(s, off);
     }
-    case DW_FORM_udata: return r.uleb();
-    case DW_FORM_data1: return r.u8();
-    case DW_FORM_data2: return r.u16();
-    case DW_FORM_data4: return r.u32();
-    case DW_FORM_data8: return r.u64();
-    case DW_FORM_data16: r.skip(16); return null;
-    case DW_FORM_block: r.skip(r.uleb()); return null;
-    default: throw new Error(`unsupported form 0x${form.toString(16)} in a v5 line header`);
+    case DW_FORM_udata:
+      return r.uleb();
+    case DW_FORM_data1:
+      return r.u8();
+    case DW_FORM_data2:
+      return r.u16();
+    case DW_FORM_data4:
+      return r.u32();
+    case DW_FORM_data8:
+      return r.u64();
+    case DW_FORM_data16:
+      r.skip(16);
+      return null;
+    case DW_FORM_block:
+      r.skip(r.uleb());
+      return null;
+    default:
+      throw new Error(`unsupported form 0x${form.toString(16)} in a v5 line header`);
   }
 }
 
@@ -56,10 +79,12 @@ function entries(r: Reader, secs: LineSections, offSize: number): [string, numbe
   for (let i = 0; i < nfmt; i++) fmt.push(r.uleb(), r.uleb());
   const out: [string, number][] = [];
   for (let n = r.uleb(); n > 0; n--) {
-    let path = '', dir = 0;
+    let path = '',
+      dir = 0;
     for (let i = 0; i < fmt.length; i += 2) {
       const v = entryForm(r, fmt[i + 1], secs, offSize);
-      if (fmt[i] === 1 && typeof v === 'string') path = v; // DW_LNCT_path
+      if (fmt[i] === 1 && typeof v === 'string')
+        path = v; // DW_LNCT_path
       else if (fmt[i] === 2 && typeof v === 'number') dir = v; // DW_LNCT_directory_index
     }
     out.push([path, dir]);
@@ -76,7 +101,11 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
   const seqs: Seq[] = [];
   const fileId = (path: string): number => {
     let id = fileIds.get(path);
-    if (id === undefined) { id = files.length; files.push(path); fileIds.set(path, id); }
+    if (id === undefined) {
+      id = files.length;
+      files.push(path);
+      fileIds.set(path, id);
+    }
     return id;
   };
   const b = secs.line;
@@ -92,7 +121,10 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
       const version = r.u16();
       if (version < 2 || version > 5) throw new Error(`unsupported line table version ${version}`);
       let addrSize = 4;
-      if (version >= 5) { addrSize = r.u8(); r.u8(); }
+      if (version >= 5) {
+        addrSize = r.u8();
+        r.u8();
+      }
       const hlen = r.uN(offSize);
       const progStart = r.p + hlen;
       const minInst = r.u8();
@@ -114,25 +146,41 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
         for (const [name, d] of entries(r, secs, offSize)) local.push(fileId(joinPath(dirs[d] ?? '', name)));
       } else {
         const dirs = [compDir];
-        for (;;) { const s = r.cstr(); if (!s) break; dirs.push(joinPath(compDir, s)); }
+        for (;;) {
+          const s = r.cstr();
+          if (!s) break;
+          dirs.push(joinPath(compDir, s));
+        }
         local.push(-1); // file numbers start at 1 before v5
         for (;;) {
           const name = r.cstr();
           if (!name) break;
-          const d = r.uleb(); r.uleb(); r.uleb();
+          const d = r.uleb();
+          r.uleb();
+          r.uleb();
           local.push(fileId(joinPath(dirs[d] ?? '', name)));
         }
       }
       r.p = progStart;
       // state machine
-      let addr = 0, file = 1, line = 1, col = 0;
+      let addr = 0,
+        file = 1,
+        line = 1,
+        col = 0;
       let rows: number[] = [];
       let seqStart = -1;
       const emit = (end: number) => {
         if (seqStart < 0) seqStart = addr;
         rows.push(addr, local[file] ?? -1, line, col, end);
       };
-      const reset = () => { addr = 0; file = 1; line = 1; col = 0; rows = []; seqStart = -1; };
+      const reset = () => {
+        addr = 0;
+        file = 1;
+        line = 1;
+        col = 0;
+        rows = [];
+        seqStart = -1;
+      };
       while (r.p < next) {
         const op = r.u8();
         if (op >= opcodeBase) {
@@ -145,28 +193,53 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
           const after = r.p + n;
           if (n === 0) continue;
           const sub = r.u8();
-          if (sub === 1) { // DW_LNE_end_sequence
+          if (sub === 1) {
+            // DW_LNE_end_sequence
             emit(1);
             // Dead code keeps a 0 (or -1/-2 tombstone) address after wasm-ld's GC: drop it.
             if (seqStart !== 0 && seqStart < 0xfffffffe) seqs.push({ start: seqStart, rows });
             reset();
-          } else if (sub === 2) { addr = r.uN(n - 1 === 8 ? 8 : n - 1 === 4 ? 4 : addrSize); }
-          else if (sub === 3) { // DW_LNE_define_file (v2–v4)
-            const name = r.cstr(); const d = r.uleb(); r.uleb(); r.uleb();
+          } else if (sub === 2) {
+            addr = r.uN(n - 1 === 8 ? 8 : n - 1 === 4 ? 4 : addrSize);
+          } else if (sub === 3) {
+            // DW_LNE_define_file (v2–v4)
+            const name = r.cstr();
+            const d = r.uleb();
+            r.uleb();
+            r.uleb();
             local.push(fileId(joinPath(d === 0 ? compDir : '', name)));
           }
           r.p = after;
         } else {
           switch (op) {
-            case 1: emit(0); break; // copy
-            case 2: addr += r.uleb() * minInst; break;
-            case 3: line += r.sleb(); break;
-            case 4: file = r.uleb(); break;
-            case 5: col = r.uleb(); break;
-            case 6: case 7: case 10: case 11: break; // negate_stmt, basic_block, prologue_end, epilogue_begin
-            case 8: addr += Math.floor((255 - opcodeBase) / lineRange) * minInst; break;
-            case 9: addr += r.u16(); break;
-            default: for (let k = stdLens[op] ?? 0; k > 0; k--) r.uleb(); // set_isa and unknown
+            case 1:
+              emit(0);
+              break; // copy
+            case 2:
+              addr += r.uleb() * minInst;
+              break;
+            case 3:
+              line += r.sleb();
+              break;
+            case 4:
+              file = r.uleb();
+              break;
+            case 5:
+              col = r.uleb();
+              break;
+            case 6:
+            case 7:
+            case 10:
+            case 11:
+              break; // negate_stmt, basic_block, prologue_end, epilogue_begin
+            case 8:
+              addr += Math.floor((255 - opcodeBase) / lineRange) * minInst;
+              break;
+            case 9:
+              addr += r.u16();
+              break;
+            default:
+              for (let k = stdLens[op] ?? 0; k > 0; k--) r.uleb(); // set_isa and unknown
           }
         }
       }
@@ -182,8 +255,14 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
   let n = 0;
   for (const s of seqs) n += s.rows.length / 5;
   const t: LineTable = {
-    addr: new Uint32Array(n), file: new Int32Array(n), line: new Uint32Array(n), col: new Uint32Array(n),
-    end: new Uint8Array(n), files, programFiles, problems,
+    addr: new Uint32Array(n),
+    file: new Int32Array(n),
+    line: new Uint32Array(n),
+    col: new Uint32Array(n),
+    end: new Uint8Array(n),
+    files,
+    programFiles,
+    problems,
   };
   let i = 0;
   let lastEnd = 0;
@@ -191,7 +270,11 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
     if (s.start < lastEnd) problems.push(`overlapping line sequences at 0x${s.start.toString(16)}`);
     const rows = s.rows;
     for (let k = 0; k < rows.length; k += 5, i++) {
-      t.addr[i] = rows[k]; t.file[i] = rows[k + 1]; t.line[i] = rows[k + 2]; t.col[i] = rows[k + 3]; t.end[i] = rows[k + 4];
+      t.addr[i] = rows[k];
+      t.file[i] = rows[k + 1];
+      t.line[i] = rows[k + 2];
+      t.col[i] = rows[k + 3];
+      t.end[i] = rows[k + 4];
     }
     lastEnd = rows[rows.length - 5];
   }
@@ -201,10 +284,15 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
 /** Index of the row covering `addr` (the last row at or before it), or -1. */
 export function findRow(t: LineTable, addr: number): number {
   const a = t.addr;
-  let lo = 0, hi = a.length - 1, found = -1;
+  let lo = 0,
+    hi = a.length - 1,
+    found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (a[mid] <= addr) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (a[mid] <= addr) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   if (found < 0 || t.end[found]) return -1;
   return found;

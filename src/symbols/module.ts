@@ -10,7 +10,8 @@ export interface ModuleLayout {
 }
 
 function leb(b: Uint8Array, p: number, end: number): [number, number] {
-  let r = 0, shift = 0;
+  let r = 0,
+    shift = 0;
   for (;;) {
     if (p >= end || shift > 28) throw new Error(`bad LEB at 0x${p.toString(16)}`);
     const x = b[p++];

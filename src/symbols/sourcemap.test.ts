@@ -26,8 +26,7 @@ describe('source maps (emcc -gsource-map)', () => {
 
   it('hand-made map: VLQ, sourceRoot, names, unmapped segments', () => {
     // segments: [10: a.c 1:1 name0], [20: b.c 3:5], [30: unmapped], [40: b.c 4:...]
-    const m = parseSourceMap({ version: 3, sourceRoot: 'src', sources: ['a.c', 'b.c'], names: ['f'],
-      mappings: 'UAAAA,UCEI,U,UAClC' });
+    const m = parseSourceMap({ version: 3, sourceRoot: 'src', sources: ['a.c', 'b.c'], names: ['f'], mappings: 'UAAAA,UCEI,U,UAClC' });
     expect(m.lookup(9)).toBeNull();
     expect(m.lookup(15)).toEqual({ file: 'src/a.c', line: 1, column: 1, name: 'f' });
     expect(m.lookup(25)).toEqual({ file: 'src/b.c', line: 3, column: 5 });

@@ -45,19 +45,34 @@ export function parseSourceMap(json: string | object): SourceMapLookup {
   let cap = 1024;
   let data = new Int32Array(cap * 5);
   let n = 0;
-  let genCol = 0, src = 0, line = 0, col = 0, name = 0;
+  let genCol = 0,
+    src = 0,
+    line = 0,
+    col = 0,
+    name = 0;
   let genLine = 0;
   const fields = [0, 0, 0, 0, 0];
-  let sorted = true, lastCol = -1;
+  let sorted = true,
+    lastCol = -1;
   for (let i = 0; i < map.length; ) {
     const c = map.charCodeAt(i);
-    if (c === 59 /* ; */) { genLine++; genCol = 0; i++; continue; }
-    if (c === 44 /* , */) { i++; continue; }
+    if (c === 59 /* ; */) {
+      genLine++;
+      genCol = 0;
+      i++;
+      continue;
+    }
+    if (c === 44 /* , */) {
+      i++;
+      continue;
+    }
     let nf = 0;
     while (i < map.length) {
       const ch = map.charCodeAt(i);
       if (ch === 44 || ch === 59) break;
-      let v = 0, shift = 0, digit: number;
+      let v = 0,
+        shift = 0,
+        digit: number;
       do {
         if (i >= map.length) throw new Error('truncated VLQ in mappings');
         digit = B64[map.charCodeAt(i++) & 127];
@@ -68,10 +83,18 @@ export function parseSourceMap(json: string | object): SourceMapLookup {
       if (nf < 5) fields[nf++] = v & 1 ? -Math.floor(v / 2) : Math.floor(v / 2);
     }
     genCol += fields[0];
-    if (nf >= 4) { src += fields[1]; line += fields[2]; col += fields[3]; }
+    if (nf >= 4) {
+      src += fields[1];
+      line += fields[2];
+      col += fields[3];
+    }
     if (nf >= 5) name += fields[4];
     if (genLine !== 0) continue; // wasm code is line 1
-    if (n === cap) { const d = new Int32Array((cap *= 2) * 5); d.set(data); data = d; }
+    if (n === cap) {
+      const d = new Int32Array((cap *= 2) * 5);
+      d.set(data);
+      data = d;
+    }
     data.set(nf >= 4 ? [genCol, src, line, col, nf >= 5 ? name : -1] : [genCol, -1, 0, 0, -1], n * 5); // 1 field: unmapped from here
     if (genCol < lastCol) sorted = false;
     lastCol = genCol;
@@ -84,10 +107,15 @@ export function parseSourceMap(json: string | object): SourceMapLookup {
     sources,
     segments: n,
     lookup(offset: number): SourceMapLocation | null {
-      let lo = 0, hi = n - 1, found = -1;
+      let lo = 0,
+        hi = n - 1,
+        found = -1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (data[idx[mid] * 5] <= offset) { found = mid; lo = mid + 1; } else hi = mid - 1;
+        if (data[idx[mid] * 5] <= offset) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
       }
       if (found < 0) return null;
       const k = idx[found] * 5;

@@ -48,7 +48,11 @@ describe('DWARF: the leak in process_data', () => {
   });
 });
 
-interface Expected { codeStart: number; files: string[]; cases: [number, number, [string, number, number, number][]][] }
+interface Expected {
+  codeStart: number;
+  files: string[];
+  cases: [number, number, [string, number, number, number][]][];
+}
 
 describe('agrees with llvm-symbolizer-14 (testdata/*.symbolizer.json, made by testdata/generate.py)', () => {
   it.each(['leak-wasi-O0', 'leak-wasi-O2', 'leak-wasi-dwarf5', 'leak-cpp-O0', 'leak-cpp-O2'])('%s', (name) => {
@@ -60,7 +64,8 @@ describe('agrees with llvm-symbolizer-14 (testdata/*.symbolizer.json, made by te
     for (const [off, func, want] of exp.cases) {
       const got = frames(s.lookup(func, off));
       const w = want.map(([fn, file, line, col]) => [fn, exp.files[file], line, col]);
-      if (JSON.stringify(got) !== JSON.stringify(w)) mismatches.push(`0x${off.toString(16)}: got ${JSON.stringify(got)} want ${JSON.stringify(w)}`);
+      if (JSON.stringify(got) !== JSON.stringify(w))
+        mismatches.push(`0x${off.toString(16)}: got ${JSON.stringify(got)} want ${JSON.stringify(w)}`);
     }
     expect(mismatches.slice(0, 5)).toEqual([]);
     expect(exp.cases.length).toBeGreaterThan(150);

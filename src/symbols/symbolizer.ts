@@ -74,7 +74,12 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
 
   const getLayout = (): ModuleLayout | null => {
     if (mod === undefined) {
-      try { mod = layout(moduleBytes); } catch (e) { note('module', e); mod = null; }
+      try {
+        mod = layout(moduleBytes);
+      } catch (e) {
+        note('module', e);
+        mod = null;
+      }
     }
     return mod;
   };
@@ -84,7 +89,12 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
     names = new Map();
     const sec = getLayout()?.customs.get('name');
     if (sec) {
-      try { names = parseNameSection(sec, 0, sec.length).funcNames; sources.names = names.size > 0; } catch (e) { note('name section', e); }
+      try {
+        names = parseNameSection(sec, 0, sec.length).funcNames;
+        sources.names = names.size > 0;
+      } catch (e) {
+        note('name section', e);
+      }
     }
     return names;
   };
@@ -97,22 +107,36 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
     if (!m) return;
     const c = m.customs;
     const line = c.get('.debug_line');
-    const str = c.get('.debug_str'), lineStr = c.get('.debug_line_str');
-    const rawInfo = c.get('.debug_info'), abbrev = c.get('.debug_abbrev');
+    const str = c.get('.debug_str'),
+      lineStr = c.get('.debug_line_str');
+    const rawInfo = c.get('.debug_info'),
+      abbrev = c.get('.debug_abbrev');
     if (rawInfo && abbrev) {
       try {
         info = parseDebugInfo({
-          info: rawInfo, abbrev, str, lineStr, strOffsets: c.get('.debug_str_offsets'), addr: c.get('.debug_addr'),
-          ranges: c.get('.debug_ranges'), rnglists: c.get('.debug_rnglists'),
+          info: rawInfo,
+          abbrev,
+          str,
+          lineStr,
+          strOffsets: c.get('.debug_str_offsets'),
+          addr: c.get('.debug_addr'),
+          ranges: c.get('.debug_ranges'),
+          rnglists: c.get('.debug_rnglists'),
         });
         problems.push(...info.problems);
-      } catch (e) { note('.debug_info', e); info = null; }
+      } catch (e) {
+        note('.debug_info', e);
+        info = null;
+      }
     }
     if (line) {
       try {
         lines = buildLineTable({ line, str, lineStr }, info?.compDirs);
         problems.push(...lines.problems);
-      } catch (e) { note('.debug_line', e); lines = null; }
+      } catch (e) {
+        note('.debug_line', e);
+        lines = null;
+      }
     }
     sources.dwarf = !!(lines && lines.addr.length > 0) || !!(info && info.functions.length > 0);
   };
@@ -128,7 +152,7 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
 
   const fileOf = (s: Scope): string => {
     const pf = lines?.programFiles.get(s.stmtList);
-    const id = pf ? pf[s.callFile] ?? -1 : -1;
+    const id = pf ? (pf[s.callFile] ?? -1) : -1;
     return id >= 0 && lines ? lines.files[id] : '';
   };
 
@@ -148,14 +172,27 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
       const sec = getLayout()?.customs.get('sourceMappingURL');
       if (!sec) return undefined;
       // payload: a wasm name (LEB length + UTF-8)
-      let len = 0, shift = 0, p = 0;
-      for (; p < sec.length; p++) { len |= (sec[p] & 0x7f) << shift; shift += 7; if (!(sec[p] & 0x80)) { p++; break; } }
+      let len = 0,
+        shift = 0,
+        p = 0;
+      for (; p < sec.length; p++) {
+        len |= (sec[p] & 0x7f) << shift;
+        shift += 7;
+        if (!(sec[p] & 0x80)) {
+          p++;
+          break;
+        }
+      }
       return utf8(sec, p, Math.min(sec.length, p + len));
     },
     setSourceMap(map: string | object | SourceMapLookup): void {
       try {
-        smap = map && typeof (map as SourceMapLookup).lookup === 'function' ? (map as SourceMapLookup) : parseSourceMap(map as string | object);
-      } catch (e) { note('source map', e); smap = null; }
+        smap =
+          map && typeof (map as SourceMapLookup).lookup === 'function' ? (map as SourceMapLookup) : parseSourceMap(map as string | object);
+      } catch (e) {
+        note('source map', e);
+        smap = null;
+      }
     },
     lookup(funcIndex: number, offset: number): SourceLocation | null {
       try {
@@ -170,7 +207,7 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
             const t = lines!;
             const innermost: SourceLocation = {
               function: chain.length ? scopeName(chain[chain.length - 1]) || fallbackName : fallbackName,
-              file: row >= 0 ? t.files[t.file[row]] ?? '' : '',
+              file: row >= 0 ? (t.files[t.file[row]] ?? '') : '',
               line: row >= 0 ? t.line[row] : 0,
               column: row >= 0 ? t.col[row] : 0,
             };
@@ -179,7 +216,9 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
               const call = chain[i];
               const outer: SourceLocation = {
                 function: scopeName(chain[i - 1]) || (i === 1 ? fallbackName : ''),
-                file: fileOf(call), line: call.callLine, column: call.callColumn,
+                file: fileOf(call),
+                line: call.callLine,
+                column: call.callColumn,
               };
               cur.inlinedInto = outer;
               cur = outer;
@@ -189,7 +228,10 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
         }
         if (smap) {
           const s = smap.lookup(offset);
-          if (s) { sources.sourceMap = true; return { function: s.name ? demangle(s.name) : fallbackName, file: s.file, line: s.line, column: s.column }; }
+          if (s) {
+            sources.sourceMap = true;
+            return { function: s.name ? demangle(s.name) : fallbackName, file: s.file, line: s.line, column: s.column };
+          }
         }
         const name = self.functionName(funcIndex);
         return name === undefined ? null : { function: name, file: '', line: 0, column: 0 };

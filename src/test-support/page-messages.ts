@@ -1,8 +1,18 @@
 // What the page side sends, read back by column name in the tests that drive
 // a PageAgent in Node.
 import {
-  BR, BLOCK_FIELDS, SR, SAMPLE_FIELDS, decodeF64, decodeU32,
-  type PageToPanel, type BatchMsg, type DiffMsg, type RangeMsg, type SampleValues, type BlockField,
+  BR,
+  BLOCK_FIELDS,
+  SR,
+  SAMPLE_FIELDS,
+  decodeF64,
+  decodeU32,
+  type PageToPanel,
+  type BatchMsg,
+  type DiffMsg,
+  type RangeMsg,
+  type SampleValues,
+  type BlockField,
 } from '../protocol';
 
 /** A private copy of the WebAssembly namespace: the hooks patch it, not the global. */

@@ -112,7 +112,13 @@ export function readProfile(file: Uint8Array): Profile {
       const mapping = int(l.get(2));
       return [
         int(l.get(1)),
-        { name: fn.name, file: fn.file, line: int(line.get(2)), address: int(l.get(3)), mapping: mapping ? (mappings.get(mapping) ?? '?') : '' },
+        {
+          name: fn.name,
+          file: fn.file,
+          line: int(line.get(2)),
+          address: int(l.get(3)),
+          mapping: mapping ? (mappings.get(mapping) ?? '?') : '',
+        },
       ];
     }),
   );

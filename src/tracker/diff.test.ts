@@ -80,9 +80,45 @@ describe('diff', () => {
     expect(d.newBytes).toBe(692);
     expect(d.freedBytes).toBe(4096);
     expect(d.groups).toEqual([
-      { site: 2, newCount: 5, newBytes: 500, freedCount: 0, freedBytes: 0, deltaCount: 5, deltaBytes: 500, liveCount: 5, liveBytes: 500, newStart: 0, freedStart: 0 },
-      { site: 3, newCount: 3, newBytes: 192, freedCount: 0, freedBytes: 0, deltaCount: 3, deltaBytes: 192, liveCount: 3, liveBytes: 192, newStart: 5, freedStart: 0 },
-      { site: 1, newCount: 0, newBytes: 0, freedCount: 4, freedBytes: 4096, deltaCount: -4, deltaBytes: -4096, liveCount: 6, liveBytes: 6144, newStart: 8, freedStart: 0 },
+      {
+        site: 2,
+        newCount: 5,
+        newBytes: 500,
+        freedCount: 0,
+        freedBytes: 0,
+        deltaCount: 5,
+        deltaBytes: 500,
+        liveCount: 5,
+        liveBytes: 500,
+        newStart: 0,
+        freedStart: 0,
+      },
+      {
+        site: 3,
+        newCount: 3,
+        newBytes: 192,
+        freedCount: 0,
+        freedBytes: 0,
+        deltaCount: 3,
+        deltaBytes: 192,
+        liveCount: 3,
+        liveBytes: 192,
+        newStart: 5,
+        freedStart: 0,
+      },
+      {
+        site: 1,
+        newCount: 0,
+        newBytes: 0,
+        freedCount: 4,
+        freedBytes: 4096,
+        deltaCount: -4,
+        deltaBytes: -4096,
+        liveCount: 6,
+        liveBytes: 6144,
+        newStart: 8,
+        freedStart: 0,
+      },
     ]);
     // A group's blocks are a contiguous range, in allocation order.
     expect(ptrsOf(B, d.newBlocks.subarray(0, 5))).toEqual(leaked);

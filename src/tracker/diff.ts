@@ -143,7 +143,7 @@ export function diff(a: TrackerSnapshot, b: TrackerSnapshot, c?: TrackerSnapshot
     (x, y) =>
       newBytes[y] - newBytes[x] ||
       newCount[y] - newCount[x] ||
-      (newBytes[y] - freedBytes[y]) - (newBytes[x] - freedBytes[x]) ||
+      newBytes[y] - freedBytes[y] - (newBytes[x] - freedBytes[x]) ||
       liveBytes[y] - liveBytes[x] ||
       sites[x] - sites[y],
   );

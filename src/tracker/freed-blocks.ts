@@ -56,7 +56,7 @@ export class FreedBlocks {
 
   private setOf(ptr: number): number {
     // Fibonacci hashing: the top bits of ptr × 2^32/φ; a shift of 32 (one set) is 0.
-    return this.setShift === 32 ? 0 : ((Math.imul(ptr, HASH_MUL) >>> this.setShift) * SET_WORDS);
+    return this.setShift === 32 ? 0 : (Math.imul(ptr, HASH_MUL) >>> this.setShift) * SET_WORDS;
   }
 
   note(ptr: number, allocSite: number, freeSite: number, size: number): void {

@@ -3,14 +3,7 @@ import { Tracker } from './tracker';
 import { diff } from './diff';
 import { classifyLeaks, LEAK } from './leak-kinds';
 import type { TrackerSnapshot } from './snapshot';
-import {
-  loadLeakModule,
-  wrapAllocator,
-  steppingClock,
-  KEPT_LIST_ADDR,
-  STACK_SIZE,
-  type LeakExports,
-} from './leak-module.test-helper';
+import { loadLeakModule, wrapAllocator, steppingClock, KEPT_LIST_ADDR, STACK_SIZE, type LeakExports } from './leak-module.test-helper';
 
 const NODE = 32; // struct node { struct node *next; int value; int pad[6]; }
 

@@ -41,7 +41,10 @@ describe('Tracker.probation', () => {
     t.free(1000, 2); // matched: the discovery holds
     expect(t.probation).toBe(false);
     t.free(1000, 3); // a real double free, reported at once
-    expect(t.errors.map((e) => [e.kind, e.ptr, e.site])).toEqual([['invalid-free', 4000, 7], ['double-free', 1000, 3]]);
+    expect(t.errors.map((e) => [e.kind, e.ptr, e.site])).toEqual([
+      ['invalid-free', 4000, 7],
+      ['double-free', 1000, 3],
+    ]);
     expect(t.distrust).toBeNull();
   });
 

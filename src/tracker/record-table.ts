@@ -79,7 +79,7 @@ export class RecordTable {
     const words = this.words;
     const h = Math.imul(key, HASH_MUL) >>> 0;
     const end = words.length;
-    for (let at = (((h * this.capacity) * TWO_POW_MINUS_32) >>> 0) * w; at < end; at += w) {
+    for (let at = ((h * this.capacity * TWO_POW_MINUS_32) >>> 0) * w; at < end; at += w) {
       const k = words[at];
       if (k === key) return at;
       // An empty slot or a larger hash: the key would have been here.
@@ -111,7 +111,7 @@ export class RecordTable {
     const words = this.words;
     const h = Math.imul(key, HASH_MUL) >>> 0;
     const end = words.length;
-    let at = (((h * this.capacity) * TWO_POW_MINUS_32) >>> 0) * w;
+    let at = ((h * this.capacity * TWO_POW_MINUS_32) >>> 0) * w;
     for (; at < end; at += w) {
       const k = words[at];
       if (k === 0) break;
@@ -148,7 +148,7 @@ export class RecordTable {
     let e = at + w;
     for (; e < end; e += w) {
       const k = words[e];
-      if (k === 0 || ((((Math.imul(k, HASH_MUL) >>> 0) * cap * TWO_POW_MINUS_32) >>> 0) * w) === e) break;
+      if (k === 0 || (((Math.imul(k, HASH_MUL) >>> 0) * cap * TWO_POW_MINUS_32) >>> 0) * w === e) break;
     }
     if (e - at <= 32 + w) for (let j = at + w; j < e; j++) words[j - w] = words[j];
     else words.copyWithin(at, at + w, e);

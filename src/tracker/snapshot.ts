@@ -57,10 +57,7 @@ export function takeSnapshot(tracker: Tracker): TrackerSnapshot {
     if (key < minKey) minKey = key;
   }
   const range = n === 0 ? 0 : 2 ** 32 - minKey;
-  const cols =
-    range <= BITSET_SPAN * n
-      ? placeBySeqBitset(words, n, nextSeq, minKey, range)
-      : sortBySeqRadix(words, n, nextSeq);
+  const cols = range <= BITSET_SPAN * n ? placeBySeqBitset(words, n, nextSeq, minKey, range) : sortBySeqRadix(words, n, nextSeq);
   const [ptr, size, site, seq, allocTime] = cols;
   let bytes = 0;
   for (let i = 0; i < n; i++) bytes += size[i];

@@ -7,7 +7,11 @@ import { fail } from './errors';
 export class Cursor {
   p: number;
   last = 0;
-  constructor(readonly b: Uint8Array, p = 0, public end = b.length) {
+  constructor(
+    readonly b: Uint8Array,
+    p = 0,
+    public end = b.length,
+  ) {
     this.p = p;
   }
 
@@ -91,9 +95,14 @@ export class Cursor {
 export function utf8(b: Uint8Array, start: number, end: number): string {
   let s = '';
   let ascii = true;
-  for (let i = start; i < end; i++) if (b[i] >= 0x80) { ascii = false; break; }
+  for (let i = start; i < end; i++)
+    if (b[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
   if (ascii) {
-    for (let i = start; i < end; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
+    for (let i = start; i < end; i += 4096)
+      s += String.fromCharCode.apply(null, b.subarray(i, Math.min(end, i + 4096)) as unknown as number[]);
     return s;
   }
   const cps: number[] = [];
@@ -101,8 +110,13 @@ export function utf8(b: Uint8Array, start: number, end: number): string {
     const c = b[i++];
     if (c < 0x80) cps.push(c);
     else if (c < 0xe0) cps.push(((c & 31) << 6) | (b[i++] & 63));
-    else if (c < 0xf0) { cps.push(((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63)); i += 2; }
-    else { cps.push(((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63)); i += 3; }
+    else if (c < 0xf0) {
+      cps.push(((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63));
+      i += 2;
+    } else {
+      cps.push(((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63));
+      i += 3;
+    }
   }
   for (let i = 0; i < cps.length; i += 4096) s += String.fromCodePoint(...cps.slice(i, i + 4096));
   return s;

@@ -3,9 +3,20 @@ import { R_CALL, R_RETURN_CALL, R_REF_FUNC, R_FUNCIDX, R_MEM_GROW, R_MEM_SIZE } 
 import { constAddresses, decode, multipliesParams, paramPassedTo, readsBelow, returnedCalls, usesBulk } from './flow';
 
 export type AllocatorRole =
-  | 'malloc' | 'calloc' | 'realloc' | 'free' | 'aligned_alloc' | 'posix_memalign' | 'memalign'
-  | 'rust_alloc' | 'rust_alloc_zeroed' | 'rust_dealloc' | 'rust_realloc'
-  | 'wbg_malloc' | 'wbg_free' | 'wbg_realloc';
+  | 'malloc'
+  | 'calloc'
+  | 'realloc'
+  | 'free'
+  | 'aligned_alloc'
+  | 'posix_memalign'
+  | 'memalign'
+  | 'rust_alloc'
+  | 'rust_alloc_zeroed'
+  | 'rust_dealloc'
+  | 'rust_realloc'
+  | 'wbg_malloc'
+  | 'wbg_free'
+  | 'wbg_realloc';
 
 export interface AllocatorInfo {
   role: AllocatorRole;
@@ -20,12 +31,31 @@ export interface AllocatorInfo {
 
 /** Accepted signatures per role: [param count, result count], all i32. */
 const SIGS: Record<AllocatorRole, [number, number][]> = {
-  malloc: [[1, 1]], free: [[1, 0]], calloc: [[2, 1]], realloc: [[2, 1]], aligned_alloc: [[2, 1]],
-  memalign: [[2, 1]], posix_memalign: [[3, 1]], rust_alloc: [[2, 1]], rust_alloc_zeroed: [[2, 1]],
-  rust_dealloc: [[3, 0]], rust_realloc: [[4, 1]],
+  malloc: [[1, 1]],
+  free: [[1, 0]],
+  calloc: [[2, 1]],
+  realloc: [[2, 1]],
+  aligned_alloc: [[2, 1]],
+  memalign: [[2, 1]],
+  posix_memalign: [[3, 1]],
+  rust_alloc: [[2, 1]],
+  rust_alloc_zeroed: [[2, 1]],
+  rust_dealloc: [[3, 0]],
+  rust_realloc: [[4, 1]],
   // wasm-bindgen changed these over versions: malloc(size[, align]), free(ptr, size[, align]),
   // realloc(ptr, old, new[, align])
-  wbg_malloc: [[1, 1], [2, 1]], wbg_free: [[2, 0], [3, 0]], wbg_realloc: [[3, 1], [4, 1]],
+  wbg_malloc: [
+    [1, 1],
+    [2, 1],
+  ],
+  wbg_free: [
+    [2, 0],
+    [3, 0],
+  ],
+  wbg_realloc: [
+    [3, 1],
+    [4, 1],
+  ],
 };
 
 const NAMES: Record<string, AllocatorRole> = {};
@@ -55,8 +85,16 @@ names('wbg_realloc', '__wbindgen_realloc');
  * an allocator we already hook (else every allocation would report twice).
  */
 const CXX: Record<string, AllocatorRole> = {
-  _Znwm: 'malloc', _Znwj: 'malloc', _Znam: 'malloc', _Znaj: 'malloc',
-  _ZdlPv: 'free', _ZdaPv: 'free', _ZdlPvm: 'free', _ZdaPvm: 'free', _ZdlPvj: 'free', _ZdaPvj: 'free',
+  _Znwm: 'malloc',
+  _Znwj: 'malloc',
+  _Znam: 'malloc',
+  _Znaj: 'malloc',
+  _ZdlPv: 'free',
+  _ZdaPv: 'free',
+  _ZdlPvm: 'free',
+  _ZdaPvm: 'free',
+  _ZdlPvj: 'free',
+  _ZdaPvj: 'free',
 };
 
 export function allocatorRoleForName(name: string): AllocatorRole | undefined {
@@ -137,8 +175,17 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
   return [...found.values()].sort((a, b) => a.funcIndex - b.funcIndex);
 }
 
-const ALLOC_ROLES: ReadonlySet<AllocatorRole> = new Set(['malloc', 'calloc', 'realloc', 'aligned_alloc', 'posix_memalign', 'memalign',
-  'rust_alloc', 'rust_alloc_zeroed', 'rust_realloc']);
+const ALLOC_ROLES: ReadonlySet<AllocatorRole> = new Set([
+  'malloc',
+  'calloc',
+  'realloc',
+  'aligned_alloc',
+  'posix_memalign',
+  'memalign',
+  'rust_alloc',
+  'rust_alloc_zeroed',
+  'rust_realloc',
+]);
 const FREE_ROLES: ReadonlySet<AllocatorRole> = new Set(['free', 'rust_dealloc']);
 
 /**
@@ -180,7 +227,11 @@ export function allocatorInternal(m: ParsedModule, allocators: AllocatorInfo[], 
   const internalCallers = new Int32Array(n);
   for (let f = 0; f < n; f++) for (const t of callees[f]) if (t !== f) callers[t]++;
   const work: number[] = [];
-  for (const a of allocators) if (!internal[a.funcIndex]) { internal[a.funcIndex] = 1; work.push(a.funcIndex); }
+  for (const a of allocators)
+    if (!internal[a.funcIndex]) {
+      internal[a.funcIndex] = 1;
+      work.push(a.funcIndex);
+    }
   while (work.length > 0) {
     const f = work.pop()!;
     for (const t of callees[f]) {
@@ -196,8 +247,13 @@ export function allocatorInternal(m: ParsedModule, allocators: AllocatorInfo[], 
 
 function sigIs(m: ParsedModule, func: number, params: number, results: number): boolean {
   const t = funcType(m, func);
-  return !!t && t.params.length === params && t.results.length === results &&
-    t.params.every((v) => v === 0x7f) && t.results.every((v) => v === 0x7f);
+  return (
+    !!t &&
+    t.params.length === params &&
+    t.results.length === results &&
+    t.params.every((v) => v === 0x7f) &&
+    t.results.every((v) => v === 0x7f)
+  );
 }
 
 /** Name-section name, else export name (sql.js: "Ia"), else a placeholder. */
@@ -218,7 +274,11 @@ const nameOf = (m: ParsedModule, f: number) =>
  * (realloc is optional), else nothing is kept: better no hook than a wrong one.
  */
 function renamedWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): boolean {
-  const SHAPES: [AllocatorRole, number, number][] = [['wbg_malloc', 2, 1], ['wbg_realloc', 4, 1], ['wbg_free', 3, 0]];
+  const SHAPES: [AllocatorRole, number, number][] = [
+    ['wbg_malloc', 2, 1],
+    ['wbg_realloc', 4, 1],
+    ['wbg_free', 3, 0],
+  ];
   const cands = new Map<AllocatorRole, { func: number; name: string; led: AllocatorInfo[] }[]>();
   for (const e of m.exports) {
     if (e.kind !== KIND_FUNC || !/^__wbindgen_export(_?\d+)?$/.test(e.name) || found.has(e.index)) continue;
@@ -227,7 +287,9 @@ function renamedWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, 
     if (!shape) continue;
     const list = cands.get(shape[0]) ?? [];
     if (list.some((c) => c.func === e.index)) continue;
-    const trial = new Map<number, AllocatorInfo>([[e.index, heuristic(m, shape[0], e.index, e.name, 'renamed wasm-bindgen export, by type')]]);
+    const trial = new Map<number, AllocatorInfo>([
+      [e.index, heuristic(m, shape[0], e.index, e.name, 'renamed wasm-bindgen export, by type')],
+    ]);
     followWasmBindgen(m, trial, callees);
     const led = [...trial.values()].filter((x) => x.funcIndex !== e.index);
     if (led.length === 0) continue; // leads nowhere: not an allocator export
@@ -250,7 +312,11 @@ function renamedWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, 
   if (!free) return false;
   const realloc = pick(cands.get('wbg_realloc'));
   if ((cands.get('wbg_realloc')?.length ?? 0) > 0 && !realloc) return false;
-  for (const [role, c] of [['wbg_malloc', mallocs[0]], ['wbg_free', free], ['wbg_realloc', realloc]] as const) {
+  for (const [role, c] of [
+    ['wbg_malloc', mallocs[0]],
+    ['wbg_free', free],
+    ['wbg_realloc', realloc],
+  ] as const) {
     if (!c) continue;
     found.set(c.func, heuristic(m, role, c.func, c.name, 'renamed wasm-bindgen export, by type; leads to the internal allocator'));
     for (const x of c.led) if (!found.has(x.funcIndex)) found.set(x.funcIndex, x);
@@ -278,7 +344,12 @@ function stateOf(m: ParsedModule, callees: number[][], f: number): Set<number> {
     const next: number[] = [];
     for (const g of level) {
       for (const c of constAddresses(m, g)) out.add(c);
-      if (d < 2) for (const t of callees[g] ?? []) if (!seen.has(t) && t >= m.numImportedFuncs) { seen.add(t); next.push(t); }
+      if (d < 2)
+        for (const t of callees[g] ?? [])
+          if (!seen.has(t) && t >= m.numImportedFuncs) {
+            seen.add(t);
+            next.push(t);
+          }
     }
     level = next;
   }
@@ -333,9 +404,19 @@ function callArgLocals(m: ParsedModule, caller: number, callee: number, nargs: n
  */
 function followWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
   const WANT: Partial<Record<AllocatorRole, [number, number, AllocatorRole][]>> = {
-    wbg_malloc: [[2, 1, 'rust_alloc'], [1, 1, 'malloc']],
-    wbg_free: [[3, 0, 'rust_dealloc'], [2, 0, 'free'], [1, 0, 'free']],
-    wbg_realloc: [[4, 1, 'rust_realloc'], [2, 1, 'realloc']],
+    wbg_malloc: [
+      [2, 1, 'rust_alloc'],
+      [1, 1, 'malloc'],
+    ],
+    wbg_free: [
+      [3, 0, 'rust_dealloc'],
+      [2, 0, 'free'],
+      [1, 0, 'free'],
+    ],
+    wbg_realloc: [
+      [4, 1, 'rust_realloc'],
+      [2, 1, 'realloc'],
+    ],
   };
   const arity = (f: number) => funcType(m, f)?.params.length ?? -1;
   for (const info of [...found.values()]) {
@@ -391,11 +472,18 @@ function growDistance(m: ParsedModule, callees: number[][]): { dist: Int32Array;
   for (let i = 0; i < refs.length; i++) {
     const k = refs.kind(i);
     const f = refs.func(i);
-    if ((k === R_MEM_GROW || k === R_MEM_SIZE) && f >= 0 && dist[f] < 0) { dist[f] = 0; queue.push(f); }
+    if ((k === R_MEM_GROW || k === R_MEM_SIZE) && f >= 0 && dist[f] < 0) {
+      dist[f] = 0;
+      queue.push(f);
+    }
   }
   for (let q = 0; q < queue.length; q++) {
     const f = queue[q];
-    for (const c of callers[f]) if (dist[c] < 0) { dist[c] = dist[f] + 1; queue.push(c); }
+    for (const c of callers[f])
+      if (dist[c] < 0) {
+        dist[c] = dist[f] + 1;
+        queue.push(c);
+      }
   }
   return { dist, callers };
 }
@@ -431,8 +519,12 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
     if (dist[f] < 0 || !sigIs(m, f, 1, 1)) continue;
     const cs = chainCallers(f);
     if (cs.size < 2) continue; // a grow-the-heap helper called by nobody is not malloc
-    if (dist[f] < bestDist) { best = f; bestDist = dist[f]; tie = false; mallocCallers = cs; }
-    else if (dist[f] === bestDist) tie = true;
+    if (dist[f] < bestDist) {
+      best = f;
+      bestDist = dist[f];
+      tie = false;
+      mallocCallers = cs;
+    } else if (dist[f] === bestDist) tie = true;
   }
   if (best >= 0 && !tie && bestDist <= 3) {
     // free: best co-caller score; a forwarder to another top candidate (do_free -> free) yields to it
@@ -450,7 +542,10 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
       return true;
     });
     if (tops.length === 1) {
-      found.set(best, heuristic(m, 'malloc', best, null, `exported (i32)->i32 ${bestDist} call(s) from memory.grow, ${mallocCallers.size} callers`));
+      found.set(
+        best,
+        heuristic(m, 'malloc', best, null, `exported (i32)->i32 ${bestDist} call(s) from memory.grow, ${mallocCallers.size} callers`),
+      );
       found.set(tops[0], heuristic(m, 'free', tops[0], null, `exported (i32)->() sharing ${top} caller(s) with malloc`));
       return;
     }
@@ -458,7 +553,16 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
   if (pairByState(m, found, callees, dist, exported)) return;
   // A lone malloc: instrumented as partial (frees unseen), never as exact.
   if (best >= 0 && !tie && bestDist <= 3) {
-    found.set(best, heuristic(m, 'malloc', best, null, `exported (i32)->i32 ${bestDist} call(s) from memory.grow, ${mallocCallers.size} callers; no free found`));
+    found.set(
+      best,
+      heuristic(
+        m,
+        'malloc',
+        best,
+        null,
+        `exported (i32)->i32 ${bestDist} call(s) from memory.grow, ${mallocCallers.size} callers; no free found`,
+      ),
+    );
   }
 }
 
@@ -473,7 +577,13 @@ function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
  * tie (an exported `create()` that calls malloc shares malloc's state too),
  * and a remaining tie gives nothing.
  */
-function pairByState(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][], dist: Int32Array, exported: Set<number>): boolean {
+function pairByState(
+  m: ParsedModule,
+  found: Map<number, AllocatorInfo>,
+  callees: number[][],
+  dist: Int32Array,
+  exported: Set<number>,
+): boolean {
   // Exports that all forward to one function (`free`, and user helpers that
   // are just `free(p)`: emscripten -O3 folds them into copies of one body) are
   // one candidate: the function they forward to.
@@ -508,15 +618,35 @@ function pairByState(m: ParsedModule, found: Map<number, AllocatorInfo>, callees
       if (n === 0) continue;
       const key: [number, number, number, number, number] = [f, g, n, dist[f], callees[f].length];
       const cmp = !best ? 1 : n - best[2] || best[3] - dist[f] || best[4] - key[4];
-      if (cmp > 0) { best = key; tie = false; }
-      else if (cmp === 0) tie = true;
+      if (cmp > 0) {
+        best = key;
+        tie = false;
+      } else if (cmp === 0) tie = true;
     }
   }
   if (!best || tie) return false;
   const [mal, fr, n] = best;
-  found.set(mal, heuristic(m, 'malloc', mal, null, `${exported.has(mal) ? 'exported ' : ''}(i32)->i32 ${best[3]} call(s) from memory.grow; shares ${n} static address(es) with free`));
+  found.set(
+    mal,
+    heuristic(
+      m,
+      'malloc',
+      mal,
+      null,
+      `${exported.has(mal) ? 'exported ' : ''}(i32)->i32 ${best[3]} call(s) from memory.grow; shares ${n} static address(es) with free`,
+    ),
+  );
   for (const f of groups.get(fr)!) {
-    found.set(f, heuristic(m, 'free', f, null, `exported (i32)->() reading the chunk header below its pointer; shares ${n} static address(es) with malloc`));
+    found.set(
+      f,
+      heuristic(
+        m,
+        'free',
+        f,
+        null,
+        `exported (i32)->() reading the chunk header below its pointer; shares ${n} static address(es) with malloc`,
+      ),
+    );
   }
   return true;
 }
@@ -541,11 +671,17 @@ function pairFree(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: n
     for (const f of pool) {
       if (found.has(f) || f < m.numImportedFuncs || !sigIs(m, f, 1, 0) || !readsHeader(m, f)) continue;
       const n = shared(ms, stateOf(m, callees, f));
-      if (n > bestN) { best = f; bestN = n; tie = false; }
-      else if (n === bestN && n > 0) tie = true;
+      if (n > bestN) {
+        best = f;
+        bestN = n;
+        tie = false;
+      } else if (n === bestN && n > 0) tie = true;
     }
     if (best >= 0 && !tie) {
-      found.set(best, heuristic(m, 'free', best, null, `reads the chunk header below its pointer; shares ${bestN} static address(es) with malloc`));
+      found.set(
+        best,
+        heuristic(m, 'free', best, null, `reads the chunk header below its pointer; shares ${bestN} static address(es) with malloc`),
+      );
       return;
     }
     if (tie) return;
@@ -598,13 +734,19 @@ function complement(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
     if (found.has(f) || !calls(f, mallocs) || !sigIs(m, f, 2, 1)) continue;
     if (calls(f, frees)) {
       if (roles.has('realloc') || ![...paramPassedTo(m, f, 0, arity)].some((t) => frees.has(t))) continue;
-      if ((readsHeader(m, f) || callees[f].some((t) => !found.has(t) && readsBelow(m, t, 1))) && shared(ms, stateOf(m, callees, f)) > 0) reallocs.push(f);
+      if ((readsHeader(m, f) || callees[f].some((t) => !found.has(t) && readsBelow(m, t, 1))) && shared(ms, stateOf(m, callees, f)) > 0)
+        reallocs.push(f);
     } else if (!roles.has('calloc') && multipliesParams(m, f)) {
       if (usesBulk(m, f, 'fill') || callees[f].some((t) => !found.has(t) && sigIs(m, t, 3, 1))) callocs.push(f);
     }
   }
-  if (reallocs.length === 1) found.set(reallocs[0], heuristic(m, 'realloc', reallocs[0], null, 'calls malloc and free, passes its pointer to free, reads its chunk header'));
-  if (callocs.length === 1) found.set(callocs[0], heuristic(m, 'calloc', callocs[0], null, 'calls malloc, multiplies its parameters, clears the block'));
+  if (reallocs.length === 1)
+    found.set(
+      reallocs[0],
+      heuristic(m, 'realloc', reallocs[0], null, 'calls malloc and free, passes its pointer to free, reads its chunk header'),
+    );
+  if (callocs.length === 1)
+    found.set(callocs[0], heuristic(m, 'calloc', callocs[0], null, 'calls malloc, multiplies its parameters, clears the block'));
 }
 
 /**
@@ -666,7 +808,10 @@ function followForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): v
     for (let depth = 0; depth < 4; depth++) {
       const x = forwardTarget(m, f);
       if (x < 0 || found.has(x)) break;
-      found.set(x, { ...heuristic(m, info.role, x, null, `${info.name} forwards to it`), confidence: info.confidence === 'certain' ? 'likely' : info.confidence });
+      found.set(x, {
+        ...heuristic(m, info.role, x, null, `${info.name} forwards to it`),
+        confidence: info.confidence === 'certain' ? 'likely' : info.confidence,
+      });
       f = x;
     }
   }

@@ -42,79 +42,251 @@ interface Entry {
 
 const CORPUS: Entry[] = [
   // ---------------------------------------------------------------- emscripten
-  { pkg: '@bokuweb/zstd-wasm@0.0.27', wasm: '@bokuweb/zstd-wasm/dist/common/zstd.wasm', kind: 'emscripten', glue: ['@bokuweb/zstd-wasm/dist/common/zstd.js'],
-    shape: 'malloc and free reached through separate wrappers, no shared caller: paired by allocator state + chunk header', found: 'free=t malloc=s' },
-  { pkg: '@foxglove/wasm-zstd@1.0.1', wasm: '@foxglove/wasm-zstd/dist/wasm-zstd.wasm', kind: 'emscripten', glue: ['@foxglove/wasm-zstd/dist/wasm-zstd.js'],
-    shape: 'malloc called from one place only', found: 'free=g malloc=f' },
-  { pkg: '@foxglove/wasm-lz4@1.0.2', wasm: '@foxglove/wasm-lz4/dist/wasm-lz4.wasm', kind: 'emscripten', glue: ['@foxglove/wasm-lz4/dist/wasm-lz4.js'],
-    shape: 'minified, co-callers', found: 'free=f malloc=e' },
-  { pkg: '@foxglove/wasm-bz2@0.3.0', wasm: '@foxglove/wasm-bz2/wasm/module.wasm', kind: 'emscripten', glue: ['@foxglove/wasm-bz2/wasm/module.js'],
-    shape: 'name section, embind', found: 'free=free malloc=malloc realloc=dlrealloc' },
-  { pkg: '@echogarden/fvad-wasm@0.2.0', wasm: '@echogarden/fvad-wasm/fvad.wasm', kind: 'emscripten', glue: ['@echogarden/fvad-wasm/fvad.js'],
-    shape: 'malloc called from one place; an exported fvad_free that calls free', found: 'free=i malloc=f' },
-  { pkg: '@echogarden/kissfft-wasm@0.2.0', wasm: '@echogarden/kissfft-wasm/kissfft.wasm', kind: 'emscripten', glue: ['@echogarden/kissfft-wasm/kissfft.js'],
-    shape: 'minified, co-callers', found: 'free=k malloc=i' },
-  { pkg: '@echogarden/rnnoise-wasm@0.2.0', wasm: '@echogarden/rnnoise-wasm/rnnoise.wasm', kind: 'emscripten', glue: ['@echogarden/rnnoise-wasm/rnnoise.js'],
-    shape: 'minified, co-callers', found: 'free=j malloc=l' },
-  { pkg: '@echogarden/sonic-wasm@0.2.0', wasm: '@echogarden/sonic-wasm/sonic.wasm', kind: 'emscripten', glue: ['@echogarden/sonic-wasm/sonic.js'],
-    shape: 'internal realloc found by structure', found: 'free=p malloc=G realloc=func3' },
-  { pkg: '@echogarden/speex-resampler-wasm@0.3.0', wasm: '@echogarden/speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm', kind: 'emscripten',
-    glue: ['@echogarden/speex-resampler-wasm/wasm/speex-resampler-nonsimd.js'], shape: 'internal realloc found by structure', found: 'free=h malloc=C realloc=func15' },
-  { pkg: 'argon2-browser@1.18.0', wasm: 'argon2-browser/dist/argon2.wasm', kind: 'emscripten', glue: ['argon2-browser/dist/argon2.js'],
-    shape: 'older emscripten (Module["asm"])', found: 'free=g malloc=f' },
-  { pkg: '@cornerstonejs/codec-charls@1.2.7', wasm: '@cornerstonejs/codec-charls/dist/charlswasm.wasm', kind: 'emscripten',
-    glue: ['@cornerstonejs/codec-charls/dist/charlswasm.js'], shape: 'emmalloc (malloc = memalign(8, size)), embind, malloc never called by the module',
-    found: 'free=F malloc=E memalign=func54' },
-  { pkg: 'zxing-wasm@3.1.6', wasm: 'zxing-wasm/dist/reader/zxing_reader.wasm', kind: 'emscripten', glue: ['zxing-wasm/dist/cjs/reader/index.js'],
-    shape: 'embind, C++; internal realloc by structure', found: 'free=ua malloc=ta realloc=func178' },
-  { pkg: '@wasm-fmt/clang-format@23.1.0', wasm: '@wasm-fmt/clang-format/clang-format.wasm', kind: 'emscripten', glue: ['@wasm-fmt/clang-format/clang-format.js'],
-    shape: '2.6 MB C++, embind', found: 'free=da malloc=ca' },
-  { pkg: 'markdown-wasm@1.2.0', wasm: 'markdown-wasm/dist/markdown.wasm', kind: 'emscripten', glue: ['markdown-wasm/dist/markdown.node.js'],
-    shape: 'exports only wrealloc/wfree: the malloc is internal, reached through realloc', found: 'free=e free=func3 malloc=func7 realloc=d realloc=func5' },
+  {
+    pkg: '@bokuweb/zstd-wasm@0.0.27',
+    wasm: '@bokuweb/zstd-wasm/dist/common/zstd.wasm',
+    kind: 'emscripten',
+    glue: ['@bokuweb/zstd-wasm/dist/common/zstd.js'],
+    shape: 'malloc and free reached through separate wrappers, no shared caller: paired by allocator state + chunk header',
+    found: 'free=t malloc=s',
+  },
+  {
+    pkg: '@foxglove/wasm-zstd@1.0.1',
+    wasm: '@foxglove/wasm-zstd/dist/wasm-zstd.wasm',
+    kind: 'emscripten',
+    glue: ['@foxglove/wasm-zstd/dist/wasm-zstd.js'],
+    shape: 'malloc called from one place only',
+    found: 'free=g malloc=f',
+  },
+  {
+    pkg: '@foxglove/wasm-lz4@1.0.2',
+    wasm: '@foxglove/wasm-lz4/dist/wasm-lz4.wasm',
+    kind: 'emscripten',
+    glue: ['@foxglove/wasm-lz4/dist/wasm-lz4.js'],
+    shape: 'minified, co-callers',
+    found: 'free=f malloc=e',
+  },
+  {
+    pkg: '@foxglove/wasm-bz2@0.3.0',
+    wasm: '@foxglove/wasm-bz2/wasm/module.wasm',
+    kind: 'emscripten',
+    glue: ['@foxglove/wasm-bz2/wasm/module.js'],
+    shape: 'name section, embind',
+    found: 'free=free malloc=malloc realloc=dlrealloc',
+  },
+  {
+    pkg: '@echogarden/fvad-wasm@0.2.0',
+    wasm: '@echogarden/fvad-wasm/fvad.wasm',
+    kind: 'emscripten',
+    glue: ['@echogarden/fvad-wasm/fvad.js'],
+    shape: 'malloc called from one place; an exported fvad_free that calls free',
+    found: 'free=i malloc=f',
+  },
+  {
+    pkg: '@echogarden/kissfft-wasm@0.2.0',
+    wasm: '@echogarden/kissfft-wasm/kissfft.wasm',
+    kind: 'emscripten',
+    glue: ['@echogarden/kissfft-wasm/kissfft.js'],
+    shape: 'minified, co-callers',
+    found: 'free=k malloc=i',
+  },
+  {
+    pkg: '@echogarden/rnnoise-wasm@0.2.0',
+    wasm: '@echogarden/rnnoise-wasm/rnnoise.wasm',
+    kind: 'emscripten',
+    glue: ['@echogarden/rnnoise-wasm/rnnoise.js'],
+    shape: 'minified, co-callers',
+    found: 'free=j malloc=l',
+  },
+  {
+    pkg: '@echogarden/sonic-wasm@0.2.0',
+    wasm: '@echogarden/sonic-wasm/sonic.wasm',
+    kind: 'emscripten',
+    glue: ['@echogarden/sonic-wasm/sonic.js'],
+    shape: 'internal realloc found by structure',
+    found: 'free=p malloc=G realloc=func3',
+  },
+  {
+    pkg: '@echogarden/speex-resampler-wasm@0.3.0',
+    wasm: '@echogarden/speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm',
+    kind: 'emscripten',
+    glue: ['@echogarden/speex-resampler-wasm/wasm/speex-resampler-nonsimd.js'],
+    shape: 'internal realloc found by structure',
+    found: 'free=h malloc=C realloc=func15',
+  },
+  {
+    pkg: 'argon2-browser@1.18.0',
+    wasm: 'argon2-browser/dist/argon2.wasm',
+    kind: 'emscripten',
+    glue: ['argon2-browser/dist/argon2.js'],
+    shape: 'older emscripten (Module["asm"])',
+    found: 'free=g malloc=f',
+  },
+  {
+    pkg: '@cornerstonejs/codec-charls@1.2.7',
+    wasm: '@cornerstonejs/codec-charls/dist/charlswasm.wasm',
+    kind: 'emscripten',
+    glue: ['@cornerstonejs/codec-charls/dist/charlswasm.js'],
+    shape: 'emmalloc (malloc = memalign(8, size)), embind, malloc never called by the module',
+    found: 'free=F malloc=E memalign=func54',
+  },
+  {
+    pkg: 'zxing-wasm@3.1.6',
+    wasm: 'zxing-wasm/dist/reader/zxing_reader.wasm',
+    kind: 'emscripten',
+    glue: ['zxing-wasm/dist/cjs/reader/index.js'],
+    shape: 'embind, C++; internal realloc by structure',
+    found: 'free=ua malloc=ta realloc=func178',
+  },
+  {
+    pkg: '@wasm-fmt/clang-format@23.1.0',
+    wasm: '@wasm-fmt/clang-format/clang-format.wasm',
+    kind: 'emscripten',
+    glue: ['@wasm-fmt/clang-format/clang-format.js'],
+    shape: '2.6 MB C++, embind',
+    found: 'free=da malloc=ca',
+  },
+  {
+    pkg: 'markdown-wasm@1.2.0',
+    wasm: 'markdown-wasm/dist/markdown.wasm',
+    kind: 'emscripten',
+    glue: ['markdown-wasm/dist/markdown.node.js'],
+    shape: 'exports only wrealloc/wfree: the malloc is internal, reached through realloc',
+    found: 'free=e free=func3 malloc=func7 realloc=d realloc=func5',
+  },
   // ------------------------------------------------------------------- other C
-  { pkg: 'harfbuzzjs@1.6.4', wasm: 'harfbuzzjs/dist/harfbuzz.wasm', kind: 'c', glue: ['harfbuzzjs/dist/index.mjs'],
-    shape: 'own build, malloc/free exported by name; internal realloc by structure', found: 'free=free malloc=malloc realloc=func58' },
+  {
+    pkg: 'harfbuzzjs@1.6.4',
+    wasm: 'harfbuzzjs/dist/harfbuzz.wasm',
+    kind: 'c',
+    glue: ['harfbuzzjs/dist/index.mjs'],
+    shape: 'own build, malloc/free exported by name; internal realloc by structure',
+    found: 'free=free malloc=malloc realloc=func58',
+  },
   // -------------------------------------------------------------- wasm-bindgen
-  { pkg: 'lz4-wasm-nodejs@0.9.2', wasm: 'lz4-wasm-nodejs/lz4_wasm_nodejs_bg.wasm', kind: 'wasm-bindgen', glue: ['lz4-wasm-nodejs/lz4_wasm_nodejs.js'],
-    shape: 'older wasm-bindgen: malloc(size), free(ptr, size)', found: 'free=func7 rust_alloc=func14 rust_alloc=func71 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc' },
-  { pkg: 'snappy-wasm@0.3.0', wasm: 'snappy-wasm/cjs/snappy_bg.wasm', kind: 'wasm-bindgen', glue: ['snappy-wasm/cjs/snappy.js'],
-    shape: 'wasm-bindgen with realloc', found: 'free=func6 rust_alloc=func13 rust_alloc=func95 rust_realloc=func9 rust_realloc=func90 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc' },
-  { pkg: 'brotli-dec-wasm@2.3.2', wasm: 'brotli-dec-wasm/pkg/brotli_dec_wasm_bg.wasm', kind: 'wasm-bindgen', glue: ['brotli-dec-wasm/pkg/brotli_dec_wasm.js'],
-    shape: 'exports also call Layout::is_size_align_valid, of the allocator\'s own type: the allocator is the returned call',
-    found: 'rust_alloc=func122 rust_dealloc=func134 rust_realloc=func114 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc' },
-  { pkg: '@jsquash/png@3.1.1', wasm: '@jsquash/png/codec/pkg/squoosh_png_bg.wasm', kind: 'wasm-bindgen', glue: ['@jsquash/png/codec/pkg/squoosh_png.js'],
+  {
+    pkg: 'lz4-wasm-nodejs@0.9.2',
+    wasm: 'lz4-wasm-nodejs/lz4_wasm_nodejs_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['lz4-wasm-nodejs/lz4_wasm_nodejs.js'],
+    shape: 'older wasm-bindgen: malloc(size), free(ptr, size)',
+    found: 'free=func7 rust_alloc=func14 rust_alloc=func71 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc',
+  },
+  {
+    pkg: 'snappy-wasm@0.3.0',
+    wasm: 'snappy-wasm/cjs/snappy_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['snappy-wasm/cjs/snappy.js'],
+    shape: 'wasm-bindgen with realloc',
+    found:
+      'free=func6 rust_alloc=func13 rust_alloc=func95 rust_realloc=func9 rust_realloc=func90 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc',
+  },
+  {
+    pkg: 'brotli-dec-wasm@2.3.2',
+    wasm: 'brotli-dec-wasm/pkg/brotli_dec_wasm_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['brotli-dec-wasm/pkg/brotli_dec_wasm.js'],
+    shape: "exports also call Layout::is_size_align_valid, of the allocator's own type: the allocator is the returned call",
+    found:
+      'rust_alloc=func122 rust_dealloc=func134 rust_realloc=func114 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc',
+  },
+  {
+    pkg: '@jsquash/png@3.1.1',
+    wasm: '@jsquash/png/codec/pkg/squoosh_png_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@jsquash/png/codec/pkg/squoosh_png.js'],
     shape: 'internal free of type (ptr, size) -> (); malloc/memalign inlined into __wbindgen_malloc',
-    found: 'free=func132 malloc=func11 memalign=func44 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc' },
-  { pkg: '@cf-wasm/png@0.4.0', wasm: '@cf-wasm/png/dist/lib/png_bg.wasm', kind: 'wasm-bindgen', glue: ['@cf-wasm/png/dist/lib/png.js'],
+    found: 'free=func132 malloc=func11 memalign=func44 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc',
+  },
+  {
+    pkg: '@cf-wasm/png@0.4.0',
+    wasm: '@cf-wasm/png/dist/lib/png_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@cf-wasm/png/dist/lib/png.js'],
     shape: 'internal free (ptr, size) -> () reached from __wbindgen_free; free of dlmalloc one call further',
-    found: 'free=func28 malloc=func12 memalign=func54 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc' },
-  { pkg: '@oxc-parser/wasm@0.60.0', wasm: '@oxc-parser/wasm/node/oxc_parser_wasm_bg.wasm', kind: 'wasm-bindgen', glue: ['@oxc-parser/wasm/node/oxc_parser_wasm.js'],
+    found: 'free=func28 malloc=func12 memalign=func54 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc',
+  },
+  {
+    pkg: '@oxc-parser/wasm@0.60.0',
+    wasm: '@oxc-parser/wasm/node/oxc_parser_wasm_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@oxc-parser/wasm/node/oxc_parser_wasm.js'],
     shape: 'renamed __wbindgen_export_1/2/3 + is_size_align_valid',
-    found: 'rust_alloc=func757 rust_dealloc=func768 rust_realloc=func730 wbg_free=__wbindgen_export_3 wbg_malloc=__wbindgen_export_1 wbg_realloc=__wbindgen_export_2' },
-  { pkg: '@wasm-fmt/sql_fmt@0.2.2', wasm: '@wasm-fmt/sql_fmt/sql_fmt_bg.wasm', kind: 'wasm-bindgen', glue: ['@wasm-fmt/sql_fmt/sql_fmt_bg.js'],
+    found:
+      'rust_alloc=func757 rust_dealloc=func768 rust_realloc=func730 wbg_free=__wbindgen_export_3 wbg_malloc=__wbindgen_export_1 wbg_realloc=__wbindgen_export_2',
+  },
+  {
+    pkg: '@wasm-fmt/sql_fmt@0.2.2',
+    wasm: '@wasm-fmt/sql_fmt/sql_fmt_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@wasm-fmt/sql_fmt/sql_fmt_bg.js'],
     shape: 'newest naming: __wbindgen_export, __wbindgen_export2, ...',
-    found: 'rust_alloc=func293 rust_dealloc=func274 rust_realloc=func263 wbg_free=__wbindgen_export4 wbg_malloc=__wbindgen_export wbg_realloc=__wbindgen_export2' },
-  { pkg: '@wasm-fmt/ruff_fmt@0.15.20', wasm: '@wasm-fmt/ruff_fmt/ruff_fmt_bg.wasm', kind: 'wasm-bindgen', glue: ['@wasm-fmt/ruff_fmt/ruff_fmt_bg.js'],
+    found:
+      'rust_alloc=func293 rust_dealloc=func274 rust_realloc=func263 wbg_free=__wbindgen_export4 wbg_malloc=__wbindgen_export wbg_realloc=__wbindgen_export2',
+  },
+  {
+    pkg: '@wasm-fmt/ruff_fmt@0.15.20',
+    wasm: '@wasm-fmt/ruff_fmt/ruff_fmt_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@wasm-fmt/ruff_fmt/ruff_fmt_bg.js'],
     shape: 'newest naming, 1.2 MB',
-    found: 'rust_alloc=func2287 rust_dealloc=func2216 rust_realloc=func2135 wbg_free=__wbindgen_export4 wbg_malloc=__wbindgen_export wbg_realloc=__wbindgen_export2' },
-  { pkg: '@wasm-fmt/lua_fmt@0.3.3', wasm: '@wasm-fmt/lua_fmt/lua_fmt_bg.wasm', kind: 'wasm-bindgen', glue: ['@wasm-fmt/lua_fmt/lua_fmt_bg.js'],
+    found:
+      'rust_alloc=func2287 rust_dealloc=func2216 rust_realloc=func2135 wbg_free=__wbindgen_export4 wbg_malloc=__wbindgen_export wbg_realloc=__wbindgen_export2',
+  },
+  {
+    pkg: '@wasm-fmt/lua_fmt@0.3.3',
+    wasm: '@wasm-fmt/lua_fmt/lua_fmt_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@wasm-fmt/lua_fmt/lua_fmt_bg.js'],
     shape: 'newest naming, internal free (ptr)',
-    found: 'free=func1280 rust_alloc=func1305 rust_realloc=func1258 wbg_free=__wbindgen_export4 wbg_malloc=__wbindgen_export wbg_realloc=__wbindgen_export2' },
-  { pkg: 'html-rewriter-wasm@0.4.1', wasm: 'html-rewriter-wasm/dist/html_rewriter_bg.wasm', kind: 'wasm-bindgen', glue: ['html-rewriter-wasm/dist/html_rewriter.js'],
+    found:
+      'free=func1280 rust_alloc=func1305 rust_realloc=func1258 wbg_free=__wbindgen_export4 wbg_malloc=__wbindgen_export wbg_realloc=__wbindgen_export2',
+  },
+  {
+    pkg: 'html-rewriter-wasm@0.4.1',
+    wasm: 'html-rewriter-wasm/dist/html_rewriter_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['html-rewriter-wasm/dist/html_rewriter.js'],
     shape: 'older wasm-bindgen, asyncify',
-    found: 'free=func143 rust_alloc=func318 rust_alloc=func784 rust_realloc=func200 rust_realloc=func774 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc' },
-  { pkg: 'svg2png-wasm@1.4.1', wasm: 'svg2png-wasm/svg2png_wasm_bg.wasm', kind: 'wasm-bindgen', glue: ['svg2png-wasm/dist/index.cjs'],
+    found:
+      'free=func143 rust_alloc=func318 rust_alloc=func784 rust_realloc=func200 rust_realloc=func774 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc',
+  },
+  {
+    pkg: 'svg2png-wasm@1.4.1',
+    wasm: 'svg2png-wasm/svg2png_wasm_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['svg2png-wasm/dist/index.cjs'],
     shape: '2 MB (resvg)',
-    found: 'free=func283 rust_alloc=func1343 rust_realloc=func1325 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc' },
-  { pkg: '@resvg/resvg-wasm@2.6.2', wasm: '@resvg/resvg-wasm/index_bg.wasm', kind: 'wasm-bindgen', glue: ['@resvg/resvg-wasm/index.js'],
+    found:
+      'free=func283 rust_alloc=func1343 rust_realloc=func1325 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc',
+  },
+  {
+    pkg: '@resvg/resvg-wasm@2.6.2',
+    wasm: '@resvg/resvg-wasm/index_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['@resvg/resvg-wasm/index.js'],
     shape: '2.5 MB, dlmalloc malloc/memalign inlined into __wbindgen_malloc',
-    found: 'free=func398 malloc=func102 memalign=func766 rust_realloc=func499 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc' },
-  { pkg: 'wasm-flate@1.0.2', wasm: 'wasm-flate/wasm_flate_bg.wasm', kind: 'wasm-bindgen', glue: ['wasm-flate/wasm_flate.js'],
+    found:
+      'free=func398 malloc=func102 memalign=func766 rust_realloc=func499 wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc',
+  },
+  {
+    pkg: 'wasm-flate@1.0.2',
+    wasm: 'wasm-flate/wasm_flate_bg.wasm',
+    kind: 'wasm-bindgen',
+    glue: ['wasm-flate/wasm_flate.js'],
     shape: 'name section: __rust_* / __rg_* by name',
-    found: 'rust_alloc=__rg_alloc rust_alloc=__rust_alloc rust_alloc_zeroed=__rg_alloc_zeroed rust_alloc_zeroed=__rust_alloc_zeroed rust_dealloc=__rg_dealloc rust_dealloc=__rust_dealloc rust_realloc=__rg_realloc rust_realloc=__rust_realloc wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc' },
+    found:
+      'rust_alloc=__rg_alloc rust_alloc=__rust_alloc rust_alloc_zeroed=__rg_alloc_zeroed rust_alloc_zeroed=__rust_alloc_zeroed rust_dealloc=__rg_dealloc rust_dealloc=__rust_dealloc rust_realloc=__rg_realloc rust_realloc=__rust_realloc wbg_free=__wbindgen_free wbg_malloc=__wbindgen_malloc wbg_realloc=__wbindgen_realloc',
+  },
   // ------------------------------------------------------------------- control
-  { pkg: '@chainsafe/as-sha256@1.2.5', wasm: '@chainsafe/as-sha256/build/optimized.wasm', kind: 'none', glue: [],
-    shape: 'AssemblyScript, stub runtime (no free, nothing exported): no allocator, nothing hooked', found: '' },
+  {
+    pkg: '@chainsafe/as-sha256@1.2.5',
+    wasm: '@chainsafe/as-sha256/build/optimized.wasm',
+    kind: 'none',
+    glue: [],
+    shape: 'AssemblyScript, stub runtime (no free, nothing exported): no allocator, nothing hooked',
+    found: '',
+  },
 ];
 
 /** Emscripten: the glue's own export map, `_malloc = wasmExports["s"]`, `_free=Module["asm"]["g"]`, `_wrealloc=n.asm.d`. */
@@ -124,7 +296,8 @@ function emscriptenAllocatorExports(glue: string): Map<string, string> {
   const re = /(?<![\w$])_(malloc|free|calloc|realloc|wrealloc|wfree|memalign|aligned_alloc)\s*=(?=([^;]{0,240}))/g;
   for (const m of glue.matchAll(re)) {
     // newest, minified: function assignWasmExports(e) { ... a._malloc = e.ta, ...
-    const x = /^\s*(?!Module\b)[A-Za-z_$][\w$]*\.()([\w$]+)\s*[,;]/.exec(m[2]) ??
+    const x =
+      /^\s*(?!Module\b)[A-Za-z_$][\w$]*\.()([\w$]+)\s*[,;]/.exec(m[2]) ??
       /(?:wasmExports|asm)["']?\]?(?:\[["']([\w$]+)["']\]|\.([\w$]+))/.exec(m[2]);
     if (!x) continue;
     const name = x[1] || x[2];
@@ -146,19 +319,31 @@ function wasmBindgenAllocatorExports(glue: string): { malloc: Set<string>; reall
     malloc.add(m[1]);
     if (m[2]) realloc.add(m[2]);
   }
-  for (const m of glue.matchAll(/wasm\.([\w$]+)\((?:r0|deferred\d+_0|arg0|ret\[0\]),\s*(?:r1|deferred\d+_1|arg1|ret\[1\])(?:\s*\*\s*\d+)?(?:,\s*\d+)?\)/g)) {
+  for (const m of glue.matchAll(
+    /wasm\.([\w$]+)\((?:r0|deferred\d+_0|arg0|ret\[0\]),\s*(?:r1|deferred\d+_1|arg1|ret\[1\])(?:\s*\*\s*\d+)?(?:,\s*\d+)?\)/g,
+  )) {
     if (m[1].startsWith('__wbg_')) continue; // a struct's own free (ptr, 0)
     free.add(m[1]);
   }
   // A minified glue (brotli-dec-wasm: `r.__wbindgen_free(n[0],n[1]*1,1)`) still names them.
-  for (const [set, name] of [[malloc, '__wbindgen_malloc'], [free, '__wbindgen_free'], [realloc, '__wbindgen_realloc']] as const) {
+  for (const [set, name] of [
+    [malloc, '__wbindgen_malloc'],
+    [free, '__wbindgen_free'],
+    [realloc, '__wbindgen_realloc'],
+  ] as const) {
     if (set.size === 0 && new RegExp(`[\\w$]\\.${name}\\b`).test(glue)) set.add(name);
   }
   return { malloc, realloc, free };
 }
 
 const GLUE_ROLE: Record<string, string> = {
-  malloc: 'malloc', free: 'free', calloc: 'calloc', realloc: 'realloc', wrealloc: 'realloc', wfree: 'free', memalign: 'memalign',
+  malloc: 'malloc',
+  free: 'free',
+  calloc: 'calloc',
+  realloc: 'realloc',
+  wrealloc: 'realloc',
+  wfree: 'free',
+  memalign: 'memalign',
   aligned_alloc: 'aligned_alloc',
 };
 
@@ -184,7 +369,11 @@ function run(entry: Entry): Discovered {
   return d;
 }
 
-const summary = (found: AllocatorInfo[]) => found.map((a) => `${a.role}=${a.name}`).sort().join(' ');
+const summary = (found: AllocatorInfo[]) =>
+  found
+    .map((a) => `${a.role}=${a.name}`)
+    .sort()
+    .join(' ');
 
 describe('discovery corpus: real npm packages', () => {
   it('has at least 20 packages with an allocator, emscripten and wasm-bindgen among them', () => {
@@ -265,7 +454,9 @@ class Page {
   constructor() {
     this.agent = new PageAgent(this.wa, {
       post: (m) => this.sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(), url: 'test://corpus', setTimer: () => 0,
+      now: () => Date.now(),
+      url: 'test://corpus',
+      setTimer: () => 0,
       instrument: (bytes) => instrument(bytes, { eventPath: 'call' }),
     });
   }
@@ -320,7 +511,11 @@ const ROUND_TRIPS: RoundTrip[] = [
   {
     pkg: '@bokuweb/zstd-wasm',
     async load() {
-      const z = require('@bokuweb/zstd-wasm') as { init(): Promise<void>; compress(b: Uint8Array, l?: number): Uint8Array; decompress(b: Uint8Array): Uint8Array };
+      const z = require('@bokuweb/zstd-wasm') as {
+        init(): Promise<void>;
+        compress(b: Uint8Array, l?: number): Uint8Array;
+        decompress(b: Uint8Array): Uint8Array;
+      };
       await z.init();
       return () => {
         const c = z.compress(input, 10);
@@ -331,7 +526,11 @@ const ROUND_TRIPS: RoundTrip[] = [
   {
     pkg: '@foxglove/wasm-zstd',
     async load() {
-      const z = require('@foxglove/wasm-zstd') as { isLoaded: Promise<void>; compress(b: Uint8Array, l?: number): Uint8Array; decompress(b: Uint8Array, n: number): Uint8Array };
+      const z = require('@foxglove/wasm-zstd') as {
+        isLoaded: Promise<void>;
+        compress(b: Uint8Array, l?: number): Uint8Array;
+        decompress(b: Uint8Array, n: number): Uint8Array;
+      };
       await z.isLoaded;
       return () => {
         const c = z.compress(input, 5);
@@ -403,36 +602,48 @@ const ROUND_TRIPS: RoundTrip[] = [
       const bz2 = await Bzip2.init();
       // `bzip2 -9` of the first 200 lines of `input`
       const small = input.subarray(0, 6612);
-      const c = new Uint8Array(Buffer.from(
-        'QlpoOTFBWSZTWWqBtuwADCJZAAAQQAB/4DolUAPesXAOQKBDTUp55VP2qaRgRVN4n/qqU//VVGQAk9VKlHpt+qqmTAUyYmQZGBU1VQYmJhp4+opisKYpihQr' +
-        'NqYCaABIoAkVXzW59zwJN7/gCgKbbbBckdBnhU6DGqnAxqpwMW6bDFumwxXJoMVy22cYq0HGKmxtirw2N9Kjhoq77767703dpJaRV3aSWkVd3vDLxnBcJlky' +
-        'HIoPnd7vd536O4+d+3bRtG0bRtG0VjaLRte+u+u93u878O4+fXwAAD3O+u93u878O49+AQgHvnO/bvd7vO+Hc9+AAAe+vnO/fvd7vO47vfkIAB76fOd+/e73' +
-        'edxz9AAEL3Hznffe73edx9gAAe767z5zv13u93ndfYBCA93u8+c++53u87vsAAD+NGqQVhWFbaTKCsKwoKYoK21BQU2rFYrCqKo2xqjbG2LY2xrFRrBrG2LY' +
-        'qi2LY1i2KxsVi0RbFsWxrGsVjWNosbRtEWjWNYrFYrG0WjRaLRaSsaxaNo2i0aijUajUY2o1YplMrFCtQoUJUliio1GoqNiNjY2NipKjYqNiwWLFixsaCxsW' +
-        'NJo0aNEYpNFjRRRRRRRjBRRjGMZIiTGIiIgBIAG1/+2rVb+ratG4GNwMb2MbgY3wXckU4UJBqgbbsA==',
-        'base64'));
+      const c = new Uint8Array(
+        Buffer.from(
+          'QlpoOTFBWSZTWWqBtuwADCJZAAAQQAB/4DolUAPesXAOQKBDTUp55VP2qaRgRVN4n/qqU//VVGQAk9VKlHpt+qqmTAUyYmQZGBU1VQYmJhp4+opisKYpihQr' +
+            'NqYCaABIoAkVXzW59zwJN7/gCgKbbbBckdBnhU6DGqnAxqpwMW6bDFumwxXJoMVy22cYq0HGKmxtirw2N9Kjhoq77767703dpJaRV3aSWkVd3vDLxnBcJlky' +
+            'HIoPnd7vd536O4+d+3bRtG0bRtG0VjaLRte+u+u93u878O4+fXwAAD3O+u93u878O49+AQgHvnO/bvd7vO+Hc9+AAAe+vnO/fvd7vO47vfkIAB76fOd+/e73' +
+            'edxz9AAEL3Hznffe73edx9gAAe767z5zv13u93ndfYBCA93u8+c++53u87vsAAD+NGqQVhWFbaTKCsKwoKYoK21BQU2rFYrCqKo2xqjbG2LY2xrFRrBrG2LY' +
+            'qi2LY1i2KxsVi0RbFsWxrGsVjWNosbRtEWjWNYrFYrG0WjRaLRaSsaxaNo2i0aijUajUY2o1YplMrFCtQoUJUliio1GoqNiNjY2NipKjYqNiwWLFixsaCxsW' +
+            'NJo0aNEYpNFjRRRRRRRjBRRjGMZIiTGIiIgBIAG1/+2rVb+ratG4GNwMb2MbgY3wXckU4UJBqgbbsA==',
+          'base64',
+        ),
+      );
       return () => {
         expect(same(bz2.decompress(c, small.length), small)).toBe(true);
       };
     },
   },
-  ...(['ruff_fmt', 'lua_fmt'] as const).map((name): RoundTrip => ({
-    pkg: `@wasm-fmt/${name}`,
-    async load() {
-      const f = (await import(`@wasm-fmt/${name}`)) as { format(s: string, ...a: unknown[]): string };
-      const src = name === 'ruff_fmt' ? 'def f( a,b ):\n  return [a,\nb]\n' : 'local   a={1,2,3}\nfunction f( x ) return x+1 end\n';
-      return () => {
-        expect(f.format(src, ...(name === 'ruff_fmt' ? ['a.py'] : []))).toMatch(name === 'ruff_fmt' ? /^def f\(a, b\):/ : /^local a = \{ 1, 2, 3 \}/);
-      };
-    },
-  })),
+  ...(['ruff_fmt', 'lua_fmt'] as const).map(
+    (name): RoundTrip => ({
+      pkg: `@wasm-fmt/${name}`,
+      async load() {
+        const f = (await import(`@wasm-fmt/${name}`)) as { format(s: string, ...a: unknown[]): string };
+        const src = name === 'ruff_fmt' ? 'def f( a,b ):\n  return [a,\nb]\n' : 'local   a={1,2,3}\nfunction f( x ) return x+1 end\n';
+        return () => {
+          expect(f.format(src, ...(name === 'ruff_fmt' ? ['a.py'] : []))).toMatch(
+            name === 'ruff_fmt' ? /^def f\(a, b\):/ : /^local a = \{ 1, 2, 3 \}/,
+          );
+        };
+      },
+    }),
+  ),
   {
     pkg: '@resvg/resvg-wasm',
     async load() {
-      const r = require('@resvg/resvg-wasm') as { initWasm(b: Uint8Array): Promise<void>; Resvg: new (svg: string) => { render(): { asPng(): Uint8Array; free(): void }; free(): void } };
+      const r = require('@resvg/resvg-wasm') as {
+        initWasm(b: Uint8Array): Promise<void>;
+        Resvg: new (svg: string) => { render(): { asPng(): Uint8Array; free(): void }; free(): void };
+      };
       await r.initWasm(new Uint8Array(readFileSync(nm('@resvg/resvg-wasm/index_bg.wasm'))));
       return () => {
-        const svg = new r.Resvg('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect x="5" y="5" width="30" height="20" fill="#c00"/></svg>');
+        const svg = new r.Resvg(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect x="5" y="5" width="30" height="20" fill="#c00"/></svg>',
+        );
         const img = svg.render();
         expect([...img.asPng().subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]); // PNG
         img.free();
@@ -485,7 +696,10 @@ function echogarden(): RoundTrip[] {
           const vad = m._fvad_new();
           expect(m._fvad_set_sample_rate(vad, 16000)).toBe(0);
           const frame = m._malloc(320 * 2);
-          m.HEAP16.set(Int16Array.from(tone(320, 16000), (x) => x * 20000), frame / 2);
+          m.HEAP16.set(
+            Int16Array.from(tone(320, 16000), (x) => x * 20000),
+            frame / 2,
+          );
           expect(m._fvad_process(vad, frame, 320)).toBeGreaterThanOrEqual(0);
           m._free(frame);
           m._fvad_free(vad);
@@ -499,7 +713,10 @@ function echogarden(): RoundTrip[] {
         return () => {
           const st = m._rnnoise_create(0);
           const buf = m._malloc(480 * 4);
-          m.HEAPF32.set(tone(480, 48000).map((x) => x * 20000), buf / 4);
+          m.HEAPF32.set(
+            tone(480, 48000).map((x) => x * 20000),
+            buf / 4,
+          );
           m._rnnoise_process_frame(st, buf, buf);
           m._free(buf);
           m._rnnoise_destroy(st);
@@ -548,7 +765,7 @@ function echogarden(): RoundTrip[] {
   ];
 }
 
-describe('discovery corpus: round trips through each package\'s API under the page agent', () => {
+describe("discovery corpus: round trips through each package's API under the page agent", () => {
   for (const rt of ROUND_TRIPS) {
     it(`${rt.pkg}: 0 net blocks, 0 errors`, async () => {
       const page = new Page();

@@ -118,9 +118,19 @@ describe.each(C_FIXTURES)('%s', (file, leakFn) => {
     const rc = inst.x.do_posix_memalign(out, 32, 96);
     const ev = inst.events.filter((e) => e[0] !== 11);
     expect(ev.map((e) => e.slice(0, 4))).toEqual([
-      [2, p >>> 0, 3, 40], [3, q >>> 0, p >>> 0, 500], [5, a >>> 0, 128, 64], [2, out >>> 0, 1, 4], [6, rc, out >>> 0, 96],
+      [2, p >>> 0, 3, 40],
+      [3, q >>> 0, p >>> 0, 500],
+      [5, a >>> 0, 128, 64],
+      [2, out >>> 0, 1, 4],
+      [6, rc, out >>> 0, 96],
     ]);
-    expect(ev.map((e) => names.get(r.sites[e[4]].funcIndex))).toEqual(['do_calloc', 'do_realloc', 'do_aligned_alloc', 'do_calloc', 'do_posix_memalign']);
+    expect(ev.map((e) => names.get(r.sites[e[4]].funcIndex))).toEqual([
+      'do_calloc',
+      'do_realloc',
+      'do_aligned_alloc',
+      'do_calloc',
+      'do_posix_memalign',
+    ]);
   });
 
   it('reports every user allocation exactly once (no double count inside the allocator)', () => {
@@ -148,7 +158,14 @@ describe.each(C_FIXTURES)('%s', (file, leakFn) => {
     const mallocExport = r.exportSites.find((e) => e.exportName === 'malloc')!;
     expect(mallocExport.role).toBe('malloc');
     expect(r.sites[mallocExport.site]).toMatchObject({ offset: -1, role: 'malloc' });
-    expect(r.exportSites.map((e) => e.exportName).sort()).toEqual(['aligned_alloc', 'calloc', 'free', 'malloc', 'posix_memalign', 'realloc']);
+    expect(r.exportSites.map((e) => e.exportName).sort()).toEqual([
+      'aligned_alloc',
+      'calloc',
+      'free',
+      'malloc',
+      'posix_memalign',
+      'realloc',
+    ]);
   });
 
   it('maps functions and code offsets back to the original module', () => {
@@ -208,7 +225,10 @@ describe('leak-rust.wasm', () => {
   it('finds the Rust global allocator by name', () => {
     const byName = Object.fromEntries(r.allocators.map((a) => [a.name, a.role]));
     expect(byName).toMatchObject({
-      __rust_alloc: 'rust_alloc', __rust_dealloc: 'rust_dealloc', __rust_realloc: 'rust_realloc', __rust_alloc_zeroed: 'rust_alloc_zeroed',
+      __rust_alloc: 'rust_alloc',
+      __rust_dealloc: 'rust_dealloc',
+      __rust_realloc: 'rust_realloc',
+      __rust_alloc_zeroed: 'rust_alloc_zeroed',
     });
   });
 
@@ -228,8 +248,15 @@ describe('leak-rust.wasm', () => {
     let allocs = 0;
     let deallocs = 0;
     for (const [k, a, b] of inst.events) {
-      if (k === 7 || k === 8) { allocs++; live.set(a, b); }
-      if (k === 9) { deallocs++; expect(live.get(a)).toBe(b); live.delete(a); }
+      if (k === 7 || k === 8) {
+        allocs++;
+        live.set(a, b);
+      }
+      if (k === 9) {
+        deallocs++;
+        expect(live.get(a)).toBe(b);
+        live.delete(a);
+      }
     }
     expect(allocs).toBe(30);
     expect(deallocs).toBe(allocs);
@@ -243,7 +270,11 @@ describe('leak-rust.wasm', () => {
     const live = new Set<number>();
     for (const [k, a, b] of inst.events) {
       if (k === 7) live.add(a);
-      if (k === 10) { expect(live.has(b)).toBe(true); live.delete(b); live.add(a); }
+      if (k === 10) {
+        expect(live.has(b)).toBe(true);
+        live.delete(b);
+        live.add(a);
+      }
       if (k === 9) live.delete(a);
     }
     expect(live.size).toBe(0);

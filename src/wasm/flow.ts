@@ -17,7 +17,6 @@ export interface Decoded {
   n: number;
 }
 
-
 /** Value of the last uleb/sleb/memarg read (module state: no pair allocated per immediate). */
 let val = 0;
 
@@ -92,18 +91,59 @@ export function decode(m: ParsedModule, func: number): Decoded | null {
 }
 
 // Immediate classes, one byte per opcode: 0 = not decoded here (no facts for that body).
-const NONE = 1, BLOCK = 2, U32 = 3, U32X2 = 4, MEMARG = 5, BR_TABLE = 6, S32 = 7, S64 = 8, F32 = 9, F64 = 10, SELECT_T = 11,
-  HEAPTYPE = 12, FC = 13, FD = 14, FE = 15;
+const NONE = 1,
+  BLOCK = 2,
+  U32 = 3,
+  U32X2 = 4,
+  MEMARG = 5,
+  BR_TABLE = 6,
+  S32 = 7,
+  S64 = 8,
+  F32 = 9,
+  F64 = 10,
+  SELECT_T = 11,
+  HEAPTYPE = 12,
+  FC = 13,
+  FD = 14,
+  FE = 15;
 const CLASS = (() => {
   const t = new Uint8Array(256);
-  const set = (from: number, to: number, c: number) => { for (let i = from; i <= to; i++) t[i] = c; };
-  set(0x00, 0x01, NONE); set(0x02, 0x04, BLOCK); set(0x05, 0x05, NONE); set(0x06, 0x06, BLOCK); set(0x07, 0x09, U32);
-  set(0x0a, 0x0b, NONE); set(0x0c, 0x0d, U32); set(0x0e, 0x0e, BR_TABLE); set(0x0f, 0x0f, NONE); set(0x10, 0x10, U32);
-  set(0x11, 0x11, U32X2); set(0x12, 0x12, U32); set(0x13, 0x13, U32X2); set(0x14, 0x15, U32); set(0x18, 0x18, U32);
-  set(0x19, 0x1b, NONE); set(0x1c, 0x1c, SELECT_T); set(0x20, 0x26, U32); set(0x28, 0x3e, MEMARG); set(0x3f, 0x40, U32);
-  set(0x41, 0x41, S32); set(0x42, 0x42, S64); set(0x43, 0x43, F32); set(0x44, 0x44, F64); set(0x45, 0xc4, NONE);
-  set(0xd0, 0xd0, HEAPTYPE); set(0xd1, 0xd1, NONE); set(0xd2, 0xd2, U32); set(0xd3, 0xd4, NONE); set(0xd5, 0xd6, U32);
-  set(0xfc, 0xfc, FC); set(0xfd, 0xfd, FD); set(0xfe, 0xfe, FE);
+  const set = (from: number, to: number, c: number) => {
+    for (let i = from; i <= to; i++) t[i] = c;
+  };
+  set(0x00, 0x01, NONE);
+  set(0x02, 0x04, BLOCK);
+  set(0x05, 0x05, NONE);
+  set(0x06, 0x06, BLOCK);
+  set(0x07, 0x09, U32);
+  set(0x0a, 0x0b, NONE);
+  set(0x0c, 0x0d, U32);
+  set(0x0e, 0x0e, BR_TABLE);
+  set(0x0f, 0x0f, NONE);
+  set(0x10, 0x10, U32);
+  set(0x11, 0x11, U32X2);
+  set(0x12, 0x12, U32);
+  set(0x13, 0x13, U32X2);
+  set(0x14, 0x15, U32);
+  set(0x18, 0x18, U32);
+  set(0x19, 0x1b, NONE);
+  set(0x1c, 0x1c, SELECT_T);
+  set(0x20, 0x26, U32);
+  set(0x28, 0x3e, MEMARG);
+  set(0x3f, 0x40, U32);
+  set(0x41, 0x41, S32);
+  set(0x42, 0x42, S64);
+  set(0x43, 0x43, F32);
+  set(0x44, 0x44, F64);
+  set(0x45, 0xc4, NONE);
+  set(0xd0, 0xd0, HEAPTYPE);
+  set(0xd1, 0xd1, NONE);
+  set(0xd2, 0xd2, U32);
+  set(0xd3, 0xd4, NONE);
+  set(0xd5, 0xd6, U32);
+  set(0xfc, 0xfc, FC);
+  set(0xfd, 0xfd, FD);
+  set(0xfe, 0xfe, FE);
   return t;
 })();
 
@@ -127,43 +167,82 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
     let s = 0;
     let a = 0;
     switch (CLASS[o]) {
-      case NONE: break;
-      case BLOCK: p = blockType(b, p); break;
-      case U32: p = uleb(b, p); a = val; break;
-      case U32X2: p = uleb(b, p); a = val; p = uleb(b, p); break;
-      case MEMARG: p = memarg(b, p); a = val; break;
-      case S32: case S64: p = sleb(b, p); a = val; break;
-      case F32: p += 4; break;
-      case F64: p += 8; break;
+      case NONE:
+        break;
+      case BLOCK:
+        p = blockType(b, p);
+        break;
+      case U32:
+        p = uleb(b, p);
+        a = val;
+        break;
+      case U32X2:
+        p = uleb(b, p);
+        a = val;
+        p = uleb(b, p);
+        break;
+      case MEMARG:
+        p = memarg(b, p);
+        a = val;
+        break;
+      case S32:
+      case S64:
+        p = sleb(b, p);
+        a = val;
+        break;
+      case F32:
+        p += 4;
+        break;
+      case F64:
+        p += 8;
+        break;
       case BR_TABLE: {
         p = uleb(b, p);
         const k = val;
         for (let j = 0; j <= k; j++) p = uleb(b, p);
         break;
       }
-      case SELECT_T: p = uleb(b, p); p += val; break; // value types: single bytes in MVP + reference types
-      case HEAPTYPE: p = sleb(b, p); break;
+      case SELECT_T:
+        p = uleb(b, p);
+        p += val;
+        break; // value types: single bytes in MVP + reference types
+      case HEAPTYPE:
+        p = sleb(b, p);
+        break;
       case FC:
         p = uleb(b, p);
         s = val;
-        if (s === 8 || s === 10 || s === 12 || s === 14) { p = uleb(b, p); a = val; p = uleb(b, p); }
-        else if (s === 9 || s === 11 || s === 13 || (s >= 15 && s <= 17)) { p = uleb(b, p); a = val; }
-        else if (s > 7) return null;
+        if (s === 8 || s === 10 || s === 12 || s === 14) {
+          p = uleb(b, p);
+          a = val;
+          p = uleb(b, p);
+        } else if (s === 9 || s === 11 || s === 13 || (s >= 15 && s <= 17)) {
+          p = uleb(b, p);
+          a = val;
+        } else if (s > 7) return null;
         break;
       case FD:
         p = uleb(b, p);
         s = val;
-        if (s <= 11 || s === 92 || s === 93) { p = memarg(b, p); a = val; }
-        else if (s === 12 || s === 13) p += 16;
+        if (s <= 11 || s === 92 || s === 93) {
+          p = memarg(b, p);
+          a = val;
+        } else if (s === 12 || s === 13) p += 16;
         else if (s >= 21 && s <= 34) p += 1;
-        else if (s >= 84 && s <= 91) { p = memarg(b, p); a = val; p += 1; }
-        else if (s > 0x113) return null;
+        else if (s >= 84 && s <= 91) {
+          p = memarg(b, p);
+          a = val;
+          p += 1;
+        } else if (s > 0x113) return null;
         break;
       case FE:
         p = uleb(b, p);
         s = val;
         if (s === 3) p += 1;
-        else { p = memarg(b, p); a = val; }
+        else {
+          p = memarg(b, p);
+          a = val;
+        }
         break;
       default:
         return null; // try_table, GC and anything else: no facts
@@ -177,8 +256,16 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
   return scratch;
 }
 
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22, CALL = 0x10, RET_CALL = 0x12, I32_CONST = 0x41, I32_ADD = 0x6a,
-  I32_SUB = 0x6b, RETURN = 0x0f, END = 0x0b;
+const LOCAL_GET = 0x20,
+  LOCAL_SET = 0x21,
+  LOCAL_TEE = 0x22,
+  CALL = 0x10,
+  RET_CALL = 0x12,
+  I32_CONST = 0x41,
+  I32_ADD = 0x6a,
+  I32_SUB = 0x6b,
+  RETURN = 0x0f,
+  END = 0x0b;
 
 const isLoad = (o: number) => o >= 0x28 && o <= 0x35;
 const isStore = (o: number) => o >= 0x36 && o <= 0x3e;
@@ -229,7 +316,8 @@ export function readsBelow(m: ParsedModule, func: number, param: number): boolea
   const aliases = new Set<number>([param]);
   for (let i = 0; i + 1 < d.n; i++) {
     // copies of the parameter: local.get p; local.set q
-    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE)) aliases.add(d.imm[i + 1]);
+    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE))
+      aliases.add(d.imm[i + 1]);
   }
   for (let i = 0; i + 3 < d.n; i++) {
     if (!((d.op[i] === LOCAL_GET || d.op[i] === LOCAL_TEE) && aliases.has(d.imm[i]) && d.op[i + 1] === I32_CONST)) continue;
@@ -289,7 +377,8 @@ export function paramPassedTo(m: ParsedModule, func: number, param: number, arit
   if (!d) return out;
   const aliases = new Set<number>([param]);
   for (let i = 0; i + 1 < d.n; i++) {
-    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE)) aliases.add(d.imm[i + 1]);
+    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE))
+      aliases.add(d.imm[i + 1]);
   }
   for (let i = 0; i < d.n; i++) {
     if (d.op[i] !== CALL && d.op[i] !== RET_CALL) continue;
@@ -347,11 +436,20 @@ export function multipliesParams(m: ParsedModule, func: number): boolean {
   if (!d) return false;
   for (let i = 0; i + 2 < d.n; i++) {
     if (d.op[i] === LOCAL_GET && d.op[i + 1] === LOCAL_GET && d.op[i + 2] === 0x6c) {
-      const a = d.imm[i], b = d.imm[i + 1];
+      const a = d.imm[i],
+        b = d.imm[i + 1];
       if ((a === 0 && b === 1) || (a === 1 && b === 0)) return true;
     }
     // i64: local.get 0; i64.extend_i32_u; local.get 1; i64.extend_i32_u; i64.mul
-    if (i + 4 < d.n && d.op[i] === LOCAL_GET && d.op[i + 1] === 0xad && d.op[i + 2] === LOCAL_GET && d.op[i + 3] === 0xad && d.op[i + 4] === 0x7e) return true;
+    if (
+      i + 4 < d.n &&
+      d.op[i] === LOCAL_GET &&
+      d.op[i + 1] === 0xad &&
+      d.op[i + 2] === LOCAL_GET &&
+      d.op[i + 3] === 0xad &&
+      d.op[i + 4] === 0x7e
+    )
+      return true;
   }
   return false;
 }

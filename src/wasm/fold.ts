@@ -77,11 +77,12 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
     if (bytes[end - 3] === 0x20 && bytes[end - 2] < 0x80 && bytes[end - 1] === 0x0b) return true;
     for (const w of [1, 2]) {
       const g = end - 5 - w; // local.get r; i32.const k; i32.add; end
-      if (bytes[g] === 0x20 && bytes[g + 1] < 0x80 && bytes[g + 2] === 0x41 && bytes[end - 2] === 0x6a && bytes[end - 1] === 0x0b) return true;
+      if (bytes[g] === 0x20 && bytes[g + 1] < 0x80 && bytes[g + 2] === 0x41 && bytes[end - 2] === 0x6a && bytes[end - 1] === 0x0b)
+        return true;
     }
     return false;
   };
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     for (const [f, list] of calls) {
       if (out.has(f)) continue;
@@ -89,7 +90,8 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
       const body = m.bodies[f - I];
       if (!t || !body || t.results.length !== 1 || t.results[0] !== 0x7f || t.params.length === 0 || t.params.length > 4) continue;
       if (body.end - body.start > MAX_BODY) continue;
-      let forwards = 0, others = 0;
+      let forwards = 0,
+        others = 0;
       for (const [callee, at, after] of list) {
         if (callee >= n || !alloc[callee]) continue;
         if (sizeFromVariable(at, body.start) && returnsResult(after, body.end)) forwards++;

@@ -7,7 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { instrumentWith, parseModule, roundTrip, funcType, type AllocatorInfo } from './index';
 
 const dir = new URL('./fuzz/corpus/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.wasm'))
+  .sort();
 
 function run(bytes: Uint8Array): { log: string[]; events: number } {
   const log: string[] = [];
@@ -49,7 +51,10 @@ describe('fuzz corpus', () => {
       const bytes = new Uint8Array(readFileSync(new URL(f, dir)));
       const out = roundTrip(bytes);
       expect(out.length, f).toBe(bytes.length);
-      expect(out.every((b, i) => b === bytes[i]), f).toBe(true);
+      expect(
+        out.every((b, i) => b === bytes[i]),
+        f,
+      ).toBe(true);
     }
   });
 
@@ -60,7 +65,14 @@ describe('fuzz corpus', () => {
       const bytes = new Uint8Array(readFileSync(new URL(f, dir)));
       const m = parseModule(bytes);
       // every function (imports too: log-i32 plays free) whose all-i32 type fits a role plays it
-      const ROLES: Record<string, AllocatorInfo['role']> = { '1>1': 'malloc', '1>0': 'free', '2>1': 'calloc', '3>0': 'rust_dealloc', '3>1': 'posix_memalign', '4>1': 'rust_realloc' };
+      const ROLES: Record<string, AllocatorInfo['role']> = {
+        '1>1': 'malloc',
+        '1>0': 'free',
+        '2>1': 'calloc',
+        '3>0': 'rust_dealloc',
+        '3>1': 'posix_memalign',
+        '4>1': 'rust_realloc',
+      };
       const allocators: AllocatorInfo[] = [];
       for (let i = 0; i < m.funcTypes.length; i++) {
         const t = funcType(m, i);
@@ -161,7 +173,9 @@ describe('fuzz corpus, memory and table imported (no sections of their own)', ()
       const call = instrumentWith(bytes, allocators, { eventPath: 'call' });
       expect(WebAssembly.validate(call.bytes as BufferSource), `${f} (call)`).toBe(true);
       const table = instrumentWith(bytes, allocators, { eventPath: 'table' });
-      const ids = parseModule(table.bytes).sections.filter((s) => s.id !== 0).map((s) => ORDER[s.id]);
+      const ids = parseModule(table.bytes)
+        .sections.filter((s) => s.id !== 0)
+        .map((s) => ORDER[s.id]);
       expect(ids, `${f} (table)`).toEqual([...ids].sort((a, b) => a - b));
       expect(parseModule(table.bytes).memories.length, f).toBe(2);
       checked++;

@@ -50,7 +50,11 @@ describe.each(MODULES)('%s', (path) => {
       else {
         expect(r.toOriginalFunc(ne.index)).toBe(-1);
         expect(n.funcTypes[ne.index]).toBe(o.funcTypes[e.index]);
-        expect(r.sites[counted.get(e.name)!]).toEqual({ funcIndex: e.index, offset: -1, role: r.allocators.find((a) => a.funcIndex === e.index)!.role });
+        expect(r.sites[counted.get(e.name)!]).toEqual({
+          funcIndex: e.index,
+          offset: -1,
+          role: r.allocators.find((a) => a.funcIndex === e.index)!.role,
+        });
       }
     }
     // function names follow their functions

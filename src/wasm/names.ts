@@ -50,8 +50,18 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
     if (id === 0) ns.moduleName = s.name();
     else if (id >= 1 && id <= 3) {
       const sub: FuncIndexedSubsection = {
-        id, start: subStart, sizePos, sizeLen, contentStart, end: subEnd, countPos: s.p, countLen: 0, count: 0,
-        idxPos: [], idxLen: [], idxVal: [],
+        id,
+        start: subStart,
+        sizePos,
+        sizeLen,
+        contentStart,
+        end: subEnd,
+        countPos: s.p,
+        countLen: 0,
+        count: 0,
+        idxPos: [],
+        idxLen: [],
+        idxVal: [],
       };
       sub.count = s.u32();
       sub.countLen = s.last;
@@ -61,7 +71,11 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
         sub.idxLen.push(s.last);
         sub.idxVal.push(idx);
         if (id === 1) ns.funcNames.set(idx, s.name());
-        else for (let k = s.u32(); k > 0; k--) { s.u32(); s.skip(s.u32()); }
+        else
+          for (let k = s.u32(); k > 0; k--) {
+            s.u32();
+            s.skip(s.u32());
+          }
       }
       if (s.p !== subEnd) fail('name subsection has trailing bytes');
       ns.funcIndexed.push(sub);

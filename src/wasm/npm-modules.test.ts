@@ -16,8 +16,12 @@ function replay(events: Ev[]): { live: Map<number, number>; unknownFrees: number
   let unknownFrees = 0;
   for (const [k, a, b, c] of events) {
     if (k === 1 || k === 2 || k === 5 || k === 7 || k === 8) live.set(a >>> 0, k === 2 ? b * c : b);
-    else if (k === 4 || k === 9) { if (!live.delete(a >>> 0)) unknownFrees++; }
-    else if (k === 3 || k === 10) { if (b !== 0) live.delete(b >>> 0); live.set(a >>> 0, c); }
+    else if (k === 4 || k === 9) {
+      if (!live.delete(a >>> 0)) unknownFrees++;
+    } else if (k === 3 || k === 10) {
+      if (b !== 0) live.delete(b >>> 0);
+      live.set(a >>> 0, c);
+    }
   }
   return { live, unknownFrees };
 }
@@ -91,7 +95,9 @@ describe('brotli-wasm (wasm-bindgen)', () => {
     const { Module: RealModule, Instance: RealInstance } = WebAssembly;
     // the glue compiles its .wasm with `new WebAssembly.Module(fs.readFileSync(...))`
     const W = WebAssembly as unknown as Record<string, unknown>;
-    W.Module = function () { return new RealModule(r.bytes as BufferSource); };
+    W.Module = function () {
+      return new RealModule(r.bytes as BufferSource);
+    };
     W.Instance = function (m: WebAssembly.Module, imports: WebAssembly.Imports) {
       return new RealInstance(m, { ...imports, __wasm_leaks: { ev: (...a: number[]) => void events.push(a) } });
     };
@@ -194,7 +200,11 @@ describe('tiktoken 1.0 (wasm-bindgen, allocator exports renamed __wbindgen_expor
       if (tag.every((c, k) => out[p + k] === c)) out[p] = 0x41; // "A_wbindgen_export_N"
     }
     let found: string[] = [];
-    try { found = instrument(out).allocators.map((a) => a.role); } catch { /* nothing to hook */ }
+    try {
+      found = instrument(out).allocators.map((a) => a.role);
+    } catch {
+      /* nothing to hook */
+    }
     expect(found.filter((role) => role.startsWith('wbg_'))).toEqual([]);
   });
 });

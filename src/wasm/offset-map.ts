@@ -14,8 +14,7 @@ export class OffsetMap {
     if (len === 0) return;
     const n = this.newStart.length - 1;
     // merge adjacent copy runs so the table stays short
-    if (copy && n >= 0 && this.copy[n] && this.newStart[n] + this.len[n] === newStart &&
-      this.origStart[n] + this.len[n] === origStart) {
+    if (copy && n >= 0 && this.copy[n] && this.newStart[n] + this.len[n] === newStart && this.origStart[n] + this.len[n] === origStart) {
       this.len[n] += len;
       return;
     }

@@ -9,22 +9,43 @@ import { instrument, instrumentWith, parseModule, roundTrip, InstrumentError, ty
 type B = number[];
 const u32 = (v: number): B => {
   const out: B = [];
-  do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; out.push(b); } while (v);
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
   return out;
 };
-const pad5 = (v: number): B => [(v & 0x7f) | 0x80, ((v >>> 7) & 0x7f) | 0x80, ((v >>> 14) & 0x7f) | 0x80, ((v >>> 21) & 0x7f) | 0x80, (v >>> 28) & 0x7f];
+const pad5 = (v: number): B => [
+  (v & 0x7f) | 0x80,
+  ((v >>> 7) & 0x7f) | 0x80,
+  ((v >>> 14) & 0x7f) | 0x80,
+  ((v >>> 21) & 0x7f) | 0x80,
+  (v >>> 28) & 0x7f,
+];
 const str = (s: string): B => [...u32(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 const vec = (items: B[]): B => [...u32(items.length), ...items.flat()];
 const sec = (id: number, content: B): B => [id, ...u32(content.length), ...content];
 const custom = (name: string, content: B): B => sec(0, [...str(name), ...content]);
-const I32 = 0x7f, I64 = 0x7e, V128 = 0x7b, FUNCREF = 0x70, EXTERNREF = 0x6f;
+const I32 = 0x7f,
+  I64 = 0x7e,
+  V128 = 0x7b,
+  FUNCREF = 0x70,
+  EXTERNREF = 0x6f;
 const ftype = (p: B, r: B): B => [0x60, ...vec(p.map((x) => [x])), ...vec(r.map((x) => [x]))];
 const body = (locals: B[], code: B): B => {
   const b = [...vec(locals), ...code, 0x0b];
   return [...u32(b.length), ...b];
 };
 const module = (...sections: B[]): Uint8Array => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...sections.flat()]);
-const alloc = (role: AllocatorInfo['role'], funcIndex: number): AllocatorInfo => ({ role, funcIndex, name: role, foundBy: 'name', confidence: 'certain' });
+const alloc = (role: AllocatorInfo['role'], funcIndex: number): AllocatorInfo => ({
+  role,
+  funcIndex,
+  name: role,
+  foundBy: 'name',
+  confidence: 'certain',
+});
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 // --- a runnable module (features Node 20 has) ------------------------------
@@ -32,62 +53,232 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 // 4: kitchen sink using many opcode families, calls malloc/free   5: grow(n) = memory.grow 0
 // 6: start (calls malloc once)
 function runnable(): Uint8Array {
-  const types = sec(1, vec([
-    ftype([I32], [I32]), // 0
-    ftype([I32], []), // 1
-    ftype([], [I32]), // 2
-    ftype([I32, I32], [I32, I32]), // 3: multi-value block type
-    ftype([], []), // 4
-  ]));
+  const types = sec(
+    1,
+    vec([
+      ftype([I32], [I32]), // 0
+      ftype([I32], []), // 1
+      ftype([], [I32]), // 2
+      ftype([I32, I32], [I32, I32]), // 3: multi-value block type
+      ftype([], []), // 4
+    ]),
+  );
   const imports = sec(2, vec([[...str('env'), ...str('log'), 0x00, ...u32(1)]]));
   const funcs = sec(3, vec([[0], [1], [0], [2], [0], [4]]));
   const table = sec(4, vec([[FUNCREF, 0x00, 4]]));
   const memory = sec(5, vec([[0x00, 1]]));
-  const globals = sec(6, vec([
-    [I32, 1, 0x41, ...u32(1024), 0x0b], // heap pointer
-    [FUNCREF, 0, 0xd2, ...u32(2), 0x0b], // ref.func free in a global initializer
-  ]));
-  const exports = sec(7, vec([
-    [...str('malloc'), 0, ...u32(1)], [...str('free'), 0, ...u32(2)], [...str('tail'), 0, ...u32(3)],
-    [...str('sink'), 0, ...u32(4)], [...str('grow'), 0, ...u32(5)], [...str('mem'), 2, 0],
-  ]));
+  const globals = sec(
+    6,
+    vec([
+      [I32, 1, 0x41, ...u32(1024), 0x0b], // heap pointer
+      [FUNCREF, 0, 0xd2, ...u32(2), 0x0b], // ref.func free in a global initializer
+    ]),
+  );
+  const exports = sec(
+    7,
+    vec([
+      [...str('malloc'), 0, ...u32(1)],
+      [...str('free'), 0, ...u32(2)],
+      [...str('tail'), 0, ...u32(3)],
+      [...str('sink'), 0, ...u32(4)],
+      [...str('grow'), 0, ...u32(5)],
+      [...str('mem'), 2, 0],
+    ]),
+  );
   const start = sec(8, u32(6));
-  const elems = sec(9, vec([
-    [0x00, 0x41, 0, 0x0b, ...vec([u32(1), u32(3)])], // active, funcidx vector
-    [0x04, 0x41, 2, 0x0b, ...vec([[0xd2, ...u32(2), 0x0b], [0xd0, FUNCREF, 0x0b]])], // active, expressions
-    [0x03, 0x00, ...vec([u32(4)])], // declarative (for ref.func 4 in code)
-  ]));
+  const elems = sec(
+    9,
+    vec([
+      [0x00, 0x41, 0, 0x0b, ...vec([u32(1), u32(3)])], // active, funcidx vector
+      [
+        0x04,
+        0x41,
+        2,
+        0x0b,
+        ...vec([
+          [0xd2, ...u32(2), 0x0b],
+          [0xd0, FUNCREF, 0x0b],
+        ]),
+      ], // active, expressions
+      [0x03, 0x00, ...vec([u32(4)])], // declarative (for ref.func 4 in code)
+    ]),
+  );
   const malloc = body([[1, I32]], [0x23, 0, 0x22, 1, 0x20, 0, 0x6a, 0x24, 0, 0x20, 1]);
   const free = body([], [0x01, 0x20, 0, 0x10, 0]); // free logs its argument (nop: not a pure forwarder to the import)
   const tail = body([], [0x20, 0, 0x12, ...pad5(1)]);
-  const sink = body([[2, I32], [1, V128], [1, FUNCREF]], [
-    0x41, 16, 0x10, ...pad5(1), 0x21, 0, // p = malloc(16) (padded LEB, as clang emits)
-    0x41, 1, 0x41, 2, 0x02, 3, 0x0b, 0x6a, 0x1a, // multi-value block (type 3: i32 i32 -> i32 i32), i32.add, drop
-    0xfd, 12, ...Array(16).fill(7), 0xfd, 12, ...Array(16).fill(9), 0xfd, 13, ...Array.from({ length: 16 }, (_, i) => i), 0xfd, 27, 1, 0x1a, // v128.const, shuffle, extract_lane
-    0x20, 0, 0x20, 2, 0xfd, 84, 0, 0, 3, 0x21, 2, // v128.load8_lane (memarg + lane) -> local 2 (v128)
-    0x20, 0, 0x41, 5, 0xfe, 0x17, 2, 0, 0xfe, 0x03, 0x00, // i32.atomic.store, atomic.fence
-    0x20, 0, 0x41, 0, 0x41, 4, 0xfc, 11, 0, // memory.fill
-    0x43, 0, 0, 0x80, 0x3f, 0xfc, 0, 0x1a, // i32.trunc_sat_f32_s
-    0x41, 0, 0x25, 0, 0x21, 3, 0x41, 0, 0x20, 3, 0x26, 0, // table.get / table.set
-    0xd2, 4, 0x41, 0, 0xfc, 15, 0, 0x1a, 0xfc, 16, 0, 0x1a, // ref.func, table.grow, table.size
-    0xd0, FUNCREF, 0xd1, 0x1a, // ref.null, ref.is_null
-    0x41, 1, 0x41, 2, 0x41, 0, 0x1c, 1, I32, 0x1a, // select t
-    0x41, 7, 0xc0, 0x1a, // i32.extend8_s
-    0x06, 0x40, 0x41, 0, 0x1a, 0x19, 0x0b, // try / catch_all / end (legacy EH)
-    0x06, 0x40, 0x18, 0, // try ... delegate 0
-    0x20, 0, 0x10, ...pad5(2), // free(p)
-    0x20, 0, // return p
-  ]);
+  const sink = body(
+    [
+      [2, I32],
+      [1, V128],
+      [1, FUNCREF],
+    ],
+    [
+      0x41,
+      16,
+      0x10,
+      ...pad5(1),
+      0x21,
+      0, // p = malloc(16) (padded LEB, as clang emits)
+      0x41,
+      1,
+      0x41,
+      2,
+      0x02,
+      3,
+      0x0b,
+      0x6a,
+      0x1a, // multi-value block (type 3: i32 i32 -> i32 i32), i32.add, drop
+      0xfd,
+      12,
+      ...Array(16).fill(7),
+      0xfd,
+      12,
+      ...Array(16).fill(9),
+      0xfd,
+      13,
+      ...Array.from({ length: 16 }, (_, i) => i),
+      0xfd,
+      27,
+      1,
+      0x1a, // v128.const, shuffle, extract_lane
+      0x20,
+      0,
+      0x20,
+      2,
+      0xfd,
+      84,
+      0,
+      0,
+      3,
+      0x21,
+      2, // v128.load8_lane (memarg + lane) -> local 2 (v128)
+      0x20,
+      0,
+      0x41,
+      5,
+      0xfe,
+      0x17,
+      2,
+      0,
+      0xfe,
+      0x03,
+      0x00, // i32.atomic.store, atomic.fence
+      0x20,
+      0,
+      0x41,
+      0,
+      0x41,
+      4,
+      0xfc,
+      11,
+      0, // memory.fill
+      0x43,
+      0,
+      0,
+      0x80,
+      0x3f,
+      0xfc,
+      0,
+      0x1a, // i32.trunc_sat_f32_s
+      0x41,
+      0,
+      0x25,
+      0,
+      0x21,
+      3,
+      0x41,
+      0,
+      0x20,
+      3,
+      0x26,
+      0, // table.get / table.set
+      0xd2,
+      4,
+      0x41,
+      0,
+      0xfc,
+      15,
+      0,
+      0x1a,
+      0xfc,
+      16,
+      0,
+      0x1a, // ref.func, table.grow, table.size
+      0xd0,
+      FUNCREF,
+      0xd1,
+      0x1a, // ref.null, ref.is_null
+      0x41,
+      1,
+      0x41,
+      2,
+      0x41,
+      0,
+      0x1c,
+      1,
+      I32,
+      0x1a, // select t
+      0x41,
+      7,
+      0xc0,
+      0x1a, // i32.extend8_s
+      0x06,
+      0x40,
+      0x41,
+      0,
+      0x1a,
+      0x19,
+      0x0b, // try / catch_all / end (legacy EH)
+      0x06,
+      0x40,
+      0x18,
+      0, // try ... delegate 0
+      0x20,
+      0,
+      0x10,
+      ...pad5(2), // free(p)
+      0x20,
+      0, // return p
+    ],
+  );
   const grow = body([], [0x20, 0, 0x40, 0x00]);
   const startFn = body([], [0x41, 8, 0x10, 1, 0x1a]); // minimal LEB call
   const code = sec(10, vec([malloc, free, tail, sink, grow, startFn]));
   const names = custom('name', [
-    ...[1, ...u32(vec([[...u32(0), ...str('log')], [...u32(1), ...str('malloc')], [...u32(4), ...str('sink')], [...u32(6), ...str('start')]]).length)],
-    ...vec([[...u32(0), ...str('log')], [...u32(1), ...str('malloc')], [...u32(4), ...str('sink')], [...u32(6), ...str('start')]]),
+    ...[
+      1,
+      ...u32(
+        vec([
+          [...u32(0), ...str('log')],
+          [...u32(1), ...str('malloc')],
+          [...u32(4), ...str('sink')],
+          [...u32(6), ...str('start')],
+        ]).length,
+      ),
+    ],
+    ...vec([
+      [...u32(0), ...str('log')],
+      [...u32(1), ...str('malloc')],
+      [...u32(4), ...str('sink')],
+      [...u32(6), ...str('start')],
+    ]),
     ...[2, ...u32(vec([[...u32(1), ...vec([[...u32(0), ...str('size')]])]]).length)],
     ...vec([[...u32(1), ...vec([[...u32(0), ...str('size')]])]]),
   ]);
-  return module(types, imports, funcs, table, memory, globals, exports, start, elems, code, names, custom('sourceMappingURL', str('x.map')));
+  return module(
+    types,
+    imports,
+    funcs,
+    table,
+    memory,
+    globals,
+    exports,
+    start,
+    elems,
+    code,
+    names,
+    custom('sourceMappingURL', str('x.map')),
+  );
 }
 
 describe('hand-assembled runnable module', () => {
@@ -100,7 +291,10 @@ describe('hand-assembled runnable module', () => {
 
   it('routes call, return_call and memory.grow through wrappers; renumbers everything else', () => {
     const r = instrument(bytes);
-    expect(r.allocators.map((a) => [a.role, a.funcIndex, a.foundBy])).toEqual([['malloc', 1, 'export'], ['free', 2, 'export']]);
+    expect(r.allocators.map((a) => [a.role, a.funcIndex, a.foundBy])).toEqual([
+      ['malloc', 1, 'export'],
+      ['free', 2, 'export'],
+    ]);
     expect(WebAssembly.validate(r.bytes as BufferSource)).toBe(true);
     const events: number[][] = [];
     const logs: number[] = [];
@@ -114,7 +308,10 @@ describe('hand-assembled runnable module', () => {
     const x = inst.exports as Record<string, (n?: number) => number>;
     events.length = 0;
     const p = x.sink();
-    expect(events.map((e) => e.slice(0, 3))).toEqual([[1, p, 16], [4, p, 0]]);
+    expect(events.map((e) => e.slice(0, 3))).toEqual([
+      [1, p, 16],
+      [4, p, 0],
+    ]);
     expect(events.map((e) => r.sites[e[4]].funcIndex)).toEqual([4, 4]);
     expect(logs).toEqual([p]); // free ran (it logs)
     events.length = 0;
@@ -130,7 +327,10 @@ describe('hand-assembled runnable module', () => {
     const m = x.malloc(4);
     expect(events.map((e) => e.slice(0, 3))).toEqual([[1, m, 4]]);
     expect(r.sites[events[0][4]]).toEqual({ funcIndex: 1, offset: -1, role: 'malloc' });
-    expect(r.exportSites.map((e) => [e.exportName, e.site])).toEqual([['malloc', events[0][4]], ['free', r.exportSites[1].site]]);
+    expect(r.exportSites.map((e) => [e.exportName, e.site])).toEqual([
+      ['malloc', events[0][4]],
+      ['free', r.exportSites[1].site],
+    ]);
     // still real wasm functions of the allocator's type: a table takes them, `new` does not
     const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
     table.set(0, x.malloc);
@@ -143,7 +343,13 @@ describe('hand-assembled runnable module', () => {
     const n = parseModule(r.bytes);
     expect(n.startFunc).toBe(7);
     // the allocators' exports point at their export wrappers (appended after every defined function)
-    expect(n.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index])).toEqual([['malloc', 9], ['free', 8], ['tail', 4], ['sink', 5], ['grow', 6]]);
+    expect(n.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index])).toEqual([
+      ['malloc', 9],
+      ['free', 8],
+      ['tail', 4],
+      ['sink', 5],
+      ['grow', 6],
+    ]);
     expect([n.funcTypes[9], n.funcTypes[8]]).toEqual([n.funcTypes[2], n.funcTypes[3]]);
     expect(n.funcNames.get(0)).toBe('log');
     expect(n.funcNames.get(1)).toBe('__wasm_leaks_ev');
@@ -161,47 +367,203 @@ describe('hand-assembled runnable module', () => {
 
 // --- features Node 20 cannot run: parsed, rewritten, re-parsed ----------------
 function modern(): Uint8Array {
-  const types = sec(1, vec([
-    [0x4e, ...vec([ // rec group: struct with a ref to the array, array of i8, subtype of struct
-      [0x50, ...vec([]), 0x5f, ...vec([[I32, 1], [0x63, 1, 0]])], // 0: sub (open) struct { mut i32, (ref null 1) }
-      [0x5e, 0x78, 1], // 1: array (mut i8)
-      [0x4f, ...vec([u32(0)]), 0x5f, ...vec([[I32, 1], [0x63, 1, 0], [0x77, 0]])], // 2: sub final of 0
-    ])],
-    ftype([I32], [I32]), // 3
-    ftype([I32], []), // 4
-    ftype([], [I32]), // 5
-    [0x60, 1, 0x64, 0x6e, 1, I32], // 6: (ref any) -> i32
-  ]));
+  const types = sec(
+    1,
+    vec([
+      [
+        0x4e,
+        ...vec([
+          // rec group: struct with a ref to the array, array of i8, subtype of struct
+          [
+            0x50,
+            ...vec([]),
+            0x5f,
+            ...vec([
+              [I32, 1],
+              [0x63, 1, 0],
+            ]),
+          ], // 0: sub (open) struct { mut i32, (ref null 1) }
+          [0x5e, 0x78, 1], // 1: array (mut i8)
+          [
+            0x4f,
+            ...vec([u32(0)]),
+            0x5f,
+            ...vec([
+              [I32, 1],
+              [0x63, 1, 0],
+              [0x77, 0],
+            ]),
+          ], // 2: sub final of 0
+        ]),
+      ],
+      ftype([I32], [I32]), // 3
+      ftype([I32], []), // 4
+      ftype([], [I32]), // 5
+      [0x60, 1, 0x64, 0x6e, 1, I32], // 6: (ref any) -> i32
+    ]),
+  );
   const funcs = sec(3, vec([[3], [4], [5], [6]]));
-  const memory = sec(5, vec([[0x00, 1], [0x04, 1]])); // memory 0 (i32), memory 1 (i64)
+  const memory = sec(
+    5,
+    vec([
+      [0x00, 1],
+      [0x04, 1],
+    ]),
+  ); // memory 0 (i32), memory 1 (i64)
   const tags = sec(13, vec([[0x00, ...u32(4)]]));
-  const globals = sec(6, vec([
-    [I32, 0, 0x41, 1, 0x41, 2, 0x6a, 0x0b], // extended-const
-    [0x63, 0x70, 0, 0xd2, ...u32(1), 0x0b], // (ref null func) = ref.func 1
-  ]));
-  const exports = sec(7, vec([[...str('malloc'), 0, 0], [...str('free'), 0, 1], [...str('user'), 0, 2]]));
+  const globals = sec(
+    6,
+    vec([
+      [I32, 0, 0x41, 1, 0x41, 2, 0x6a, 0x0b], // extended-const
+      [0x63, 0x70, 0, 0xd2, ...u32(1), 0x0b], // (ref null func) = ref.func 1
+    ]),
+  );
+  const exports = sec(
+    7,
+    vec([
+      [...str('malloc'), 0, 0],
+      [...str('free'), 0, 1],
+      [...str('user'), 0, 2],
+    ]),
+  );
   const elems = sec(9, vec([[0x07, FUNCREF, ...vec([[0xd2, ...u32(3), 0x0b]])]])); // declarative, expressions
   const datacount = sec(12, u32(1));
   const malloc = body([], [0x41, 0]);
   const free = body([], []);
-  const user = body([[1, 0x63, 0x6e], [1, 0x69]], [
-    0x41, 8, 0x10, 0, 0x1a, // malloc(8)
-    0x41, 1, 0x40, 0x01, 0x1a, // memory.grow 1 (i64 memory: not wrapped)... needs i64 arg; kept byte-exact
-    0x42, 1, 0x40, 0x01, 0x1a,
-    0x41, 0, 0x41, 0, 0xfb, 0x00, 2, 0x1a, // struct.new 2 -> drop (3 fields: not valid typing, parse only)
-    0xfb, 0x08, 1, 2, 0xfb, 0x0f, 0x1a, // array.new_fixed 1 2, array.len
-    0xfb, 0x09, 1, 0, 0xfb, 0x12, 1, 0, 0xfb, 0x02, 0, 1, 0xfb, 0x05, 2, 0, // array.new_data, array.init_data, struct.get, struct.set
-    0x20, 0, 0xfb, 0x14, 0x6b, 0xfb, 0x17, 0, 0xfb, 0x18, 0x03, 0, 0x6e, 0x00, 0x1a, // ref.test, ref.cast null, br_on_cast flags label ht ht
-    0x41, 3, 0xfb, 0x1c, 0xfb, 0x1d, 0xfb, 0x1a, 0xfb, 0x1b, // ref.i31, i31.get_s, any.convert_extern, extern.convert_any
-    0xd2, 3, 0x14, 6, 0xd4, 0xd5, 0, 0xd6, 0, 0x1a, // ref.func, call_ref, ref.as_non_null, br_on_null, br_on_non_null
-    0x1f, 0x40, ...vec([[0x00, 0, 0], [0x01, 0, 0], [0x02, 0], [0x03, 0]]), 0x08, 0, 0x0b, // try_table with all catch kinds, throw
-    0x20, 1, 0x0a, // throw_ref
-    0x20, 0, 0x28, 0x42, 1, 4, 0x1a, // i32.load with memory index 1 (0x40 bit in alignment)
-    0x42, 0, 0x28, 0x42, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x1a, // memory64 offset > 4 GiB
-    0xfd, 0x80, 0x02, 0xfd, 0x93, 0x02, // relaxed SIMD 0x100, 0x113 (LEB sub-opcodes)
-    0x41, 9, 0x12, 0, // return_call malloc
-    0x15, 6, // return_call_ref
-  ]);
+  const user = body(
+    [
+      [1, 0x63, 0x6e],
+      [1, 0x69],
+    ],
+    [
+      0x41,
+      8,
+      0x10,
+      0,
+      0x1a, // malloc(8)
+      0x41,
+      1,
+      0x40,
+      0x01,
+      0x1a, // memory.grow 1 (i64 memory: not wrapped)... needs i64 arg; kept byte-exact
+      0x42,
+      1,
+      0x40,
+      0x01,
+      0x1a,
+      0x41,
+      0,
+      0x41,
+      0,
+      0xfb,
+      0x00,
+      2,
+      0x1a, // struct.new 2 -> drop (3 fields: not valid typing, parse only)
+      0xfb,
+      0x08,
+      1,
+      2,
+      0xfb,
+      0x0f,
+      0x1a, // array.new_fixed 1 2, array.len
+      0xfb,
+      0x09,
+      1,
+      0,
+      0xfb,
+      0x12,
+      1,
+      0,
+      0xfb,
+      0x02,
+      0,
+      1,
+      0xfb,
+      0x05,
+      2,
+      0, // array.new_data, array.init_data, struct.get, struct.set
+      0x20,
+      0,
+      0xfb,
+      0x14,
+      0x6b,
+      0xfb,
+      0x17,
+      0,
+      0xfb,
+      0x18,
+      0x03,
+      0,
+      0x6e,
+      0x00,
+      0x1a, // ref.test, ref.cast null, br_on_cast flags label ht ht
+      0x41,
+      3,
+      0xfb,
+      0x1c,
+      0xfb,
+      0x1d,
+      0xfb,
+      0x1a,
+      0xfb,
+      0x1b, // ref.i31, i31.get_s, any.convert_extern, extern.convert_any
+      0xd2,
+      3,
+      0x14,
+      6,
+      0xd4,
+      0xd5,
+      0,
+      0xd6,
+      0,
+      0x1a, // ref.func, call_ref, ref.as_non_null, br_on_null, br_on_non_null
+      0x1f,
+      0x40,
+      ...vec([
+        [0x00, 0, 0],
+        [0x01, 0, 0],
+        [0x02, 0],
+        [0x03, 0],
+      ]),
+      0x08,
+      0,
+      0x0b, // try_table with all catch kinds, throw
+      0x20,
+      1,
+      0x0a, // throw_ref
+      0x20,
+      0,
+      0x28,
+      0x42,
+      1,
+      4,
+      0x1a, // i32.load with memory index 1 (0x40 bit in alignment)
+      0x42,
+      0,
+      0x28,
+      0x42,
+      1,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x01,
+      0x1a, // memory64 offset > 4 GiB
+      0xfd,
+      0x80,
+      0x02,
+      0xfd,
+      0x93,
+      0x02, // relaxed SIMD 0x100, 0x113 (LEB sub-opcodes)
+      0x41,
+      9,
+      0x12,
+      0, // return_call malloc
+      0x15,
+      6, // return_call_ref
+    ],
+  );
   const refcall = body([], [0x41, 0]);
   const code = sec(10, vec([malloc, free, user, refcall]));
   const data = sec(11, vec([[0x01, ...vec([[1], [2]])]]));
@@ -243,8 +605,13 @@ describe('hand-assembled module with GC, exnref, typed refs, multi-memory, memor
   });
 
   it('memory 0 being memory64 means nothing is instrumented', () => {
-    const m64 = module(sec(1, vec([ftype([0x7e], [0x7e])])), sec(3, vec([[0]])), sec(5, vec([[0x04, 1]])),
-      sec(7, vec([[...str('malloc'), 0, 0]])), sec(10, vec([body([], [0x20, 0])])));
+    const m64 = module(
+      sec(1, vec([ftype([0x7e], [0x7e])])),
+      sec(3, vec([[0]])),
+      sec(5, vec([[0x04, 1]])),
+      sec(7, vec([[...str('malloc'), 0, 0]])),
+      sec(10, vec([body([], [0x20, 0])])),
+    );
     const r = instrument(m64);
     expect(r.bytes).toBe(m64);
     expect(r.reason).toMatch(/memory64/);
@@ -252,7 +619,8 @@ describe('hand-assembled module with GC, exnref, typed refs, multi-memory, memor
 });
 
 describe('rejects what it does not know', () => {
-  const withCode = (code: B) => module(sec(1, vec([ftype([], [])])), sec(3, vec([[0]])), sec(5, vec([[0, 1]])), sec(10, vec([body([], code)])));
+  const withCode = (code: B) =>
+    module(sec(1, vec([ftype([], [])])), sec(3, vec([[0]])), sec(5, vec([[0, 1]])), sec(10, vec([body([], code)])));
   const bad: [string, Uint8Array][] = [
     ['unknown opcode 0x17', withCode([0x17])],
     ['unknown opcode 0xc5', withCode([0xc5])],
@@ -305,18 +673,29 @@ describe('C++ operator new/delete', () => {
     const funcs = sec(3, vec([[0], [0], [0], [1]]));
     const memory = sec(5, vec([[0, 1]]));
     const exports = sec(7, vec([[...str('malloc'), 0, 0]]));
-    const code = sec(10, vec([
-      body([], [0x41, 16]),
-      body([], [0x20, 0, 0x10, 0, 0x1a, 0x41, 8]), // _Znwm calls malloc: not hooked itself
-      body([], [0x41, 32]), // _Znam: its own allocator
-      body([], [0x41, 1, 0x10, 1, 0x41, 2, 0x10, 2, 0x6a]),
-    ]));
-    const fnames = vec([[...u32(0), ...str('malloc')], [...u32(1), ...str('_Znwm')], [...u32(2), ...str('_Znam')], [...u32(3), ...str('user')]]);
+    const code = sec(
+      10,
+      vec([
+        body([], [0x41, 16]),
+        body([], [0x20, 0, 0x10, 0, 0x1a, 0x41, 8]), // _Znwm calls malloc: not hooked itself
+        body([], [0x41, 32]), // _Znam: its own allocator
+        body([], [0x41, 1, 0x10, 1, 0x41, 2, 0x10, 2, 0x6a]),
+      ]),
+    );
+    const fnames = vec([
+      [...u32(0), ...str('malloc')],
+      [...u32(1), ...str('_Znwm')],
+      [...u32(2), ...str('_Znam')],
+      [...u32(3), ...str('user')],
+    ]);
     return module(types, funcs, memory, exports, code, custom('name', [1, ...u32(fnames.length), ...fnames]));
   };
   it('hooks operator new only when it does not just call malloc', () => {
     const r = instrument(build());
-    expect(r.allocators.map((a) => [a.name, a.role, a.foundBy])).toEqual([['malloc', 'malloc', 'export'], ['_Znam', 'malloc', 'name']]);
+    expect(r.allocators.map((a) => [a.name, a.role, a.foundBy])).toEqual([
+      ['malloc', 'malloc', 'export'],
+      ['_Znam', 'malloc', 'name'],
+    ]);
     // the malloc call inside _Znwm is a site (its caller is user code), and so is user's call to _Znam
     expect(r.sites.filter((s) => s.offset >= 0).map((s) => s.funcIndex)).toEqual([1, 3]);
     expect(WebAssembly.validate(r.bytes as BufferSource)).toBe(true);

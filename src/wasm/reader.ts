@@ -4,14 +4,29 @@ import { readHeapType, readValType, scanExpr } from './opcodes';
 import { RefList, R_FUNCIDX } from './refs';
 import { NameSection, parseNameSection } from './names';
 
-export const SEC_CUSTOM = 0, SEC_TYPE = 1, SEC_IMPORT = 2, SEC_FUNCTION = 3, SEC_TABLE = 4, SEC_MEMORY = 5,
-  SEC_GLOBAL = 6, SEC_EXPORT = 7, SEC_START = 8, SEC_ELEMENT = 9, SEC_CODE = 10, SEC_DATA = 11,
-  SEC_DATACOUNT = 12, SEC_TAG = 13;
+export const SEC_CUSTOM = 0,
+  SEC_TYPE = 1,
+  SEC_IMPORT = 2,
+  SEC_FUNCTION = 3,
+  SEC_TABLE = 4,
+  SEC_MEMORY = 5,
+  SEC_GLOBAL = 6,
+  SEC_EXPORT = 7,
+  SEC_START = 8,
+  SEC_ELEMENT = 9,
+  SEC_CODE = 10,
+  SEC_DATA = 11,
+  SEC_DATACOUNT = 12,
+  SEC_TAG = 13;
 
 /** Position of each known section id in the mandated order (0 = unknown id). */
 const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
-export const KIND_FUNC = 0, KIND_TABLE = 1, KIND_MEMORY = 2, KIND_GLOBAL = 3, KIND_TAG = 4;
+export const KIND_FUNC = 0,
+  KIND_TABLE = 1,
+  KIND_MEMORY = 2,
+  KIND_GLOBAL = 3,
+  KIND_TAG = 4;
 
 export interface SectionInfo {
   id: number;
@@ -137,7 +152,8 @@ function readCompType(c: Cursor): FuncType | null {
 
 function readFieldType(c: Cursor): void {
   const t = c.b[c.p];
-  if (t === 0x78 || t === 0x77) c.p++; // packed i8 / i16
+  if (t === 0x78 || t === 0x77)
+    c.p++; // packed i8 / i16
   else readValType(c);
   if (c.u8() > 1) fail(`bad field mutability at 0x${(c.p - 1).toString(16)}`);
 }
@@ -167,8 +183,19 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     fail('unsupported wasm version (components and non-1 versions are not instrumented)');
 
   const m: ParsedModule = {
-    bytes, sections: [], types: [], imports: [], exports: [], numImportedFuncs: 0, funcTypes: [],
-    memories: [], globals: [], startFunc: null, bodies: [], refs: new RefList(), names: null,
+    bytes,
+    sections: [],
+    types: [],
+    imports: [],
+    exports: [],
+    numImportedFuncs: 0,
+    funcTypes: [],
+    memories: [],
+    globals: [],
+    startFunc: null,
+    bodies: [],
+    refs: new RefList(),
+    names: null,
     funcNames: new Map(),
   };
   const refs = m.refs;

@@ -35,11 +35,23 @@ export class RefList {
     d[i + 5] = func;
     this.length++;
   }
-  kind(i: number): number { return this.data[i * 6]; }
-  instrPos(i: number): number { return this.data[i * 6 + 1]; }
-  immPos(i: number): number { return this.data[i * 6 + 2]; }
-  immLen(i: number): number { return this.data[i * 6 + 3]; }
-  value(i: number): number { return this.data[i * 6 + 4]; }
+  kind(i: number): number {
+    return this.data[i * 6];
+  }
+  instrPos(i: number): number {
+    return this.data[i * 6 + 1];
+  }
+  immPos(i: number): number {
+    return this.data[i * 6 + 2];
+  }
+  immLen(i: number): number {
+    return this.data[i * 6 + 3];
+  }
+  value(i: number): number {
+    return this.data[i * 6 + 4];
+  }
   /** Defining function (original index) for code records, -1 elsewhere. */
-  func(i: number): number { return this.data[i * 6 + 5]; }
+  func(i: number): number {
+    return this.data[i * 6 + 5];
+  }
 }

@@ -1,14 +1,48 @@
-import { ParsedModule, parseModule, SectionInfo, SEC_START, SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_EXPORT,
-  SEC_CODE, SEC_GLOBAL, SEC_MEMORY, KIND_FUNC, KIND_MEMORY, KIND_GLOBAL, funcType, type FuncType } from './reader';
+import {
+  ParsedModule,
+  parseModule,
+  SectionInfo,
+  SEC_START,
+  SEC_CUSTOM,
+  SEC_TYPE,
+  SEC_IMPORT,
+  SEC_FUNCTION,
+  SEC_EXPORT,
+  SEC_CODE,
+  SEC_GLOBAL,
+  SEC_MEMORY,
+  KIND_FUNC,
+  KIND_MEMORY,
+  KIND_GLOBAL,
+  funcType,
+  type FuncType,
+} from './reader';
 import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover, unpairedReason } from './discover';
-import { R_CALL, R_RETURN_CALL, R_MEM_GROW, R_MEM_SIZE, R_FUNCIDX, R_REF_FUNC, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_CALL_REF,
-  R_RETURN_CALL_REF } from './refs';
+import {
+  R_CALL,
+  R_RETURN_CALL,
+  R_MEM_GROW,
+  R_MEM_SIZE,
+  R_FUNCIDX,
+  R_REF_FUNC,
+  R_CALL_INDIRECT,
+  R_RETURN_CALL_INDIRECT,
+  R_CALL_REF,
+  R_RETURN_CALL_REF,
+} from './refs';
 import { ctxWrapperBody, reachingCalls, simpleType } from './contexts';
 import { allocatorWrappers } from './fold';
 import { Editor } from './writer';
 import { renumberNames } from './names';
 import { EVENT, allocWrapperBody, growWrapperBody } from './wrappers';
-import { allocWrapperBodyTable, freeWrapperBodyTable, tableLayout, TABLE_ALLOC_ROLES, TABLE_FREE_ROLES, type TableLayout } from './table-wrappers';
+import {
+  allocWrapperBodyTable,
+  freeWrapperBodyTable,
+  tableLayout,
+  TABLE_ALLOC_ROLES,
+  TABLE_FREE_ROLES,
+  type TableLayout,
+} from './table-wrappers';
 import { Cursor } from './cursor';
 import { pushName, pushU32 } from './leb128';
 import { InstrumentError } from './errors';
@@ -96,7 +130,17 @@ export interface InstrumentResult {
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
   const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
   return {
-    bytes, allocators, sites: [], exportSites: [], memoryExport: mem ? mem.name : null, globalExports: [], table: null, contextSites: 0, allocWrappers: [], exportNames: exportNamesOf(m), reason,
+    bytes,
+    allocators,
+    sites: [],
+    exportSites: [],
+    memoryExport: mem ? mem.name : null,
+    globalExports: [],
+    table: null,
+    contextSites: 0,
+    allocWrappers: [],
+    exportNames: exportNamesOf(m),
+    reason,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -118,7 +162,14 @@ function newSectionPos(m: ParsedModule, id: number): number {
  * Appends entries to a vector section (type, import, function, export, code),
  * creating the section if the module has none.
  */
-function appendToVector(ed: Editor, m: ParsedModule, id: number, regions: Map<SectionInfo, number>, count: number, entries: number[] | Uint8Array): void {
+function appendToVector(
+  ed: Editor,
+  m: ParsedModule,
+  id: number,
+  regions: Map<SectionInfo, number>,
+  count: number,
+  entries: number[] | Uint8Array,
+): void {
   if (count === 0) return;
   const sec = m.sections.find((s) => s.id === id);
   if (sec) {
@@ -202,8 +253,14 @@ export function instrumentWith(bytes: Uint8Array, allocators: AllocatorInfo[], o
     const [, ...args] = EVENT[a.role];
     const needsResult = args.includes('r');
     const maxParam = Math.max(-1, ...args.filter((x): x is number => typeof x === 'number'));
-    if (!t || t.params.some((v) => v !== 0x7f) || t.results.some((v) => v !== 0x7f) || t.results.length > 1 ||
-      (needsResult && t.results.length !== 1) || t.params.length <= maxParam)
+    if (
+      !t ||
+      t.params.some((v) => v !== 0x7f) ||
+      t.results.some((v) => v !== 0x7f) ||
+      t.results.length > 1 ||
+      (needsResult && t.results.length !== 1) ||
+      t.params.length <= maxParam
+    )
       throw new InstrumentError(`function ${a.funcIndex} does not have a ${a.role} signature`);
   }
   return withPartial(rewrite(m, allocators, opts));
@@ -226,8 +283,7 @@ function checkRewritable(m: ParsedModule, opts: InstrumentOptions): void {
   for (const s of m.sections)
     if (s.id === SEC_CUSTOM && (s.name === 'linking' || s.name?.startsWith('reloc.')))
       throw new InstrumentError(`relocatable object file (custom section "${s.name}") is not instrumented`);
-  if (m.imports.some((i) => i.module === hook))
-    throw new InstrumentError(`module already imports "${hook}": already instrumented`);
+  if (m.imports.some((i) => i.module === hook)) throw new InstrumentError(`module already imports "${hook}": already instrumented`);
 }
 
 /** The module's function types, and those the rewriter appends (each once). */
@@ -259,8 +315,14 @@ class TypeTable {
 function findFuncType(m: ParsedModule, params: number[], results: number[]): number {
   for (let i = 0; i < m.types.length; i++) {
     const t = m.types[i];
-    if (t && t.params.length === params.length && t.results.length === results.length &&
-      t.params.every((v, k) => v === params[k]) && t.results.every((v, k) => v === results[k])) return i;
+    if (
+      t &&
+      t.params.length === params.length &&
+      t.results.length === results.length &&
+      t.params.every((v, k) => v === params[k]) &&
+      t.results.every((v, k) => v === results[k])
+    )
+      return i;
   }
   return -1;
 }
@@ -284,7 +346,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   // --- types: ev (i32 ×5, f64) -> i32, (i32) -> i32 for memory.grow wrappers, indirect-call wrappers
   const types = new TypeTable(m);
   const needType = (params: number[], results: number[]): number => types.need(params, results);
-  const I32 = 0x7f, F64 = 0x7c;
+  const I32 = 0x7f,
+    F64 = 0x7c;
   const evType = needType([I32, I32, I32, I32, I32, F64], [I32]);
   let growType = -1;
 
@@ -322,7 +385,11 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
       pendingTable.push({ at: wrapperBodies.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
       return emitWrapper(m.funcTypes[a.funcIndex], [], `__wasm_leaks_site${site}_${a.name}`);
     }
-    return emitWrapper(m.funcTypes[a.funcIndex], allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx), `__wasm_leaks_site${site}_${a.name}`);
+    return emitWrapper(
+      m.funcTypes[a.funcIndex],
+      allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx),
+      `__wasm_leaks_site${site}_${a.name}`,
+    );
   };
 
   // Context sites are numbered apart from allocator sites (the page never sees them).
@@ -460,7 +527,14 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
 
   const { bytes: out, map } = ed.finish();
   return {
-    bytes: out, allocators, sites, exportSites, memoryExport, globalExports, table, contextSites,
+    bytes: out,
+    allocators,
+    sites,
+    exportSites,
+    memoryExport,
+    globalExports,
+    table,
+    contextSites,
     allocWrappers: allocatorWrappers(m, allocators, internal),
     exportNames: exportNamesOf(m),
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
@@ -473,8 +547,16 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
  * i32 globals (to read memory and scan roots from JS; existing exports are
  * reused) and the table memory. Their names never clash with the module's.
  */
-function ownExports(m: ParsedModule, layout: TableLayout | null, tableMem: number): {
-  entries: number[]; count: number; memoryExport: string | null; globalExports: string[]; table: TableInfo | null;
+function ownExports(
+  m: ParsedModule,
+  layout: TableLayout | null,
+  tableMem: number,
+): {
+  entries: number[];
+  count: number;
+  memoryExport: string | null;
+  globalExports: string[];
+  table: TableInfo | null;
 } {
   const taken = new Set(m.exports.map((e) => e.name));
   const exp: number[] = [];
@@ -514,7 +596,13 @@ function ownExports(m: ParsedModule, layout: TableLayout | null, tableMem: numbe
 }
 
 /** The name section follows the renumbering; branch hints (keyed by index and offset, only hints) are dropped. */
-function rewriteCustomSections(ed: Editor, m: ParsedModule, evIndex: number, shift: (f: number) => number, wrapperNames: [number, string][]): void {
+function rewriteCustomSections(
+  ed: Editor,
+  m: ParsedModule,
+  evIndex: number,
+  shift: (f: number) => number,
+  wrapperNames: [number, string][],
+): void {
   for (const s of m.sections) {
     if (s.id !== SEC_CUSTOM) continue;
     if (s.name === 'name' && m.names) renumberNames(ed, m.names, evIndex, shift, wrapperNames);
@@ -533,8 +621,10 @@ export function roundTrip(bytes: Uint8Array): Uint8Array {
   for (const b of m.bodies) ed.region(b.sizePos, b.sizeLen, b.start, b.end, 2);
   // rewrite every function index in place with its own value (checks positions and widths)
   const refs = m.refs;
-  for (let i = 0; i < refs.length; i++) if (refs.kind(i) < R_MEM_GROW || refs.kind(i) === R_FUNCIDX) ed.patchU32(refs.immPos(i), refs.immLen(i), refs.value(i));
-  if (m.names) for (const sub of m.names.funcIndexed) for (let k = 0; k < sub.idxPos.length; k++) ed.patchU32(sub.idxPos[k], sub.idxLen[k], sub.idxVal[k]);
+  for (let i = 0; i < refs.length; i++)
+    if (refs.kind(i) < R_MEM_GROW || refs.kind(i) === R_FUNCIDX) ed.patchU32(refs.immPos(i), refs.immLen(i), refs.value(i));
+  if (m.names)
+    for (const sub of m.names.funcIndexed)
+      for (let k = 0; k < sub.idxPos.length; k++) ed.patchU32(sub.idxPos[k], sub.idxLen[k], sub.idxVal[k]);
   return ed.finish().bytes;
 }
-

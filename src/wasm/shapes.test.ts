@@ -19,7 +19,12 @@ import type { Tracker } from '../tracker';
 function loadGlue(name: string): (o: object) => Promise<Shapes> {
   const url = new URL(name, FIXTURE_DIR);
   const module = { exports: {} as unknown };
-  new Function('module', 'exports', '__dirname', '__filename', readFileSync(url, 'utf8'))(module, module.exports, new URL('.', url).pathname, url.pathname);
+  new Function('module', 'exports', '__dirname', '__filename', readFileSync(url, 'utf8'))(
+    module,
+    module.exports,
+    new URL('.', url).pathname,
+    url.pathname,
+  );
   return module.exports as (o: object) => Promise<Shapes>;
 }
 
@@ -50,7 +55,12 @@ describe('allocator shapes (e2e/fixtures/src/shapes.c)', () => {
   for (const [name, want] of CASES) {
     it(`shapes-${name}: found, never partial`, () => {
       const r = instrument(fixture(`shapes-${name}.wasm`));
-      expect(r.allocators.map((a) => `${a.role}=${a.name}`).sort().join(' ')).toBe(want);
+      expect(
+        r.allocators
+          .map((a) => `${a.role}=${a.name}`)
+          .sort()
+          .join(' '),
+      ).toBe(want);
       expect(r.partial).toBeUndefined();
       // The pair was found without a shared caller: by what they do.
       const byState = r.allocators.some((a) => a.role === 'free' && /chunk header/.test(a.evidence ?? ''));
@@ -62,7 +72,9 @@ describe('allocator shapes (e2e/fixtures/src/shapes.c)', () => {
       const sent: PageToPanel[] = [];
       const agent = new PageAgent(wa, {
         post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-        now: () => Date.now(), url: 'test://shapes', setTimer: () => 0,
+        now: () => Date.now(),
+        url: 'test://shapes',
+        setTimer: () => 0,
         instrument: (bytes) => instrument(bytes),
       });
       try {
@@ -120,8 +132,14 @@ interface WbgShapes {
 describe('wasm-bindgen-shaped Rust (e2e/fixtures/src/rust/wbg_shapes.rs)', () => {
   it('renamed exports: the free that leads to the allocator wins over a closure helper of the same type; internal free (ptr, size)', () => {
     const r = instrument(fixture('wbg-shapes-rust.wasm'));
-    expect(r.allocators.map((a) => `${a.role}=${a.name}`).sort().join(' ')).toBe(
-      'free=func2 rust_alloc=func1 rust_realloc=func21 wbg_free=__wbindgen_export_3 wbg_malloc=__wbindgen_export_1 wbg_realloc=__wbindgen_export_2');
+    expect(
+      r.allocators
+        .map((a) => `${a.role}=${a.name}`)
+        .sort()
+        .join(' '),
+    ).toBe(
+      'free=func2 rust_alloc=func1 rust_realloc=func21 wbg_free=__wbindgen_export_3 wbg_malloc=__wbindgen_export_1 wbg_realloc=__wbindgen_export_2',
+    );
     expect(r.partial).toBeUndefined();
   });
 
@@ -130,7 +148,9 @@ describe('wasm-bindgen-shaped Rust (e2e/fixtures/src/rust/wbg_shapes.rs)', () =>
     const sent: PageToPanel[] = [];
     const agent = new PageAgent(wa, {
       post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(), url: 'test://wbg-shapes', setTimer: () => 0,
+      now: () => Date.now(),
+      url: 'test://wbg-shapes',
+      setTimer: () => 0,
       instrument: (bytes) => instrument(bytes),
     });
     try {
@@ -174,21 +194,32 @@ interface AsLeaky {
 describe('AssemblyScript runtime (e2e/fixtures/src/as/leaky.ts, incremental GC, --exportRuntime)', () => {
   it('the TLSF allocator under __new and the collector, found by name', () => {
     const r = instrument(fixture('as-leaky-debug.wasm'));
-    expect(r.allocators.map((a) => `${a.role}=${a.name}`).sort().join(' ')).toBe('free=~lib/rt/tlsf/__free malloc=~lib/rt/tlsf/__alloc');
+    expect(
+      r.allocators
+        .map((a) => `${a.role}=${a.name}`)
+        .sort()
+        .join(' '),
+    ).toBe('free=~lib/rt/tlsf/__free malloc=~lib/rt/tlsf/__alloc');
     expect(r.partial).toBeUndefined();
   });
 
-  it('objects collected are freed; a string __pin\'d and never __unpin\'d stays: the leak; 0 errors', async () => {
+  it("objects collected are freed; a string __pin'd and never __unpin'd stays: the leak; 0 errors", async () => {
     const wa = freshWebAssembly();
     const sent: PageToPanel[] = [];
     const agent = new PageAgent(wa, {
       post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(), url: 'test://as', setTimer: () => 0,
+      now: () => Date.now(),
+      url: 'test://as',
+      setTimer: () => 0,
       instrument: (bytes) => instrument(bytes),
     });
     try {
       const { instance } = await wa.instantiate(fixture('as-leaky-debug.wasm'), {
-        env: { abort: () => { throw new Error('abort'); } },
+        env: {
+          abort: () => {
+            throw new Error('abort');
+          },
+        },
       });
       const x = instance.exports as unknown as AsLeaky;
       const t = agent.records[0].tracker as Tracker;

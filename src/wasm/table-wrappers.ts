@@ -30,9 +30,19 @@ import { EVENT, F64_ZERO, type Arg } from './wrappers';
 import { pushKeyToF64, pushMix, pushSpread } from './contexts';
 
 /** Header u32 word indices. */
-export const TH_MASK = 0, TH_SHIFT = 1, TH_BASE = 2, TH_COUNT = 3, TH_LIMIT = 4, TH_NEXT_SEQ = 5, TH_TIME = 6, TH_END = 7;
+export const TH_MASK = 0,
+  TH_SHIFT = 1,
+  TH_BASE = 2,
+  TH_COUNT = 3,
+  TH_LIMIT = 4,
+  TH_NEXT_SEQ = 5,
+  TH_TIME = 6,
+  TH_END = 7;
 /** Header f64 indices (byte offset = 8 × index). */
-export const TF_ALLOCS = 4, TF_FREES = 5, TF_ALLOC_BYTES = 6, TF_FREE_BYTES = 7;
+export const TF_ALLOCS = 4,
+  TF_FREES = 5,
+  TF_ALLOC_BYTES = 6,
+  TF_FREE_BYTES = 7;
 export const TABLE_HEADER_BYTES = 64;
 export const TABLE_HASH_MUL = 0x9e3779b1;
 export const TABLE_SLOT_BYTES = 20;
@@ -78,18 +88,61 @@ export function tableLayout(sites: number): TableLayout {
   const ctxEntries = 1 << CTX_CACHE_BITS;
   const base = ctxCache + CTX_ENTRY_BYTES * ctxEntries;
   const capacity = TABLE_INITIAL_CAPACITY;
-  return { siteMap, sites, originMap, freed, freedEntries: FREED_ENTRIES, ctxCache, ctxEntries, base, capacity, pages: Math.ceil((base + capacity * TABLE_SLOT_BYTES) / 65536) };
+  return {
+    siteMap,
+    sites,
+    originMap,
+    freed,
+    freedEntries: FREED_ENTRIES,
+    ctxCache,
+    ctxEntries,
+    base,
+    capacity,
+    pages: Math.ceil((base + capacity * TABLE_SLOT_BYTES) / 65536),
+  };
 }
 
 // --- a few opcodes --------------------------------------------------------
-const BLOCK = 0x02, LOOP = 0x03, IF = 0x04, END = 0x0b, BR = 0x0c, BR_IF = 0x0d, CALL = 0x10, SELECT = 0x1b, VOID = 0x40;
-const LGET = 0x20, LSET = 0x21, LTEE = 0x22;
-const I64_NE = 0x52, I64_SHR_U = 0x88, I32_WRAP_I64 = 0xa7, DROP = 0x1a, I64_CONST = 0x42;
-const I32_LOAD = 0x28, I64_LOAD = 0x29, F64_LOAD = 0x2b, I32_LOAD8_U = 0x2d, I32_STORE = 0x36, I64_STORE = 0x37, F64_STORE = 0x39;
-const I32_CONST = 0x41, F64_CONST = 0x44;
-const I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_GE_U = 0x4f;
-const I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_AND = 0x71, I32_OR = 0x72, I32_XOR = 0x73, I32_SHL = 0x74, I32_SHR_U = 0x76;
-const F64_ADD = 0xa0, F64_CONVERT_I32_U = 0xb8;
+const BLOCK = 0x02,
+  LOOP = 0x03,
+  IF = 0x04,
+  END = 0x0b,
+  BR = 0x0c,
+  BR_IF = 0x0d,
+  CALL = 0x10,
+  SELECT = 0x1b,
+  VOID = 0x40;
+const LGET = 0x20,
+  LSET = 0x21,
+  LTEE = 0x22;
+const I64_NE = 0x52,
+  I64_SHR_U = 0x88,
+  I32_WRAP_I64 = 0xa7,
+  DROP = 0x1a,
+  I64_CONST = 0x42;
+const I32_LOAD = 0x28,
+  I64_LOAD = 0x29,
+  F64_LOAD = 0x2b,
+  I32_LOAD8_U = 0x2d,
+  I32_STORE = 0x36,
+  I64_STORE = 0x37,
+  F64_STORE = 0x39;
+const I32_CONST = 0x41,
+  F64_CONST = 0x44;
+const I32_EQZ = 0x45,
+  I32_EQ = 0x46,
+  I32_NE = 0x47,
+  I32_GE_U = 0x4f;
+const I32_ADD = 0x6a,
+  I32_SUB = 0x6b,
+  I32_MUL = 0x6c,
+  I32_AND = 0x71,
+  I32_OR = 0x72,
+  I32_XOR = 0x73,
+  I32_SHL = 0x74,
+  I32_SHR_U = 0x76;
+const F64_ADD = 0xa0,
+  F64_CONVERT_I32_U = 0xb8;
 
 /** Little-endian bytes of an f64 constant (one scratch buffer: wrappers are built by the thousand). */
 const F64_SCRATCH = new Float64Array(1);
@@ -106,9 +159,15 @@ class Asm {
     pushU32(this.b, v);
     return this;
   }
-  get(l: number): this { return this.op(LGET).u(l); }
-  set(l: number): this { return this.op(LSET).u(l); }
-  tee(l: number): this { return this.op(LTEE).u(l); }
+  get(l: number): this {
+    return this.op(LGET).u(l);
+  }
+  set(l: number): this {
+    return this.op(LSET).u(l);
+  }
+  tee(l: number): this {
+    return this.op(LTEE).u(l);
+  }
   i32(v: number): this {
     this.b.push(I32_CONST, ...encodeS32(v | 0));
     return this;
@@ -127,14 +186,22 @@ class Asm {
     return this;
   }
   /** Header u32 word (address 0 + offset). */
-  hdr(word: number): this { return this.i32(0).m(I32_LOAD, 2, word * 4); }
+  hdr(word: number): this {
+    return this.i32(0).m(I32_LOAD, 2, word * 4);
+  }
   /** header[word] += delta (u32). */
   hdrAdd(word: number, delta: number): this {
-    return this.i32(0).hdr(word).i32(delta).op(I32_ADD).m(I32_STORE, 2, word * 4);
+    return this.i32(0)
+      .hdr(word)
+      .i32(delta)
+      .op(I32_ADD)
+      .m(I32_STORE, 2, word * 4);
   }
   /** f64 counter += value pushed by `push`. */
   fAdd(index: number, push: (a: this) => void): this {
-    this.i32(0).i32(0).m(F64_LOAD, 3, index * 8);
+    this.i32(0)
+      .i32(0)
+      .m(F64_LOAD, 3, index * 8);
     push(this);
     return this.op(F64_ADD).m(F64_STORE, 3, index * 8);
   }
@@ -181,11 +248,27 @@ function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site:
  * returns), a NULL result, a full table (the page grows it), or a pointer
  * already live (the tracker reports it).
  */
-export function allocWrapperBodyTable(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number,
-  mem: number, L: TableLayout, ctx: number): number[] {
+export function allocWrapperBodyTable(
+  t: FuncType,
+  role: AllocatorRole,
+  allocIndex: number,
+  evIndex: number,
+  site: number,
+  mem: number,
+  L: TableLayout,
+  ctx: number,
+): number[] {
   const np = t.params.length;
   const sizeParam = EVENT[role][2] as number;
-  const r = np, s = np + 1, c = np + 2, addr = np + 3, b = np + 4, seq = np + 5, k = np + 6, slot = np + 7, key = np + 8;
+  const r = np,
+    s = np + 1,
+    c = np + 2,
+    addr = np + 3,
+    b = np + 4,
+    seq = np + 5,
+    k = np + 6,
+    slot = np + 7,
+    key = np + 8;
   const a = new Asm(mem);
   a.b.push(2, 8, 0x7f, 1, 0x7e); // 8 i32 locals, then the i64 key
   for (let p = 0; p < np; p++) a.get(p);
@@ -197,9 +280,14 @@ export function allocWrapperBodyTable(t: FuncType, role: AllocatorRole, allocInd
   pushMix(a.b, ctx, site);
   a.tee(key);
   pushSpread(a.b);
-  a.op(I64_CONST, 64 - CTX_CACHE_BITS, I64_SHR_U, I32_WRAP_I64).i32(4).op(I32_SHL).tee(slot);
+  a.op(I64_CONST, 64 - CTX_CACHE_BITS, I64_SHR_U, I32_WRAP_I64)
+    .i32(4)
+    .op(I32_SHL)
+    .tee(slot);
   a.m(I64_LOAD, 3, L.ctxCache).get(key).op(I64_NE);
-  a.get(slot).m(I32_LOAD, 2, L.ctxCache + 8).set(s);
+  a.get(slot)
+    .m(I32_LOAD, 2, L.ctxCache + 8)
+    .set(s);
   a.get(r).op(I32_EQZ, I32_OR);
   a.hdr(TH_COUNT).tee(c).hdr(TH_LIMIT).op(I32_GE_U, I32_OR, BR_IF, 0);
   // addr = base + home × 20
@@ -218,15 +306,25 @@ export function allocWrapperBodyTable(t: FuncType, role: AllocatorRole, allocInd
   a.get(addr).get(s).m(I32_STORE, 2, 8);
   a.get(addr).hdr(TH_NEXT_SEQ).tee(seq).m(I32_STORE, 2, 12);
   a.get(addr).hdr(TH_TIME).m(I32_STORE, 2, 16);
-  a.i32(0).get(seq).i32(1).op(I32_ADD).m(I32_STORE, 2, TH_NEXT_SEQ * 4);
-  a.i32(0).get(c).i32(1).op(I32_ADD).m(I32_STORE, 2, TH_COUNT * 4);
+  a.i32(0)
+    .get(seq)
+    .i32(1)
+    .op(I32_ADD)
+    .m(I32_STORE, 2, TH_NEXT_SEQ * 4);
+  a.i32(0)
+    .get(c)
+    .i32(1)
+    .op(I32_ADD)
+    .m(I32_STORE, 2, TH_COUNT * 4);
   a.fAdd(TF_ALLOCS, (x) => x.f64(1));
   a.fAdd(TF_ALLOC_BYTES, (x) => x.get(sizeParam).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
   slowCall(a, role, r, evIndex, site, key);
   a.tee(s).op(IF, VOID);
   a.get(slot).get(key).m(I64_STORE, 3, L.ctxCache);
-  a.get(slot).get(s).m(I32_STORE, 2, L.ctxCache + 8);
+  a.get(slot)
+    .get(s)
+    .m(I32_STORE, 2, L.ctxCache + 8);
   a.op(END);
   a.op(END); // $done
   a.get(r).op(END);
@@ -241,15 +339,30 @@ export function allocWrapperBodyTable(t: FuncType, role: AllocatorRole, allocInd
  * (invalid or double free: the tracker decides), a block that may have a
  * realloc origin, or a Rust layout size that differs from the allocation's.
  */
-export function freeWrapperBodyTable(t: FuncType, role: AllocatorRole, freeIndex: number, evIndex: number, site: number,
-  mem: number, L: TableLayout): number[] {
+export function freeWrapperBodyTable(
+  t: FuncType,
+  role: AllocatorRole,
+  freeIndex: number,
+  evIndex: number,
+  site: number,
+  mem: number,
+  L: TableLayout,
+): number[] {
   const np = t.params.length;
   const hasResult = t.results.length === 1;
   const ptr = EVENT[role][1] as number;
   const r = np;
   const base = np + (hasResult ? 1 : 0);
-  const s = base, i = base + 1, addr = base + 2, b = base + 3, m = base + 4, k = base + 5, sz = base + 7, // base + 6: spare
-    j = base + 8, aj = base + 9, sh = base + 10;
+  const s = base,
+    i = base + 1,
+    addr = base + 2,
+    b = base + 3,
+    m = base + 4,
+    k = base + 5,
+    sz = base + 7, // base + 6: spare
+    j = base + 8,
+    aj = base + 9,
+    sh = base + 10;
   const a = new Asm(mem);
   a.b.push(...localsDecl(11 + (hasResult ? 1 : 0)));
   for (let p = 0; p < np; p++) a.get(p);
@@ -259,7 +372,10 @@ export function freeWrapperBodyTable(t: FuncType, role: AllocatorRole, freeIndex
   if (role === 'wbg_free') a.get(1).op(I32_EQZ, BR_IF, 0);
   a.get(ptr).op(I32_EQZ, BR_IF, 0); // free(NULL): nothing
   a.op(BLOCK, VOID); // $slow
-  a.i32(0).m(I32_LOAD, 2, L.siteMap + 4 * site).tee(s).op(I32_EQZ);
+  a.i32(0)
+    .m(I32_LOAD, 2, L.siteMap + 4 * site)
+    .tee(s)
+    .op(I32_EQZ);
   a.hdr(TH_LIMIT).op(I32_EQZ, I32_OR, BR_IF, 0);
   a.get(ptr).i32(TABLE_HASH_MUL).op(I32_MUL).i32(ORIGIN_SHIFT).op(I32_SHR_U).m(I32_LOAD8_U, 0, L.originMap).op(BR_IF, 0);
   a.hdr(TH_SHIFT).set(sh).hdr(TH_BASE).set(b).hdr(TH_MASK).set(m);
@@ -273,10 +389,26 @@ export function freeWrapperBodyTable(t: FuncType, role: AllocatorRole, freeIndex
   a.get(addr).m(I32_LOAD, 2, 4).set(sz);
   if (role === 'rust_dealloc') a.get(sz).get(1).op(I32_NE, BR_IF, 0); // layout mismatch: reported by the tracker
   // recent frees: entry ((ptr >>> 4) & (N − 1)) << 4
-  a.get(ptr).i32(FREED_SHIFT).op(I32_SHR_U).i32(L.freedEntries - 1).op(I32_AND).i32(4).op(I32_SHL).tee(k).get(ptr).m(I32_STORE, 2, L.freed);
-  a.get(k).get(addr).m(I32_LOAD, 2, 8).m(I32_STORE, 2, L.freed + 4);
-  a.get(k).get(s).m(I32_STORE, 2, L.freed + 8);
-  a.get(k).get(sz).m(I32_STORE, 2, L.freed + 12);
+  a.get(ptr)
+    .i32(FREED_SHIFT)
+    .op(I32_SHR_U)
+    .i32(L.freedEntries - 1)
+    .op(I32_AND)
+    .i32(4)
+    .op(I32_SHL)
+    .tee(k)
+    .get(ptr)
+    .m(I32_STORE, 2, L.freed);
+  a.get(k)
+    .get(addr)
+    .m(I32_LOAD, 2, 8)
+    .m(I32_STORE, 2, L.freed + 4);
+  a.get(k)
+    .get(s)
+    .m(I32_STORE, 2, L.freed + 8);
+  a.get(k)
+    .get(sz)
+    .m(I32_STORE, 2, L.freed + 12);
   // backward-shift deletion: pull back each later record of the run whose home is not in (hole, j]
   a.get(i).set(j);
   a.op(BLOCK, VOID, LOOP, VOID);
@@ -316,8 +448,10 @@ const TWO_MEMORIES = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 5, 2, 0
  * needs it): Chromium ≥ 120 yes, Node 20 no. Pass the page's original
  * `WebAssembly` (validate is not hooked).
  */
-export function supportsMultiMemory(wa: { validate(bytes: BufferSource): boolean } | undefined =
-  (globalThis as { WebAssembly?: { validate(bytes: BufferSource): boolean } }).WebAssembly): boolean {
+export function supportsMultiMemory(
+  wa: { validate(bytes: BufferSource): boolean } | undefined = (globalThis as { WebAssembly?: { validate(bytes: BufferSource): boolean } })
+    .WebAssembly,
+): boolean {
   try {
     return !!wa && wa.validate(TWO_MEMORIES);
   } catch {

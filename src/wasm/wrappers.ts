@@ -17,8 +17,17 @@ export function allocates(role: AllocatorRole): boolean {
   return EVENT[role][1] === 'r';
 }
 
-export const EV_MALLOC = 1, EV_CALLOC = 2, EV_REALLOC = 3, EV_FREE = 4, EV_ALIGNED = 5, EV_POSIX_MEMALIGN = 6,
-  EV_RUST_ALLOC = 7, EV_RUST_ALLOC_ZEROED = 8, EV_RUST_DEALLOC = 9, EV_RUST_REALLOC = 10, EV_MEMORY_GROW = 11;
+export const EV_MALLOC = 1,
+  EV_CALLOC = 2,
+  EV_REALLOC = 3,
+  EV_FREE = 4,
+  EV_ALIGNED = 5,
+  EV_POSIX_MEMALIGN = 6,
+  EV_RUST_ALLOC = 7,
+  EV_RUST_ALLOC_ZEROED = 8,
+  EV_RUST_DEALLOC = 9,
+  EV_RUST_REALLOC = 10,
+  EV_MEMORY_GROW = 11;
 
 /** How a wrapper fills ev(kind, a, b, c): 'r' = the call's result, a number = that parameter, null = 0. */
 export type Arg = 'r' | number | null;
@@ -47,7 +56,14 @@ export const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
  * a constant here, so the call site itself only changes its callee index.
  * A `return_call` may target it: the wrapper makes an ordinary call.
  */
-export function allocWrapperBody(t: FuncType, role: AllocatorRole, allocIndex: number, evIndex: number, site: number, ctx: number): number[] {
+export function allocWrapperBody(
+  t: FuncType,
+  role: AllocatorRole,
+  allocIndex: number,
+  evIndex: number,
+  site: number,
+  ctx: number,
+): number[] {
   const np = t.params.length;
   const hasResult = t.results.length === 1;
   const body: number[] = hasResult ? [1, 1, 0x7f] : [0]; // one i32 local for the result
