@@ -4,9 +4,8 @@
 // every event sequence: live set, seqs, times, counters, errors.
 import { describe, expect, it } from 'vitest';
 import { Tracker } from '../tracker';
+import { TableTracker, WasmTable } from './wasm-table';
 import {
-  TableTracker,
-  WasmTable,
   TH_MASK,
   TH_SHIFT,
   TH_BASE,
@@ -23,7 +22,7 @@ import {
   ORIGIN_SHIFT,
   HOME_SHIFT,
   FREED_SHIFT,
-} from './wasm-table';
+} from '../wasm/table-wrappers';
 import * as W from '../wasm/table-wrappers';
 import { instrument, parseModule } from '../wasm/index';
 import { fixture as load } from '../test-support/fixtures';

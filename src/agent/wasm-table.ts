@@ -33,24 +33,6 @@ import {
   FREED_SHIFT,
   type TableLayout,
 } from '../wasm/table-wrappers';
-export {
-  TH_MASK,
-  TH_SHIFT,
-  TH_BASE,
-  TH_COUNT,
-  TH_LIMIT,
-  TH_NEXT_SEQ,
-  TH_TIME,
-  TH_END,
-  TF_ALLOCS,
-  TF_FREES,
-  TF_ALLOC_BYTES,
-  TF_FREE_BYTES,
-  TABLE_HASH_MUL,
-  ORIGIN_SHIFT,
-  HOME_SHIFT,
-  FREED_SHIFT,
-};
 /** The table grows (×2, rehashed here) when an insert would exceed this load. */
 export const TABLE_MAX_LOAD = 0.7;
 
