@@ -68,7 +68,12 @@ if (headed) {
     for (const row of await panel.getByTestId('site-row').allInnerTexts()) console.log('  ' + row.split(/[\t\n]+/).join(' | '));
     console.log(`\nFirst leaked block: ${await panel.locator('.detail-head b').innerText()}`);
     console.log('  Allocation stack:');
-    for (const f of await text('stack-frame')) console.log('    ' + f);
+    // A frame's name and locations (not its "site" tag or fold button).
+    for (const f of await panel.getByTestId('stack-frame').all()) {
+      const parts = await f.locator('.fn, .loc').allInnerTexts();
+      const site = (await f.getAttribute('data-site')) === 'true' ? '   ← allocation site' : '';
+      console.log(`    ${parts.map((p) => p.trim()).join(' ')}${site}`);
+    }
     console.log('  Bytes:');
     for (const line of (await panel.getByTestId('hexdump').innerText()).split('\n').slice(0, 4)) console.log('    ' + line);
   } finally {
