@@ -64,7 +64,7 @@ export class InstanceRecord {
       if (this.disabled) return 0;
       try {
         const alloc = kind !== EV.free && kind !== EV.rustDealloc && kind !== EV.memoryGrow;
-        const id = alloc ? this.contextFor(key, ev) : this.siteFor(site, ev, kind);
+        const id = alloc ? this.contextFor(key, ev) : this.siteFor(site, ev);
         this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, id);
         return alloc && !this.fullStacks() ? id : 0;
       } catch (error) {
@@ -97,16 +97,13 @@ export class InstanceRecord {
   }
 
   /**
-   * Full-stack mode switched on: in table mode the wrappers stop calling JS
-   * for sites already seen, so forget those so every allocation reaches `ev`.
+   * "JS stack per allocation" switched on: in table mode the wrappers stop
+   * calling JS for contexts already cached, so empty the cache and every
+   * allocation reaches `ev` (which caches nothing while the mode is on).
+   * Frees and memory.grow keep their call site's first stack either way.
    */
   fullStacksChanged(on: boolean): void {
-    if (!on || this.table === null) return;
-    for (let s = 0; s < this.staticSites.length; s++) {
-      this.staticSites[s] = 0;
-      this.table.table!.setSite(s, 0);
-    }
-    this.table.table!.clearContexts();
+    if (on && this.table !== null) this.table.table!.clearContexts();
   }
 
   /** Functions (original indices) the rewriter found to only forward to the allocator. */
@@ -142,11 +139,9 @@ export class InstanceRecord {
   private lastKey = -1;
   private lastId = 0;
 
-  /** Interns the stack of a static site on first sight (≈2 µs once, then free). */
-  private siteFor(site: number, below: Function, kind: number): number {
+  /** Frees and memory.grow: the stack of their call site's first event (≈2 µs once, then free). */
+  private siteFor(site: number, below: Function): number {
     if (site >= this.staticSites.length) return 0;
-    // Frees keep their site's first stack: only allocations are grouped by stack.
-    if (kind !== EV.free && kind !== EV.rustDealloc && this.env.fullStacks?.()) return this.stackId(below, LIMITS.maxFrames + 4);
     const known = this.staticSites[site];
     if (known !== 0) return known;
     const id = this.internStack(captureStack(below, LIMITS.maxFrames));
