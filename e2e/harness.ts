@@ -10,7 +10,8 @@ import type { Server } from 'node:http';
 // @ts-expect-error plain ESM helper without types
 import { serve } from '../scripts/serve.mjs';
 
-export const DIST = resolve('dist');
+// WASM_LEAKS_DIST lets parallel work build and test its own copy (vite build --outDir).
+export const DIST = resolve(process.env.WASM_LEAKS_DIST ?? 'dist');
 export const SITE = resolve('e2e/site');
 
 export function chromePath(): string {
