@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Store } from './store';
 import type { Controller } from './controller';
 import { useStore } from './use-store';
+import { FrameNotices } from './FrameNotices';
 import { Toolbar } from './Toolbar';
 import { ModuleList } from './ModuleList';
 import { Timeline } from './Timeline';
@@ -26,11 +27,7 @@ export function App({ store, ctl, tabId }: { store: Store; ctl: Controller; tabI
     <div class="app">
       <Toolbar store={store} ctl={ctl} onReload={() => setRequested(true)} />
       <SiteSettings state={rec} setSite={setSite} />
-      {store.fatal && (
-        <div class="banner error" role="alert">
-          {store.fatal}
-        </div>
-      )}
+      <FrameNotices store={store} />
       {store.error && (
         <div class="banner error" role="alert" data-testid="error-banner">
           <span>{store.error}</span>

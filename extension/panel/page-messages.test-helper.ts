@@ -169,7 +169,7 @@ export function comparedStore(): Store {
 export function stateOf(store: Store) {
   return {
     connected: store.connected,
-    fatal: store.fatal,
+    frameNotices: store.frameNotices,
     notices: [...store.notices],
     error: store.error,
     busy: store.busy,

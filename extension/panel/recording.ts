@@ -176,7 +176,8 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
         frame,
         within('hello', () => message(fo.hello, 'hello')),
       );
-      if (store.fatal) throw new ProtocolError(store.fatal);
+      const mismatch = store.budget(frame)?.protocol;
+      if (mismatch) throw new ProtocolError(mismatch);
       const ids = new Set<number>();
       for (const m of list(fo, 'modules', 10_000)) {
         const mod = within('modules', () => message(m, 'module'));

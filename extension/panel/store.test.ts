@@ -19,7 +19,8 @@ import {
   DIFF_ROWS,
   stateOf,
 } from './page-messages.test-helper';
-import { encodeF64, type ErrorMsg, type RangeMsg } from '../../src/protocol';
+import { encodeF64, type ErrorMsg, type RangeMsg, type SiteMsg } from '../../src/protocol';
+import { FRAME_LIMITS } from './frame-budget';
 
 const A = { time: START + 150, liveCount: 1, liveBytes: 16 };
 const B = { time: START + 250, liveCount: 3, liveBytes: 2064 };
@@ -94,13 +95,6 @@ describe('Store: page messages', () => {
     expect(store.notices).toEqual(['Lost 2 update(s) from the page; resynchronising.']);
   });
 
-  it('a page of another protocol version is fatal', () => {
-    const store = new Store();
-    store.apply(0, { ...hello(), v: 99 });
-    expect(store.fatal).toMatch(/^The page runs WASM Leaks protocol 99, this panel speaks 1\./);
-    expect(store.modules.size).toBe(0);
-  });
-
   it('a second hello from a frame (it reloaded) drops its modules, series, sites and comparison; other frames stay', () => {
     const store = comparedStore();
     store.apply(3, hello(START + 50, 'https://frame.test/'));
@@ -143,6 +137,157 @@ describe('Store: page messages', () => {
     expect({ ...stateOf(store), notices: [] }).toEqual(before);
     expect(store.receive({ frame: 0, msg: hello(START + 5) })).toEqual({ resync: false, hello: true });
   });
+});
+
+describe('Store: one frame cannot take over the panel (issue 15)', () => {
+  const MISMATCH = 'The page runs WASM Leaks protocol 999, this panel speaks 1: reload the page after updating the extension.';
+
+  it('a hello in another protocol version is said for that frame only, changes nothing else, and goes with Clear and with its next valid hello', () => {
+    const store = liveStore();
+    store.apply(3, hello(START + 50, 'https://frame.test/'));
+    store.apply(3, moduleMsg(1));
+    const before = stateOf(store);
+    // As a page would forge it: through receive(), which validates.
+    expect(store.receive({ frame: 3, msg: { ...hello(START + 60), v: 999 } })).toEqual({ resync: false, hello: true });
+    expect(store.frameNotices).toEqual([{ frame: 3, url: 'https://frame.test/', lines: [MISMATCH] }]);
+    expect({ ...stateOf(store), frameNotices: [] }).toEqual(before);
+    // The frame's messages are still read.
+    store.apply(3, batch(0, [sample(1, 300, { liveCount: 7 })]));
+    expect(store.modules.get('3:1')!.liveCount).toBe(7);
+    // Its next valid hello (the page reloaded, or answers a resync).
+    store.apply(3, hello(START + 70, 'https://frame.test/'));
+    expect(store.frameNotices).toEqual([]);
+    // Again, in the main frame, before any valid hello of its own: Clear forgets it.
+    const fresh = new Store();
+    fresh.receive({ frame: 0, msg: { ...hello(), v: 999 } });
+    expect(fresh.frameNotices).toEqual([{ frame: 0, url: '', lines: [MISMATCH] }]);
+    expect(fresh.pageUrl).toBe('');
+    fresh.clear();
+    expect(fresh.frameNotices).toEqual([]);
+    expect(stateOf(fresh)).toEqual(stateOf(new Store()));
+  });
+
+  it('a flood of forged sites (1 M in 10 batches, then 20,000 small messages): the frame keeps exactly 100,000 and counts every other one; other frames are untouched; Clear forgets', () => {
+    const store = liveStore();
+    store.apply(2, hello(START, 'https://other.test/'));
+    store.apply(2, batch(0, [], [site(1, 1, 'other_site')]));
+    const f = (id: number): SiteMsg => ({ id, module: 1, frames: [{ name: `forged_${id}`, func: id, offset: id, file: 'x.c', line: 1 }] });
+    let seq = 2;
+    for (let b = 0; b < 10; b++) {
+      const sites = Array.from({ length: 100_000 }, (_, i) => f(1_000 + b * 100_000 + i));
+      expect(store.receive({ frame: 0, msg: batch(seq++, [], sites) })).toEqual({ resync: false, hello: false });
+    }
+    for (let i = 0; i < 20_000; i++) store.receive({ frame: 0, msg: batch(seq++, [], [f(2_000_000 + i)]) });
+    const b0 = store.budget(0)!;
+    expect(FRAME_LIMITS.sites).toBe(100_000);
+    // liveStore's 2 sites, then the first 99,998 forged ones.
+    expect([...store.sites.keys()].filter((k) => k.startsWith('0:'))).toHaveLength(100_000);
+    expect(b0.held.sites).toBe(100_000);
+    expect(b0.dropped.sites).toBe(1_000_000 + 20_000 - 99_998);
+    expect(store.site(0, 1_000 + 99_997)?.frames[0].name).toBe('forged_100997');
+    expect(store.site(0, 1_000 + 99_998)).toBeUndefined();
+    // A site the frame already holds may still be replaced (a source map arrived).
+    store.receive({ frame: 0, msg: batch(seq++, [], [site(1, 1, 'process_data', 20)]) });
+    expect(store.site(0, 1)?.frames[0].line).toBe(20);
+    expect(b0.dropped.sites).toBe(920_002);
+    expect(store.frameNotices).toEqual([
+      { frame: 0, url: 'https://example.test/', lines: ['stacks: dropped 920,002, limit 100,000 stacks per frame'] },
+    ]);
+    expect(store.notices).toEqual([]);
+    expect(store.site(2, 1)?.frames[0].name).toBe('other_site');
+    expect(store.budget(2)!.dropped).toEqual({ sites: 0, frames: 0, chars: 0, modules: 0, points: 0, errors: 0 });
+    store.clear();
+    expect(store.frameNotices).toEqual([]);
+    expect(store.sites.size).toBe(0);
+    expect(store.budget(0)).toBeUndefined();
+  }, 120_000);
+
+  it('stacks share their frames and strings; a stack that does not fit is dropped whole (250,000 distinct frames, 16 M characters)', () => {
+    const store = new Store();
+    store.apply(0, hello());
+    // 64 distinct frames per stack: 3,906 stacks fit (249,984 frames), the next does not, and leaves nothing behind.
+    const deep = (id: number): SiteMsg => ({
+      id,
+      module: 1,
+      frames: Array.from({ length: 64 }, (_, k) => ({ name: 'f', func: id, offset: k, file: 'a.c', line: 1 })),
+    });
+    store.apply(
+      0,
+      batch(
+        0,
+        [],
+        Array.from({ length: 3_910 }, (_, i) => deep(i + 1)),
+      ),
+    );
+    const b = store.budget(0)!;
+    expect([b.held.sites, b.held.frames, b.dropped.frames]).toEqual([3_906, 249_984, 4]);
+    // Frames already held cost nothing: stack 3,907 made of stack 1's frames fits.
+    store.apply(0, batch(1, [], [{ ...deep(1), id: 3_907 }]));
+    expect([b.held.sites, b.held.frames]).toEqual([3_907, 249_984]);
+    expect(store.site(0, 3_907)!.frames[5]).toBe(store.site(0, 1)!.frames[5]);
+    // Names: 4,000 characters each, distinct: 3,999 more fit in 16,000,000 with what is held, the rest are dropped.
+    const other = new Store();
+    other.apply(0, hello());
+    const long = (id: number): SiteMsg => ({
+      id,
+      module: 1,
+      frames: [{ name: `${id}`.padEnd(4_000, '.'), func: 1, offset: 1, file: '', line: 0 }],
+    });
+    other.apply(
+      0,
+      batch(
+        0,
+        [],
+        Array.from({ length: 4_010 }, (_, i) => long(i + 1)),
+      ),
+    );
+    const c = other.budget(0)!;
+    // The URL is not counted; '' (the file) is 0 characters.
+    expect([c.held.sites, c.held.chars, c.dropped.chars]).toEqual([4_000, 16_000_000, 10]);
+    expect(other.frameNotices[0].lines).toEqual([
+      'stacks and modules (their names and text): dropped 10, limit 16,000,000 characters of names and text per frame',
+    ]);
+    expect(store.frameNotices[0].lines).toEqual(['stacks (their stack frames): dropped 4, limit 250,000 distinct stack frames per frame']);
+  });
+
+  it('modules, timeline points and errors: exact limits per frame, counted beyond', () => {
+    const store = new Store();
+    store.apply(0, hello());
+    for (let id = 1; id <= 10_005; id++) store.apply(0, moduleMsg(id));
+    const b = store.budget(0)!;
+    expect([store.modules.size, b.held.modules, b.dropped.modules]).toEqual([10_000, 10_000, 5]);
+    // Each module's name (ids 1-9: 28 characters, … 10,000: 32) is 308,894 characters; their
+    // allocator and export lists are one (87 characters of JSON), shared.
+    expect(b.held.chars).toBe(308_894 + 87);
+    // A module held may say more (released): not a new one.
+    store.apply(0, { ...moduleMsg(10_000), reason: 'released' });
+    expect(store.modules.get('0:10000')!.reason).toBe('released');
+    // 50 modules × 20,000 points (no thinning yet) is the limit of 1,000,000; the next point is dropped, the counters still move.
+    for (let k = 0; k < 10; k++) {
+      const rows = [];
+      for (let m = 1; m <= 50; m++) for (let t = 0; t < 2_000; t++) rows.push(sample(m, k * 2_000 + t, { liveCount: t }));
+      store.apply(0, batch(k, rows));
+    }
+    expect(b.held.points).toBe(1_000_000);
+    store.apply(0, batch(10, [sample(51, 30_000, { liveCount: 5 })]));
+    expect([b.held.points, b.dropped.points, store.series.has('0:51'), store.modules.get('0:51')!.liveCount]).toEqual([
+      1_000_000,
+      1,
+      false,
+      5,
+    ]);
+    const e: ErrorMsg = { module: 1, kind: 'invalid-free', ptr: 1, site: 0, otherSite: 0, message: 'x', time: START };
+    store.apply(0, batch(11, [], [], Array(1_200).fill(e)));
+    store.apply(4, hello());
+    store.apply(4, batch(0, [], [], [e]));
+    expect([store.errors.length, store.droppedErrors]).toEqual([1_001, 200]);
+    // A frame's next hello (reload or resync) drops what it sent, not its errors: the page does not send them again.
+    store.apply(0, hello(START + 1));
+    expect(store.budget(0)!.held).toEqual({ sites: 0, frames: 0, chars: 0, modules: 0, points: 0, errors: 1_000 });
+    expect(store.frameNotices).toEqual([
+      { frame: 0, url: 'https://example.test/', lines: ['errors: dropped 200, limit 1,000 errors per frame'] },
+    ]);
+  }, 60_000);
 });
 
 describe('Store: snapshots and the comparison', () => {

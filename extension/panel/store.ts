@@ -24,12 +24,10 @@ import {
   type SnapshotMsg,
   type FrameMsg,
 } from '../../src/protocol';
-import { demangle } from '../../src/symbols/demangle';
 import { Series } from './series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
-
-const MAX_ERRORS = 1000;
+import { FrameBudget } from './frame-budget';
 
 export interface ModuleView extends ModuleMsg {
   key: string;
@@ -112,6 +110,13 @@ export function snapshotInfo(msg: SnapshotMsg): SnapshotInfo {
 
 export type Snapshots = Partial<Record<SnapshotName, SnapshotInfo>>;
 export type FrameError = ErrorMsg & { frame: number };
+/** What the panel says about one frame of the page: its protocol, what it dropped at the limits. */
+export interface FrameNotice {
+  frame: number;
+  /** The frame's URL from its last valid hello ('' before one). */
+  url: string;
+  lines: string[];
+}
 /** Retained allocations of a timeline selection: one table per module once the page answered. */
 export interface RangeSelection {
   from: number;
@@ -127,7 +132,6 @@ export interface Busy {
 export class Store {
   // The state, written only by the methods of this class.
   #connected = false;
-  #fatal: string | null = null;
   #notices: string[] = [];
   #error: string | null = null;
   #busy: Busy | null = null;
@@ -147,7 +151,8 @@ export class Store {
   #series = new Map<string, Series>();
   #sites = new Map<string, SiteMsg>();
   #errors: FrameError[] = [];
-  #droppedErrors = 0;
+  /** Per frame: what it holds against FRAME_LIMITS, what it dropped, a hello in another protocol. */
+  #budgets = new Map<number, FrameBudget>();
   #snapshots: Snapshots = {};
   #diffs: DiffView[] = [];
   #range: RangeSelection | null = null;
@@ -171,9 +176,23 @@ export class Store {
   get connected(): boolean {
     return this.#connected;
   }
-  /** The page speaks another protocol version: nothing else is shown. */
-  get fatal(): string | null {
-    return this.#fatal;
+  /**
+   * Per frame that has something to say (another protocol version, items
+   * dropped at FRAME_LIMITS): shown for that frame only, gone with the frame's
+   * next valid hello (the protocol; the drops with its data) and with Clear.
+   */
+  get frameNotices(): FrameNotice[] {
+    const out: FrameNotice[] = [];
+    for (const [frame, b] of this.#budgets) {
+      const lines = b.notices();
+      if (b.protocol) lines.unshift(b.protocol);
+      if (lines.length > 0) out.push({ frame, url: b.url, lines });
+    }
+    return out.sort((x, y) => x.frame - y.frame);
+  }
+  /** What frame `frame` holds and dropped (FRAME_LIMITS); undefined before its first message. */
+  budget(frame: number): Readonly<FrameBudget> | undefined {
+    return this.#budgets.get(frame);
   }
   /** Passing messages (lost updates, ignored messages); the last one is shown. */
   get notices(): readonly string[] {
@@ -244,9 +263,11 @@ export class Store {
   get errors(): readonly FrameError[] {
     return this.#errors;
   }
-  /** Errors beyond the kept MAX_ERRORS, counted only. */
+  /** Errors beyond FRAME_LIMITS.errors of their frame, counted only. */
   get droppedErrors(): number {
-    return this.#droppedErrors;
+    let dropped = 0;
+    for (const b of this.#budgets.values()) dropped += b.dropped.errors;
+    return dropped;
   }
   get snapshots(): Readonly<Snapshots> {
     return this.#snapshots;
@@ -423,16 +444,17 @@ export class Store {
   }
 
   /**
-   * Forgets everything shown (the live page or an import); Record/Stop, JS
-   * stack per allocation, the connection and the live page's allocator-wrapper
-   * marks stay.
+   * Forgets everything shown (the live page or an import), notices and what
+   * each frame said or dropped included; Record/Stop, JS stack per allocation,
+   * the connection and the live page's allocator-wrapper marks stay.
    */
   clear(): void {
     this.#modules.clear();
     this.#series.clear();
     this.#sites.clear();
     this.#errors = [];
-    this.#droppedErrors = 0;
+    this.#budgets = new Map();
+    this.#notices = [];
     this.#snapshots = {};
     this.#diffs = [];
     this.#range = null;
@@ -465,7 +487,7 @@ export class Store {
     this.#series = imported.#series;
     this.#sites = imported.#sites;
     this.#errors = imported.#errors;
-    this.#droppedErrors = imported.#droppedErrors;
+    this.#budgets = imported.#budgets;
     this.#snapshots = imported.#snapshots;
     this.#diffs = imported.#diffs;
     this.#marks = imported.#marks;
@@ -502,14 +524,19 @@ export class Store {
   apply(frame: number, msg: PageToPanel): { resync: boolean } {
     switch (msg.t) {
       case 'hello': {
+        // Said for this frame only, and nothing else changes: any script in
+        // the frame can post a hello (issue 15: one forged hello took over the
+        // panel for good). Its other messages are still checked and shown.
         if (msg.v !== PROTOCOL_VERSION) {
-          this.#fatal = `The page runs WASM Leaks protocol ${msg.v}, this panel speaks ${PROTOCOL_VERSION}. Reload the page after updating the extension.`;
+          this.frameBudget(frame).protocol =
+            `The page runs WASM Leaks protocol ${msg.v}, this panel speaks ${PROTOCOL_VERSION}: reload the page after updating the extension.`;
           this.changed();
           return { resync: false };
         }
         // A new hello from a frame we knew means the frame reloaded: its old
         // modules are gone.
         this.dropFrame(frame);
+        this.frameBudget(frame).url = msg.url;
         this.#frameStart.set(frame, msg.start);
         if (frame === 0 || !this.#pageUrl) this.#pageUrl = msg.url;
         if (!this.#recordingStart || msg.start < this.#recordingStart) this.#recordingStart = msg.start;
@@ -520,8 +547,10 @@ export class Store {
       case 'module': {
         const key = `${frame}:${msg.id}`;
         const old = this.#modules.get(key);
+        const kept = this.frameBudget(frame).admitModule(msg, old !== undefined);
+        if (!kept) break;
         this.#modules.set(key, {
-          ...msg,
+          ...kept,
           key,
           frame,
           memoryBytes: old?.memoryBytes ?? 0,
@@ -532,7 +561,7 @@ export class Store {
         });
         if (!this.#recordingStart) this.#recordingStart = msg.time;
         // The user's marks for this module, remembered from an earlier visit.
-        this.#marks.load(msg, () => this.changed());
+        this.#marks.load(kept, () => this.changed());
         break;
       }
       case 'batch':
@@ -558,15 +587,20 @@ export class Store {
       resync = true;
     }
     this.lastSeq.set(frame, msg.seq);
-    // Sites and errors always land: stacks of blocks in a later comparison need them.
-    // The page sends names as the module has them; C++/Rust names are demangled here.
-    for (const s of msg.sites)
-      this.#sites.set(`${frame}:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
-    if (msg.sites.length > 0) this.#sitesVersion++;
-    for (const e of msg.errors) {
-      if (this.#errors.length >= MAX_ERRORS) this.#droppedErrors++;
-      else this.#errors.push({ ...e, frame });
+    const budget = this.frameBudget(frame);
+    // Sites and errors always land (within the frame's limits): stacks of
+    // blocks in a later comparison need them. The page sends names as the
+    // module has them; C++/Rust names are demangled here (once per name).
+    let added = 0;
+    for (const s of msg.sites) {
+      const key = `${frame}:${s.id}`;
+      const site = budget.admitSite(s, this.#sites.has(key));
+      if (!site) continue;
+      this.#sites.set(key, site);
+      added++;
     }
+    if (added > 0) this.#sitesVersion++;
+    for (const e of msg.errors) if (budget.admitError()) this.#errors.push({ ...e, frame });
     const rows = decodeF64(msg.samples);
     if (rows.length % SR.width !== 0) throw new ProtocolError('samples: ragged rows');
     // Stopped: the timeline and counters stay as they were (the page keeps tracking).
@@ -581,16 +615,27 @@ export class Store {
       m.liveBytes = rows[i + SR.liveBytes];
       m.allocs = rows[i + SR.allocs];
       m.frees = rows[i + SR.frees];
+      if (time > this.#lastTime) this.#lastTime = time;
+      // The counters above are one value each; the timeline's points are bounded per frame.
+      if (!budget.admitPoint()) continue;
       let s = this.#series.get(key);
       if (!s) this.#series.set(key, (s = new Series()));
+      const before = s.length;
       s.push(time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
-      if (time > this.#lastTime) this.#lastTime = time;
+      budget.points(s.length - before);
     }
     this.changed();
     return { resync };
   }
 
+  private frameBudget(frame: number): FrameBudget {
+    let b = this.#budgets.get(frame);
+    if (!b) this.#budgets.set(frame, (b = new FrameBudget()));
+    return b;
+  }
+
   private dropFrame(frame: number): void {
+    this.#budgets.get(frame)?.reset();
     for (const [key, m] of this.#modules) {
       if (m.frame !== frame) continue;
       this.#modules.delete(key);

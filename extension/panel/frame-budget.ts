@@ -1,0 +1,222 @@
+// What one frame of the inspected page can make the panel hold. A frame's
+// messages are untrusted (any script in it can post with the page tag), and the
+// validator only bounds each message: without these totals one frame could send
+// sites, strings, modules, samples and errors until the panel runs out of
+// memory (issue 15: 1 M forged sites took it to 446 MB). Within them the panel
+// keeps what a real page sends; beyond them it drops whole items, counts them
+// and says so for that frame ("dropped N, limit L"). Everything here goes with
+// the frame's next hello (errors excepted: the page does not send them again)
+// and with Clear.
+import { LIMITS, type AllocatorMsg, type FrameMsg, type ModuleMsg, type SiteMsg } from '../../src/protocol';
+import { demangle } from '../../src/symbols/demangle';
+
+export const FRAME_LIMITS = {
+  /** Stacks (sites): what the page agent itself interns at most, so a real page never reaches it. */
+  sites: LIMITS.maxSites,
+  /** Distinct stack frames (a code location with its names) over all stacks: stacks share them. */
+  frames: 250_000,
+  /** Characters of distinct strings: function names and their demangled form, files, module names and texts. */
+  chars: 16_000_000,
+  /** Modules (instances; released ones stay as history). */
+  modules: 10_000,
+  /** Timeline points over all the frame's modules (each module thins its own beyond 20,000). */
+  points: 1_000_000,
+  errors: 1_000,
+};
+export type Limit = keyof typeof FRAME_LIMITS;
+const KINDS = Object.keys(FRAME_LIMITS) as Limit[];
+
+const n = (x: number) => x.toLocaleString('en-US');
+/** Per limit: what was dropped when it was reached. */
+const DROPPED: Record<Limit, string> = {
+  sites: 'stacks',
+  frames: 'stacks (their stack frames)',
+  chars: 'stacks and modules (their names and text)',
+  modules: 'modules',
+  points: 'timeline points',
+  errors: 'errors',
+};
+const LIMIT_OF: Record<Limit, string> = {
+  sites: 'stacks',
+  frames: 'distinct stack frames',
+  chars: 'characters of names and text',
+  modules: 'modules',
+  points: 'timeline points',
+  errors: 'errors',
+};
+
+type Counts = Record<Limit, number>;
+const zero = (): Counts => ({ sites: 0, frames: 0, chars: 0, modules: 0, points: 0, errors: 0 });
+
+/** A module's lists, shared by every instance of the same module. */
+type ModuleLists = Pick<ModuleMsg, 'allocators' | 'wrappedExports'>;
+
+export class FrameBudget {
+  /** What the frame holds now, per limit. */
+  held: Counts = zero();
+  /** Items dropped because that limit was reached. */
+  dropped: Counts = zero();
+  /** The frame said hello in another protocol version (the text to show), until its next valid hello. */
+  protocol: string | null = null;
+  /** The frame's URL, from its last valid hello. */
+  url = '';
+  private names = new Map<string, string>();
+  private texts = new Map<string, string>();
+  private lists = new Map<string, ModuleLists>();
+  /** Interned frames by `func:offset:line`; those with other names or files follow in the list. */
+  private frameIndex = new Map<string, FrameMsg[]>();
+  /** What the item being admitted added, undone if it does not fit. */
+  private journal: (() => void)[] = [];
+  private failed: Limit | null = null;
+
+  constructor(readonly limits: Readonly<Counts> = FRAME_LIMITS) {}
+
+  /** The frame reloaded (or resynchronises): everything but its errors, which the page does not send again. */
+  reset(): void {
+    this.held = { ...zero(), errors: this.held.errors };
+    this.dropped = { ...zero(), errors: this.dropped.errors };
+    this.protocol = null;
+    this.url = '';
+    this.names.clear();
+    this.texts.clear();
+    this.lists.clear();
+    this.frameIndex.clear();
+  }
+
+  /**
+   * The site as the panel keeps it (names demangled, frames and strings shared
+   * with the frame's other sites), or null when it does not fit: dropped and
+   * counted. `known`: it replaces a site of the same id (no new stack).
+   */
+  admitSite(site: SiteMsg, known: boolean): SiteMsg | null {
+    if (!known && this.full('sites')) return null;
+    const frames: FrameMsg[] = new Array(site.frames.length);
+    for (let i = 0; i < frames.length; i++) {
+      const f = this.frame(site.frames[i]);
+      if (!f) return this.undo();
+      frames[i] = f;
+    }
+    this.journal.length = 0;
+    if (!known) this.held.sites++;
+    return { id: site.id, module: site.module, frames };
+  }
+
+  /** The module message as kept (strings and lists shared), or null when dropped. `known`: same id as a held module. */
+  admitModule(msg: ModuleMsg, known: boolean): ModuleMsg | null {
+    if (!known && this.full('modules')) return null;
+    const name = this.text(msg.name);
+    const reason = name === null ? null : this.text(msg.reason);
+    const lists = reason === null ? null : this.moduleLists(msg.allocators, msg.wrappedExports);
+    if (name === null || reason === null || lists === null) return this.undo();
+    this.journal.length = 0;
+    if (!known) this.held.modules++;
+    return { ...msg, name, reason, ...lists };
+  }
+
+  /** Whether one more error may be kept (else it is counted). */
+  admitError(): boolean {
+    if (this.full('errors')) return false;
+    this.held.errors++;
+    return true;
+  }
+
+  /** Whether one more timeline point may be kept (else it is counted). */
+  admitPoint(): boolean {
+    return !this.full('points');
+  }
+
+  /** A series of the frame changed length by `delta` (a push, or a push that thinned). */
+  points(delta: number): void {
+    this.held.points += delta;
+  }
+
+  /** One line per limit reached: "stacks: dropped 900,000, limit 100,000 stacks per frame". */
+  notices(): string[] {
+    const out: string[] = [];
+    for (const k of KINDS) {
+      if (this.dropped[k] > 0)
+        out.push(`${DROPPED[k]}: dropped ${n(this.dropped[k])}, limit ${n(this.limits[k])} ${LIMIT_OF[k]} per frame`);
+    }
+    return out;
+  }
+
+  /** Counts `kind` as dropped when the frame holds its limit. */
+  private full(kind: Limit): boolean {
+    if (this.held[kind] < this.limits[kind]) return false;
+    this.dropped[kind]++;
+    return true;
+  }
+
+  /** Rolls back what the item being admitted added; counts it against the limit that stopped it. */
+  private undo(): null {
+    for (let i = this.journal.length - 1; i >= 0; i--) this.journal[i]();
+    this.journal.length = 0;
+    if (this.failed) this.dropped[this.failed]++;
+    this.failed = null;
+    return null;
+  }
+
+  private frame(f: FrameMsg): FrameMsg | null {
+    const name = this.name(f.name);
+    if (name === null) return null;
+    const file = this.text(f.file);
+    if (file === null) return null;
+    const key = `${f.func}:${f.offset}:${f.line}`;
+    let same = this.frameIndex.get(key);
+    if (same) {
+      for (const g of same) if (g.name === name && g.file === file && g.alloc === f.alloc) return g;
+    }
+    if (this.held.frames >= this.limits.frames) {
+      this.failed = 'frames';
+      return null;
+    }
+    const g: FrameMsg = { name, func: f.func, offset: f.offset, file, line: f.line };
+    if (f.alloc !== undefined) g.alloc = f.alloc;
+    if (!same) this.frameIndex.set(key, (same = []));
+    const list = same;
+    list.push(g);
+    this.held.frames++;
+    this.journal.push(() => {
+      list.pop();
+      if (list.length === 0) this.frameIndex.delete(key);
+      this.held.frames--;
+    });
+    return g;
+  }
+
+  /** A function name, demangled once (C++/Rust names arrive as the module has them). */
+  private name(raw: string): string | null {
+    const known = this.names.get(raw);
+    if (known !== undefined) return known;
+    const shown = demangle(raw);
+    return this.intern(this.names, raw, shown, raw.length + (shown === raw ? 0 : shown.length));
+  }
+
+  private text(raw: string): string | null {
+    const known = this.texts.get(raw);
+    if (known !== undefined) return known;
+    return this.intern(this.texts, raw, raw, raw.length);
+  }
+
+  /** A module's allocator and export lists, shared by the instances of one module; their JSON counts as text. */
+  private moduleLists(allocators: AllocatorMsg[], wrappedExports: string[]): ModuleLists | null {
+    const key = JSON.stringify([allocators, wrappedExports]);
+    const known = this.lists.get(key);
+    if (known) return known;
+    return this.intern(this.lists, key, { allocators, wrappedExports }, key.length);
+  }
+
+  private intern<T>(map: Map<string, T>, key: string, value: T, chars: number): T | null {
+    if (this.held.chars + chars > this.limits.chars) {
+      this.failed = 'chars';
+      return null;
+    }
+    map.set(key, value);
+    this.held.chars += chars;
+    this.journal.push(() => {
+      map.delete(key);
+      this.held.chars -= chars;
+    });
+    return value;
+  }
+}
