@@ -3,6 +3,7 @@ import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSync as esbuildSync } from 'esbuild';
 import manifest from './manifest.json' with { type: 'json' };
 
 /**
@@ -26,6 +27,25 @@ const noWebAccessibleScripts = {
   },
 };
 
+/**
+ * The agent that runs inside workers (extension/page/worker.ts), bundled as one
+ * classic script and given to the MAIN-world script as the string constant
+ * `__WASM_LEAKS_WORKER_AGENT__`, which hands it to each worker it hooks
+ * (src/agent/worker-hook.ts): a worker cannot load an extension file, and a
+ * web-accessible one would let any page detect the extension. A `define`, not a
+ * plugin: crx builds content scripts in a sub-build that keeps `define` and
+ * drops plugins.
+ */
+const workerAgentSource = esbuildSync({
+  entryPoints: ['extension/page/worker.ts'],
+  bundle: true,
+  format: 'iife',
+  target: 'chrome120',
+  minify: true,
+  write: false,
+  legalComments: 'none',
+}).outputFiles[0].text;
+
 export default defineConfig({
   plugins: [
     preact(),
@@ -43,6 +63,7 @@ export default defineConfig({
     }),
     noWebAccessibleScripts,
   ],
+  define: { __WASM_LEAKS_WORKER_AGENT__: JSON.stringify(workerAgentSource) },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,10 +1,13 @@
 // MAIN world, document_start, every frame: runs before the page's first script
 // (built as a classic IIFE, see vite.config.ts). No webextension-polyfill and
 // no chrome.* here: this is the page's own JavaScript realm.
-import { PageAgent } from '../../src/agent/page-agent';
-import { instrument, supportsMultiMemory } from '../../src/wasm';
+// Workers the page starts get the agent too (worker.ts, whose built source
+// comes in as a string; src/agent/worker-hook.ts says how and what it cannot reach).
+import { ContextRelay } from '../../src/agent/context-relay';
+import { hookWorkers } from '../../src/agent/worker-hook';
 import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
 import { parsePanelMsg } from '../../src/protocol/validate';
+import { randomToken, startAgent } from './agent-setup';
 
 const FLAG = Symbol.for('wasm-leaks.installed');
 const g = globalThis as unknown as Record<symbol, unknown>;
@@ -13,36 +16,49 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
   g[FLAG] = true;
   // Keep our own references: the page may replace these globals later.
   const post = window.postMessage.bind(window);
-  const now = () => performance.timeOrigin + performance.now();
-  const setTimer = setTimeout.bind(window);
-  const fetchText = fetch.bind(window);
-  const agent = new PageAgent(WebAssembly, {
-    post: (msg) => post({ tag: PAGE_TAG, msg }, '*'),
-    now,
-    url: location.href,
-    // 'table' (malloc/free bookkeeping inside wasm, in a second memory: see
-    // bench/slowdown.ts) where multi-memory exists, else 'call' (one JS call
-    // per event; the ring path costs the same end to end and takes heap).
-    instrument: (
-      (eventPath) => (bytes: Uint8Array) =>
-        instrument(bytes, { eventPath })
-    )(supportsMultiMemory(WebAssembly) ? ('table' as const) : ('call' as const)),
-    setTimer: (fn, ms) => setTimer(fn, ms),
-    // Source maps next to the modules, fetched as the page itself would.
-    loadText: async (url) => {
-      const response = await fetchText(url, { credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.text();
-    },
-  });
+  const agent = startAgent(window, { post: (msg) => post({ tag: PAGE_TAG, msg }, '*'), url: location.href });
+  const relay = startWorkerContexts((kind, url, reason) => agent.reportUnreached(kind, url, reason));
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== window) return;
-    const data = event.data as { tag?: unknown; msg?: unknown } | null;
+    const data = event.data as { tag?: unknown; msg?: unknown; ctx?: unknown } | null;
     if (!data || typeof data !== 'object' || data.tag !== BRIDGE_TAG) return;
     try {
-      agent.handle(parsePanelMsg(data.msg));
+      const cmd = parsePanelMsg(data.msg);
+      if (typeof data.ctx === 'number' && data.ctx > 0) relay?.command(data.ctx, cmd);
+      else agent.handle(cmd);
     } catch {
       /* malformed command: ignore */
     }
   });
+}
+
+/** Hooks `Worker` and returns the relay of the workers' messages, or null where workers cannot be followed. */
+function startWorkerContexts(unreached: (kind: string, url: string, reason: string) => void): ContextRelay | null {
+  if (typeof BroadcastChannel !== 'function' || typeof Worker !== 'function') return null;
+  try {
+    const post = window.postMessage.bind(window);
+    const name = `wasm-leaks:${randomToken(window)}`;
+    const channel = new BroadcastChannel(name);
+    const send = channel.postMessage.bind(channel);
+    const relay = new ContextRelay({
+      forward: (ctx, msg) => post({ tag: PAGE_TAG, msg, ctx }, '*'),
+      send: (data) => send(data),
+      unreached,
+    });
+    channel.addEventListener('message', (event: MessageEvent) => relay.receive(event.data));
+    // One copy of the agent's script per page, for every worker (and their
+    // workers) to load; it lives as long as the page.
+    const agentUrl = URL.createObjectURL(new Blob([__WASM_LEAKS_WORKER_AGENT__], { type: 'text/javascript' }));
+    hookWorkers(window, {
+      channel: name,
+      agent: agentUrl,
+      base: () => document.baseURI,
+      unreached,
+      token: () => randomToken(window),
+    });
+    return relay;
+  } catch (error) {
+    unreached('worker', '', `workers cannot be followed in this page: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
 }

@@ -43,6 +43,8 @@ export interface AgentOptions {
    * names), as the page would; absent: source maps are not loaded.
    */
   loadText?(url: string): Promise<string>;
+  /** Set in a worker: what the panel calls this source (HelloMsg.context). */
+  context?: { kind: string; name: string };
 }
 
 /** Batches leave at most this often; memory is polled this often when idle. */
@@ -50,6 +52,8 @@ const FLUSH_MS = 100;
 const POLL_MS = 500;
 /** Sites per batch when a panel connects late. */
 const RESYNC_SITES = 2000;
+/** Unreached workers remembered for late panels. */
+const MAX_UNREACHED = 50;
 /** Samples kept for a panel that connects late. */
 const MAX_HISTORY = 50_000;
 
@@ -96,6 +100,8 @@ export class PageAgent {
   private seq = 0;
   private flushScheduled = false;
   private helloSent = false;
+  /** Workers the hook could not follow, and why: re-sent to every panel that connects (bounded). */
+  private readonly unreached: string[] = [];
   /** Set by the panel's "Full stacks" toggle. */
   fullStacks = false;
   /** See coarseNow(). */
@@ -111,23 +117,22 @@ export class PageAgent {
   ) {
     this.start = opts.now();
     this.cachedNow = this.start;
-    const agent = this;
     this.hooks = installHooks(wa, {
       instrument: opts.instrument,
       now: opts.now,
       sites: this.sites,
-      symbolize: (rec, func, offset) => agent.symbolize(rec, func, offset),
-      fullStacks: () => agent.fullStacks,
+      symbolize: (rec, func, offset) => this.symbolize(rec, func, offset),
+      fullStacks: () => this.fullStacks,
       newTracker: (table?: boolean): TrackerLike => {
-        agent.cachedNow = opts.now(); // the tracker's time origin must be exact
-        const options = { clock: () => agent.coarseNow() };
+        this.cachedNow = opts.now(); // the tracker's time origin must be exact
+        const options = { clock: () => this.coarseNow() };
         return table ? new TableTracker(options) : new Tracker(options);
       },
-      onInstance: (rec) => agent.addInstance(rec),
-      onGrow: () => agent.schedule(),
-      onMemory: () => agent.schedule(),
+      onInstance: (rec) => this.addInstance(rec),
+      onGrow: () => this.schedule(),
+      onMemory: () => this.schedule(),
       onHookError: (rec, error) => {
-        agent.errors.push({
+        this.errors.push({
           module: rec.id,
           kind: 'hook-failed',
           ptr: 0,
@@ -139,7 +144,7 @@ export class PageAgent {
           ),
           time: opts.now(),
         });
-        agent.schedule();
+        this.schedule();
       },
     });
   }
@@ -242,7 +247,14 @@ export class PageAgent {
   private send(msg: PageToPanel): void {
     if (!this.helloSent) {
       this.helloSent = true;
-      this.opts.post({ t: 'hello', v: PROTOCOL_VERSION, url: this.opts.url.slice(0, LIMITS.maxStringChars), start: this.start });
+      const context = this.opts.context;
+      this.opts.post({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        url: this.opts.url.slice(0, LIMITS.maxStringChars),
+        start: this.start,
+        ...(context ? { context: { kind: context.kind, name: context.name.slice(0, LIMITS.maxStringChars) } } : {}),
+      });
     }
     this.opts.post(msg);
   }
@@ -453,8 +465,20 @@ export class PageAgent {
     }
   }
 
+  /**
+   * A worker the page started that the hook could not follow (worker-hook.ts):
+   * the panel lists it, now and after every resync.
+   */
+  reportUnreached(kind: string, url: string, reason: string): void {
+    if (this.unreached.length >= MAX_UNREACHED) return;
+    const message = `${kind} ${url || '(unnamed)'} is not tracked: ${reason}`.slice(0, LIMITS.maxStringChars);
+    this.unreached.push(message);
+    this.send({ t: 'fail', req: 0, message });
+  }
+
   private resync(): void {
     this.helloSent = false;
+    for (const message of this.unreached) this.send({ t: 'fail', req: 0, message });
     if (this.rows.length === 0) return; // nothing seen: stay silent
     for (const row of this.rows) this.send(this.moduleMsg(row.rec));
     this.flush();

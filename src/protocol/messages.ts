@@ -92,6 +92,11 @@ export interface HelloMsg {
   url: string;
   /** Epoch ms when the hook started in this frame. */
   start: number;
+  /**
+   * Set when this source is a worker the page started (src/agent/worker-hook.ts):
+   * its kind ('worker', 'module worker') and the `name` it was given.
+   */
+  context?: { kind: string; name: string };
 }
 
 export interface SiteGroupMsg {

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { bytesToBase64, base64ToBytes, encodeU32, decodeU32, encodeF64, decodeF64 } from './base64';
 import { parsePageMsg, parsePanelMsg, ProtocolError } from './validate';
-import { Router, type PortLike } from './router';
+import { Router, portContext, type PortLike } from './router';
 import { LIMITS } from './version';
 
 describe('base64 of typed arrays', () => {
@@ -104,5 +104,29 @@ describe('router', () => {
     expect(reloads).toEqual([7]);
     page7.drop();
     expect(router.counts(7)).toEqual({ pages: 0, panels: 1 });
+  });
+
+  it('gives each worker context of a frame its own source number, frame + context × 2^32, and routes commands back to it alone', () => {
+    const router = new Router(() => {});
+    const page = port('page', 7, 3);
+    const worker = port('page:2', 7, 3);
+    const forged = [port('page:0', 7, 3), port('page:1025', 7, 3), port('page:x', 7, 3)];
+    const panel = port('panel:7');
+    [page, worker, ...forged, panel].forEach((p) => router.connect(p));
+    page.emit({ t: 'hello' });
+    worker.emit({ t: 'batch' });
+    for (const f of forged) f.emit({ t: 'forged' });
+    expect(panel.sent).toEqual([
+      { frame: 3, msg: { t: 'hello' } },
+      { frame: 3 + 2 * 2 ** 32, msg: { t: 'batch' } },
+    ]);
+    panel.emit({ to: 'page', frame: 3 + 2 * 2 ** 32, msg: { t: 'snapshot' } });
+    panel.emit({ to: 'page', msg: { t: 'clear' } });
+    expect(worker.sent).toEqual([{ t: 'snapshot' }, { t: 'clear' }]);
+    expect(page.sent).toEqual([{ t: 'clear' }]);
+    expect(router.counts(7)).toEqual({ pages: 2, panels: 1 });
+    expect([portContext('page'), portContext('page:1'), portContext('page:1024'), portContext('page:1.5'), portContext('panel:1')]).toEqual(
+      [0, 1, 1024, -1, -1],
+    );
   });
 });

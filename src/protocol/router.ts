@@ -15,6 +15,22 @@ export interface PortLike {
 export type PanelEnvelope = { to: 'page'; frame?: number; msg: PanelToPage } | { to: 'reload' };
 
 export const PAGE_PORT = 'page';
+/**
+ * Each worker a frame's agent hooked (src/agent/context-relay.ts) speaks on a
+ * port of its own, named `page:<context>`. The panel knows a source by one
+ * number: the frame id Chrome gives, plus the context times 2^32 (Chrome's frame
+ * ids are below 2^32). A page can only name contexts of its own frame.
+ */
+export const MAX_CONTEXT = 1024;
+export const CONTEXT_UNIT = 2 ** 32;
+
+/** The context number of a page port's name, or -1 when the name is not a page port's. */
+export function portContext(name: string): number {
+  if (name === PAGE_PORT) return 0;
+  if (!name.startsWith(`${PAGE_PORT}:`)) return -1;
+  const ctx = Number(name.slice(PAGE_PORT.length + 1));
+  return Number.isInteger(ctx) && ctx >= 1 && ctx <= MAX_CONTEXT ? ctx : -1;
+}
 export const PANEL_PORT_PREFIX = 'panel:';
 
 interface PageEnd {
@@ -29,14 +45,15 @@ export class Router {
   constructor(private readonly reloadTab: (tabId: number) => void) {}
 
   connect(port: PortLike): void {
-    if (port.name === PAGE_PORT) this.connectPage(port);
+    const ctx = portContext(port.name);
+    if (ctx >= 0) this.connectPage(port, ctx);
     else if (port.name.startsWith(PANEL_PORT_PREFIX)) this.connectPanel(port);
   }
 
-  private connectPage(port: PortLike): void {
+  private connectPage(port: PortLike, ctx: number): void {
     const tab = port.sender?.tab?.id;
     if (tab === undefined) return;
-    const end: PageEnd = { port, frame: port.sender?.frameId ?? 0 };
+    const end: PageEnd = { port, frame: (port.sender?.frameId ?? 0) + ctx * CONTEXT_UNIT };
     const set = this.setOf(this.pages, tab);
     set.add(end);
     port.onMessage.addListener((msg) => {

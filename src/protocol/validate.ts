@@ -20,6 +20,12 @@ function frame(x: unknown): FrameMsg {
   if (o.alloc !== undefined) f.alloc = bool(o, 'alloc');
   return f;
 }
+/** A worker's hello names its kind and `name` (short strings); the page's has none. */
+function helloContext(o: Record<string, unknown>): { context?: { kind: string; name: string } } {
+  if (o.context === undefined) return {};
+  const c = obj(o.context, 'context');
+  return { context: { kind: str(c, 'kind', 64), name: str(c, 'name', 256) } };
+}
 function site(x: unknown): SiteMsg {
   const o = obj(x, 'site');
   return { id: int(o, 'id', 0, U32), module: int(o, 'module', 0, U32), frames: arr(o, 'frames', LIMITS.maxFrames, frame) };
@@ -59,7 +65,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
   const o = obj(x, 'message');
   switch (o.t) {
     case 'hello':
-      return { t: 'hello', v: int(o, 'v', 0, U32), url: str(o, 'url'), start: num(o, 'start') };
+      return { t: 'hello', v: int(o, 'v', 0, U32), url: str(o, 'url'), start: num(o, 'start'), ...helloContext(o) };
     case 'module':
       return {
         t: 'module',

@@ -1,0 +1,43 @@
+// The agent as both the page (main.ts) and a hooked worker (worker.ts) start
+// it: the same options, bound to the scope's own functions up front (the page
+// may replace these globals later).
+import { PageAgent } from '../../src/agent/page-agent';
+import { instrument, supportsMultiMemory } from '../../src/wasm';
+import type { PageToPanel } from '../../src/protocol';
+
+export interface AgentSetup {
+  post(msg: PageToPanel): void;
+  url: string;
+  context?: { kind: string; name: string };
+}
+
+export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAgent {
+  const perf = scope.performance;
+  const now = () => perf.timeOrigin + perf.now();
+  const setTimer = scope.setTimeout.bind(scope);
+  const fetchText = scope.fetch.bind(scope);
+  // 'table' (malloc/free bookkeeping inside wasm, in a second memory: see
+  // bench/slowdown.ts) where multi-memory exists, else 'call' (one JS call
+  // per event).
+  const eventPath = supportsMultiMemory(WebAssembly) ? ('table' as const) : ('call' as const);
+  return new PageAgent(WebAssembly, {
+    post: setup.post,
+    now,
+    url: setup.url,
+    context: setup.context,
+    instrument: (bytes: Uint8Array) => instrument(bytes, { eventPath }),
+    setTimer: (fn, ms) => setTimer(fn, ms),
+    // Source maps next to the modules, fetched as the page itself would.
+    loadText: async (url) => {
+      const response = await fetchText(url, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.text();
+    },
+  });
+}
+
+/** 128 random bits as hex: names a worker on the channel (randomUUID needs a secure context). */
+export function randomToken(scope: typeof globalThis): string {
+  const bytes = scope.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

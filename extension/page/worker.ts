@@ -1,0 +1,41 @@
+// The agent inside a worker the page started (src/agent/worker-hook.ts loads
+// it, built as a classic IIFE that also runs as a module). It reads what its
+// bootstrap left in `self.__wasmLeaksWorker`, removes it, and speaks to the
+// page's agent over the BroadcastChannel named there; the page relays to the
+// panel (src/agent/context-relay.ts).
+import { BOOT_KEY, hookWorkers, type WorkerBoot } from '../../src/agent/worker-hook';
+import { parsePanelMsg } from '../../src/protocol/validate';
+import { randomToken, startAgent } from './agent-setup';
+
+const FLAG = Symbol.for('wasm-leaks.installed');
+const scope = globalThis as unknown as Record<string | symbol, unknown>;
+const boot = scope[BOOT_KEY] as WorkerBoot | undefined;
+delete scope[BOOT_KEY];
+
+if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
+  scope[FLAG] = true;
+  const channel = new BroadcastChannel(boot.channel);
+  const send = channel.postMessage.bind(channel);
+  const agent = startAgent(globalThis, {
+    post: (msg) => send({ from: boot.token, msg }),
+    url: boot.url,
+    context: { kind: boot.kind, name: boot.name },
+  });
+  channel.addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { to?: unknown; msg?: unknown } | null;
+    if (!data || typeof data !== 'object' || data.to !== boot.token) return;
+    try {
+      agent.handle(parsePanelMsg(data.msg));
+    } catch {
+      /* malformed command: ignore */
+    }
+  });
+  const unreached = (kind: string, url: string, reason: string) => send({ from: boot.token, unreached: { kind, url, reason } });
+  hookWorkers(globalThis, {
+    channel: boot.channel,
+    agent: boot.agent,
+    base: () => boot.url,
+    unreached,
+    token: () => randomToken(globalThis),
+  });
+}
