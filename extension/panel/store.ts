@@ -32,6 +32,8 @@ import { FrameBudget } from './frame-budget';
 export interface ModuleView extends ModuleMsg {
   key: string;
   frame: number;
+  /** The worker this module runs in ("worker classic.js “name”"), or '' in the page itself. */
+  context: string;
   memoryBytes: number;
   liveCount: number;
   liveBytes: number;
@@ -147,6 +149,8 @@ export class Store {
   #recordingStart = 0;
   #lastTime = 0;
   #frameStart = new Map<number, number>();
+  /** Per source, what its hello said it is when it is a worker (see contextLabel). */
+  #contexts = new Map<number, string>();
   #modules = new Map<string, ModuleView>();
   #series = new Map<string, Series>();
   #sites = new Map<string, SiteMsg>();
@@ -469,6 +473,7 @@ export class Store {
     this.#error = null;
     this.#busy = null;
     this.#frameStart.clear();
+    this.#contexts.clear();
     this.lastSeq.clear();
     this.changed();
   }
@@ -538,6 +543,7 @@ export class Store {
         this.dropFrame(frame);
         this.frameBudget(frame).url = msg.url;
         this.#frameStart.set(frame, msg.start);
+        this.#contexts.set(frame, contextLabel(msg));
         if (frame === 0 || !this.#pageUrl) this.#pageUrl = msg.url;
         if (!this.#recordingStart || msg.start < this.#recordingStart) this.#recordingStart = msg.start;
         this.#lastTime = Math.max(this.#lastTime, msg.start);
@@ -553,6 +559,7 @@ export class Store {
           ...kept,
           key,
           frame,
+          context: this.#contexts.get(frame) ?? '',
           memoryBytes: old?.memoryBytes ?? 0,
           liveCount: old?.liveCount ?? 0,
           liveBytes: old?.liveBytes ?? 0,
@@ -761,4 +768,11 @@ export class Store {
     }
     return { memoryBytes, liveCount, liveBytes };
   }
+}
+
+/** "module worker seed.mjs “decoder”" for a worker's hello, '' for a page's. */
+export function contextLabel(msg: { url: string; context?: { kind: string; name: string } }): string {
+  if (!msg.context) return '';
+  const file = msg.url.split(/[?#]/)[0].split('/').pop() || msg.url;
+  return `${msg.context.kind} ${file}${msg.context.name ? ` “${msg.context.name}”` : ''}`;
 }
