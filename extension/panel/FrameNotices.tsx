@@ -3,9 +3,18 @@
 // One line per frame, never a takeover: the rest of the panel stays usable,
 // and the lines go with the frame's next hello and with Clear. The URL and
 // every other text come from the page: rendered as text, clipped.
+import { CONTEXT_UNIT } from '../../src/protocol/router';
 import type { Store } from './store';
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** A source id is frame + context × CONTEXT_UNIT (src/protocol/router.ts): a worker the page started has its own. */
+function label(source: number): string {
+  const frame = source % CONTEXT_UNIT;
+  const ctx = Math.floor(source / CONTEXT_UNIT);
+  const where = frame === 0 ? 'Page' : `Frame ${frame}`;
+  return ctx === 0 ? where : `${where}, worker ${ctx}`;
+}
 
 export function FrameNotices({ store }: { store: Store }) {
   const notices = store.frameNotices;
@@ -15,7 +24,7 @@ export function FrameNotices({ store }: { store: Store }) {
       <div>
         {notices.map((f) => (
           <div key={f.frame} data-testid="frame-notice" data-frame={f.frame}>
-            <b>{f.frame === 0 ? 'Page' : `Frame ${f.frame}`}</b>
+            <b>{label(f.frame)}</b>
             {f.url ? ` (${clip(f.url, 120)})` : ''}: {f.lines.join('; ')}
           </div>
         ))}

@@ -60,6 +60,8 @@ export class FrameBudget {
   protocol: string | null = null;
   /** The frame's URL, from its last valid hello. */
   url = '';
+  /** Ids of the sites held. */
+  private siteIds = new Set<number>();
   private names = new Map<string, string>();
   private texts = new Map<string, string>();
   private lists = new Map<string, ModuleLists>();
@@ -77,18 +79,25 @@ export class FrameBudget {
     this.dropped = { ...zero(), errors: this.dropped.errors };
     this.protocol = null;
     this.url = '';
+    this.siteIds.clear();
     this.names.clear();
     this.texts.clear();
     this.lists.clear();
     this.frameIndex.clear();
   }
 
+  /** Whether the frame holds a site of this id. */
+  hasSite(id: number): boolean {
+    return this.siteIds.has(id);
+  }
+
   /**
    * The site as the panel keeps it (names demangled, frames and strings shared
    * with the frame's other sites), or null when it does not fit: dropped and
-   * counted. `known`: it replaces a site of the same id (no new stack).
+   * counted. A site of an id held replaces it (no new stack).
    */
-  admitSite(site: SiteMsg, known: boolean): SiteMsg | null {
+  admitSite(site: SiteMsg): SiteMsg | null {
+    const known = this.siteIds.has(site.id);
     if (!known && this.full('sites')) return null;
     const frames: FrameMsg[] = new Array(site.frames.length);
     for (let i = 0; i < frames.length; i++) {
@@ -97,7 +106,10 @@ export class FrameBudget {
       frames[i] = f;
     }
     this.journal.length = 0;
-    if (!known) this.held.sites++;
+    if (!known) {
+      this.held.sites++;
+      this.siteIds.add(site.id);
+    }
     return { id: site.id, module: site.module, frames };
   }
 
@@ -128,6 +140,16 @@ export class FrameBudget {
   /** A series of the frame changed length by `delta` (a push, or a push that thinned). */
   points(delta: number): void {
     this.held.points += delta;
+  }
+
+  /** How many more items of `kind` fit. */
+  room(kind: Limit): number {
+    return Math.max(0, this.limits[kind] - this.held[kind]);
+  }
+
+  /** `count` items taken out before they reached admit*() (Store.receive): counted against `kind`. */
+  drop(kind: Limit, count: number): void {
+    this.dropped[kind] += count;
   }
 
   /** One line per limit reached: "stacks: dropped 900,000, limit 100,000 stacks per frame". */

@@ -40,6 +40,7 @@ describe('Store: page messages', () => {
       ...moduleMsg(1),
       key: '0:1',
       frame: 0,
+      context: '',
       memoryBytes: 131072,
       liveCount: 3,
       liveBytes: 2064,

@@ -27,7 +27,7 @@ import {
 import { Series } from './series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
-import { FrameBudget } from './frame-budget';
+import { FrameBudget, FRAME_LIMITS } from './frame-budget';
 
 export interface ModuleView extends ModuleMsg {
   key: string;
@@ -515,14 +515,43 @@ export class Store {
       if (!env || typeof env !== 'object' || typeof env.frame !== 'number' || !Number.isInteger(env.frame)) {
         throw new Error('message without a frame id');
       }
-      const msg = parsePageMsg(env.msg);
       // An imported recording is on screen: the live page waits until Clear.
-      if (this.#readOnly) return { resync: false, hello: msg.t === 'hello' };
+      if (this.#readOnly) return { resync: false, hello: parsePageMsg(env.msg).t === 'hello' };
+      const { raw: within, dropped } = this.beyondSiteLimit(env.frame, env.msg);
+      const msg = parsePageMsg(within);
+      if (dropped > 0) this.frameBudget(env.frame).drop('sites', dropped);
       return { ...this.apply(env.frame, msg), hello: msg.t === 'hello' };
     } catch (error) {
       this.notice(`Ignored a message from the page: ${(error as Error).message}`);
       return { resync: false, hello: false };
     }
+  }
+
+  /**
+   * A batch with more new sites than its frame has room for: those beyond
+   * are taken out before validation (`raw` is the copy the port gave us), so
+   * a flood costs the panel a look at each id, not a check of each frame
+   * (issue 15). Anything that is not a site with a numeric id stays, for the
+   * validator to refuse.
+   */
+  private beyondSiteLimit(frame: number, raw: unknown): { raw: unknown; dropped: number } {
+    const m = raw as { t?: unknown; sites?: unknown } | null;
+    if (!m || typeof m !== 'object' || m.t !== 'batch' || !Array.isArray(m.sites)) return { raw, dropped: 0 };
+    let room = this.#budgets.get(frame)?.room('sites') ?? FRAME_LIMITS.sites;
+    if (m.sites.length <= room) return { raw, dropped: 0 };
+    const budget = this.frameBudget(frame);
+    const kept: unknown[] = [];
+    const taken = new Set<number>();
+    for (const x of m.sites as unknown[]) {
+      const id = (x as { id?: unknown } | null)?.id;
+      if (typeof id !== 'number' || taken.has(id) || budget.hasSite(id)) kept.push(x);
+      else if (room > 0) {
+        kept.push(x);
+        taken.add(id);
+        room--;
+      }
+    }
+    return { raw: { ...m, sites: kept }, dropped: m.sites.length - kept.length };
   }
 
   /** Applies one validated message; throws on inconsistent payloads (import relies on it). */
@@ -600,10 +629,9 @@ export class Store {
     // module has them; C++/Rust names are demangled here (once per name).
     let added = 0;
     for (const s of msg.sites) {
-      const key = `${frame}:${s.id}`;
-      const site = budget.admitSite(s, this.#sites.has(key));
+      const site = budget.admitSite(s);
       if (!site) continue;
-      this.#sites.set(key, site);
+      this.#sites.set(`${frame}:${s.id}`, site);
       added++;
     }
     if (added > 0) this.#sitesVersion++;
