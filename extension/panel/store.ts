@@ -23,11 +23,15 @@ import {
   type LeaksMsg,
   type SnapshotMsg,
   type FrameMsg,
+  type UnreachedMsg,
 } from '../../src/protocol';
 import { Series } from './series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
 import { FrameBudget, FRAME_LIMITS } from './frame-budget';
+
+/** Unreached workers the panel lists; more are not news. */
+const MAX_UNREACHED = 100;
 
 export interface ModuleView extends ModuleMsg {
   key: string;
@@ -151,6 +155,8 @@ export class Store {
   #frameStart = new Map<number, number>();
   /** Per source, what its hello said it is when it is a worker (see contextLabel). */
   #contexts = new Map<number, string>();
+  /** Workers the pages started that their hooks could not follow (UnreachedMsg), per frame. */
+  #unreached: (UnreachedMsg & { frame: number })[] = [];
   #modules = new Map<string, ModuleView>();
   #series = new Map<string, Series>();
   #sites = new Map<string, SiteMsg>();
@@ -240,6 +246,10 @@ export class Store {
   /** Epoch ms of the newest sample or message: "now" for ages in a recording. */
   get lastTime(): number {
     return this.#lastTime;
+  }
+  /** Workers the page started that are not tracked, and why (at most MAX_UNREACHED). */
+  get unreached(): readonly (UnreachedMsg & { frame: number })[] {
+    return this.#unreached;
   }
   /** Per frame id, its hello's start (epoch ms): block times count from it. */
   get frameStart(): ReadonlyMap<number, number> {
@@ -474,6 +484,7 @@ export class Store {
     this.#busy = null;
     this.#frameStart.clear();
     this.#contexts.clear();
+    this.#unreached = [];
     this.lastSeq.clear();
     this.changed();
   }
@@ -602,6 +613,12 @@ export class Store {
       }
       case 'batch':
         return this.applyBatch(frame, msg);
+      case 'unreached': {
+        // A panel that reconnects hears them again: keep one of each.
+        const same = (u: UnreachedMsg & { frame: number }) => u.frame === frame && u.url === msg.url && u.reason === msg.reason;
+        if (this.#unreached.length < MAX_UNREACHED && !this.#unreached.some(same)) this.#unreached.push({ ...msg, frame });
+        break;
+      }
       default: {
         const resolve = this.pendingReq.get(msg.req);
         if (msg.t === 'fail' && !resolve) this.notice(msg.message);
@@ -670,6 +687,7 @@ export class Store {
   }
 
   private dropFrame(frame: number): void {
+    this.#unreached = this.#unreached.filter((u) => u.frame !== frame);
     this.#budgets.get(frame)?.reset();
     for (const [key, m] of this.#modules) {
       if (m.frame !== frame) continue;

@@ -22,6 +22,7 @@ import {
   encodeU32,
   bytesToBase64,
   type PageToPanel,
+  type UnreachedMsg,
   type PanelToPage,
   type ErrorMsg,
   type SnapshotName,
@@ -101,7 +102,7 @@ export class PageAgent {
   private flushScheduled = false;
   private helloSent = false;
   /** Workers the hook could not follow, and why: re-sent to every panel that connects (bounded). */
-  private readonly unreached: string[] = [];
+  private readonly unreached: UnreachedMsg[] = [];
   /** Set by the panel's "Full stacks" toggle. */
   fullStacks = false;
   /** See coarseNow(). */
@@ -471,14 +472,19 @@ export class PageAgent {
    */
   reportUnreached(kind: string, url: string, reason: string): void {
     if (this.unreached.length >= MAX_UNREACHED) return;
-    const message = `${kind} ${url || '(unnamed)'} is not tracked: ${reason}`.slice(0, LIMITS.maxStringChars);
-    this.unreached.push(message);
-    this.send({ t: 'fail', req: 0, message });
+    const msg: UnreachedMsg = {
+      t: 'unreached',
+      kind: kind.slice(0, 64),
+      url: url.slice(0, LIMITS.maxStringChars),
+      reason: reason.slice(0, LIMITS.maxStringChars),
+    };
+    this.unreached.push(msg);
+    this.send(msg);
   }
 
   private resync(): void {
     this.helloSent = false;
-    for (const message of this.unreached) this.send({ t: 'fail', req: 0, message });
+    for (const msg of this.unreached) this.send(msg);
     if (this.rows.length === 0) return; // nothing seen: stay silent
     for (const row of this.rows) this.send(this.moduleMsg(row.rec));
     this.flush();

@@ -181,10 +181,29 @@ export interface FailMsg {
   message: string;
 }
 
+/** A worker the page started that the hook could not follow (src/agent/worker-hook.ts), and why. */
+export interface UnreachedMsg {
+  t: 'unreached';
+  /** 'worker', 'module worker', 'shared worker'. */
+  kind: string;
+  url: string;
+  reason: string;
+}
+
 export const SNAPSHOT_NAMES = ['A', 'B', 'C'] as const;
 export type SnapshotName = (typeof SNAPSHOT_NAMES)[number];
 
-export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | RangeMsg | LeaksMsg | BytesMsg | FailMsg;
+export type PageToPanel =
+  | HelloMsg
+  | ModuleMsg
+  | BatchMsg
+  | SnapshotMsg
+  | DiffMsg
+  | RangeMsg
+  | LeaksMsg
+  | BytesMsg
+  | FailMsg
+  | UnreachedMsg;
 
 export type PanelToPage =
   | { t: 'hello'; v: number }

@@ -162,6 +162,8 @@ export function parsePageMsg(x: unknown): PageToPanel {
       };
     case 'fail':
       return { t: 'fail', req: int(o, 'req', 0, 2 ** 53), message: str(o, 'message') };
+    case 'unreached':
+      return { t: 'unreached', kind: str(o, 'kind', 64), url: str(o, 'url'), reason: str(o, 'reason') };
     default:
       throw new ProtocolError(`unknown message type ${JSON.stringify(String(o.t)).slice(0, 40)}`);
   }
