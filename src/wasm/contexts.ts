@@ -22,6 +22,7 @@ import { KIND_FUNC } from './reader';
 import type { AllocatorInfo } from './discover';
 import { R_CALL, R_RETURN_CALL, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_REF_FUNC, R_FUNCIDX } from './refs';
 import { encodeS32, pushU32 } from './leb128';
+import { Bytes } from './bytes';
 
 /** Odd 64-bit multiplier (2^64 / golden ratio): consecutive sites spread over all 64 bits. */
 export const CTX_MUL = 0x9e3779b97f4a7c15n;
@@ -156,42 +157,54 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
   return { funcs, types, imports };
 }
 
+/** Reused for every context wrapper's body: its size prefix must be written first. */
+const scratch = new Bytes(64);
+
 /**
- * Body (with size prefix) of a context wrapper: forwards its `np` parameters
- * to `call` (the callee, or `call_indirect` when `indirect` is set — the
- * table index is then the last parameter), with `ctx` mixed with `site`
- * around the call.
+ * Appends to `out` the body (with size prefix) of a context wrapper: forwards
+ * its `np` parameters to `func` (or, with func < 0, to `call_indirect type
+ * table`, the table index then being the last parameter), with `ctx` mixed
+ * with `site` around the call. Written straight into the code buffer: there
+ * are tens of thousands of these in large modules.
  */
-export function ctxWrapperBody(np: number, ctx: number, site: number, call: { func: number } | { type: number; table: number }): number[] {
+export function writeCtxWrapper(out: Bytes, np: number, ctx: number, site: number, func: number, type: number, table: number): void {
   const save = np;
-  const body: number[] = [1, 1, 0x7e]; // one i64 local: the caller's ctx
-  body.push(0x23);
-  pushU32(body, ctx);
-  body.push(0x22); // local.tee
-  pushU32(body, save);
-  body.push(0x42, ...MUL, 0x7e, 0x42, ...siteConst(site), 0x7c, 0x24);
-  pushU32(body, ctx);
+  const b = scratch;
+  b.length = 0;
+  b.u8(1); // one i64 local: the caller's ctx
+  b.u8(1);
+  b.u8(0x7e);
+  b.u8(0x23);
+  b.u32(ctx);
+  b.u8(0x22); // local.tee
+  b.u32(save);
+  b.u8(0x42);
+  b.raw(MUL);
+  b.u8(0x7e);
+  b.u8(0x42);
+  b.s32(site + 1); // siteConst
+  b.u8(0x7c);
+  b.u8(0x24);
+  b.u32(ctx);
   for (let i = 0; i < np; i++) {
-    body.push(0x20);
-    pushU32(body, i);
+    b.u8(0x20);
+    b.u32(i);
   }
-  if ('func' in call) {
-    body.push(0x10);
-    pushU32(body, call.func);
+  if (func >= 0) {
+    b.u8(0x10);
+    b.u32(func);
   } else {
-    body.push(0x11);
-    pushU32(body, call.type);
-    pushU32(body, call.table);
+    b.u8(0x11);
+    b.u32(type);
+    b.u32(table);
   }
-  body.push(0x20);
-  pushU32(body, save);
-  body.push(0x24);
-  pushU32(body, ctx);
-  body.push(0x0b);
-  const out: number[] = [];
-  pushU32(out, body.length);
-  for (const b of body) out.push(b);
-  return out;
+  b.u8(0x20);
+  b.u32(save);
+  b.u8(0x24);
+  b.u32(ctx);
+  b.u8(0x0b);
+  out.u32(b.length);
+  out.append(b.buf, 0, b.length);
 }
 
 /** A type all of whose value types the rewriter can write back (no typed references). */

@@ -41,14 +41,23 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
       alloc[f] = 1;
     }
   }
-  // Direct call sites per caller: [callee, position of the call instruction, position after it].
+  // Only small functions returning an i32 from 1 to 4 parameters can be forwarders.
+  const candidate = new Uint8Array(n);
+  for (let f = I; f < n; f++) {
+    const t = m.types[m.funcTypes[f]];
+    const body = m.bodies[f - I];
+    if (!t || !body || t.results.length !== 1 || t.results[0] !== 0x7f || t.params.length === 0 || t.params.length > 4) continue;
+    if (body.end - body.start > MAX_BODY || internal[f] || isAllocator[f]) continue;
+    candidate[f] = 1;
+  }
+  // Direct call sites per candidate: [callee, position of the call instruction, position after it].
   const calls = new Map<number, [number, number, number][]>();
   const refs = m.refs;
   for (let i = 0; i < refs.length; i++) {
     const k = refs.kind(i);
     if (k !== R_CALL && k !== R_RETURN_CALL) continue;
     const f = refs.func(i);
-    if (f < I || internal[f] || isAllocator[f]) continue;
+    if (f < I || !candidate[f]) continue;
     let list = calls.get(f);
     if (!list) calls.set(f, (list = []));
     list.push([refs.value(i), refs.instrPos(i), refs.immPos(i) + refs.immLen(i)]);
@@ -86,10 +95,7 @@ export function allocatorWrappers(m: ParsedModule, allocators: AllocatorInfo[], 
     changed = false;
     for (const [f, list] of calls) {
       if (out.has(f)) continue;
-      const t = m.types[m.funcTypes[f]];
       const body = m.bodies[f - I];
-      if (!t || !body || t.results.length !== 1 || t.results[0] !== 0x7f || t.params.length === 0 || t.params.length > 4) continue;
-      if (body.end - body.start > MAX_BODY) continue;
       let forwards = 0,
         others = 0;
       for (const [callee, at, after] of list) {

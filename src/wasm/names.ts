@@ -87,10 +87,17 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
 
 /**
  * Renumbers the function-indexed subsections (shift: old -> new index) and
- * names the hook import and the added wrappers in subsection 1, keeping
- * entries sorted by index as the format requires.
+ * names the hook import and the added wrappers in subsection 1 (`added`:
+ * their entries, encoded, in index order), keeping entries sorted by index as
+ * the format requires.
  */
-export function renumberNames(ed: Editor, ns: NameSection, evIndex: number, shift: (f: number) => number, added: [number, string][]): void {
+export function renumberNames(
+  ed: Editor,
+  ns: NameSection,
+  evIndex: number,
+  shift: (f: number) => number,
+  added: { count: number; entries: Uint8Array },
+): void {
   for (const sub of ns.funcIndexed) {
     const region = ed.region(sub.sizePos, sub.sizeLen, sub.contentStart, sub.end, 2);
     let evAt = -1;
@@ -105,12 +112,7 @@ export function renumberNames(ed: Editor, ns: NameSection, evIndex: number, shif
     pushU32(evEntry, evIndex);
     pushName(evEntry, '__wasm_leaks_ev');
     ed.replace(evAt >= 0 ? evAt : sub.end, 0, evEntry, region);
-    const tail: number[] = [];
-    for (const [idx, name] of added) {
-      pushU32(tail, idx);
-      pushName(tail, name);
-    }
-    if (tail.length > 0) ed.replace(sub.end, 0, tail, region);
-    ed.patchU32(sub.countPos, sub.countLen, sub.count + 1 + added.length);
+    if (added.entries.length > 0) ed.replace(sub.end, 0, added.entries, region);
+    ed.patchU32(sub.countPos, sub.countLen, sub.count + 1 + added.count);
   }
 }

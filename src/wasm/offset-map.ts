@@ -3,31 +3,60 @@
  * Built from the writer's output runs: a "copy" run maps 1:1, a replaced run
  * maps every byte to the start of what it replaced (e.g. a memory.grow that
  * became a call), an inserted run (added wrappers, imports) maps to -1.
+ * Typed arrays: a dense module makes tens of thousands of runs.
  */
 export class OffsetMap {
-  private newStart: number[] = [];
-  private origStart: number[] = [];
-  private len: number[] = [];
-  private copy: boolean[] = [];
+  private n = 0;
+  private newStart: Int32Array;
+  private origStart: Int32Array;
+  private len: Int32Array;
+  private copy: Uint8Array;
+
+  /** `capacity`: the expected number of runs (grows beyond it). */
+  constructor(capacity = 16) {
+    const c = Math.max(1, capacity);
+    this.newStart = new Int32Array(c);
+    this.origStart = new Int32Array(c);
+    this.len = new Int32Array(c);
+    this.copy = new Uint8Array(c);
+  }
 
   add(newStart: number, origStart: number, len: number, copy: boolean): void {
     if (len === 0) return;
-    const n = this.newStart.length - 1;
+    const n = this.n - 1;
     // merge adjacent copy runs so the table stays short
     if (copy && n >= 0 && this.copy[n] && this.newStart[n] + this.len[n] === newStart && this.origStart[n] + this.len[n] === origStart) {
       this.len[n] += len;
       return;
     }
-    this.newStart.push(newStart);
-    this.origStart.push(origStart);
-    this.len.push(len);
-    this.copy.push(copy);
+    if (this.n === this.newStart.length) this.grow();
+    const i = this.n++;
+    this.newStart[i] = newStart;
+    this.origStart[i] = origStart;
+    this.len[i] = len;
+    this.copy[i] = copy ? 1 : 0;
+  }
+
+  private grow(): void {
+    const c = this.newStart.length * 2;
+    const a = new Int32Array(c);
+    a.set(this.newStart);
+    this.newStart = a;
+    const b = new Int32Array(c);
+    b.set(this.origStart);
+    this.origStart = b;
+    const l = new Int32Array(c);
+    l.set(this.len);
+    this.len = l;
+    const k = new Uint8Array(c);
+    k.set(this.copy);
+    this.copy = k;
   }
 
   toOriginal(offset: number): number {
     const ns = this.newStart;
     let lo = 0;
-    let hi = ns.length - 1;
+    let hi = this.n - 1;
     if (hi < 0 || offset < 0) return -1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
@@ -42,6 +71,6 @@ export class OffsetMap {
 
   /** Number of runs (for tests/diagnostics). */
   get runs(): number {
-    return this.newStart.length;
+    return this.n;
   }
 }

@@ -1,7 +1,7 @@
 import {
-  ParsedModule,
+  type ParsedModule,
   parseModule,
-  SectionInfo,
+  type SectionInfo,
   SEC_START,
   SEC_CUSTOM,
   SEC_TYPE,
@@ -17,7 +17,7 @@ import {
   funcType,
   type FuncType,
 } from './reader';
-import { AllocatorInfo, AllocatorRole, allocatorInternal, callGraph, discover, unpairedReason } from './discover';
+import { type AllocatorInfo, type AllocatorRole, allocatorInternal, callGraph, discover, unpairedReason } from './discover';
 import {
   R_CALL,
   R_RETURN_CALL,
@@ -30,7 +30,7 @@ import {
   R_CALL_REF,
   R_RETURN_CALL_REF,
 } from './refs';
-import { ctxWrapperBody, reachingCalls, simpleType } from './contexts';
+import { writeCtxWrapper, reachingCalls, simpleType } from './contexts';
 import { allocatorWrappers } from './fold';
 import { Editor } from './writer';
 import { renumberNames } from './names';
@@ -44,6 +44,7 @@ import {
   type TableLayout,
 } from './table-wrappers';
 import { Cursor } from './cursor';
+import { Bytes } from './bytes';
 import { pushName, pushU32 } from './leb128';
 import { InstrumentError } from './errors';
 
@@ -191,19 +192,6 @@ function appendToVector(
 function exportNamesOf(m: ParsedModule | null): [number, string][] {
   const out: [number, string][] = [];
   if (m) for (const e of m.exports) if (e.kind === KIND_FUNC) out.push([e.index, e.name]);
-  return out;
-}
-
-/** The chunks end to end (Array.prototype.flat costs ≈70 ms on sql.js's 9,655 wrapper bodies). */
-function concat(chunks: number[][]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
   return out;
 }
 
@@ -362,46 +350,59 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   let contextSites = 0;
 
   const sites: SiteInfo[] = [];
-  const wrapperTypes: number[] = [];
-  const wrapperBodies: number[][] = []; // one per wrapper, each with its size prefix
-  const wrapperNames: [number, string][] = [];
+  // The appended functions, written as they are made: their Function section
+  // entries, their bodies (each with its size prefix) and, when the module has
+  // a name section, their name entries. One buffer each, never an array per
+  // wrapper (issue 15: tens of thousands of wrappers in large modules).
+  let wrappers = 0;
+  const fnEntries = new Bytes();
+  const code = new Bytes(1 << 16);
+  const names = m.names ? new Bytes() : null;
 
-  const emitWrapper = (typeIndex: number, body: number[], name: string): number => {
-    wrapperTypes.push(typeIndex);
-    wrapperBodies.push(body);
+  /** Starts wrapper `nextFunc`: its type and name; the caller then appends its body to `code`. */
+  const emitWrapper = (typeIndex: number, name: string): number => {
+    wrappers++;
+    fnEntries.u32(typeIndex);
     const idx = nextFunc++;
-    wrapperNames.push([idx, name]);
+    if (names) {
+      names.u32(idx);
+      names.name(name);
+    }
     return idx;
   };
+  const emitBody = (body: number[]): void => code.raw(body);
 
   // --- table mode: one appended memory; its layout depends on the number of sites, known after the scan
   const tableMem = eventPath === 'table' && m.memories.length > 0 ? m.memories.length : -1;
+  // where in `code` each table wrapper's body goes
   const pendingTable: { at: number; t: FuncType; a: AllocatorInfo; site: number; free: boolean }[] = [];
 
   const callWrapper = (a: AllocatorInfo, site: number): number => {
     const t = funcType(m, a.funcIndex)!;
+    const idx = emitWrapper(m.funcTypes[a.funcIndex], `__wasm_leaks_site${site}_${a.name}`);
     if (tableMem >= 0 && (TABLE_ALLOC_ROLES.has(a.role) || TABLE_FREE_ROLES.has(a.role))) {
-      // body emitted below, once the layout (number of sites) is known
-      pendingTable.push({ at: wrapperBodies.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
-      return emitWrapper(m.funcTypes[a.funcIndex], [], `__wasm_leaks_site${site}_${a.name}`);
-    }
-    return emitWrapper(
-      m.funcTypes[a.funcIndex],
-      allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx),
-      `__wasm_leaks_site${site}_${a.name}`,
-    );
+      // body inserted below, once the layout (number of sites) is known
+      pendingTable.push({ at: code.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
+    } else emitBody(allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx));
+    return idx;
   };
 
   // Context sites are numbered apart from allocator sites (the page never sees them).
-  const ctxWrapper = (np: number, type: number, call: { func: number } | { type: number; table: number }): number => {
-    const site = CTX_SITE_BASE + contextSites++;
-    return emitWrapper(type, ctxWrapperBody(np, ctx, site, call), `__wasm_leaks_ctx${site - CTX_SITE_BASE}`);
+  const ctxWrapper = (np: number, type: number, func: number, callType: number, table: number): number => {
+    const n = contextSites++;
+    const idx = emitWrapper(type, names ? `__wasm_leaks_ctx${n}` : '');
+    writeCtxWrapper(code, np, ctx, CTX_SITE_BASE + n, func, callType, table);
+    return idx;
   };
 
   const growWrapper = (mem: number, site: number): number => {
     if (growType < 0) growType = needType([I32], [I32]);
-    return emitWrapper(growType, growWrapperBody(mem, evIndex, site), `__wasm_leaks_site${site}_memory_grow`);
+    const idx = emitWrapper(growType, `__wasm_leaks_site${site}_memory_grow`);
+    emitBody(growWrapperBody(mem, evIndex, site));
+    return idx;
   };
+  // the type of the wrapper of an indirect call through type v: (params, i32 table index) -> results
+  const indirectTypes = new Map<number, number>();
 
   // Exported allocators (and allocators in tables or taken by ref.func) point
   // at a wrapper of their own, an "export site": JS calls (emscripten's
@@ -433,7 +434,9 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
         const c = new Cursor(bytes, refs.immPos(i), refs.immPos(i) + refs.immLen(i));
         c.u32();
         const table = c.u32();
-        const w = ctxWrapper(t.params.length + 1, needType([...t.params, I32], t.results), { type: v, table });
+        let wt = indirectTypes.get(v);
+        if (wt === undefined) indirectTypes.set(v, (wt = needType([...t.params, I32], t.results)));
+        const w = ctxWrapper(t.params.length + 1, wt, -1, v, table);
         const call = [kind === R_CALL_INDIRECT ? 0x10 : 0x12];
         pushU32(call, w);
         // A different length: the offset map takes V8's offsets back to the original.
@@ -470,7 +473,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
         // own (65,535 contexts for 65,535 nodes). The page folds the
         // recursive frames the same way (src/agent/stack.ts).
         const type = m.funcTypes[v];
-        target = ctxWrapper(m.types[type]!.params.length, type, { func: shift(v) });
+        target = ctxWrapper(m.types[type]!.params.length, type, shift(v), 0, 0);
       }
     }
     if (target !== v) ed.patchU32(refs.immPos(i), refs.immLen(i), target);
@@ -485,15 +488,24 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   }
 
   let layout: TableLayout | null = null;
+  let codeEntries = code.view();
   if (tableMem >= 0) {
     layout = tableLayout(sites.length);
-    // the table wrappers' bodies, now that the layout is known
-    for (let k = 0; k < pendingTable.length; k++) {
-      const { at, t, a, site, free } = pendingTable[k];
-      const body = free
-        ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout)
-        : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout, ctx);
-      wrapperBodies[at] = body;
+    // the table wrappers' bodies, now that the layout is known, each where it belongs
+    if (pendingTable.length > 0) {
+      const all = new Bytes(code.length + pendingTable.length * 256);
+      let from = 0;
+      for (const { at, t, a, site, free } of pendingTable) {
+        all.append(code.buf, from, at);
+        from = at;
+        all.raw(
+          free
+            ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout)
+            : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout, ctx),
+        );
+      }
+      all.append(code.buf, from, code.length);
+      codeEntries = all.view();
     }
   }
 
@@ -508,22 +520,20 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   imp.push(0x00);
   pushU32(imp, evType);
   appendToVector(ed, m, SEC_IMPORT, regions, 1, imp);
-  const fnEntries: number[] = [];
-  for (const t of wrapperTypes) pushU32(fnEntries, t);
-  appendToVector(ed, m, SEC_FUNCTION, regions, wrapperTypes.length, fnEntries);
+  appendToVector(ed, m, SEC_FUNCTION, regions, wrappers, fnEntries.view());
   if (layout) {
     const mem: number[] = [0x00];
     pushU32(mem, layout.pages);
     appendToVector(ed, m, SEC_MEMORY, regions, 1, mem);
   }
   if (ctx >= 0) appendToVector(ed, m, SEC_GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
-  appendToVector(ed, m, SEC_CODE, regions, wrapperTypes.length, concat(wrapperBodies));
+  appendToVector(ed, m, SEC_CODE, regions, wrappers, codeEntries);
 
   const own = ownExports(m, layout, tableMem);
   appendToVector(ed, m, SEC_EXPORT, regions, own.count, own.entries);
   const { memoryExport, globalExports, table } = own;
 
-  rewriteCustomSections(ed, m, evIndex, shift, wrapperNames);
+  rewriteCustomSections(ed, m, evIndex, shift, { count: wrappers, entries: names ? names.view() : new Uint8Array(0) });
 
   const { bytes: out, map } = ed.finish();
   return {
@@ -601,7 +611,7 @@ function rewriteCustomSections(
   m: ParsedModule,
   evIndex: number,
   shift: (f: number) => number,
-  wrapperNames: [number, string][],
+  wrapperNames: { count: number; entries: Uint8Array },
 ): void {
   for (const s of m.sections) {
     if (s.id !== SEC_CUSTOM) continue;

@@ -1,6 +1,7 @@
-import { encodeU32, lebWidth, writeLebPadded } from './leb128';
+import { lebWidth, writeLebPadded } from './leb128';
 import { fail } from './errors';
 import { OffsetMap } from './offset-map';
+import { Bytes } from './bytes';
 
 interface Region {
   sizePos: number;
@@ -10,41 +11,100 @@ interface Region {
   level: number;
 }
 
+/** Replacement data this short is copied into the editor's own pool (no object per edit). */
+const POOLED = 16;
+
+function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  if (n < a.length) return a;
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /**
  * Edits the original bytes instead of re-serializing the module: most of a
  * module (code, data, DWARF) is copied as-is, same-width patches (renumbered
- * indices) are written in place into a copy, and only size-changing edits are
- * spliced. Size-prefixed regions (sections, function bodies, name
+ * indices) are written in place into the output, and only size-changing edits
+ * are spliced. Size-prefixed regions (sections, function bodies, name
  * subsections) get their size LEB re-encoded — at its original width when
  * the new size fits, so nothing after them moves unnecessarily.
+ *
+ * Everything is kept in typed arrays and one byte pool, and the input is
+ * never copied: patches are (position, width, value) records written into
+ * the one output buffer after the copy. A second copy of a 32 MB module, an
+ * array per edit and a comparator sort of tens of thousands of edits were
+ * most of the rewrite's time (issue 15).
  */
 export class Editor {
-  readonly work: Uint8Array;
-  private pos: number[] = [];
-  private oldLen: number[] = [];
-  private data: Uint8Array[] = [];
-  private owner: number[] = [];
+  /** Same-width patches, in creation order (a later patch of the same byte wins). */
+  private patches = 0;
+  private patchPos = new Int32Array(256);
+  private patchWidth = new Uint8Array(256);
+  private patchValue = new Uint32Array(256);
+  /** Spliced edits: [pos, pos + oldLen) replaced by data (in the pool at start, or `data[i]`). */
+  private edits = 0;
+  private pos = new Int32Array(64);
+  private oldLen = new Int32Array(64);
+  private owner = new Int32Array(64);
+  private start = new Int32Array(64);
+  private len = new Int32Array(64);
+  private data: (Uint8Array | null)[] = [];
+  private readonly pool = new Bytes(1024);
   private regions: Region[] = [];
 
-  constructor(readonly input: Uint8Array) {
-    this.work = input.slice();
-  }
+  constructor(readonly input: Uint8Array) {}
 
   /** Rewrites a u32 LEB: in place at the same width when it fits, else spliced. */
   patchU32(pos: number, width: number, value: number): void {
-    if (lebWidth(value) <= width) writeLebPadded(this.work, pos, value, width);
-    else this.replace(pos, width, encodeU32(value));
+    if (lebWidth(value) <= width) {
+      const i = this.patches++;
+      if (i === this.patchPos.length) {
+        this.patchPos = grown(this.patchPos, i);
+        const w = new Uint8Array(i * 2);
+        w.set(this.patchWidth);
+        this.patchWidth = w;
+        const v = new Uint32Array(i * 2);
+        v.set(this.patchValue);
+        this.patchValue = v;
+      }
+      this.patchPos[i] = pos;
+      this.patchWidth[i] = width;
+      this.patchValue[i] = value;
+    } else {
+      const at = this.pool.length;
+      this.pool.u32(value);
+      this.edit(pos, width, null, at, this.pool.length - at, -1);
+    }
   }
 
   /**
    * Replaces [pos, pos+oldLen) with data (oldLen 0 = insert). An insertion at
-   * a region's end belongs to that region only if `owner` names it.
+   * a region's end belongs to that region only if `owner` names it. A
+   * Uint8Array of more than a few bytes is kept by reference, not copied.
    */
   replace(pos: number, oldLen: number, data: Uint8Array | number[], owner = -1): void {
-    this.pos.push(pos);
-    this.oldLen.push(oldLen);
-    this.data.push(data instanceof Uint8Array ? data : Uint8Array.from(data));
-    this.owner.push(owner);
+    if (data.length <= POOLED) {
+      const at = this.pool.length;
+      this.pool.raw(data);
+      this.edit(pos, oldLen, null, at, data.length, owner);
+    } else this.edit(pos, oldLen, data instanceof Uint8Array ? data : Uint8Array.from(data), 0, data.length, owner);
+  }
+
+  private edit(pos: number, oldLen: number, data: Uint8Array | null, start: number, len: number, owner: number): void {
+    const i = this.edits++;
+    if (i === this.pos.length) {
+      this.pos = grown(this.pos, i);
+      this.oldLen = grown(this.oldLen, i);
+      this.owner = grown(this.owner, i);
+      this.start = grown(this.start, i);
+      this.len = grown(this.len, i);
+    }
+    this.pos[i] = pos;
+    this.oldLen[i] = oldLen;
+    this.owner[i] = owner;
+    this.start[i] = start;
+    this.len[i] = len;
+    this.data.push(data);
   }
 
   /** Registers a size-prefixed region; inner regions need a higher level. Returns its id. */
@@ -53,11 +113,29 @@ export class Editor {
     return this.regions.length - 1;
   }
 
-  private sortedEdits(): number[] {
-    const order = this.pos.map((_, i) => i);
+  /**
+   * Edit indices by position; at equal positions insertions come before
+   * replacements; then by creation order. One numeric sort of packed keys
+   * (position, kind, index) when they fit in 53 bits, else a comparator.
+   */
+  private sortedEdits(): Int32Array {
+    const n = this.edits;
     const { pos, oldLen } = this;
-    // by position; at equal positions insertions come before replacements; then by creation order
-    order.sort((a, b) => pos[a] - pos[b] || (oldLen[a] === 0 ? 0 : 1) - (oldLen[b] === 0 ? 0 : 1) || a - b);
+    const order = new Int32Array(n);
+    const IDX = 2 ** 21;
+    let maxPos = 0;
+    for (let i = 0; i < n; i++) if (pos[i] > maxPos) maxPos = pos[i];
+    if (n < IDX && maxPos < 2 ** 31) {
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = (pos[i] * 2 + (oldLen[i] === 0 ? 0 : 1)) * IDX + i;
+      keys.sort();
+      for (let i = 0; i < n; i++) order[i] = keys[i] % IDX;
+      return order;
+    }
+    const o: number[] = [];
+    for (let i = 0; i < n; i++) o.push(i);
+    o.sort((a, b) => pos[a] - pos[b] || (oldLen[a] === 0 ? 0 : 1) - (oldLen[b] === 0 ? 0 : 1) || a - b);
+    order.set(o);
     return order;
   }
 
@@ -71,22 +149,24 @@ export class Editor {
     const levels = [...new Set(this.regions.map((r) => r.level))].sort((a, b) => b - a);
     for (const level of levels) {
       const order = this.sortedEdits();
-      const pos = order.map((i) => this.pos[i]);
+      const n = order.length;
+      const pos = new Int32Array(n);
+      for (let k = 0; k < n; k++) pos[k] = this.pos[order[k]];
       for (const r of this.regions) {
         if (r.level !== level) continue;
         // first edit with pos >= r.start
         let lo = 0;
-        let hi = pos.length;
+        let hi = n;
         while (lo < hi) {
           const mid = (lo + hi) >> 1;
           if (pos[mid] < r.start) lo = mid + 1;
           else hi = mid;
         }
         let delta = 0;
-        for (let k = lo; k < pos.length && pos[k] <= r.end; k++) {
+        for (let k = lo; k < n && pos[k] <= r.end; k++) {
           const e = order[k];
           if (pos[k] === r.end && !this.contains(r, this.owner[e])) continue;
-          delta += this.data[e].length - this.oldLen[e];
+          delta += this.len[e] - this.oldLen[e];
         }
         if (delta !== 0) this.patchU32(r.sizePos, r.sizeLen, r.end - r.start + delta);
       }
@@ -96,27 +176,87 @@ export class Editor {
   finish(): { bytes: Uint8Array; map: OffsetMap } {
     this.fixSizes();
     const order = this.sortedEdits();
+    const n = this.edits;
     let total = this.input.length;
-    for (let i = 0; i < this.pos.length; i++) total += this.data[i].length - this.oldLen[i];
+    for (let i = 0; i < n; i++) total += this.len[i] - this.oldLen[i];
     const out = new Uint8Array(total);
-    const map = new OffsetMap();
-    const work = this.work;
+    const map = new OffsetMap(2 * n + 1);
+    const input = this.input;
+    const pool = this.pool.buf;
+    // copied runs: input [runIn, runIn + runLen) -> output runOut
+    const runIn = new Int32Array(n + 1);
+    const runOut = new Int32Array(n + 1);
+    const runLen = new Int32Array(n + 1);
     let o = 0;
-    let n = 0;
-    for (const e of order) {
+    let w = 0;
+    for (let k = 0; k < n; k++) {
+      const e = order[k];
       const p = this.pos[e];
       if (p < o) fail('internal error: overlapping edits');
-      out.set(work.subarray(o, p), n);
-      map.add(n, o, p - o, true);
-      n += p - o;
+      out.set(input.subarray(o, p), w);
+      map.add(w, o, p - o, true);
+      runIn[k] = o;
+      runOut[k] = w;
+      runLen[k] = p - o;
+      w += p - o;
       const d = this.data[e];
-      out.set(d, n);
-      map.add(n, this.oldLen[e] > 0 ? p : -1, d.length, false);
-      n += d.length;
+      const len = this.len[e];
+      if (d) out.set(d, w);
+      else for (let j = 0, s = this.start[e]; j < len; j++) out[w + j] = pool[s + j];
+      map.add(w, this.oldLen[e] > 0 ? p : -1, len, false);
+      w += len;
       o = p + this.oldLen[e];
     }
-    out.set(work.subarray(o), n);
-    map.add(n, o, work.length - o, true);
+    out.set(input.subarray(o), w);
+    map.add(w, o, input.length - o, true);
+    runIn[n] = o;
+    runOut[n] = w;
+    runLen[n] = input.length - o;
+    this.applyPatches(out, runIn, runOut, runLen);
     return { bytes: out, map };
+  }
+
+  /**
+   * Writes the patches into the output where their bytes were copied to;
+   * bytes inside a replaced range are dropped (as if patched before the
+   * splice). Patches come mostly in increasing position, so the run is found
+   * by walking from the last one, else by binary search.
+   */
+  private applyPatches(out: Uint8Array, runIn: Int32Array, runOut: Int32Array, runLen: Int32Array): void {
+    const { patchPos, patchWidth, patchValue } = this;
+    const runs = runIn.length;
+    const runOf = (pos: number, from: number): number => {
+      let k = from;
+      if (runIn[k] > pos) {
+        // last run starting at or before pos
+        let lo = 0;
+        let hi = k;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (runIn[mid] <= pos) lo = mid;
+          else hi = mid - 1;
+        }
+        k = lo;
+      } else while (k + 1 < runs && runIn[k + 1] <= pos) k++;
+      return k;
+    };
+    let k = 0;
+    for (let i = 0; i < this.patches; i++) {
+      const pos = patchPos[i];
+      const width = patchWidth[i];
+      k = runOf(pos, k);
+      if (pos + width <= runIn[k] + runLen[k]) {
+        writeLebPadded(out, runOut[k] + pos - runIn[k], patchValue[i], width);
+        continue;
+      }
+      // straddles a splice: byte by byte
+      let v = patchValue[i];
+      for (let j = 0; j < width; j++) {
+        const byte = j < width - 1 ? (v & 0x7f) | 0x80 : v & 0x7f;
+        v >>>= 7;
+        const r = runOf(pos + j, k);
+        if (pos + j < runIn[r] + runLen[r]) out[runOut[r] + pos + j - runIn[r]] = byte;
+      }
+    }
   }
 }

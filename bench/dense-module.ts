@@ -1,0 +1,287 @@
+// A large, dense, valid wasm module written byte by byte, for the rewrite
+// benchmark (issue 15 item 5): thousands of functions, thousands of malloc and
+// free call sites, thousands of calls between functions that reach malloc
+// (each gets a context wrapper), call_indirect through a table, an import JS
+// could call back through, a name section, and filler code (loads, stores,
+// arithmetic, blocks, loops) to reach the requested size. The shape is that
+// of an optimized emscripten C++ module: minimal LEB128 call indices (so the
+// rewriter's wrapper indices outgrow some of them and bodies are spliced).
+// Deterministic: the same options give the same bytes.
+
+export interface DenseOptions {
+  /** Target size in bytes (reached with filler code; the result is within a few KB). */
+  bytes: number;
+  /** Defined functions besides malloc and free. */
+  funcs: number;
+  /** Direct calls to malloc plus calls to free (about half each). */
+  allocSites: number;
+  /** Direct calls from one function to another (all reach malloc), plus a call_indirect per 16. */
+  calls: number;
+}
+
+class Out {
+  buf: Uint8Array;
+  n = 0;
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
+  private room(k: number): void {
+    if (this.n + k <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.n + k) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.buf.subarray(0, this.n));
+    this.buf = b;
+  }
+  byte(...bs: number[]): void {
+    this.room(bs.length);
+    for (const b of bs) this.buf[this.n++] = b;
+  }
+  u32(v: number): void {
+    this.room(5);
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.buf[this.n++] = b;
+    } while (v !== 0);
+  }
+  s32(v: number): void {
+    this.room(5);
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+        this.buf[this.n++] = b;
+        return;
+      }
+      this.buf[this.n++] = b | 0x80;
+    }
+  }
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.n);
+    this.n += b.length;
+  }
+  name(s: string): void {
+    this.u32(s.length);
+    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+  }
+  done(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+}
+
+function section(out: Out, id: number, content: Out): void {
+  out.byte(id);
+  out.u32(content.n);
+  out.bytes(content.buf.subarray(0, content.n));
+}
+
+/** Small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Types: 0 (i32)->i32 (malloc, every user function), 1 (i32)->() (free, the import)
+const T_I_I = 0;
+const T_I_V = 1;
+
+/**
+ * The module. Function indices: 0 the import env.note (i32)->(), 1 malloc
+ * (a bump allocator), 2 free (reads the chunk header below its pointer),
+ * 3.. the user functions f0..f(n-1), every one (i32)->i32 and in the table.
+ */
+export function denseModule(o: DenseOptions): Uint8Array {
+  const rand = rng(0x5eed);
+  const IMPORTS = 1;
+  const MALLOC = IMPORTS;
+  const FREE = IMPORTS + 1;
+  const FIRST = IMPORTS + 2;
+  const n = o.funcs;
+
+  // Which function gets each call: spread evenly, so every function has its share.
+  const allocOf = new Int32Array(n);
+  for (let i = 0; i < o.allocSites; i++) allocOf[Math.floor(rand() * n)]++;
+  const callsOf = new Int32Array(n);
+  for (let i = 0; i < o.calls; i++) callsOf[Math.floor(rand() * n)]++;
+
+  // One body: its calls, then filler up to `size` bytes (a loop over memory,
+  // arithmetic, a block with a branch, a call to the import now and then: JS
+  // could call back into an export).
+  const writeBody = (b: Out, f: number, size: number): void => {
+    b.byte(1, 2, 0x7f); // one group of locals: 2 × i32 (1, 2); param 0
+    // malloc sites, each followed by a store and (every other) a free
+    for (let k = 0; k < allocOf[f]; k++) {
+      if (k % 2 === 0) {
+        b.byte(0x20, 0); // local.get 0
+        b.byte(0x41);
+        b.s32(8 + (k & 63) * 8); // i32.const size
+        b.byte(0x6a, 0x10); // i32.add; call malloc
+        b.u32(MALLOC);
+        b.byte(0x22, 1); // local.tee 1
+        b.byte(0x20, 0, 0x36, 2, 0); // local.get 0; i32.store
+      } else {
+        b.byte(0x20, 1, 0x10); // local.get 1; call free
+        b.u32(FREE);
+      }
+    }
+    // calls to other functions (lower indices: a DAG, like a real call graph)
+    for (let k = 0; k < callsOf[f]; k++) {
+      if (f === 0) break;
+      const g = Math.floor(rand() * f);
+      b.byte(0x20, 2); // local.get 2
+      if (k % 16 === 15) {
+        b.byte(0x41);
+        b.s32(g); // table slot g holds f_g
+        b.byte(0x11, T_I_I, 0); // call_indirect (type 0) table 0
+      } else {
+        b.byte(0x10);
+        b.u32(FIRST + g);
+      }
+      b.byte(0x21, 2); // local.set 2
+    }
+    for (let k = 0; b.n < size - 40; k++) {
+      const r = Math.floor(rand() * 4);
+      if (r === 0) {
+        // block; local.get 0; i32.load offset; i32.const c; i32.xor; local.tee 2; br_if 0; end
+        b.byte(0x02, 0x40, 0x20, 0, 0x28, 2);
+        b.u32(k * 4);
+        b.byte(0x41);
+        b.s32((k * 2654435761) | 0);
+        b.byte(0x73, 0x22, 2, 0x0d, 0, 0x0b);
+      } else if (r === 1) {
+        // loop: local.get 1; i32.const 1; i32.sub; local.tee 1; br_if 0; end
+        b.byte(0x03, 0x40, 0x20, 1, 0x41, 1, 0x6b, 0x22, 1, 0x0d, 0, 0x0b);
+      } else if (r === 2) {
+        // local.get 0; local.get 0; local.get 2; i32.mul; i32.const c; i32.add; i32.store offset
+        b.byte(0x20, 0, 0x20, 0, 0x20, 2, 0x6c, 0x41);
+        b.s32(k * 977);
+        b.byte(0x6a, 0x36, 2);
+        b.u32((k * 8) & 0xfff);
+      } else if (k % 64 === 0) {
+        b.byte(0x20, 2, 0x10, 0); // local.get 2; call $note (import)
+      } else {
+        // f64 arithmetic that drops its result
+        b.byte(0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x20, 0, 0xb8, 0xa2, 0x1a);
+      }
+    }
+    b.byte(0x20, 2, 0x0b); // local.get 2; end
+  };
+
+  // Fixed parts, to size the filler.
+  const head = new Out();
+  head.byte(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const types = new Out();
+  types.u32(2);
+  types.byte(0x60, 1, 0x7f, 1, 0x7f);
+  types.byte(0x60, 1, 0x7f, 0);
+  section(head, 1, types);
+  const imports = new Out();
+  imports.u32(1);
+  imports.name('env');
+  imports.name('note');
+  imports.byte(0x00, T_I_V);
+  section(head, 2, imports);
+  const fns = new Out();
+  fns.u32(n + 2);
+  fns.u32(T_I_I);
+  fns.u32(T_I_V);
+  for (let f = 0; f < n; f++) fns.u32(T_I_I);
+  section(head, 3, fns);
+  const table = new Out();
+  table.u32(1);
+  table.byte(0x70, 0x00);
+  table.u32(n);
+  section(head, 4, table);
+  const memory = new Out();
+  memory.u32(1);
+  memory.byte(0x00, 16); // 16 pages, no maximum
+  section(head, 5, memory);
+  const globals = new Out();
+  globals.u32(1);
+  globals.byte(0x7f, 1, 0x41);
+  globals.s32(1024);
+  globals.byte(0x0b); // (mut i32) heap top
+  section(head, 6, globals);
+  const exports = new Out();
+  exports.u32(4);
+  exports.name('memory');
+  exports.byte(0x02, 0);
+  exports.name('malloc');
+  exports.byte(0x00);
+  exports.u32(MALLOC);
+  exports.name('free');
+  exports.byte(0x00);
+  exports.u32(FREE);
+  exports.name('main');
+  exports.byte(0x00);
+  exports.u32(FIRST + n - 1);
+  section(head, 7, exports);
+  const elems = new Out();
+  elems.u32(1);
+  elems.byte(0x00, 0x41, 0x00, 0x0b); // table 0, offset 0
+  elems.u32(n);
+  for (let f = 0; f < n; f++) elems.u32(FIRST + f);
+  section(head, 9, elems);
+
+  const names = new Out();
+  names.name('name');
+  const fnames = new Out();
+  fnames.u32(n + 3);
+  fnames.u32(0);
+  fnames.name('note');
+  fnames.u32(MALLOC);
+  fnames.name('malloc');
+  fnames.u32(FREE);
+  fnames.name('free');
+  for (let f = 0; f < n; f++) {
+    fnames.u32(FIRST + f);
+    fnames.name(`dense_function_${f}`);
+  }
+  names.byte(1);
+  names.u32(fnames.n);
+  names.bytes(fnames.buf.subarray(0, fnames.n));
+
+  // The code section: malloc, free, then each function filled to its share of the size.
+  const per = Math.max(64, Math.floor((o.bytes - head.n - names.n - 16) / n));
+  const code = new Out(o.bytes + (1 << 20));
+  code.u32(n + 2);
+  const scratch = new Out(per * 2);
+  const emitBody = (b: Out): void => {
+    code.u32(b.n);
+    code.bytes(b.buf.subarray(0, b.n));
+  };
+  // malloc: top = heap; heap += (size + 15) & ~7; store the size in the header; return top + 8
+  const m = new Out();
+  m.byte(1, 1, 0x7f);
+  m.byte(0x23, 0, 0x22, 1); // global.get 0; local.tee 1
+  m.byte(0x20, 0, 0x36, 2, 0); // local.get 0; i32.store (header)
+  m.byte(0x23, 0, 0x20, 0, 0x41, 15, 0x6a, 0x41, 0x78, 0x71, 0x6a, 0x24, 0); // heap += (size + 15) & -8
+  m.byte(0x20, 1, 0x41, 8, 0x6a, 0x0b); // return top + 8
+  emitBody(m);
+  // free: read the header just below the pointer, clear it
+  const fr = new Out();
+  fr.byte(0);
+  fr.byte(0x20, 0, 0x41, 8, 0x6b, 0x41, 0, 0x36, 2, 0, 0x0b); // i32.store (p - 8) 0
+  emitBody(fr);
+  for (let f = 0; f < n; f++) {
+    scratch.n = 0;
+    writeBody(scratch, f, per - 4);
+    emitBody(scratch);
+  }
+  const out = new Out(head.n + code.n + names.n + 16);
+  out.bytes(head.buf.subarray(0, head.n));
+  section(out, 10, code);
+  out.byte(0);
+  out.u32(names.n);
+  out.bytes(names.buf.subarray(0, names.n));
+  return out.buf.length === out.n ? out.buf : out.done();
+}
