@@ -1,7 +1,7 @@
 // Workers the page starts get the agent (src/agent/worker-hook.ts): each
 // worker is a source of its own in the panel, with its modules and blocks.
-import { test, expect, openPanel, tabIdOf } from './harness';
 import type { Page } from '@playwright/test';
+import { expect, launch, openPanel, tabIdOf, test } from './harness';
 
 declare const workers: { ask(kind: string, command: unknown): Promise<string>; compileAndPost(): Promise<string> };
 
@@ -9,12 +9,13 @@ async function openWorkers(page: Page, site: string): Promise<void> {
   await page.goto(`${site}/workers.html`);
 }
 
-test('a classic, a module and a nested worker each run the seed module with their own URL, and each shows its 100 leaked blocks', async ({
+test('a classic, a module and a nested worker each run the seed module from their own URL; each shows its own 100 leaked blocks', async ({
   context,
   site,
 }) => {
   const page = await context.newPage();
   await openWorkers(page, site);
+  // The shims: each worker sees its script's URL, and its relative fetches and imports work.
   const where = await page.evaluate(async () => [
     await workers.ask('classic', 'where'),
     await workers.ask('module', 'where'),
@@ -22,8 +23,67 @@ test('a classic, a module and a nested worker each run the seed module with thei
   ]);
   expect(where).toEqual([`${site}/workers/classic.js`, `${site}/workers/module.mjs`, `${site}/workers/classic.js`]);
   const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module')).toHaveCount(3);
   await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓', 'instrumented ✓']);
-  await page.screenshot({ path: 'test-results/workers-page.png' });
-  await panel.screenshot({ path: 'test-results/workers-panel.png' });
+  // Which worker each module runs in (the order is the order the workers first spoke).
+  await expect(panel.getByTestId('module-context')).toHaveCount(3);
+  expect((await panel.getByTestId('module-context').allTextContents()).sort()).toEqual([
+    'in module worker module.mjs “module”',
+    'in worker classic.js “classic”',
+    'in worker classic.js “inner”',
+  ]);
+
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
+  expect(await page.evaluate(() => Promise.all(['classic', 'module', 'nested'].map((k) => workers.ask(k, 'leak'))))).toEqual([
+    'leaked',
+    'leaked',
+    'leaked',
+  ]);
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100', '100']);
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B', '102,400 B']);
+  // One worker alone: its module's filter shows its blocks, with their stacks.
+  await panel.getByRole('button', { name: 'Filter to leak-wasi-O0.wasm in module worker module.mjs “module”' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+  const top = panel.getByTestId('site-row').first();
+  await expect(top.getByTestId('site-label')).toContainText('process_data');
+  await expect(top.getByTestId('site-new')).toHaveText('100');
+  await expect(panel.getByTestId('module-live-count')).toHaveText(['100', '100', '100']);
+});
+
+test('a SharedWorker and a data: worker run untouched, and the panel says why they are not tracked', async ({ context, site }) => {
+  const page = await context.newPage();
+  await openWorkers(page, site);
+  expect(await page.evaluate(() => workers.ask('shared', 'leak'))).toBe('leaked');
+  const dataWorker = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const w = new Worker('data:text/javascript,postMessage(typeof WebAssembly)');
+        w.onmessage = (e) => resolve(String(e.data));
+      }),
+  );
+  expect(dataWorker).toBe('object');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('unreached-worker')).toHaveText([
+    'shared worker shared.js: a SharedWorker is shared between the tabs of a site; hooking it would give this tab its own copy',
+    'worker data:text/javascript,postMessage(typeof WebAssembly): data: URL workers run in an opaque origin; hooked, this one would run in the page’s',
+  ]);
+  await expect(panel.getByTestId('module')).toHaveCount(0);
+});
+
+test('a module compiled in the page and instantiated in a worker works the same with and without the extension', async ({
+  context,
+  site,
+}) => {
+  const results: string[][] = [];
+  for (const ctx of [context, await launch(false)]) {
+    const page = await ctx.newPage();
+    await openWorkers(page, site);
+    results.push([await page.evaluate(() => workers.compileAndPost()), await page.evaluate(() => workers.ask('compiled-here', 'leak'))]);
+    if (ctx !== context) await ctx.close();
+  }
+  expect(results).toEqual([
+    ['instantiated', 'leaked'],
+    ['instantiated', 'leaked'],
+  ]);
 });

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import type { Store, ModuleView } from './store';
 import { bytes, count, hex } from './format';
 import { frameLabel } from './site-index';
+import { Unreached } from './Unreached';
 
 function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
   const picked = store.moduleFilter === m.key;
@@ -16,11 +17,16 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
         class="name"
         title={`${m.name}\n${picked ? 'Show all modules' : 'Show only this module in the timeline and tables'}`}
         aria-pressed={picked}
-        aria-label={`Filter to ${m.name.split('/').pop() || m.name}`}
+        aria-label={`Filter to ${m.name.split('/').pop() || m.name}${m.context ? ` in ${m.context}` : ''}`}
         onClick={toggle}
       >
         {m.name.split('/').pop() || m.name} <span class="size">{bytes(m.size)}</span>
       </button>
+      {m.context && (
+        <div class="context" data-testid="module-context" title="This module runs in a worker the page started">
+          in {m.context}
+        </div>
+      )}
       <div class={m.instrumented && !m.reason ? 'ok' : 'warn'} data-testid="module-status">
         {m.instrumented
           ? m.reason
@@ -122,6 +128,7 @@ export function ModuleList({ store }: { store: Store }) {
         ))}
       </ul>
       <Errors store={store} />
+      <Unreached store={store} />
     </section>
   );
 }
