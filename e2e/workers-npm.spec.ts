@@ -1,0 +1,62 @@
+// A real package's worker API with the real extension: @sqlite.org/sqlite-wasm's
+// sqlite3Worker1Promiser starts sqlite3-worker1.mjs as a module worker next to
+// itself, which fetches sqlite3.wasm next to itself (the worker's own URL must
+// be its script's: src/agent/worker-shims.ts).
+import type { Page } from '@playwright/test';
+import { expect, launch, openPanel, tabIdOf, test } from './harness';
+
+interface SqliteWorker {
+  ready: Promise<unknown>;
+  open(): Promise<string>;
+  exec(db: string, sql: string): Promise<unknown[][]>;
+  close(db: string): Promise<void>;
+}
+declare const sqliteWorker: SqliteWorker;
+
+const CREATE =
+  "create table t(a integer, b text); with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000) insert into t select x, 'row ' || x from c;";
+const QUERY = 'select count(*), sum(a), max(b) from t';
+
+async function run(page: Page, step: 'open' | 'use' | 'close', db = ''): Promise<unknown> {
+  return page.evaluate(
+    async ([s, id, create, query]) => {
+      await sqliteWorker.ready;
+      if (s === 'open') return sqliteWorker.open();
+      if (s === 'close') return sqliteWorker.close(id);
+      await sqliteWorker.exec(id, create);
+      return sqliteWorker.exec(id, query);
+    },
+    [step, db, CREATE, QUERY] as const,
+  );
+}
+
+test('@sqlite.org/sqlite-wasm through its worker API: instrumented in its module worker, same results, live blocks back to their count once the database is closed', async ({
+  context,
+  site,
+}) => {
+  const page = await context.newPage();
+  await page.goto(`${site}/npm/sqlite-worker.html`);
+  await page.evaluate(() => sqliteWorker.ready);
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-context')).toHaveText('in module worker sqlite3-worker1.mjs');
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  const live = panel.getByTestId('module-live-count');
+  await expect(live).not.toHaveText('0');
+  const before = await live.textContent();
+  console.log(`sqlite3.wasm in its worker after init: ${before} live blocks`);
+
+  const db = (await run(page, 'open')) as string;
+  const rows = await run(page, 'use', db);
+  expect(rows).toEqual([[1000, 500500, 'row 999']]);
+  await expect(live).not.toHaveText(before ?? '');
+  await run(page, 'close', db);
+  await expect(live).toHaveText(before ?? '');
+
+  // The same page without the extension gives the same rows.
+  const plain = await launch(false);
+  const other = await plain.newPage();
+  await other.goto(`${site}/npm/sqlite-worker.html`);
+  const otherDb = (await run(other, 'open')) as string;
+  expect(await run(other, 'use', otherDb)).toEqual(rows);
+  await plain.close();
+});
