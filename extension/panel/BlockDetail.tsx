@@ -1,25 +1,55 @@
-// The block picked in a table: where it lives, when it was allocated, the
-// whole stack that allocated it (JS frames open in the Sources panel; the
-// allocator wrappers' frames dimmed, the site frame marked; each wasm frame
-// can be folded into the wrappers or unfolded), its leak kind and its first
-// bytes.
+// The block picked in a table, in a drawer below the tables (beside them when
+// the panel is short): where it lives, when it was allocated, the whole stack
+// that allocated it (a frame's location opens its script, source file or
+// module in DevTools: open-source.ts; the allocator wrappers' frames dimmed,
+// the site frame marked; each wasm frame can be folded into the wrappers or
+// unfolded), its leak kind and its first bytes.
+import { useState } from 'preact/hooks';
 import type { Store } from './store';
 import { BLOCK_TIME_PER_MS, siteFrameIndex, type FrameMsg } from '../../src/protocol';
 import { bytes, hex, hexDump, seconds, age } from './format';
 import { frameLabel, kindName } from './site-index';
+import { frameTargets, moduleUrl, openFrame } from './open-source';
 
-/** JS frames carry the script URL; DevTools can open it at the line. */
-function openable(f: FrameMsg): boolean {
+/** A frame's location: a link that opens it in DevTools when there is somewhere to go, else text. */
+function Location({ f, module, say }: { f: FrameMsg; module: string | null; say: (message: string | null) => void }) {
+  const text = [
+    f.line > 0 ? `${f.file.split('/').pop()}:${f.line}` : '',
+    f.func >= 0 && f.offset >= 0 ? `wasm-function[${f.func}]:${hex(f.offset, 0)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  if (!text) return null;
+  const targets = frameTargets(f, module);
+  if (targets.length === 0)
+    return (
+      <span class="loc" title={f.file || undefined}>
+        {' '}
+        {text}
+      </span>
+    );
   return (
-    f.func < 0 &&
-    /^(https?|file|chrome-extension):/.test(f.file) &&
-    f.line > 0 &&
-    typeof chrome !== 'undefined' &&
-    !!chrome.devtools?.panels?.openResource
+    <>
+      {' '}
+      <a
+        href="#"
+        class="loc"
+        data-testid="frame-location"
+        title={`Open in DevTools: ${targets.map((t) => (t.what === 'module' ? `${t.url} at ${hex(t.column, 0)}` : `${t.url}:${t.line + 1}`)).join(', else ')}`}
+        onClick={(e) => {
+          e.preventDefault();
+          say(null);
+          void openFrame(f, module).then((r) => 'message' in r && say(r.message));
+        }}
+      >
+        {text}
+      </a>
+    </>
   );
 }
 
-export function BlockDetail({ store }: { store: Store }) {
+export function BlockDetail({ store, size, side }: { store: Store; size: number; side: boolean }) {
+  const [message, setMessage] = useState<string | null>(null);
   const sel = store.selected;
   if (!sel) return null;
   const frameId = Number(sel.moduleKey.split(':')[0]);
@@ -35,7 +65,12 @@ export function BlockDetail({ store }: { store: Store }) {
   const folded = (f: FrameMsg) => store.isFolded(sel.moduleKey, f);
   const siteAt = frames.length > 0 ? siteFrameIndex(frames, folded) : -1;
   return (
-    <section class="detail" aria-label="Block detail" data-testid="block-detail">
+    <section
+      class={`detail ${side ? 'side' : ''}`}
+      aria-label="Block detail"
+      data-testid="block-detail"
+      style={side ? { width: `${size}px` } : { height: `${size}px` }}
+    >
       <div class="detail-head">
         <b>Block {hex(sel.ptr)}</b>
         <span data-testid="block-facts">
@@ -56,6 +91,11 @@ export function BlockDetail({ store }: { store: Store }) {
       </div>
       <div class="stack" data-testid="block-stack">
         <h3>Allocation stack</h3>
+        {message && (
+          <p class="open-message" role="status" data-testid="open-message">
+            {message}
+          </p>
+        )}
         {frames.length === 0 && <p class="empty">No stack recorded for this site.</p>}
         <ol>
           {frames.map((f, i) => (
@@ -75,32 +115,7 @@ export function BlockDetail({ store }: { store: Store }) {
             >
               <span class="fn">{f.name}</span>
               {i === siteAt && frames.length > 1 && <span class="site-tag">site</span>}
-              {f.line > 0 &&
-                (openable(f) ? (
-                  <a
-                    href="#"
-                    class="loc"
-                    title={`Open ${f.file}:${f.line} in the Sources panel`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      chrome.devtools.panels.openResource(f.file, f.line - 1, () => {});
-                    }}
-                  >
-                    {' '}
-                    {f.file.split('/').pop()}:{f.line}
-                  </a>
-                ) : (
-                  <span class="loc" title={f.file}>
-                    {' '}
-                    {f.file.split('/').pop()}:{f.line}
-                  </span>
-                ))}
-              {f.func >= 0 && f.offset >= 0 ? (
-                <span class="loc">
-                  {' '}
-                  wasm-function[{f.func}]:{hex(f.offset, 0)}
-                </span>
-              ) : null}
+              <Location f={f} module={moduleUrl(module?.name)} say={setMessage} />
               {f.func >= 0 &&
                 (folded(f) ? (
                   <button

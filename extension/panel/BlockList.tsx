@@ -8,6 +8,7 @@ import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { sortRows, groupSites, kindName, type BlockSortKey } from './site-index';
 import { bytes, hex, age } from './format';
+import { useLayout } from './layout';
 
 export function BlockList({
   store,
@@ -38,7 +39,20 @@ export function BlockList({
     return sorted.filter((r) => keep.get(blockSite(table.blocks, r)) ?? false);
   }, [table, sort, filter, table.leaks, grouping, stacks]);
 
-  const template = '110px 96px 90px 90px minmax(200px, 1fr) 130px';
+  // Narrow: address, size and site; Allocation # and the leak kind when sorted by them, Age not.
+  const { narrow } = useLayout();
+  const showSeq = !narrow || sort.key === 'seq';
+  const showAge = !narrow;
+  const showKind = !narrow || (table.leaks !== null && sort.key === 'kind');
+  const template = [
+    '110px 96px',
+    showSeq ? '90px' : '',
+    showAge ? '90px' : '',
+    narrow ? 'minmax(140px, 1fr)' : 'minmax(200px, 1fr)',
+    showKind ? '130px' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const col = (key: BlockSortKey | null, title: string) => {
     const aria = key && sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none';
     const click = () => key && setSort(sort.key === key ? { key, dir: sort.dir === 1 ? -1 : 1 } : { key, dir: -1 });
@@ -58,10 +72,10 @@ export function BlockList({
     <div class="vrow head" role="row" style={{ gridTemplateColumns: template }}>
       {col('ptr', 'Address')}
       {col('size', 'Size')}
-      {col('seq', 'Allocation #')}
-      {col(null, 'Age')}
+      {showSeq && col('seq', 'Allocation #')}
+      {showAge && col(null, 'Age')}
       {col(null, 'Allocation site')}
-      {col(table.leaks ? 'kind' : null, 'Leak kind')}
+      {showKind && col(table.leaks ? 'kind' : null, 'Leak kind')}
     </div>
   );
   const now = store.now();
@@ -104,14 +118,16 @@ export function BlockList({
             <div role="gridcell" data-testid="block-size">
               {bytes(table.blocks[o + BR.size])}
             </div>
-            <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
-            <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
+            {showSeq && <div role="gridcell">#{table.blocks[o + BR.seq]}</div>}
+            {showAge && <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>}
             <div role="gridcell" class="left" data-testid="block-site">
               {rowLabel(blockSite(table.blocks, r))}
             </div>
-            <div role="gridcell" data-testid="block-kind">
-              {table.leaks ? kindName(table.leaks.kinds[r]) : ''}
-            </div>
+            {showKind && (
+              <div role="gridcell" data-testid="block-kind">
+                {table.leaks ? kindName(table.leaks.kinds[r]) : ''}
+              </div>
+            )}
           </div>
         );
       }}

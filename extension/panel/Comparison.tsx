@@ -9,6 +9,7 @@ import { SiteTable } from './SiteTable';
 import { StackTree } from './StackTree';
 import { BlockList } from './BlockList';
 import { FlameGraph } from './FlameGraph';
+import { usePref } from './prefs';
 
 type View = 'Sites' | 'Tree' | 'Flame' | 'Blocks';
 const VIEWS: View[] = ['Sites', 'Tree', 'Flame', 'Blocks'];
@@ -76,7 +77,9 @@ function TableSection({
 }
 
 export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
-  const [view, setView] = useState<View>('Sites');
+  // The chosen view is remembered (per user, across sessions).
+  const [savedView, setView] = usePref('view');
+  const view: View = (VIEWS as string[]).includes(savedView) ? (savedView as View) : 'Sites';
   const [filter, setFilter] = useState('');
   const { A, B, C } = store.snapshots;
   const range = store.range;

@@ -106,29 +106,67 @@ function Errors({ store }: { store: Store }) {
   );
 }
 
-export function ModuleList({ store }: { store: Store }) {
+/** One line for the narrow layout's collapsed strip: how many modules, the first one's state, live blocks, errors. */
+function stripSummary(store: Store, modules: ModuleView[]): string {
+  if (modules.length === 0) return 'none yet';
+  const m = modules[0];
+  const state = m.instrumented ? (m.reason ? 'instrumented, see details' : 'instrumented ✓') : 'not instrumented';
+  const more = modules.length > 1 ? ` +${modules.length - 1} more` : '';
+  const live = modules.reduce((n, x) => n + x.liveCount, 0);
+  const errors = store.errors.length + store.droppedErrors;
+  return `${m.name.split('/').pop() || m.name} ${state}${more} · ${count(live)} live blocks${errors ? ` · ${count(errors)} errors` : ''}`;
+}
+
+/**
+ * The modules and errors: a column in the wide layout; in the narrow one a
+ * strip above the timeline, collapsed to one line until opened (`strip`).
+ */
+export function ModuleList({
+  store,
+  strip = false,
+  open = true,
+  setOpen,
+  width,
+}: {
+  store: Store;
+  strip?: boolean;
+  open?: boolean;
+  setOpen?: (open: boolean) => void;
+  /** The column's width (px) in the wide layout. */
+  width?: number;
+}) {
   const modules = [...store.modules.values()];
+  const expanded = !strip || open;
   return (
-    <section class="modules" aria-label="Modules">
-      <h2>Modules</h2>
-      {modules.length === 0 && (
-        <p class="empty" data-testid="no-modules">
-          {store.readOnly ? (
-            'This recording has no module.'
-          ) : (
-            <>
-              No WebAssembly module seen in this tab yet — use <b>Reload and record</b>, or run code that instantiates one.
-            </>
-          )}
-        </p>
+    <section class={`modules ${strip ? 'strip' : ''}`} aria-label="Modules" style={!strip && width ? { width: `${width}px` } : undefined}>
+      {strip ? (
+        <button type="button" class="strip-head" aria-expanded={open} data-testid="modules-strip" onClick={() => setOpen?.(!open)}>
+          <span class="twisty">{open ? '▾' : '▸'}</span> <b>Modules ({modules.length})</b>{' '}
+          <span class="dim">{stripSummary(store, modules)}</span>
+        </button>
+      ) : (
+        <h2>Modules</h2>
       )}
-      <ul>
-        {modules.map((m) => (
-          <ModuleItem key={m.key} store={store} m={m} />
-        ))}
-      </ul>
-      <Errors store={store} />
-      <Unreached store={store} />
+      <div class="modules-body" hidden={!expanded}>
+        {modules.length === 0 && (
+          <p class="empty" data-testid="no-modules">
+            {store.readOnly ? (
+              'This recording has no module.'
+            ) : (
+              <>
+                No WebAssembly module seen in this tab yet — use <b>Reload and record</b>, or run code that instantiates one.
+              </>
+            )}
+          </p>
+        )}
+        <ul>
+          {modules.map((m) => (
+            <ModuleItem key={m.key} store={store} m={m} />
+          ))}
+        </ul>
+        <Errors store={store} />
+        <Unreached store={store} />
+      </div>
     </section>
   );
 }

@@ -15,6 +15,9 @@ import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { groupSites, kindsText, kindName, sortGroups, frameLocation, type SiteRow, type Sort, type SortKey } from './site-index';
 import { bytes, count, hex, signedBytes, signedCount, age } from './format';
+import { useLayout } from './layout';
+import { usePref } from './prefs';
+import { OverflowMenu } from './OverflowMenu';
 
 interface Column {
   key: SortKey;
@@ -141,11 +144,17 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
   }, [grouping, filter, sort]);
   // The largest site starts open, as in the DevTools Comparison view's habit of showing the top entry.
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(groups.length > 0 ? [groups[0].key] : []));
-  const cols = columns(table, kindsOf);
+  const allCols = columns(table, kindsOf);
+  // Narrow (DevTools docked to the side): the site, # New and the sorted column; the others on demand (remembered).
+  const { narrow } = useLayout();
+  const [extra, setExtra] = usePref('narrowColumns');
+  const cols = narrow ? allCols.filter((c) => c.key === 'new' || c.key === sort.key || extra.includes(c.key)) : allCols;
+  const optional = allCols.filter((c) => c.key !== 'new' && c.key !== sort.key);
   const onFold = (f: FrameMsg, alloc: boolean) => store.setWrapper(table.moduleKey, f, alloc);
   const rowIndex = (g: SiteRow) => grouping.rowOf.get(g.stacks[0])!;
   // The leak-kinds column shares the free width with the site label rather than pushing the grid wider than the panel.
-  const template = `minmax(180px, 1.3fr) repeat(${cols.length - (kindsOf ? 1 : 0)}, 88px)${kindsOf ? ' minmax(150px, 1fr)' : ''}`;
+  const kindsShown = cols.some((c) => c.key === 'kinds');
+  const template = `minmax(${narrow ? 150 : 180}px, 1.3fr) repeat(${cols.length - (kindsShown ? 1 : 0)}, ${narrow ? 84 : 88}px)${kindsShown ? ' minmax(150px, 1fr)' : ''}`;
 
   // Row layout: each group, then when expanded a block header row and its listed blocks.
   const listed = (g: SiteRow) => {
@@ -198,6 +207,19 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
         onKeyDown={(e) => e.key === 'Enter' && clickHeader('site')}
       >
         Allocation site
+        {narrow && optional.length > 0 && (
+          <OverflowMenu
+            label="Columns"
+            text="Columns ▾"
+            title="Show more columns (the narrow layout shows the site, # New and the sorted column)"
+            actions={optional.map((c) => ({
+              name: c.title,
+              text: c.title,
+              checked: extra.includes(c.key),
+              run: () => setExtra(extra.includes(c.key) ? extra.filter((k) => k !== c.key) : [...extra, c.key]),
+            }))}
+          />
+        )}
       </div>
       {cols.map((c) => (
         <div

@@ -8,11 +8,16 @@ import type { Controller } from './controller';
 import { shortBytes, count } from './format';
 import { decimate, type Point } from './series';
 import { overlayPlugin, installGestures, type XWindow, type OverlayState } from './chart-overlay';
+import { THEME_EVENT } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
 
 const COLORS = ['#1a73e8', '#e8710a', '#188038', '#d01884', '#9334e6', '#12b5cb'];
 type LineChart = Chart<'line', Point[]>;
+/** Below this chart width the legend goes above the plot: beside it, it would be cut off. */
+const LEGEND_BESIDE_FROM = 640;
+/** Below this timeline height only the bytes chart is shown (docked to the bottom). */
+const RATES_FROM = 170;
 
 function theme(): OverlayState['colors'] & { grid: string; tick: string } {
   const css = getComputedStyle(document.documentElement);
@@ -57,6 +62,7 @@ function config(
           },
         },
       },
+      onResize: (chart, size) => placeLegend(chart, size.width),
       plugins: {
         legend: { position: 'right', align: 'start', labels: { boxWidth: 10, boxHeight: 2, color: c.tick, font: { size: 10 } } },
         tooltip: {
@@ -70,7 +76,32 @@ function config(
   };
 }
 
-export function Timeline({ store, ctl, version }: { store: Store; ctl: Controller; version: number }) {
+/** The legend beside the plot when there is room, else above it. */
+function placeLegend(chart: Chart, width: number): void {
+  const legend = chart.options.plugins?.legend;
+  if (!legend) return;
+  const position = width < LEGEND_BESIDE_FROM ? 'top' : 'right';
+  if (legend.position === position) return;
+  legend.position = position;
+  legend.align = position === 'top' ? 'end' : 'start';
+  chart.update('none');
+}
+
+/** Axis and legend colours from the current theme's CSS variables (DevTools may switch theme while the panel is open). */
+function recolor(chart: Chart): void {
+  const c = theme();
+  const scales = chart.options.scales ?? {};
+  for (const axis of [scales.x, scales.y]) {
+    if (!axis) continue;
+    if (axis.grid) axis.grid.color = c.grid;
+    if (axis.ticks) axis.ticks.color = c.tick;
+  }
+  const labels = chart.options.plugins?.legend?.labels;
+  if (labels) labels.color = c.tick;
+  chart.update('none');
+}
+
+export function Timeline({ store, ctl, version, height }: { store: Store; ctl: Controller; version: number; height: number }) {
   const bytesCanvas = useRef<HTMLCanvasElement>(null);
   const ratesCanvas = useRef<HTMLCanvasElement>(null);
   const charts = useRef<{ bytes: LineChart; rates: LineChart } | null>(null);
@@ -187,9 +218,17 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
         ctl.selectRange(store.recordingStart + w.min * 1000, store.recordingStart + w.max * 1000);
       },
     };
+    for (const chart of [charts.current.bytes, charts.current.rates]) placeLegend(chart, chart.width);
+    const onTheme = () => {
+      if (!charts.current) return;
+      recolor(charts.current.bytes);
+      recolor(charts.current.rates);
+    };
+    document.addEventListener(THEME_EVENT, onTheme);
     const off1 = installGestures(bytesCanvas.current, target);
     const off2 = installGestures(ratesCanvas.current, { ...target, chart: () => charts.current?.rates ?? null });
     return () => {
+      document.removeEventListener(THEME_EVENT, onTheme);
       off1();
       off2();
       cancelAnimationFrame(frame.current);
@@ -201,8 +240,9 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
   useEffect(redraw, [version]);
 
   const empty = store.series.size === 0;
+  const rates = height >= RATES_FROM;
   return (
-    <section class="timeline" aria-label="Timeline">
+    <section class={`timeline ${rates ? '' : 'compact'}`} aria-label="Timeline" style={{ height: `${height}px` }}>
       <div class="timeline-head">
         <span>Timeline</span>
         <span class="hint">wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all</span>
@@ -220,7 +260,7 @@ export function Timeline({ store, ctl, version }: { store: Store; ctl: Controlle
       <div class="chart bytes">
         <canvas ref={bytesCanvas} data-testid="timeline-chart" aria-label="Linear memory and live heap over time" role="img" />
       </div>
-      <div class="chart rates">
+      <div class="chart rates" hidden={!rates}>
         <canvas ref={ratesCanvas} data-testid="rates-chart" aria-label="Allocations and frees per second" role="img" />
       </div>
       {empty && (

@@ -4,13 +4,12 @@ import { Store } from './store';
 import { Controller } from './controller';
 import { Connection, inspectedTabId } from './connection';
 import { extensionStorage } from './wrapper-marks';
+import { followTheme } from './theme';
 import { PROTOCOL_VERSION } from '../../src/protocol/version';
 
 // The user's allocator-wrapper marks are remembered in chrome.storage.local.
 const store = new Store(extensionStorage());
-const theme = typeof chrome !== 'undefined' ? chrome.devtools?.panels?.themeName : undefined;
-const forced = new URLSearchParams(location.search).get('theme');
-document.documentElement.dataset.theme = forced === 'dark' || theme === 'dark' ? 'dark' : 'light';
+followTheme(new URLSearchParams(location.search).get('theme'));
 
 const tabId = inspectedTabId();
 const root = document.getElementById('app')!;
