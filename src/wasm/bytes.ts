@@ -41,9 +41,16 @@ export class Bytes {
 
   /** Appends a slice of another buffer. */
   append(src: Uint8Array, start = 0, end = src.length): void {
-    this.room(end - start);
-    this.buf.set(src.subarray(start, end), this.length);
-    this.length += end - start;
+    const k = end - start;
+    this.room(k);
+    if (k > 64) this.buf.set(src.subarray(start, end), this.length);
+    else {
+      // a wrapper body: a loop beats making a subarray
+      const b = this.buf;
+      const n = this.length;
+      for (let i = 0; i < k; i++) b[n + i] = src[start + i];
+    }
+    this.length += k;
   }
 
   /** Minimal unsigned LEB128. */

@@ -23,6 +23,7 @@ import type { AllocatorInfo } from './discover';
 import { R_CALL, R_RETURN_CALL, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_REF_FUNC, R_FUNCIDX } from './refs';
 import { encodeS32, pushU32 } from './leb128';
 import { Bytes } from './bytes';
+import { markSlot, SLOT_SITE_KEY } from './site-slots';
 
 /** Odd 64-bit multiplier (2^64 / golden ratio): consecutive sites spread over all 64 bits. */
 export const CTX_MUL = 0x9e3779b97f4a7c15n;
@@ -49,15 +50,20 @@ const siteConst = (site: number): number[] => encodeS32(site + 1);
 /**
  * Pushes the context key of an allocation at `site`: `ctx × CTX_MUL + (site + 1)`
  * (an i64); with no `ctx` global (contexts off, ctx < 0) it is `site + 1`.
+ * `slots`: where the site's immediate is noted (site-slots.ts).
  */
-export function pushMix(body: number[], ctx: number, site: number): void {
+export function pushMix(body: number[], ctx: number, site: number, slots?: number[]): void {
   if (ctx < 0) {
-    body.push(0x42, ...siteConst(site));
+    body.push(0x42);
+    markSlot(slots, body.length, SLOT_SITE_KEY);
+    body.push(...siteConst(site));
     return;
   }
   body.push(0x23);
   pushU32(body, ctx);
-  body.push(0x42, ...MUL, 0x7e, 0x42, ...siteConst(site), 0x7c); // i64.mul, i64.add
+  body.push(0x42, ...MUL, 0x7e, 0x42); // i64.mul
+  markSlot(slots, body.length, SLOT_SITE_KEY);
+  body.push(...siteConst(site), 0x7c); // i64.add
 }
 
 /**
@@ -97,15 +103,30 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
   const n = m.funcTypes.length;
   const I = m.numImportedFuncs;
   const refs = m.refs;
-  const callers: number[][] = [];
-  for (let f = 0; f < n; f++) callers.push([]);
-  const indirectCallers = new Map<string, number[]>();
+  // Types by structure (equal signatures are one type for call_indirect): a number per distinct signature.
+  const T = m.types.length;
+  const ids = new Map<string, number>();
+  const idOf = (key: string): number => {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
+  const canon = new Int32Array(T);
+  for (let t = 0; t < T; t++) {
+    const ft = m.types[t];
+    canon[t] = idOf(ft ? `${ft.params.join(',')}>${ft.results.join(',')}` : `#${t}`);
+  }
+  const typeId = (t: number): number => (t < T ? canon[t] : idOf(`#${t}`));
+  // Direct callers of each function, as one flat array (CSR): first count, then fill.
+  const first = new Int32Array(n + 1);
+  const direct = (k: number, f: number, v: number): boolean => f >= 0 && !internal[f] && (k === R_CALL || k === R_RETURN_CALL) && v < n;
+  for (let i = 0; i < refs.length; i++) if (direct(refs.kind(i), refs.func(i), refs.value(i))) first[refs.value(i) + 1]++;
+  for (let f = 0; f < n; f++) first[f + 1] += first[f];
+  const callers = new Int32Array(first[n]);
+  const fill = first.slice(0, n);
+  const indirectCallers = new Map<number, number[]>();
   const importCallers: number[] = [];
   const open = new Uint8Array(n); // callable from outside wasm or through a table
-  const typeKey = (t: number): string => {
-    const ft = m.types[t];
-    return ft ? `${ft.params.join(',')}>${ft.results.join(',')}` : `#${t}`;
-  };
   for (let i = 0; i < refs.length; i++) {
     const k = refs.kind(i);
     const f = refs.func(i);
@@ -113,10 +134,10 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
     if ((k === R_REF_FUNC || k === R_FUNCIDX) && v < n) open[v] = 1;
     if (f < 0 || internal[f]) continue;
     if ((k === R_CALL || k === R_RETURN_CALL) && v < n) {
-      callers[v].push(f);
+      callers[fill[v]++] = f;
       if (v < I) importCallers.push(f);
     } else if (k === R_CALL_INDIRECT || k === R_RETURN_CALL_INDIRECT) {
-      const key = typeKey(v);
+      const key = typeId(v);
       let list = indirectCallers.get(key);
       if (!list) indirectCallers.set(key, (list = []));
       list.push(f);
@@ -126,7 +147,7 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
   for (const e of m.exports) if (e.kind === KIND_FUNC && e.index < n) exported[e.index] = 1;
 
   const funcs = new Uint8Array(n);
-  const reachingTypeKeys = new Set<string>();
+  const reachingTypes = new Set<number>();
   let imports = false;
   const work: number[] = [];
   const mark = (f: number): void => {
@@ -137,11 +158,11 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
   for (const a of allocators) mark(a.funcIndex);
   while (work.length > 0) {
     const f = work.pop()!;
-    for (const c of callers[f]) mark(c);
+    for (let c = first[f]; c < first[f + 1]; c++) mark(callers[c]);
     if (open[f] && f >= I) {
-      const key = typeKey(m.funcTypes[f]);
-      if (!reachingTypeKeys.has(key)) {
-        reachingTypeKeys.add(key);
+      const key = typeId(m.funcTypes[f]);
+      if (!reachingTypes.has(key)) {
+        reachingTypes.add(key);
         for (const c of indirectCallers.get(key) ?? []) mark(c);
       }
     }
@@ -151,7 +172,7 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
     }
   }
   const types = new Set<number>();
-  for (let t = 0; t < m.types.length; t++) if (reachingTypeKeys.has(typeKey(t))) types.add(t);
+  for (let t = 0; t < T; t++) if (reachingTypes.has(canon[t])) types.add(t);
   // Imports themselves: a call to one reaches whatever JS reaches.
   if (imports) for (let f = 0; f < I; f++) funcs[f] = 1;
   return { funcs, types, imports };

@@ -45,6 +45,7 @@ import {
 } from './table-wrappers';
 import { Cursor } from './cursor';
 import { Bytes } from './bytes';
+import { SiteBodies } from './site-slots';
 import { pushName, pushU32 } from './leb128';
 import { InstrumentError } from './errors';
 
@@ -319,7 +320,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   const hookModule = opts.hookModule ?? '__wasm_leaks';
   const eventPath = opts.eventPath ?? 'call';
   const bytes = m.bytes;
-  const ed = new Editor(bytes);
+  const ed = new Editor(bytes, m.refs.length);
   const I = m.numImportedFuncs;
   const D = m.bodies.length;
   const N = I + D;
@@ -374,6 +375,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
 
   // --- table mode: one appended memory; its layout depends on the number of sites, known after the scan
   const tableMem = eventPath === 'table' && m.memories.length > 0 ? m.memories.length : -1;
+  // allocator wrappers: one template per allocator, copied for each site (site-slots.ts)
+  const callBodies = new SiteBodies();
   // where in `code` each table wrapper's body goes
   const pendingTable: { at: number; t: FuncType; a: AllocatorInfo; site: number; free: boolean }[] = [];
 
@@ -383,7 +386,10 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     if (tableMem >= 0 && (TABLE_ALLOC_ROLES.has(a.role) || TABLE_FREE_ROLES.has(a.role))) {
       // body inserted below, once the layout (number of sites) is known
       pendingTable.push({ at: code.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
-    } else emitBody(allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx));
+    } else
+      callBodies.emit(code, `${a.role}${a.funcIndex}`, site, (slots) =>
+        allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx, slots),
+      );
     return idx;
   };
 
@@ -403,6 +409,12 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   };
   // the type of the wrapper of an indirect call through type v: (params, i32 table index) -> results
   const indirectTypes = new Map<number, number>();
+  const simple = new Int8Array(m.types.length).fill(-1);
+  const isSimple = (v: number): boolean => {
+    if (v >= simple.length) return simpleType(m, v);
+    if (simple[v] < 0) simple[v] = simpleType(m, v) ? 1 : 0;
+    return simple[v] === 1;
+  };
 
   // Exported allocators (and allocators in tables or taken by ref.func) point
   // at a wrapper of their own, an "export site": JS calls (emscripten's
@@ -429,7 +441,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     const f = refs.func(i);
     if (kind === R_MEM_SIZE || kind === R_CALL_REF || kind === R_RETURN_CALL_REF) continue; // call_ref: no context (typed references)
     if (kind === R_CALL_INDIRECT || kind === R_RETURN_CALL_INDIRECT) {
-      if (reach && f >= 0 && !internal[f] && reach.types.has(v) && simpleType(m, v)) {
+      if (reach && f >= 0 && !internal[f] && reach.types.has(v) && isSimple(v)) {
         const t = m.types[v]!;
         const c = new Cursor(bytes, refs.immPos(i), refs.immPos(i) + refs.immLen(i));
         c.u32();
@@ -493,15 +505,17 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     layout = tableLayout(sites.length);
     // the table wrappers' bodies, now that the layout is known, each where it belongs
     if (pendingTable.length > 0) {
-      const all = new Bytes(code.length + pendingTable.length * 256);
+      const all = new Bytes(code.length + pendingTable.length * 400);
+      const bodies = new SiteBodies(layout.siteMap);
+      const L = layout;
       let from = 0;
       for (const { at, t, a, site, free } of pendingTable) {
         all.append(code.buf, from, at);
         from = at;
-        all.raw(
+        bodies.emit(all, `${a.role}${a.funcIndex}`, site, (slots) =>
           free
-            ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout)
-            : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, layout, ctx),
+            ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, L, slots)
+            : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, L, ctx, slots),
         );
       }
       all.append(code.buf, from, code.length);

@@ -28,6 +28,7 @@ import type { FuncType } from './reader';
 import { encodeS32, pushU32 } from './leb128';
 import { EVENT, F64_ZERO, type Arg } from './wrappers';
 import { pushKeyToF64, pushMix, pushSpread } from './contexts';
+import { markSlot, shiftSlots, SLOT_SITE, SLOT_SITE_MAP } from './site-slots';
 
 /** Header u32 word indices. */
 export const TH_MASK = 0,
@@ -150,7 +151,31 @@ const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
 
 class Asm {
   readonly b: number[] = [];
-  constructor(private readonly mem: number) {}
+  constructor(
+    private readonly mem: number,
+    readonly slots?: number[],
+  ) {}
+  /** `i32.const site`, noted as a site slot (site-slots.ts). */
+  site(site: number): this {
+    this.b.push(I32_CONST);
+    markSlot(this.slots, this.b.length, SLOT_SITE);
+    this.b.push(...encodeS32(site | 0));
+    return this;
+  }
+  /** A load from the per-site map entry of `site`: its offset noted as a site slot. */
+  mSite(op: number, align: number, offset: number): this {
+    this.b.push(op, align | 0x40);
+    pushU32(this.b, this.mem);
+    markSlot(this.slots, this.b.length, SLOT_SITE_MAP);
+    pushU32(this.b, offset);
+    return this;
+  }
+  /** The body with its size prefix, the slots moved past that prefix. */
+  sized(): number[] {
+    const out = withSize(this.b);
+    shiftSlots(this.slots, out.length - this.b.length);
+    return out;
+  }
   op(...xs: number[]): this {
     for (const x of xs) this.b.push(x);
     return this;
@@ -230,7 +255,7 @@ function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site:
     else if (arg === null) a.i32(0);
     else a.get(arg);
   }
-  a.i32(site);
+  a.site(site);
   if (key >= 0) {
     a.get(key);
     pushKeyToF64(a.b);
@@ -257,6 +282,7 @@ export function allocWrapperBodyTable(
   mem: number,
   L: TableLayout,
   ctx: number,
+  slots?: number[],
 ): number[] {
   const np = t.params.length;
   const sizeParam = EVENT[role][2] as number;
@@ -269,7 +295,7 @@ export function allocWrapperBodyTable(
     k = np + 6,
     slot = np + 7,
     key = np + 8;
-  const a = new Asm(mem);
+  const a = new Asm(mem, slots);
   a.b.push(2, 8, 0x7f, 1, 0x7e); // 8 i32 locals, then the i64 key
   for (let p = 0; p < np; p++) a.get(p);
   a.op(CALL).u(allocIndex).set(r);
@@ -277,7 +303,7 @@ export function allocWrapperBodyTable(
   if (role === 'wbg_malloc') a.get(0).op(I32_EQZ, BR_IF, 0);
   a.op(BLOCK, VOID); // $slow
   // context cache: entry (key >>> (64 − bits)) × 16 holds (key, stack id)
-  pushMix(a.b, ctx, site);
+  pushMix(a.b, ctx, site, slots);
   a.tee(key);
   pushSpread(a.b);
   a.op(I64_CONST, 64 - CTX_CACHE_BITS, I64_SHR_U, I32_WRAP_I64)
@@ -328,7 +354,7 @@ export function allocWrapperBodyTable(
   a.op(END);
   a.op(END); // $done
   a.get(r).op(END);
-  return withSize(a.b);
+  return a.sized();
 }
 
 /**
@@ -347,6 +373,7 @@ export function freeWrapperBodyTable(
   site: number,
   mem: number,
   L: TableLayout,
+  slots?: number[],
 ): number[] {
   const np = t.params.length;
   const hasResult = t.results.length === 1;
@@ -363,7 +390,7 @@ export function freeWrapperBodyTable(
     j = base + 8,
     aj = base + 9,
     sh = base + 10;
-  const a = new Asm(mem);
+  const a = new Asm(mem, slots);
   a.b.push(...localsDecl(11 + (hasResult ? 1 : 0)));
   for (let p = 0; p < np; p++) a.get(p);
   a.op(CALL).u(freeIndex);
@@ -373,7 +400,7 @@ export function freeWrapperBodyTable(
   a.get(ptr).op(I32_EQZ, BR_IF, 0); // free(NULL): nothing
   a.op(BLOCK, VOID); // $slow
   a.i32(0)
-    .m(I32_LOAD, 2, L.siteMap + 4 * site)
+    .mSite(I32_LOAD, 2, L.siteMap + 4 * site)
     .tee(s)
     .op(I32_EQZ);
   a.hdr(TH_LIMIT).op(I32_EQZ, I32_OR, BR_IF, 0);
@@ -430,7 +457,7 @@ export function freeWrapperBodyTable(
   a.op(END); // $done
   if (hasResult) a.get(r);
   a.op(END);
-  return withSize(a.b);
+  return a.sized();
 }
 
 function withSize(body: number[]): number[] {

@@ -2,6 +2,7 @@ import type { AllocatorRole } from './discover';
 import type { FuncType } from './reader';
 import { encodeS32, pushU32 } from './leb128';
 import { pushKeyToF64, pushMix } from './contexts';
+import { markSlot, shiftSlots, SLOT_SITE } from './site-slots';
 
 /**
  * Field name of the one hook import: ev(kind, a, b, c, site, key) -> id.
@@ -55,6 +56,7 @@ export const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
  * allocator's result. The site id is
  * a constant here, so the call site itself only changes its callee index.
  * A `return_call` may target it: the wrapper makes an ordinary call.
+ * `slots`: where the site's immediates are noted (site-slots.ts).
  */
 export function allocWrapperBody(
   t: FuncType,
@@ -63,6 +65,7 @@ export function allocWrapperBody(
   evIndex: number,
   site: number,
   ctx: number,
+  slots?: number[],
 ): number[] {
   const np = t.params.length;
   const hasResult = t.results.length === 1;
@@ -86,9 +89,11 @@ export function allocWrapperBody(
       else if (arg === null) body.push(0x41, 0);
       else body.push(0x20, arg);
     }
-    body.push(0x41, ...encodeS32(site));
+    body.push(0x41);
+    markSlot(slots, body.length, SLOT_SITE);
+    body.push(...encodeS32(site));
     if (allocates(role)) {
-      pushMix(body, ctx, site);
+      pushMix(body, ctx, site, slots);
       pushKeyToF64(body);
     } else body.push(...F64_ZERO);
     body.push(0x10);
@@ -107,7 +112,9 @@ export function allocWrapperBody(
   }
   if (hasResult) body.push(0x20, np);
   body.push(0x0b);
-  return withSize(body);
+  const out = withSize(body);
+  shiftSlots(slots, out.length - body.length);
+  return out;
 }
 
 /** f64.const 0: the key of events that have no context. */

@@ -38,21 +38,37 @@ function grown(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
 export class Editor {
   /** Same-width patches, in creation order (a later patch of the same byte wins). */
   private patches = 0;
-  private patchPos = new Int32Array(256);
-  private patchWidth = new Uint8Array(256);
-  private patchValue = new Uint32Array(256);
+  private patchPos: Int32Array<ArrayBuffer>;
+  private patchWidth: Uint8Array;
+  private patchValue: Uint32Array;
   /** Spliced edits: [pos, pos + oldLen) replaced by data (in the pool at start, or `data[i]`). */
   private edits = 0;
-  private pos = new Int32Array(64);
-  private oldLen = new Int32Array(64);
-  private owner = new Int32Array(64);
-  private start = new Int32Array(64);
-  private len = new Int32Array(64);
+  private pos: Int32Array<ArrayBuffer>;
+  private oldLen: Int32Array<ArrayBuffer>;
+  private owner: Int32Array<ArrayBuffer>;
+  private start: Int32Array<ArrayBuffer>;
+  private len: Int32Array<ArrayBuffer>;
   private data: (Uint8Array | null)[] = [];
-  private readonly pool = new Bytes(1024);
+  private readonly pool: Bytes;
   private regions: Region[] = [];
 
-  constructor(readonly input: Uint8Array) {}
+  /** `expected`: about how many patches and edits there will be (the module's function-index occurrences). */
+  constructor(
+    readonly input: Uint8Array,
+    expected = 0,
+  ) {
+    const p = Math.max(256, expected);
+    this.patchPos = new Int32Array(p);
+    this.patchWidth = new Uint8Array(p);
+    this.patchValue = new Uint32Array(p);
+    const e = Math.max(64, expected >> 1);
+    this.pos = new Int32Array(e);
+    this.oldLen = new Int32Array(e);
+    this.owner = new Int32Array(e);
+    this.start = new Int32Array(e);
+    this.len = new Int32Array(e);
+    this.pool = new Bytes(Math.max(1024, e * 3));
+  }
 
   /** Rewrites a u32 LEB: in place at the same width when it fits, else spliced. */
   patchU32(pos: number, width: number, value: number): void {
