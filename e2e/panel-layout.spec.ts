@@ -3,9 +3,10 @@
 // toolbar action is reachable by role and name (in the » menu when it does not
 // fit), the seed leak's row shows # New 100 and Size Delta +102,400 B without
 // horizontal scrolling, and a block's detail shows its stack without hiding the
-// block's row. Screenshots of each size go to the test's output folder
-// (docs/layout-*.png are copies of them).
-import type { Locator, Page } from '@playwright/test';
+// block's row. Screenshots of each size go to the test's output folder, or to
+// LAYOUT_SHOTS (docs/layout-*.png were made so).
+import { join } from 'node:path';
+import type { Locator, Page, TestInfo } from '@playwright/test';
 import { test, expect } from './harness';
 import { openDemoAndPanel, compareAround, type Demo } from './scenario';
 
@@ -30,6 +31,11 @@ const ACTIONS = [
   { name: 'Export', bar: 'button', menu: 'menuitem' },
   { name: 'Import', bar: 'button', menu: 'menuitem' },
 ] as const;
+
+/** Where a screenshot goes: LAYOUT_SHOTS if set (the folder docs/layout-*.png were copied from), else the test's output folder. */
+function shot(testInfo: TestInfo, name: string): string {
+  return process.env.LAYOUT_SHOTS ? join(process.env.LAYOUT_SHOTS, name) : testInfo.outputPath(name);
+}
 
 /** `inner` lies inside `outer`'s box, horizontally and vertically (nothing cut off, nothing to scroll to). */
 async function expectInside(inner: Locator, outer: Locator): Promise<void> {
@@ -115,21 +121,25 @@ for (const size of SIZES) {
     await expectInside(top.getByTestId('site-new'), grid);
     await expectInside(top.getByTestId('site-size-delta'), grid);
     if (size.name === 'narrow') {
-      // The site, # New and the sorted column; the others on demand.
+      // The site, # New, the size and the sorted column (Size Delta by default); the others on demand.
       await expect(heads).toHaveText([/^Allocation site/, '# New', 'Size Delta']);
       await grid.getByRole('button', { name: 'Columns' }).click();
       await panel.getByRole('menuitemcheckbox', { name: 'Live bytes' }).click();
       await expect(heads).toHaveText([/^Allocation site/, '# New', 'Size Delta', 'Live bytes']);
       expect(await grid.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-      // Sorting by another column shows it.
-      await grid.getByRole('columnheader', { name: '# New' }).click();
-      await expect(grid.getByRole('columnheader', { name: '# New' })).toHaveAttribute('aria-sort', 'descending');
       await grid.getByRole('button', { name: 'Columns' }).click();
+      await expect(panel.getByRole('menuitemcheckbox', { name: 'Live bytes' })).toHaveAttribute('aria-checked', 'true');
       await panel.getByRole('menuitemcheckbox', { name: 'Live bytes' }).click();
+      // Sorted by a column, the table shows it.
+      await grid.getByRole('columnheader', { name: '# New' }).click();
+      await expect(heads).toHaveText([/^Allocation site/, '# New', 'Size Delta']);
+      await expect(grid.getByRole('columnheader', { name: '# New' })).toHaveAttribute('aria-sort', 'descending');
+      await grid.getByRole('columnheader', { name: 'Size Delta' }).click();
+      await expect(grid.getByRole('columnheader', { name: 'Size Delta' })).toHaveAttribute('aria-sort', 'descending');
     } else {
       await expect(heads).toHaveText(['Allocation site', '# New', '# Freed', '# Delta', 'Size Delta', 'Live bytes']);
     }
-    await panel.screenshot({ path: testInfo.outputPath(`layout-${size.name}-comparison.png`) });
+    await panel.screenshot({ path: shot(testInfo, `layout-${size.name}-comparison.png`) });
 
     // A block of the leak: its detail shows the stack, and its row stays in view beside or above the drawer.
     const block = panel.getByTestId('block-row').nth(2);
@@ -144,6 +154,9 @@ for (const size of SIZES) {
     await expect(frames.first()).toBeInViewport({ ratio: 1 });
     await expect(frames.nth(1)).toBeInViewport({ ratio: 1 });
     await expect(block).toHaveClass(/selected/);
+    // Beside a drawer (short), the tables keep their key columns: still nothing to scroll sideways.
+    expect(await grid.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    if (size.name === 'short') await expect(heads).toHaveText([/^Allocation site/, '# New', 'Size Delta']);
     await expectInside(block, grid);
     await expect(block).toBeInViewport({ ratio: 1 });
     const d = (await detail.boundingBox())!;
@@ -151,7 +164,7 @@ for (const size of SIZES) {
     if (size.name === 'short') expect(b.x + b.width).toBeLessThanOrEqual(d.x + 0.5);
     else expect(b.y + b.height).toBeLessThanOrEqual(d.y + 0.5);
     await panel.waitForFunction(() => !document.querySelector('[data-testid=hexdump]')?.textContent?.includes('Reading'));
-    await panel.screenshot({ path: testInfo.outputPath(`layout-${size.name}-detail.png`) });
+    await panel.screenshot({ path: shot(testInfo, `layout-${size.name}-detail.png`) });
 
     // The block's wasm frame opens in DevTools: its DWARF source resolved against the module's URL, as a file: URL,
     // else the module at the frame's offset. Opened as a tab (no chrome.devtools), the panel says why it cannot.

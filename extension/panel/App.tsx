@@ -9,7 +9,7 @@ import { Timeline } from './Timeline';
 import { Comparison } from './Comparison';
 import { BlockDetail } from './BlockDetail';
 import { EmptyState, SiteSettings, unrecorded, useRecordingState } from './Recording';
-import { LayoutContext, useMeasuredLayout } from './layout';
+import { LayoutContext, TABLE_NARROW_BELOW, useMeasuredLayout } from './layout';
 import { usePref } from './prefs';
 import { Splitter } from './Splitter';
 import { revealSelectedRow } from './reveal';
@@ -36,6 +36,9 @@ export function App({ store, ctl, tabId }: { store: Store; ctl: Controller; tabI
   const sideDrawer = layout.short && !layout.narrow;
   const maxDrawer = sideDrawer ? Math.round(layout.width * 0.6) : Math.round(layout.height * 0.6);
   const drawerSize = sideDrawer ? clamp(drawerWidth, 280, maxDrawer) : clamp(drawerHeight, 120, maxDrawer);
+  // What the comparison has left: its tables keep only their key columns below TABLE_NARROW_BELOW.
+  const tableWidth = layout.width - (layout.narrow ? 0 : modulesW) - (sideDrawer && store.selected ? drawerSize : 0);
+  const context = { ...layout, tableNarrow: layout.narrow || tableWidth < TABLE_NARROW_BELOW };
   // The drawer never covers the row it belongs to: once it opens or changes size, that row is scrolled into view.
   useLayoutEffect(() => {
     if (!store.selected) return;
@@ -51,7 +54,7 @@ export function App({ store, ctl, tabId }: { store: Store; ctl: Controller; tabI
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
   return (
-    <LayoutContext.Provider value={layout}>
+    <LayoutContext.Provider value={context}>
       <div class="app" data-narrow={layout.narrow ? 'true' : undefined} data-short={layout.short ? 'true' : undefined}>
         <Toolbar store={store} ctl={ctl} onReload={() => setRequested(true)} />
         <SiteSettings state={rec} setSite={setSite} />

@@ -40,7 +40,7 @@ export function BlockList({
   }, [table, sort, filter, table.leaks, grouping, stacks]);
 
   // Narrow: address, size and site; Allocation # and the leak kind when sorted by them, Age not.
-  const { narrow } = useLayout();
+  const narrow = useLayout().tableNarrow;
   const showSeq = !narrow || sort.key === 'seq';
   const showAge = !narrow;
   const showKind = !narrow || (table.leaks !== null && sort.key === 'kind');

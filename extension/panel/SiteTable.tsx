@@ -145,11 +145,13 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
   // The largest site starts open, as in the DevTools Comparison view's habit of showing the top entry.
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(groups.length > 0 ? [groups[0].key] : []));
   const allCols = columns(table, kindsOf);
-  // Narrow (DevTools docked to the side): the site, # New and the sorted column; the others on demand (remembered).
-  const { narrow } = useLayout();
+  // Narrow (docked to the side, or a drawer beside the tables): the site, # New, the size and the sorted
+  // column; the others on demand (remembered).
+  const narrow = useLayout().tableNarrow;
   const [extra, setExtra] = usePref('narrowColumns');
-  const cols = narrow ? allCols.filter((c) => c.key === 'new' || c.key === sort.key || extra.includes(c.key)) : allCols;
-  const optional = allCols.filter((c) => c.key !== 'new' && c.key !== sort.key);
+  const key = (c: Column) => c.key === 'new' || c.key === 'size' || c.key === sort.key;
+  const cols = narrow ? allCols.filter((c) => key(c) || extra.includes(c.key)) : allCols;
+  const optional = allCols.filter((c) => !key(c));
   const onFold = (f: FrameMsg, alloc: boolean) => store.setWrapper(table.moduleKey, f, alloc);
   const rowIndex = (g: SiteRow) => grouping.rowOf.get(g.stacks[0])!;
   // The leak-kinds column shares the free width with the site label rather than pushing the grid wider than the panel.
@@ -211,7 +213,7 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
           <OverflowMenu
             label="Columns"
             text="Columns ▾"
-            title="Show more columns (the narrow layout shows the site, # New and the sorted column)"
+            title="Show more columns (when narrow, the table shows the site, # New, the size and the sorted column)"
             actions={optional.map((c) => ({
               name: c.title,
               text: c.title,

@@ -93,7 +93,7 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
     else next.delete(n.id);
     setOpen(next);
   };
-  const template = useLayout().narrow ? 'minmax(200px, 1fr) 100px 70px 56px' : 'minmax(260px, 1fr) 120px 96px 70px';
+  const template = useLayout().tableNarrow ? 'minmax(200px, 1fr) 100px 70px 56px' : 'minmax(260px, 1fr) 120px 96px 70px';
   const header = (
     <div class="vrow head" role="row" style={{ gridTemplateColumns: template }}>
       <div role="columnheader">

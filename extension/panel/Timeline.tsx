@@ -62,7 +62,7 @@ function config(
           },
         },
       },
-      onResize: (chart, size) => placeLegend(chart, size.width),
+      onResize: (chart, size) => placeLegend(chart, size.width, size.height),
       plugins: {
         legend: { position: 'right', align: 'start', labels: { boxWidth: 10, boxHeight: 2, color: c.tick, font: { size: 10 } } },
         tooltip: {
@@ -76,13 +76,18 @@ function config(
   };
 }
 
-/** The legend beside the plot when there is room, else above it. */
-function placeLegend(chart: Chart, width: number): void {
+/** Below this chart height a legend above the plot would leave no plot: it is left out (the tooltip names the lines). */
+const LEGEND_ABOVE_FROM = 100;
+
+/** The legend beside the plot when there is room, else above it, else none. */
+function placeLegend(chart: Chart, width: number, height: number): void {
   const legend = chart.options.plugins?.legend;
   if (!legend) return;
   const position = width < LEGEND_BESIDE_FROM ? 'top' : 'right';
-  if (legend.position === position) return;
+  const display = position === 'right' || height >= LEGEND_ABOVE_FROM;
+  if (legend.position === position && legend.display === display) return;
   legend.position = position;
+  legend.display = display;
   legend.align = position === 'top' ? 'end' : 'start';
   chart.update('none');
 }
@@ -218,7 +223,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         ctl.selectRange(store.recordingStart + w.min * 1000, store.recordingStart + w.max * 1000);
       },
     };
-    for (const chart of [charts.current.bytes, charts.current.rates]) placeLegend(chart, chart.width);
+    for (const chart of [charts.current.bytes, charts.current.rates]) placeLegend(chart, chart.width, chart.height);
     const onTheme = () => {
       if (!charts.current) return;
       recolor(charts.current.bytes);

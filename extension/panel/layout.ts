@@ -12,15 +12,24 @@ export const NARROW_BELOW = 760;
 export const WIDE_FROM = 1000;
 export const SHORT_BELOW = 400;
 
+/** Below this width the comparison's tables keep their key columns only (the others on demand). */
+export const TABLE_NARROW_BELOW = 700;
+
 export interface Layout {
   width: number;
   height: number;
   narrow: boolean;
   short: boolean;
+  /**
+   * The comparison itself is narrow: the window is, or the Modules column and
+   * a drawer beside the tables leave it little room (App sets it).
+   */
+  tableNarrow: boolean;
 }
 
 export function layoutOf(width: number, height: number): Layout {
-  return { width, height, narrow: width < NARROW_BELOW, short: height < SHORT_BELOW };
+  const narrow = width < NARROW_BELOW;
+  return { width, height, narrow, short: height < SHORT_BELOW, tableNarrow: narrow };
 }
 
 export const LayoutContext = createContext<Layout>(layoutOf(1400, 900));
