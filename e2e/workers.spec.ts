@@ -87,3 +87,35 @@ test('a module compiled in the page and instantiated in a worker works the same 
     ['instantiated', 'leaked'],
   ]);
 });
+
+test('pages with a Content-Security-Policy: their workers run untouched (a hooked one would inherit the policy) and are listed with the reason', async ({
+  context,
+  site,
+}) => {
+  const pages = [
+    ['csp/worker-src-self.html', 'the page sets a Content-Security-Policy'],
+    ['csp/trusted-types.html', 'the page uses Trusted Types'],
+  ];
+  const plain = await launch(false);
+  for (const [path, reason] of pages) {
+    const answers: unknown[] = [];
+    for (const ctx of [context, plain]) {
+      const page = await ctx.newPage();
+      await page.goto(`${site}/${path}`);
+      answers.push(await page.evaluate(async () => [await workers.ask('classic', 'where'), await workers.ask('classic', 'leak')]));
+      if (ctx === context) {
+        const panel = await openPanel(context, await tabIdOf(context, page));
+        await expect(panel.getByTestId('unreached-worker')).toHaveText([
+          `worker classic.js: ${reason}: a hooked worker would inherit the page’s Content-Security-Policy, which its own script does not have`,
+        ]);
+        await panel.close();
+      }
+      await page.close();
+    }
+    expect(answers).toEqual([
+      [`${site}/workers/classic.js`, 'leaked'],
+      [`${site}/workers/classic.js`, 'leaked'],
+    ]);
+  }
+  await plain.close();
+});

@@ -96,6 +96,11 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
     const options = args[1] as WorkerOptions | undefined;
     const kind: WorkerKind = options?.type === 'module' ? 'module worker' : 'worker';
     const parsed = new URL(url);
+    const inherited = inheritedPolicy(scope, args[0]);
+    if (inherited) {
+      opts.unreached(kind, url, inherited);
+      return null;
+    }
     if (parsed.protocol === 'data:') {
       opts.unreached(kind, url, 'data: URL workers run in an opaque origin; hooked, this one would run in the page’s');
       return null;
@@ -126,6 +131,26 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       return null;
     }
   }
+}
+
+/**
+ * A blob: worker inherits the page's Content-Security-Policy, where the
+ * page's own worker gets its script's (usually none): hooked, it could be
+ * refused what it does natively (a string passed to importScripts under
+ * Trusted Types, a fetch outside the page's connect-src). So a worker is left
+ * alone where the page visibly has a policy: it passed a TrustedScriptURL
+ * (the page uses Trusted Types), or the document has a CSP <meta>. A policy sent
+ * only as an HTTP header cannot be seen from the page; see docs/ARCHITECTURE.md.
+ */
+function inheritedPolicy(scope: typeof globalThis, script: unknown): string {
+  const why = 'a hooked worker would inherit the page’s Content-Security-Policy, which its own script does not have';
+  const Trusted = (scope as { TrustedScriptURL?: Function }).TrustedScriptURL;
+  // Passed a TrustedScriptURL: the page uses Trusted Types, enforced or not
+  // (report-only cannot be told apart from the page): left alone either way.
+  if (Trusted && script instanceof Trusted) return `the page uses Trusted Types: ${why}`;
+  const doc = (scope as { document?: Document }).document;
+  if (doc?.querySelector('meta[http-equiv="Content-Security-Policy" i]')) return `the page sets a Content-Security-Policy: ${why}`;
+  return '';
 }
 
 /**

@@ -2,25 +2,34 @@
 // ask(kind, command) sends it a command and resolves with its answer.
 (function () {
   'use strict';
-  var started = {};
+  const started = {};
+  // Script URLs relative to this script, through a Trusted Types policy where
+  // the page enforces them (e2e/site/csp/trusted-types.html).
+  const here = document.currentScript.src;
+  const enforced = document.querySelector('meta[content*="require-trusted-types-for"]');
+  const policy = enforced ? window.trustedTypes.createPolicy('app', { createScriptURL: (u) => u }) : null;
+  const script = (file) => {
+    const url = new URL(file, here).href;
+    return policy ? policy.createScriptURL(url) : url;
+  };
   function log(text) {
     document.getElementById('log').textContent += text + '\n';
   }
   function channelOf(kind) {
     switch (kind) {
       case 'classic':
-        return new Worker('workers/classic.js', { name: 'classic' });
+        return new Worker(script('classic.js'), { name: 'classic' });
       case 'module':
-        return new Worker('workers/module.mjs', { type: 'module', name: 'module' });
+        return new Worker(script('module.mjs'), { type: 'module', name: 'module' });
       case 'nested':
-        return new Worker('workers/nested.js', { name: 'outer' });
+        return new Worker(script('nested.js'), { name: 'outer' });
       case 'shared': {
-        const shared = new SharedWorker('workers/shared.js', { name: 'shared' });
+        const shared = new SharedWorker(script('shared.js'), { name: 'shared' });
         shared.port.start();
         return shared.port;
       }
       case 'compiled-here':
-        return new Worker('workers/compiled-here.js', { name: 'compiled-here' });
+        return new Worker(script('compiled-here.js'), { name: 'compiled-here' });
     }
     throw new Error('unknown worker kind ' + kind);
   }
@@ -39,7 +48,7 @@
     ask: ask,
     /** Compiles the seed module here and posts the Module to a worker, which instantiates it. */
     compileAndPost: function () {
-      return WebAssembly.compileStreaming(fetch('wasm/leak-wasi-O0.wasm')).then(function (module) {
+      return WebAssembly.compileStreaming(fetch(new URL('../wasm/leak-wasi-O0.wasm', here))).then(function (module) {
         return ask('compiled-here', module);
       });
     },
