@@ -8,7 +8,9 @@ const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   symbols: () => import('./symbols'),
   stacks: () => import('./stacks'),
   codec: () => import('./codec'),
+  'panel-store': () => import('./panel-store'),
   'page-cost': () => import('./page-cost'),
+  'main-thread': () => import('./main-thread'),
   slowdown: () => import('./slowdown'),
 };
 
