@@ -135,6 +135,8 @@ export interface Busy {
   req: number;
 }
 
+const EMPTY = new Float64Array(0);
+
 export class Store {
   // The state, written only by the methods of this class.
   #connected = false;
@@ -653,7 +655,8 @@ export class Store {
     }
     if (added > 0) this.#sitesVersion++;
     for (const e of msg.errors) if (budget.admitError()) this.#errors.push({ ...e, frame });
-    const rows = decodeF64(msg.samples);
+    // Most batches carry no samples: no typed array for them (a flood of small messages pays it each time).
+    const rows = msg.samples === '' ? EMPTY : decodeF64(msg.samples);
     if (rows.length % SR.width !== 0) throw new ProtocolError('samples: ragged rows');
     // Stopped: the timeline and counters stay as they were (the page keeps tracking).
     if (!this.#recording) return { resync };

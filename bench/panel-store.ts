@@ -1,0 +1,139 @@
+// The panel's model under page traffic (issue 15), in Node: Store.receive of
+// each message as the port delivers it (validation included).
+// - sites of a real-looking page: 20,000 stacks of 24 frames drawn from 3,000
+//   C++ functions, in 10 batches: the store (frames and strings interned,
+//   each name demangled once) ÷ what it did before (a copy of every frame of
+//   every stack, every name demangled), both measured here side by side;
+// - the issue's flood: 1 M forged sites in 10 batches, then 20,000 small
+//   batches: the slowest message, the total, and the heap the store keeps.
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Store } from '../extension/panel/store';
+import { parsePageMsg, PROTOCOL_VERSION, type SiteMsg } from '../src/protocol';
+import { demangle } from '../src/symbols/demangle';
+import { median } from './timing';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heapMB = () => {
+  gc();
+  return process.memoryUsage().heapUsed / 1e6;
+};
+
+const hello = { t: 'hello', v: PROTOCOL_VERSION, url: 'https://bench.test/', start: 1 };
+const batch = (seq: number, sites: SiteMsg[]) => ({ t: 'batch', seq, samples: '', sites, errors: [] });
+
+/** 20,000 stacks of 24 frames over 3,000 mangled C++ functions, as 10 batches (JSON text, as a port carries it). */
+function realSites(): string[] {
+  const fn = (k: number) => `_ZN5app${k % 7}9Component${k}6updateERKNSt3__16vectorIiNS1_9allocatorIiEEEE`;
+  const out: string[] = [];
+  let x = 12345;
+  const rnd = () => (x = (x * 1103515245 + 12345) >>> 0) % 3000;
+  for (let b = 0; b < 10; b++) {
+    const sites: SiteMsg[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const frames = Array.from({ length: 24 }, (_, d) => {
+        const k = d < 4 ? d : rnd();
+        return { name: fn(k), func: k, offset: 1000 + k * 40, file: `src/component${k % 200}.cpp`, line: 10 + (k % 90) };
+      });
+      sites.push({ id: 1 + b * 2000 + i, module: 1, frames });
+    }
+    out.push(JSON.stringify(batch(b, sites)));
+  }
+  return out;
+}
+
+/** What the store did before: every frame copied, every name demangled. */
+function before(texts: string[]): Map<string, SiteMsg> {
+  const sites = new Map<string, SiteMsg>();
+  for (const t of texts) {
+    const msg = parsePageMsg(JSON.parse(t));
+    if (msg.t !== 'batch') continue;
+    for (const s of msg.sites) sites.set(`0:${s.id}`, { ...s, frames: s.frames.map((f) => ({ ...f, name: demangle(f.name) })) });
+  }
+  return sites;
+}
+
+function now(texts: string[]): Store {
+  const store = new Store();
+  store.receive({ frame: 0, msg: hello });
+  for (const t of texts) store.receive({ frame: 0, msg: JSON.parse(t) });
+  return store;
+}
+
+export async function run(): Promise<void> {
+  const texts = realSites();
+  const mb = texts.reduce((n, t) => n + t.length, 0) / 1e6;
+  const tb: number[] = [];
+  const tn: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    let t0 = performance.now();
+    before(texts);
+    tb.push(performance.now() - t0);
+    t0 = performance.now();
+    now(texts);
+    tn.push(performance.now() - t0);
+  }
+  const base = heapMB();
+  let kept: unknown = before(texts);
+  const heapBefore = heapMB() - base;
+  kept = now(texts);
+  const heapNow = heapMB() - base;
+  console.log(`20,000 stacks × 24 frames (3,000 functions, ${mb.toFixed(1)} MB of JSON, 10 batches):`);
+  console.log(
+    `  receive: store ${median(tn).toFixed(0)} ms, before ${median(tb).toFixed(0)} ms → ${(median(tn) / median(tb)).toFixed(2)}×; ` +
+      `heap kept: store ${heapNow.toFixed(1)} MB, before ${heapBefore.toFixed(1)} MB → ${(heapNow / heapBefore).toFixed(2)}×`,
+  );
+  kept = null;
+
+  // The issue's flood.
+  let store: Store | null = new Store();
+  store.receive({ frame: 0, msg: hello });
+  const site = (id: number): SiteMsg => ({
+    id,
+    module: 1,
+    frames: [{ name: `forged_${id}`, func: id % 4096, offset: id, file: 'forged.c', line: 1 }],
+  });
+  const big: number[] = [];
+  for (let b = 0; b < 10; b++) {
+    const msg = JSON.parse(
+      JSON.stringify(
+        batch(
+          b,
+          Array.from({ length: 100_000 }, (_, i) => site(1 + b * 100_000 + i)),
+        ),
+      ),
+    );
+    const t0 = performance.now();
+    store.receive({ frame: 0, msg });
+    big.push(performance.now() - t0);
+  }
+  let worst = 0;
+  const t1 = performance.now();
+  for (let i = 0; i < 20_000; i++) {
+    const msg = JSON.parse(JSON.stringify(batch(10 + i, [site(2_000_000 + i)])));
+    const t0 = performance.now();
+    store.receive({ frame: 0, msg });
+    worst = Math.max(worst, performance.now() - t0);
+  }
+  const small = performance.now() - t1;
+  const { held: h, dropped: d } = store.budget(0)!;
+  await new Promise((r) => setTimeout(r, 50));
+  const withStore = heapMB();
+  store = null;
+  // Its render timer (setTimeout in Node) holds it until it fires.
+  await new Promise((r) => setTimeout(r, 50));
+  const held = withStore - heapMB();
+  console.log(`flood: 1 M forged sites in 10 batches, then 20,000 small batches (JSON.parse outside the timings):`);
+  console.log(
+    `  batches of 100,000: first ${big[0].toFixed(0)} ms (validated and kept), then median ${median(big.slice(1)).toFixed(0)} ms, slowest ${Math.max(...big.slice(1)).toFixed(0)} ms (dropped at the limit); ` +
+      `20,000 small: ${small.toFixed(0)} ms in all (incl. JSON), slowest ${worst.toFixed(2)} ms`,
+  );
+  console.log(
+    `  kept ${h.sites.toLocaleString('en-US')} sites, dropped ${d.sites.toLocaleString('en-US')}; heap kept ${held.toFixed(0)} MB`,
+  );
+  void kept;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
