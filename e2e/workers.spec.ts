@@ -71,7 +71,7 @@ test('a SharedWorker and a data: worker run untouched, and the panel says why th
   await expect(panel.getByTestId('module')).toHaveCount(0);
 });
 
-test('a module compiled in the page and instantiated in a worker works the same with and without the extension', async ({
+test('a module compiled in the page and instantiated in a worker works the same with and without the extension, and is tracked in the worker', async ({
   context,
   site,
 }) => {
@@ -80,7 +80,14 @@ test('a module compiled in the page and instantiated in a worker works the same 
     const page = await ctx.newPage();
     await openWorkers(page, site);
     results.push([await page.evaluate(() => workers.compileAndPost()), await page.evaluate(() => workers.ask('compiled-here', 'leak'))]);
-    if (ctx !== context) await ctx.close();
+    if (ctx === context) {
+      // The worker asked the page for the bytes of the module it was given (src/agent/module-exchange.ts).
+      const panel = await openPanel(context, await tabIdOf(context, page));
+      await expect(panel.getByTestId('module-context')).toHaveText(['in worker compiled-here.js “compiled-here”']);
+      await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓']);
+      await expect(panel.getByTestId('module-live-count')).toHaveText(['100']);
+      await expect(panel.getByTestId('module-live-bytes')).toHaveText(['102,400 B']);
+    } else await ctx.close();
   }
   expect(results).toEqual([
     ['instantiated', 'leaked'],

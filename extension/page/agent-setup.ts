@@ -4,11 +4,14 @@
 import { PageAgent } from '../../src/agent/page-agent';
 import { instrument, supportsMultiMemory } from '../../src/wasm';
 import type { PageToPanel } from '../../src/protocol';
+import type { ModuleExchange } from '../../src/agent/module-exchange';
 
 export interface AgentSetup {
   post(msg: PageToPanel): void;
   url: string;
   context?: { kind: string; name: string };
+  /** Where modules compiled in other contexts are asked for (module-exchange.ts); absent: no channel. */
+  exchange?: ModuleExchange;
 }
 
 export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAgent {
@@ -25,6 +28,8 @@ export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAge
     now,
     url: setup.url,
     context: setup.context,
+    foreignModule: setup.exchange ? (id) => setup.exchange!.request(id) : undefined,
+    markId: setup.exchange ? () => randomToken(scope) : undefined,
     instrument: (bytes: Uint8Array) => instrument(bytes, { eventPath }),
     setTimer: (fn, ms) => setTimer(fn, ms),
     // Source maps next to the modules, fetched as the page itself would.

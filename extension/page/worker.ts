@@ -5,6 +5,8 @@
 // panel (src/agent/context-relay.ts).
 import { BOOT_KEY, hookWorkers, type WorkerBoot } from '../../src/agent/worker-hook';
 import { parsePanelMsg } from '../../src/protocol/validate';
+import { ModuleExchange } from '../../src/agent/module-exchange';
+import type { PageAgent } from '../../src/agent/page-agent';
 import { randomToken, startAgent } from './agent-setup';
 
 const FLAG = Symbol.for('wasm-leaks.installed');
@@ -16,16 +18,21 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
   scope[FLAG] = true;
   const channel = new BroadcastChannel(boot.channel);
   const send = channel.postMessage.bind(channel);
-  const agent = startAgent(globalThis, {
+  let agent: PageAgent | null = null;
+  const exchange = new ModuleExchange(boot.token, send, (id) => agent?.hooks.markedModule(id) ?? null, setTimeout.bind(globalThis));
+  agent = startAgent(globalThis, {
     post: (msg) => send({ from: boot.token, msg }),
     url: boot.url,
     context: { kind: boot.kind, name: boot.name },
+    exchange,
   });
+  const workerAgent = agent;
   channel.addEventListener('message', (event: MessageEvent) => {
+    if (exchange.receive(event.data)) return;
     const data = event.data as { to?: unknown; msg?: unknown } | null;
     if (!data || typeof data !== 'object' || data.to !== boot.token) return;
     try {
-      agent.handle(parsePanelMsg(data.msg));
+      workerAgent.handle(parsePanelMsg(data.msg));
     } catch {
       /* malformed command: ignore */
     }

@@ -7,6 +7,7 @@ import { HOOK_MODULE, type InstrumentOutcome, type Instrumenter } from './types'
 import { InstanceRecord, type RecordEnv } from './instance-record';
 import { visibleExports } from './visible-exports';
 import { patchEntryPoints, type Originals } from './patch';
+import { MarkedModules, markOf, withMark } from './module-mark';
 
 type WA = typeof WebAssembly;
 
@@ -17,6 +18,15 @@ export interface HookEnv extends RecordEnv {
   onInstance(rec: InstanceRecord): void;
   /** A memory was created by JS or grown by `Memory.prototype.grow`. */
   onMemory(memory: WebAssembly.Memory, cause: 'created' | 'js-grow'): void;
+  /**
+   * Modules compiled in another context are marked (module-mark.ts): their
+   * bytes, asked of the other contexts by mark; absent, such modules
+   * instantiate untracked. Also where the marks come from: absent, modules
+   * compiled here are not marked.
+   */
+  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
+  /** A unique id for marking a module; absent, modules are not marked. */
+  markId?(): string;
 }
 
 /**
@@ -40,6 +50,8 @@ const OWN_EXPORT_PREFIX = '__wasm_leaks';
 
 export interface InstalledHooks {
   uninstall(): void;
+  /** The original bytes and name of a module this context compiled and marked, for another context. */
+  markedModule(id: string): { bytes: Uint8Array<ArrayBuffer>; name: string } | null;
   /** The records of the instances the page still holds (held weakly: see PageAgent's rows). */
   readonly records: InstanceRecord[];
 }
@@ -62,7 +74,37 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   };
   const modules = new WeakMap<WebAssembly.Module, ModuleInfo>();
   const records: WeakRef<InstanceRecord>[] = [];
+  const marked = new MarkedModules<ModuleInfo>();
   let nextId = 1;
+
+  /**
+   * The bytes the page's module is compiled from: the page's own, plus a mark
+   * (module-mark.ts) when another context may instantiate it and the rewriter
+   * parsed the module whole.
+   */
+  function toCompile(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo): Uint8Array<ArrayBuffer> {
+    if (!info.outcome || !env.markId) return bytes;
+    const id = env.markId();
+    marked.add(id, info);
+    return withMark(bytes, id);
+  }
+
+  /** What a module compiled elsewhere is, when its context tells us; else undefined (it runs untracked). */
+  async function foreign(module: WebAssembly.Module): Promise<ModuleInfo | undefined> {
+    const id = env.foreignModule ? markOf(module, orig.Module.customSections) : null;
+    if (id === null) return undefined;
+    const found = await env.foreignModule!(id).catch(() => null);
+    if (!found) return undefined;
+    const info = modules.get(module) ?? prepare(found.bytes, found.name);
+    if (info.outcome && info.instrumented === undefined) {
+      info.instrumented = orig.compile.call(wa, info.outcome.bytes as BufferSource).catch((error: unknown) => {
+        fallbackReason(info, error);
+        return null;
+      });
+    }
+    modules.set(module, info);
+    return info;
+  }
 
   function prepare(bytes: Uint8Array<ArrayBuffer>, name: string): ModuleInfo {
     const info: ModuleInfo = { name, original: bytes, outcome: null, reason: '' };
@@ -160,7 +202,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   // --- synchronous entry points -----------------------------------------
   function compileSync(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo, newTarget: Function): WebAssembly.Module {
     // The original first: if the page's bytes do not compile, the page gets the native error.
-    const module: WebAssembly.Module = Reflect.construct(orig.Module, [bytes], newTarget);
+    const module: WebAssembly.Module = Reflect.construct(orig.Module, [toCompile(bytes, info)], newTarget);
     modules.set(module, info);
     return module;
   }
@@ -210,13 +252,13 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
         return null;
       });
     }
-    const module = await orig.compile.call(wa, bytes);
+    const module = await orig.compile.call(wa, toCompile(bytes, info));
     modules.set(module, info);
     return module;
   }
 
   async function instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance> {
-    const info = modules.get(module);
+    const info = modules.get(module) ?? (await foreign(module));
     if (!info) return orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
     const rewritten = info.outcome ? ((await info.instrumented) ?? instrumentedSync(info)) : null;
     const rec = newRecord(info);
@@ -245,6 +287,10 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   return {
     get records() {
       return records.map((r) => r.deref()).filter((r): r is InstanceRecord => r !== undefined);
+    },
+    markedModule(id) {
+      const info = marked.get(id);
+      return info ? { bytes: info.original, name: info.name } : null;
     },
     uninstall: unpatch,
   };

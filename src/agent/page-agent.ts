@@ -46,6 +46,9 @@ export interface AgentOptions {
   loadText?(url: string): Promise<string>;
   /** Set in a worker: what the panel calls this source (HelloMsg.context). */
   context?: { kind: string; name: string };
+  /** Modules compiled in other contexts: see HookEnv.foreignModule and markId (install.ts). */
+  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
+  markId?(): string;
 }
 
 /** Batches leave at most this often; memory is polled this often when idle. */
@@ -121,6 +124,8 @@ export class PageAgent {
     this.hooks = installHooks(wa, {
       instrument: opts.instrument,
       now: opts.now,
+      foreignModule: opts.foreignModule,
+      markId: opts.markId,
       sites: this.sites,
       symbolize: (rec, func, offset) => this.symbolize(rec, func, offset),
       fullStacks: () => this.fullStacks,
