@@ -56,6 +56,22 @@ export interface InstalledHooks {
   readonly records: InstanceRecord[];
 }
 
+/** Whether the import object passes a shared WebAssembly.Memory. */
+function importsSharedMemory(imports: unknown, Memory: typeof WebAssembly.Memory): boolean {
+  if (!imports || typeof imports !== 'object' || typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    for (const ns of Object.values(imports as Record<string, unknown>)) {
+      if (!ns || typeof ns !== 'object') continue;
+      for (const value of Object.values(ns as Record<string, unknown>)) {
+        if (value instanceof Memory && value.buffer instanceof SharedArrayBuffer) return true;
+      }
+    }
+  } catch {
+    /* a getter of the page threw: treat as not shared; instantiation reads the imports itself */
+  }
+  return false;
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -90,9 +106,14 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   /** What a module compiled elsewhere is, when its context tells us; else undefined (it runs untracked). */
-  async function foreign(module: WebAssembly.Module): Promise<ModuleInfo | undefined> {
+  async function foreign(module: WebAssembly.Module, imports: unknown): Promise<ModuleInfo | undefined> {
     const id = env.foreignModule ? markOf(module, orig.Module.customSections) : null;
     if (id === null) return undefined;
+    // Threads on one shared memory (emscripten pthreads) would each keep their
+    // own tracker of the same heap: a block freed by another thread would show
+    // as an invalid free here and a leak there. Until threads share one
+    // tracker, a module compiled elsewhere on a shared memory runs untracked.
+    if (importsSharedMemory(imports, orig.Memory)) return undefined;
     const found = await env.foreignModule!(id).catch(() => null);
     if (!found) return undefined;
     const info = modules.get(module) ?? prepare(found.bytes, found.name);
@@ -258,7 +279,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   async function instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance> {
-    const info = modules.get(module) ?? (await foreign(module));
+    const info = modules.get(module) ?? (await foreign(module, imports));
     if (!info) return orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
     const rewritten = info.outcome ? ((await info.instrumented) ?? instrumentedSync(info)) : null;
     const rec = newRecord(info);
