@@ -42,6 +42,7 @@ test('@sqlite.org/sqlite-wasm through its worker API: instrumented in its module
   const sqlite = panel.getByTestId('module').filter({ hasText: 'sqlite3.wasm' });
   await expect(sqlite.getByTestId('module-context')).toHaveText('in module worker sqlite3-worker1.mjs');
   await expect(sqlite.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await expect(panel.getByTestId('helper-modules').locator('summary')).toHaveText('28 small modules without an allocator');
   const live = sqlite.getByTestId('module-live-count');
   // What sqlite3_initialize keeps (the same in every run).
   await expect(live).toHaveText('5');

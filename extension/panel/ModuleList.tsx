@@ -106,6 +106,32 @@ function Errors({ store }: { store: Store }) {
   );
 }
 
+/**
+ * A tiny module with no allocator and nothing tracked: the trampolines some
+ * runtimes make to install JS functions as wasm function pointers
+ * (@sqlite.org/sqlite-wasm makes 28 of 35 bytes at startup). Listed folded, so
+ * the modules that matter stay in view.
+ */
+function isHelper(m: ModuleView): boolean {
+  return !m.instrumented && m.size < 1024 && m.allocators.length === 0 && m.wrappedExports.length === 0 && m.liveCount === 0;
+}
+
+function Helpers({ store, modules }: { store: Store; modules: ModuleView[] }) {
+  if (modules.length === 0) return null;
+  return (
+    <details class="helper-modules" data-testid="helper-modules">
+      <summary>
+        {count(modules.length)} small module{modules.length === 1 ? '' : 's'} without an allocator
+      </summary>
+      <ul>
+        {modules.map((m) => (
+          <ModuleItem key={m.key} store={store} m={m} />
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 /** One line for the narrow layout's collapsed strip: how many modules, the first one's state, live blocks, errors. */
 function stripSummary(store: Store, modules: ModuleView[]): string {
   if (modules.length === 0) return 'none yet';
@@ -160,10 +186,13 @@ export function ModuleList({
           </p>
         )}
         <ul>
-          {modules.map((m) => (
-            <ModuleItem key={m.key} store={store} m={m} />
-          ))}
+          {modules
+            .filter((m) => !isHelper(m))
+            .map((m) => (
+              <ModuleItem key={m.key} store={store} m={m} />
+            ))}
         </ul>
+        <Helpers store={store} modules={modules.filter(isHelper)} />
         <Errors store={store} />
         <Unreached store={store} />
       </div>
