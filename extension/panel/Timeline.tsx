@@ -142,7 +142,9 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         const color = COLORS[i++ % COLORS.length];
         if (!store.shows(key)) continue;
         const m = store.modules.get(key);
-        const name = m ? m.name.split('/').pop() || m.name : key;
+        // Three workers running the same module are told apart by their worker.
+        const file = m ? m.name.split('/').pop() || m.name : key;
+        const name = m?.context ? `${file} (${m.context})` : file;
         const multi = store.series.size > 1 && store.moduleFilter === null;
         const label = (what: string) => (multi ? `${name} ${what}` : what);
         bytesSets.push({
