@@ -42,6 +42,12 @@ test('a classic, a module and a nested worker each run the seed module from thei
   await panel.getByRole('button', { name: 'Snapshot B' }).click();
   await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100', '100']);
   await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B', '102,400 B']);
+  // Each worker's section of the comparison is named with its worker.
+  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
+    'leak-wasi-O0.wasm in module worker module.mjs “module”',
+    'leak-wasi-O0.wasm in worker classic.js “classic”',
+    'leak-wasi-O0.wasm in worker classic.js “inner”',
+  ]);
   // One worker alone: its module's filter shows its blocks, with their stacks.
   await panel.getByRole('button', { name: 'Filter to leak-wasi-O0.wasm in module worker module.mjs “module”' }).click();
   await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);

@@ -45,7 +45,8 @@ function TableSection({
   filter: string;
 }) {
   const module = store.modules.get(table.moduleKey);
-  const name = module?.name.split('/').pop() || table.moduleKey;
+  const file = module?.name.split('/').pop() || table.moduleKey;
+  const name = module?.context ? `${file} in ${module.context}` : file;
   return (
     <div class="table-section" data-testid="diff" data-module={table.moduleKey}>
       <div class="section-head">
