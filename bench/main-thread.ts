@@ -5,14 +5,17 @@
 // runs synchronously on the page's thread even for the async APIs). Per load:
 // the instantiateStreaming time, the longest gap of a setTimeout(0) heartbeat
 // (what the page's own code and input handling wait for) and the longest
-// 'longtask' entry. Median of LOADS loads each, alternating.
+// 'longtask' entry. Median of LOADS loads each, alternating. Then the
+// rewriter alone in the same Chromium (src/wasm bundled into a blank page, the
+// first instrument() call of a fresh page, 'table' path): its share of the block.
+// REWRITE_BASELINE=<checkout> adds that checkout's rewriter to the last figure.
 // Build first (`npm run build`, or `npx vite build --outDir dist-x` and
 // WASM_LEAKS_DIST=dist-x).
 //   npx tsx bench/main-thread.ts [loads]
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BrowserContext } from '@playwright/test';
 import { DIST, launch, recordSite } from '../e2e/harness';
 import { median } from './timing';
@@ -47,6 +50,38 @@ window.measure = async () => {
 
 type Load = { total: number; gap: number; longtask: number; exports: number };
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** instrument() of dense.wasm, the first call in each of `loads` fresh pages, with the rewriter bundled from `entry`. */
+async function rewriteInPage(context: BrowserContext, origin: string, entry: string, loads: number): Promise<number[]> {
+  const esbuild = await import('esbuild');
+  const built = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    globalName: '__rewriter',
+    write: false,
+    target: 'es2022',
+    platform: 'browser',
+  });
+  const out: number[] = [];
+  for (let i = 0; i < loads; i++) {
+    const page = await context.newPage();
+    await page.goto(`${origin}/index.html`);
+    await page.addScriptTag({ content: built.outputFiles[0].text });
+    out.push(
+      (await page.evaluate(`(async () => {
+        const bytes = new Uint8Array(await (await fetch('dense.wasm')).arrayBuffer());
+        const t0 = performance.now();
+        __rewriter.instrument(bytes, { eventPath: 'table' });
+        return performance.now() - t0;
+      })()`)) as number,
+    );
+    await page.close();
+  }
+  return out;
+}
+
 export async function run(): Promise<void> {
   if (!existsSync(join(DIST, 'manifest.json'))) return console.log(`main-thread: build first (${DIST} has no manifest.json)`);
   const loads = Math.max(3, Number(process.argv.find((a) => /^\d+$/.test(a))) || 5);
@@ -80,6 +115,15 @@ export async function run(): Promise<void> {
       const xs = results[name];
       const f = (k: keyof Load) => `${median(xs.map((x) => x[k])).toFixed(0)} ms [${Math.max(...xs.map((x) => x[k])).toFixed(0)}]`;
       console.log(`  ${name.padEnd(14)} total ${f('total')}, longest heartbeat gap ${f('gap')}, longest long task ${f('longtask')}`);
+    }
+    const rewriters: [string, string][] = [['ours', join(ROOT, 'src/wasm/index.ts')]];
+    if (process.env.REWRITE_BASELINE) rewriters.push(['baseline', join(process.env.REWRITE_BASELINE, 'src/wasm/index.ts')]);
+    for (const [who, entry] of rewriters) {
+      const ms = await rewriteInPage(contexts['no extension'], origin, entry, loads);
+      console.log(
+        `  rewrite alone (${who}), first call in a fresh page: median ${median(ms).toFixed(0)} ms [max ${Math.max(...ms).toFixed(0)}]` +
+          ` = ${(bytes.length / 1e3 / median(ms)).toFixed(0)} MB/s`,
+      );
     }
   } finally {
     for (const c of Object.values(contexts)) await c.close();

@@ -21,9 +21,10 @@ import type { ParsedModule } from './reader';
 import { KIND_FUNC } from './reader';
 import type { AllocatorInfo } from './discover';
 import { R_CALL, R_RETURN_CALL, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_REF_FUNC, R_FUNCIDX } from './refs';
-import { encodeS32, pushU32 } from './leb128';
+import { encodeS32, lebWidth, pushU32 } from './leb128';
 import { Bytes } from './bytes';
-import { markSlot, SLOT_SITE_KEY } from './site-slots';
+import { fail } from './errors';
+import { markSlot, s32Width, SLOT_SITE_KEY, writeS32, writeU32 } from './site-slots';
 
 /** Odd 64-bit multiplier (2^64 / golden ratio): consecutive sites spread over all 64 bits. */
 export const CTX_MUL = 0x9e3779b97f4a7c15n;
@@ -180,6 +181,71 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
 
 /** Reused for every context wrapper's body: its size prefix must be written first. */
 const scratch = new Bytes(64);
+
+/**
+ * Context wrapper bodies for one rewrite (one `ctx` global), from templates:
+ * the wrappers of calls with the same parameter count (and, for indirect
+ * calls, the same type and table) differ only in the site's immediate and
+ * the callee index. A template per such shape and LEB widths is copied and
+ * those two immediates written in: the same bytes as `writeCtxWrapper`, at
+ * a fraction of the cost (sql.js has ≈10,000 of these, a dense 32 MB module
+ * tens of thousands).
+ */
+export class CtxBodies {
+  private readonly direct = new Map<number, { bytes: Uint8Array; site: number; callee: number }>();
+  private readonly indirect = new Map<string, { bytes: Uint8Array; site: number; callee: number }>();
+
+  constructor(private readonly ctx: number) {}
+
+  /** Appends the body (with size prefix) of the wrapper of `site`: see `writeCtxWrapper`. */
+  write(out: Bytes, np: number, site: number, func: number, type: number, table: number): void {
+    const ws = s32Width(site + 1);
+    let t: { bytes: Uint8Array; site: number; callee: number } | undefined;
+    if (func >= 0) {
+      const key = (np * 8 + ws) * 8 + lebWidth(func);
+      t = this.direct.get(key);
+      if (!t) this.direct.set(key, (t = this.template(np, site, func, type, table)));
+    } else {
+      const key = `${np}|${ws}|${type}|${table}`;
+      t = this.indirect.get(key);
+      if (!t) this.indirect.set(key, (t = this.template(np, site, func, type, table)));
+    }
+    const bytes = t.bytes;
+    const at = out.length;
+    out.room(bytes.length);
+    const b = out.buf;
+    b.set(bytes, at);
+    out.length = at + bytes.length;
+    writeS32(b, at + t.site, site + 1);
+    if (func >= 0) writeU32(b, at + t.callee, func);
+  }
+
+  /** A built body and where its site and callee immediates are (found by building it with the two written back). */
+  private template(
+    np: number,
+    site: number,
+    func: number,
+    type: number,
+    table: number,
+  ): { bytes: Uint8Array; site: number; callee: number } {
+    const b = new Bytes(64);
+    writeCtxWrapper(b, np, this.ctx, site, func, type, table);
+    const bytes = b.view().slice();
+    // the layout writeCtxWrapper follows: size prefix, 3 bytes of locals, global.get ctx, local.tee np, i64.const MUL, i64.mul, i64.const
+    let prefix = 1;
+    while (bytes[prefix - 1] & 0x80) prefix++;
+    const sitePos = prefix + 3 + 1 + lebWidth(this.ctx) + 1 + lebWidth(np) + 1 + MUL.length + 1 + 1;
+    let callee = sitePos + s32Width(site + 1) + 1 + 1 + lebWidth(this.ctx);
+    for (let i = 0; i < np; i++) callee += 1 + lebWidth(i);
+    callee += 1; // the call opcode
+    // the immediates written back at those places leave the body as built
+    const check = bytes.slice();
+    writeS32(check, sitePos, site + 1);
+    if (func >= 0) writeU32(check, callee, func);
+    for (let i = 0; i < bytes.length; i++) if (check[i] !== bytes[i]) fail('internal error: context wrapper template');
+    return { bytes, site: sitePos, callee };
+  }
+}
 
 /**
  * Appends to `out` the body (with size prefix) of a context wrapper: forwards

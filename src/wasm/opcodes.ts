@@ -1,7 +1,7 @@
-import { Cursor } from './cursor';
+import type { Cursor } from './cursor';
 import { fail } from './errors';
 import {
-  RefList,
+  type RefList,
   R_CALL,
   R_RETURN_CALL,
   R_REF_FUNC,
@@ -250,7 +250,9 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
       case NONE:
         continue;
       case U32:
-        p = skipLeb(b, p, 5);
+        // most immediates are one byte: skipped here, without a call
+        if (b[p] < 0x80) p++;
+        else p = skipLeb(b, p, 5);
         continue;
       case MEMARG: {
         let align = b[p++];
@@ -260,11 +262,13 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
         }
         if (align & 0x40) p = skipLeb(b, p, 5); // multi-memory: memory index follows
         if (align >= 0x80) fail(`bad memarg alignment at 0x${at.toString(16)}`);
-        p = skipLeb(b, p, 10); // offset: u64 for memory64
+        if (b[p] < 0x80) p++;
+        else p = skipLeb(b, p, 10); // offset: u64 for memory64
         continue;
       }
       case S32:
-        p = skipLeb(b, p, 5);
+        if (b[p] < 0x80) p++;
+        else p = skipLeb(b, p, 5);
         continue;
       case END:
         if (--depth === 0) {
@@ -272,12 +276,18 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
           return;
         }
         continue;
-      case BLOCK:
-        c.p = p;
-        readBlockType(c);
-        p = c.p;
+      case BLOCK: {
+        // empty or one value type (nearly always): inline; else through the cursor
+        const t = b[p];
+        if (t === 0x40 || (t >= 0x7b && t <= 0x7f)) p++;
+        else {
+          c.p = p;
+          readBlockType(c);
+          p = c.p;
+        }
         depth++;
         continue;
+      }
       case U32X2:
         p = skipLeb(b, skipLeb(b, p, 5), 5);
         continue;

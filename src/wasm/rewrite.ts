@@ -30,7 +30,7 @@ import {
   R_CALL_REF,
   R_RETURN_CALL_REF,
 } from './refs';
-import { writeCtxWrapper, reachingCalls, simpleType } from './contexts';
+import { CtxBodies, reachingCalls, simpleType } from './contexts';
 import { allocatorWrappers } from './fold';
 import { Editor } from './writer';
 import { renumberNames } from './names';
@@ -393,11 +393,12 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     return idx;
   };
 
+  const ctxBodies = new CtxBodies(ctx);
   // Context sites are numbered apart from allocator sites (the page never sees them).
   const ctxWrapper = (np: number, type: number, func: number, callType: number, table: number): number => {
     const n = contextSites++;
     const idx = emitWrapper(type, names ? `__wasm_leaks_ctx${n}` : '');
-    writeCtxWrapper(code, np, ctx, CTX_SITE_BASE + n, func, callType, table);
+    ctxBodies.write(code, np, CTX_SITE_BASE + n, func, callType, table);
     return idx;
   };
 

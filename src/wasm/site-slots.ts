@@ -29,7 +29,7 @@ export function shiftSlots(slots: number[] | undefined, by: number): void {
   if (slots) for (let i = 0; i < slots.length; i++) slots[i] += by * 4;
 }
 
-function s32Width(v: number): number {
+export function s32Width(v: number): number {
   v |= 0;
   let w = 1;
   while (v >= 64 || v < -64) {
@@ -39,7 +39,7 @@ function s32Width(v: number): number {
   return w;
 }
 
-function writeS32(b: Uint8Array, p: number, v: number): void {
+export function writeS32(b: Uint8Array, p: number, v: number): void {
   v |= 0;
   for (;;) {
     const byte = v & 0x7f;
@@ -52,7 +52,7 @@ function writeS32(b: Uint8Array, p: number, v: number): void {
   }
 }
 
-function writeU32(b: Uint8Array, p: number, v: number): void {
+export function writeU32(b: Uint8Array, p: number, v: number): void {
   v >>>= 0;
   while (v >= 0x80) {
     b[p++] = (v & 0x7f) | 0x80;
