@@ -51,6 +51,8 @@ export class Editor {
   private data: (Uint8Array | null)[] = [];
   private readonly pool: Bytes;
   private regions: Region[] = [];
+  /** The last `sortedEdits` (edits are only ever appended, so its length says whether it is current). */
+  private sorted: Int32Array | null = null;
 
   /** `expected`: about how many patches and edits there will be (the module's function-index occurrences). */
   constructor(
@@ -135,6 +137,13 @@ export class Editor {
    * (position, kind, index) when they fit in 53 bits, else a comparator.
    */
   private sortedEdits(): Int32Array {
+    // fixing sizes rarely adds an edit (a size that outgrows its LEB): reuse the last order
+    if (this.sorted && this.sorted.length === this.edits) return this.sorted;
+    this.sorted = this.sortEdits();
+    return this.sorted;
+  }
+
+  private sortEdits(): Int32Array {
     const n = this.edits;
     const { pos, oldLen } = this;
     const order = new Int32Array(n);
