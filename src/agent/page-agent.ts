@@ -29,6 +29,8 @@ import {
   type FrameMsg,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
+import { SiteTicks, groupRecords } from '../tracker/site-ticks';
+import { LB } from '../tracker/live-blocks';
 import { groupBySite, leakRoots } from './agent-queries';
 import { createSymbolizer, type Symbolizer } from '../symbols/symbolizer';
 import type { SymbolizedFrame } from './stack';
@@ -72,6 +74,8 @@ class Row {
   errorsSent = 0;
   distrustSent = false;
   readonly last = new Float64Array(SAMPLE_STRIDE).fill(-1);
+  /** Live bytes by site per tick (bounded history) and the blocks live at the peak. */
+  readonly ticks = new SiteTicks();
   constructor(
     rec: InstanceRecord,
     readonly id: number,
@@ -99,6 +103,8 @@ export class PageAgent {
   /** Per module: the snapshot B of the last comparison and its new blocks (indices into it). */
   private lastDiff = new Map<number, { b: TrackerSnapshot; newBlocks: Uint32Array }>();
   private samples: number[] = [];
+  /** Rows of SSR.width: per-site live bytes that changed at this flush's ticks. */
+  private siteSamples: number[] = [];
   private history: number[] = [];
   private errors: ErrorMsg[] = [];
   private seq = 0;
@@ -397,6 +403,7 @@ export class PageAgent {
         last.set(values);
         this.samples.push(...values);
       }
+      this.tickSites(row, now);
       this.collectErrors(row);
       // Discovery contradicted at runtime (a heuristic allocator): the module list says so once.
       if (tracker.distrust && !row.distrustSent) {
@@ -408,19 +415,31 @@ export class PageAgent {
       }
     }
     const sites = this.sites.takePending();
-    if (this.samples.length === 0 && sites.length === 0 && this.errors.length === 0) return;
+    if (this.samples.length === 0 && this.siteSamples.length === 0 && sites.length === 0 && this.errors.length === 0) return;
     this.history.push(...this.samples);
     if (this.history.length > MAX_HISTORY * SAMPLE_STRIDE) this.history.splice(0, this.history.length - MAX_HISTORY * SAMPLE_STRIDE);
     const msg: PageToPanel = {
       t: 'batch',
       seq: this.seq++,
       samples: encodeF64(new Float64Array(this.samples)),
+      ...(this.siteSamples.length > 0 ? { siteSamples: encodeF64(new Float64Array(this.siteSamples)) } : {}),
       sites,
       errors: this.errors,
     };
     this.samples = [];
+    this.siteSamples = [];
     this.errors = [];
     this.send(msg);
+  }
+
+  /**
+   * Per-site live bytes at this tick (a scan of the live table when its
+   * counters moved; src/tracker/site-ticks.ts), and the peak's blocks.
+   */
+  private tickSites(row: Row, now: number): void {
+    const t = row.tracker;
+    const changes = row.ticks.tick(now, t.blocks.table.words, t.liveCount, t.liveBytes, t.totalAllocs, t.totalFrees);
+    for (let i = 0; i < changes.sites.length; i++) this.siteSamples.push(now, row.id, changes.sites[i], changes.bytes[i]);
   }
 
   private collectErrors(row: Row): void {
@@ -455,12 +474,15 @@ export class PageAgent {
           return this.range(cmd.req, cmd.from, cmd.to);
         case 'leaks':
           return this.leaks(cmd.req);
+        case 'peak':
+          return this.peak(cmd.req);
         case 'stacks':
           this.fullStacks = cmd.full;
           for (const row of this.rows) row.rec.fullStacksChanged(cmd.full);
           return;
         case 'clear':
           this.history = [];
+          for (const row of this.rows) row.ticks.clear();
           this.snapshots.clear();
           this.lastDiff.clear();
           return;
@@ -498,7 +520,71 @@ export class PageAgent {
     const sites = this.sites.snapshot();
     for (let i = 0; i === 0 || i < sites.length; i += RESYNC_SITES) {
       const samples = i === 0 ? encodeF64(new Float64Array(this.history)) : '';
-      this.send({ t: 'batch', seq: this.seq++, samples, sites: sites.slice(i, i + RESYNC_SITES), errors: [] });
+      const siteSamples = i === 0 ? this.siteHistory() : '';
+      this.send({
+        t: 'batch',
+        seq: this.seq++,
+        samples,
+        ...(siteSamples ? { siteSamples } : {}),
+        sites: sites.slice(i, i + RESYNC_SITES),
+        errors: [],
+      });
+    }
+  }
+
+  /** Every module's kept per-site history as site sample rows (for a panel that connects late). */
+  private siteHistory(): string {
+    const rows: number[] = [];
+    for (const row of this.rows) row.ticks.history.forEachEntry((time, site, bytes) => rows.push(time, row.id, site, bytes));
+    return rows.length > 0 ? encodeF64(new Float64Array(rows)) : '';
+  }
+
+  /**
+   * DHAT's t-gmax: per module, the blocks that were live at the tick of its
+   * highest live heap, grouped by site, freed since or not (a copy taken at
+   * that tick by SiteTicks). Answered as `range` messages with `peak`.
+   */
+  private peak(req: number): void {
+    this.flush();
+    for (const row of this.rows) {
+      const p = row.ticks.peak;
+      const count = p?.count ?? 0;
+      const n = Math.min(count, LIMITS.maxDiffBlocks);
+      const out = new Uint32Array(n * BLOCK_STRIDE);
+      const shift = Math.round((row.rec.time - this.start) * 10);
+      if (p) {
+        for (let k = 0; k < n; k++) {
+          const i = k * LB.width;
+          const o = k * BLOCK_STRIDE;
+          out[o + BR.ptr] = p.records[i + LB.ptr];
+          out[o + BR.size] = p.records[i + LB.size];
+          out[o + BR.site] = p.records[i + LB.site];
+          out[o + BR.seq] = p.records[i + LB.seq];
+          out[o + BR.time] = p.records[i + LB.time] + shift;
+        }
+      }
+      const groups = p ? groupRecords(p.records, count) : [];
+      this.send({
+        t: 'range',
+        req,
+        module: row.rec.id,
+        from: p?.time ?? 0,
+        to: p?.time ?? 0,
+        peak: true,
+        count,
+        bytes: p?.bytes ?? 0,
+        groups: groups.slice(0, LIMITS.maxSites).map((g) => ({
+          site: g.site,
+          newCount: g.count,
+          newBytes: g.bytes,
+          freedCount: 0,
+          freedBytes: 0,
+          liveCount: g.count,
+          liveBytes: g.bytes,
+        })),
+        blocks: encodeU32(out),
+        truncated: n < count,
+      });
     }
   }
 

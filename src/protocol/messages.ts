@@ -82,6 +82,11 @@ export interface BatchMsg {
   seq: number;
   /** Rows of SR.width Float64 (sample-row.ts). */
   samples: string;
+  /**
+   * Rows of SSR.width Float64 (site-sample-row.ts): live bytes per site that
+   * changed at a tick. Absent in recordings made before it existed.
+   */
+  siteSamples?: string;
   sites: SiteMsg[];
   errors: ErrorMsg[];
 }
@@ -134,14 +139,20 @@ export interface DiffMsg {
   truncated: boolean;
 }
 
-/** Blocks alive now that were allocated in a time range (the timeline's selection). */
+/**
+ * Blocks alive now that were allocated in a time range (the timeline's
+ * selection); or, with `peak`, the blocks that were live at the module's
+ * highest live heap (from = to = that tick), freed since or not.
+ */
 export interface RangeMsg {
   t: 'range';
   req: number;
   module: number;
-  /** Epoch ms, as sent. */
+  /** Epoch ms, as sent; the peak's tick when `peak`. */
   from: number;
   to: number;
+  /** The answer to a `peak` command. Absent otherwise. */
+  peak?: boolean;
   count: number;
   bytes: number;
   groups: SiteGroupMsg[];
@@ -193,17 +204,7 @@ export interface UnreachedMsg {
 export const SNAPSHOT_NAMES = ['A', 'B', 'C'] as const;
 export type SnapshotName = (typeof SNAPSHOT_NAMES)[number];
 
-export type PageToPanel =
-  | HelloMsg
-  | ModuleMsg
-  | BatchMsg
-  | SnapshotMsg
-  | DiffMsg
-  | RangeMsg
-  | LeaksMsg
-  | BytesMsg
-  | FailMsg
-  | UnreachedMsg;
+export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | RangeMsg | LeaksMsg | BytesMsg | FailMsg | UnreachedMsg;
 
 export type PanelToPage =
   | { t: 'hello'; v: number }
@@ -212,6 +213,8 @@ export type PanelToPage =
   | { t: 'read'; req: number; module: number; ptr: number; len: number }
   /** Blocks alive now allocated between two epoch-ms times. */
   | { t: 'range'; req: number; from: number; to: number }
+  /** Blocks live at each module's highest live heap (answered with `range` messages, `peak: true`). */
+  | { t: 'peak'; req: number }
   /** Classify the new blocks of the last diff (conservative pointer scan). */
   | { t: 'leaks'; req: number }
   /** Full stacks: a call stack per allocation (slower) instead of per call site. */

@@ -86,6 +86,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
         t: 'batch',
         seq: int(o, 'seq', 0, 2 ** 53),
         samples: b64(o, 'samples'),
+        ...(o.siteSamples !== undefined ? { siteSamples: b64(o, 'siteSamples') } : {}),
         sites: arr(o, 'sites', LIMITS.maxSites, site),
         errors: arr(o, 'errors', 10_000, error),
       };
@@ -127,6 +128,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
         module: int(o, 'module', 0, U32),
         from: num(o, 'from'),
         to: num(o, 'to'),
+        ...(o.peak !== undefined ? { peak: bool(o, 'peak') } : {}),
         count: int(o, 'count', 0, 2 ** 53),
         bytes: int(o, 'bytes', 0, 2 ** 53),
         groups: arr(o, 'groups', LIMITS.maxSites, group),
@@ -196,6 +198,8 @@ export function parsePanelMsg(x: unknown): PanelToPage {
       return { t: 'range', req: int(o, 'req', 0, 2 ** 53), from: num(o, 'from'), to: num(o, 'to') };
     case 'leaks':
       return { t: 'leaks', req: int(o, 'req', 0, 2 ** 53) };
+    case 'peak':
+      return { t: 'peak', req: int(o, 'req', 0, 2 ** 53) };
     case 'stacks':
       return { t: 'stacks', full: bool(o, 'full') };
     case 'clear':
