@@ -3,21 +3,28 @@
 // Chromium with the built extension, scenarios in memlab's shape, exit codes,
 // text, JSON and pprof output. Only the harness's static server is used here.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test, expect } from './harness';
+import { test, expect, DIST } from './harness';
 import { readProfile } from '../src/test-support/protobuf';
 // @ts-expect-error plain ESM build script without types
 import { buildNode } from '../scripts/build-node.mjs';
 
-const BIN = resolve('bin/wasm-leaks.mjs');
+let BIN = resolve('bin/wasm-leaks.mjs');
 let dir: string;
 
 test.beforeAll(async () => {
-  // `npm run build` makes it; a bare `vite build` empties dist/, and an older bundle would test older code.
-  await buildNode();
   dir = mkdtempSync(join(tmpdir(), 'wasm-leaks-cli-spec-'));
+  // `npm run build` makes it; a bare `vite build` empties dist/, and an older bundle would test older code.
+  await buildNode(join(DIST, 'node'));
+  if (DIST !== resolve('dist')) {
+    // A build of one's own (WASM_LEAKS_DIST): the same bin, beside a dist/ that is that build.
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin/wasm-leaks.mjs'));
+    symlinkSync(DIST, join(dir, 'dist'));
+    BIN = join(dir, 'bin/wasm-leaks.mjs');
+  }
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,11 +53,15 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-test('the seed leak: exit 1 naming process_data (leak.c:19), 100 blocks / 102,400 B per repeat; --pprof gives the same totals', async ({
+/** Every start tag of a document (its escaped text has no raw '<'), attribute values emptied (they are quoted and escaped). */
+const tagsOf = (html: string) => (html.match(/<[a-zA-Z][^>]*>/g) ?? []).map((t) => t.replace(/"[^"]*"/g, '""'));
+
+test('the seed leak: exit 1 naming process_data (leak.c:19), 100 blocks / 102,400 B per repeat; --pprof gives the same totals, --report an HTML page with them', async ({
   site,
 }) => {
   const pprof = join(dir, 'seed.pb.gz');
-  const r = await cli('run', scenario('seed', site, '#leak'), '--pprof', pprof);
+  const report = join(dir, 'seed.html');
+  const r = await cli('run', scenario('seed', site, '#leak'), '--pprof', pprof, '--report', report);
   expect(r.code, r.stderr).toBe(1);
   expect(r.stdout).toContain('Leak of 307,200 B in 300 blocks (100 blocks / 102,400 B per repeat) at process_data (leak.c:19) in ');
   expect(r.stdout).toMatch(/#0 process_data \S*leak\.c:19\n\s+#1 simulate_memory_leak \S*leak\.c:27\n/);
@@ -77,6 +88,32 @@ test('the seed leak: exit 1 naming process_data (leak.c:19), 100 blocks / 102,40
     'process_data leak.c:19',
     'simulate_memory_leak leak.c:27',
   ]);
+
+  // The HTML report: the same figures, the whole stack, the timeline; nothing loaded or run.
+  expect(r.stderr).toContain(`wasm-leaks: HTML report written to ${report}`);
+  const html = readFileSync(report, 'utf8');
+  expect(html).toContain('FAIL: 307,200 B leaked in 300 blocks at 1 site (more than the 0 B allowed)');
+  expect(html).toContain('Leaked over 3 repeats<b>307,200 B</b>300 blocks at 1 site');
+  expect(html).toContain('Suppressed<b>0 B</b>0 blocks');
+  expect(html).toMatch(
+    /<summary><b>process_data \(leak\.c:19\)<\/b> <span class="muted">in http:\/\/127\.0\.0\.1:\d+\/wasm\/leak-wasi-O0\.wasm<\/span><\/summary>/,
+  );
+  expect(html).toContain('<td class="n">300</td><td class="n">307,200 B</td><td class="n">100 blocks / 102,400 B</td>');
+  expect(html).toMatch(
+    /<li class="site">#0 process_data <span class="muted">\S*leak\.c:19<\/span> {2}← site<\/li><li>#1 simulate_memory_leak <span class="muted">\S*leak\.c:27<\/span><\/li>/,
+  );
+  for (const [i, n, b] of [
+    [1, '100', '102,400'],
+    [2, '200', '204,800'],
+    [3, '300', '307,200'],
+  ])
+    expect(html).toContain(`<tr><td>${i}</td><td class="n">${n}</td><td class="n">${b} B</td></tr>`);
+  expect(html.match(/<svg class="chart"/g)).toHaveLength(2);
+  for (const m of ['A', 'B1', 'B2', 'B3']) expect(html).toContain(`<title>Snapshot ${m}</title>`);
+  expect(html).toMatch(/<tr data-testid="timeline-module"><td>http:\/\/127\.0\.0\.1:\d+\/wasm\/leak-wasi-O0\.wasm<\/td>/);
+  expect(html).not.toMatch(/<script|url\(|@import/i);
+  for (const tag of tagsOf(html))
+    expect(tag).not.toMatch(/\s(src|href|srcset|action|formaction|poster|background|data|xlink:href|on[a-z]+)\s*=/i);
 });
 
 test('process_data_fixed: exit 0; --json', async ({ site }) => {

@@ -36,6 +36,7 @@ describe('parseArgs', () => {
       suppressionsFile: null,
       json: false,
       pprof: null,
+      report: null,
       timeoutMs: 30_000,
       settleMs: 200,
       chromePath: undefined,
@@ -53,6 +54,8 @@ describe('parseArgs', () => {
         '--json',
         '--pprof',
         'o.pb.gz',
+        '--report',
+        'out.html',
         '--timeout',
         '9000',
         '--settle',
@@ -69,6 +72,7 @@ describe('parseArgs', () => {
       suppressionsFile: 'x.supp',
       json: true,
       pprof: 'o.pb.gz',
+      report: 'out.html',
       timeoutMs: 9000,
       settleMs: 0,
       chromePath: '/c',
@@ -84,6 +88,7 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['run', 's.js', '--repeat', '0'])).toThrow('--repeat needs an integer >= 1, got 0');
     expect(() => parseArgs(['run', 's.js', '--max-leak-bytes', '-1'])).toThrow('--max-leak-bytes needs an integer >= 0, got -1');
     expect(() => parseArgs(['run', 's.js', '--pprof'])).toThrow('--pprof needs a value');
+    expect(() => parseArgs(['run', 's.js', '--report'])).toThrow('--report needs a value');
     expect(() => parseArgs(['run', 's.js', '--fast'])).toThrow('unknown option --fast');
     expect(() => parseArgs(['run', 'a.js', 'b.js'])).toThrow('one scenario at a time');
   });

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { formatReport } from '../report/leak-report';
+import { renderHtmlReport } from '../report/html-report';
 import { leakProfile } from '../report/pprof';
 import { parseSuppressions, SuppressionError, type Suppression } from '../report/suppressions';
 import { runScenario, RunError, EXIT, type RunOptions } from './run';
@@ -28,6 +29,8 @@ Options:
   --suppressions FILE    LeakSanitizer-style lines: leak:<function, file or module>
   --json                 print the report as JSON instead of text
   --pprof FILE           also write the leaks as a gzipped pprof profile (.pb.gz)
+  --report FILE          also write a self-contained HTML report: memory and live
+                         heap per module over time, leaks by site with stacks
   --timeout MS           time allowed to each step (default 30000)
   --settle MS            wait after each step (default 200)
   --chrome PATH          Chromium to use (default: CHROME_PATH, chromium on PATH)
@@ -45,6 +48,7 @@ export interface CliArgs {
   suppressionsFile: string | null;
   json: boolean;
   pprof: string | null;
+  report: string | null;
   timeoutMs: number;
   settleMs: number;
   chromePath: string | undefined;
@@ -66,6 +70,7 @@ export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
     suppressionsFile: null,
     json: false,
     pprof: null,
+    report: null,
     timeoutMs: 30_000,
     settleMs: 200,
     chromePath: undefined,
@@ -106,6 +111,9 @@ export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
         break;
       case '--pprof':
         args.pprof = value();
+        break;
+      case '--report':
+        args.report = value();
         break;
       case '--timeout':
         args.timeoutMs = number(a, value(), 1);
@@ -181,6 +189,20 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       });
       writeFileSync(args.pprof, gzipSync(profile));
       io.err(`wasm-leaks: pprof profile written to ${args.pprof}\n`);
+    }
+    if (args.report) {
+      const html = renderHtmlReport({
+        report,
+        url: result.url,
+        scenario: args.scenario,
+        startTime: result.startTime,
+        durationMs: result.durationMs,
+        exitCode: result.exitCode,
+        series: result.series,
+        timeline: result.timeline,
+      });
+      writeFileSync(args.report, html);
+      io.err(`wasm-leaks: HTML report written to ${args.report}\n`);
     }
     if (args.json) io.out(`${JSON.stringify({ url: result.url, exitCode: result.exitCode, series: result.series, ...report }, null, 2)}\n`);
     else io.out(`${formatReport(report)}\n`);

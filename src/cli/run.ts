@@ -37,6 +37,8 @@ import {
   type NotCounted,
 } from '../report/leak-report';
 import type { Suppression } from '../report/suppressions';
+import { TimelineBuilder, type Timeline } from '../report/timeline';
+import { decodeF64 } from '../protocol/base64';
 import { loadScenario, scenarioUrl, ScenarioError, type Scenario } from './scenario';
 
 export interface RunOptions {
@@ -66,6 +68,8 @@ export interface RunResult {
   durationMs: number;
   /** Per repeat, blocks and bytes alive since Snapshot A (all sites, suppressed or not). */
   series: { count: number; bytes: number }[];
+  /** Memory and live heap per module over the run, and when the snapshots were taken (the HTML report's charts). */
+  timeline: Timeline;
 }
 
 /** The run could not complete (no Chromium, extension not built, URL failed, scenario threw or timed out): exit code 3. */
@@ -148,9 +152,8 @@ const COLLECTOR = `(tabId) => {
   const open = () => {
     const port = chrome.runtime.connect({ name: 'panel:' + tabId });
     port.onMessage.addListener((env) => {
-      // The CLI reads site groups, not block rows or the timeline: leave them here.
+      // The CLI reads site groups and the timeline's samples, not block rows: leave them here.
       if (env && env.msg && env.msg.t === 'diff') env = { frame: env.frame, msg: { ...env.msg, blocks: '' } };
-      else if (env && env.msg && env.msg.t === 'batch') env = { frame: env.frame, msg: { ...env.msg, samples: '' } };
       state.queue.push(env);
     });
     port.onDisconnect.addListener(() => {
@@ -171,6 +174,7 @@ class PageLink {
   private replies = new Map<number, { doc: Doc; msg: PageToPanel }[]>();
   private req = 0;
   warnings: string[] = [];
+  readonly timeline = new TimelineBuilder();
 
   constructor(
     private readonly panel: Page,
@@ -209,7 +213,14 @@ class PageLink {
         this.log(`module ${msg.name}: ${msg.instrumented ? 'instrumented' : `not instrumented (${msg.reason})`}`);
       doc.modules.set(msg.id, msg);
       this.modules.set(`${doc.scope}|${msg.id}`, msg);
+      this.timeline.update(doc.scope, msg.id, msg.name, msg.instrumented);
     } else if (msg.t === 'batch') {
+      if (msg.samples) {
+        this.timeline.addRows(doc.scope, decodeF64(msg.samples), (id) => {
+          const m = doc.modules.get(id);
+          return m && { name: m.name, instrumented: m.instrumented };
+        });
+      }
       for (const s of msg.sites) doc.sites.set(s.id, s);
       for (const e of msg.errors) this.errors.push({ scope: doc.scope, error: e });
     } else if ('req' in msg) {
@@ -269,6 +280,12 @@ class PageLink {
     const out = new Map<string, SnapshotMsg>();
     for (const g of got) if (g.msg.t === 'snapshot') out.set(g.doc.scope, g.msg);
     return out;
+  }
+
+  /** Marks a snapshot on the timeline at the page's time for it (the first frame's answer), else now. */
+  markSnapshot(label: string, at: Map<string, SnapshotMsg>): void {
+    const first = at.values().next().value;
+    this.timeline.mark(label, first ? first.time : Date.now());
   }
 
   /** The comparison from -> to of every module listed at `to`. */
@@ -415,6 +432,7 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
     await link.drain();
 
     const a = await link.snapshot('A', timeoutMs);
+    link.markSnapshot('A', a);
     const liveAtA = [...a.values()]
       .flatMap((m) => m.modules)
       .reduce((t, m) => ({ count: t.count + m.liveCount, bytes: t.bytes + m.liveBytes }), { count: 0, bytes: 0 });
@@ -437,6 +455,7 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
       await settle();
       await link.drain();
       const b = await link.snapshot('B', timeoutMs);
+      link.markSnapshot(repeat === 1 ? 'B' : `B${i}`, b);
       for (const scope of b.keys()) {
         if (scopesAtA.size > 0 && !scopesAtA.has(scope)) {
           throw new RunError(
@@ -499,7 +518,8 @@ export async function runScenario(scenario: Scenario | string, options: RunOptio
     });
     report.warnings.push(...link.warnings, ...pageErrors.map((e) => `page error: ${e}`));
     const exitCode = !report.modules.some((m) => m.instrumented) ? EXIT.nothingChecked : report.ok ? EXIT.pass : EXIT.leak;
-    return { report, exitCode, url, startTime, durationMs: Date.now() - startTime, series };
+    const end = Date.now();
+    return { report, exitCode, url, startTime, durationMs: end - startTime, series, timeline: link.timeline.build(startTime, end) };
   } finally {
     await context?.close().catch(() => {});
     try {
