@@ -46,6 +46,44 @@ test('a page loaded without recording is untouched; the panel says so and offers
   expect(await hookOf(other)).toEqual(NATIVE);
 });
 
+test('a page already running when recording starts says which modules it loaded before, and Reload and record tracks them', async ({
+  context,
+  site,
+}) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  // A second module, fetched and compiled after the page's load.
+  await page.evaluate(() => WebAssembly.compileStreaming(fetch('wasm/no-alloc.wasm')));
+  const text =
+    'This page already loaded 2 WebAssembly modules before recording (leak-wasi-O0.wasm, no-alloc.wasm); Reload and record to see them.';
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('empty-state')).toBeVisible();
+  await expect(panel.getByTestId('before-recording')).toHaveText(text);
+  await expect(panel.getByTestId('before-recording')).toHaveAttribute(
+    'title',
+    `${site}/wasm/leak-wasi-O0.wasm\n${site}/wasm/no-alloc.wasm`,
+  );
+
+  // Recording turned on for the site: this document predates it, so the panel says so above an empty module list.
+  await panel.getByTestId('record-site').check();
+  await expect(panel.getByTestId('empty-state')).toHaveCount(0);
+  await expect(panel.getByTestId('before-recording')).toHaveText(`${text}⟳ Reload and record`);
+  await expect(panel.getByTestId('module')).toHaveCount(0);
+  expect(await hookOf(page)).toEqual(NATIVE);
+
+  await panel.getByTestId('before-reload').click();
+  await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
+  await expect(panel.getByTestId('before-recording')).toHaveCount(0);
+  expect((await hookOf(page)).flag).toBe(true);
+  await compareAround(panel, () => page.evaluate(() => demo.leak()));
+  await expectSeedLeak(panel);
+  // A module loaded now is recorded: nothing is said about it.
+  await page.evaluate(() => WebAssembly.compileStreaming(fetch('wasm/no-alloc.wasm')));
+  await panel.getByTestId('record-site').uncheck();
+  await panel.getByTestId('record-site').check();
+  await expect(panel.getByTestId('record-site')).toBeChecked();
+  await expect(panel.getByTestId('before-recording')).toHaveCount(0);
+});
+
 test('"Record this site on every load": a new tab records from its first module; removed from the settings, the next load is untouched', async ({
   context,
   site,

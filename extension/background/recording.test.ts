@@ -78,7 +78,8 @@ describe('recording on and off (service worker)', () => {
       js: ['extension/page/main.js'],
     });
     expect(fake.scripts.get('site|bridge|http://127.0.0.1:4000')).toMatchObject({ world: 'ISOLATED', js: ['extension/content/bridge.js'] });
-    expect(await stateOf(7)).toEqual({ origin: 'http://127.0.0.1:4000', site: true, sites: ['http://127.0.0.1:4000'] });
+    // The fake has no executeScript: nothing can be asked of the page, so no module before recording.
+    expect(await stateOf(7)).toEqual({ origin: 'http://127.0.0.1:4000', site: true, sites: ['http://127.0.0.1:4000'], before: [] });
     expect(await setSiteRecorded('http://127.0.0.1:4000', false)).toEqual([]);
     expect(fake.scripts.size).toBe(0);
     await expect(setSiteRecorded('file:///tmp/x.html', true)).rejects.toThrow('not a web origin');

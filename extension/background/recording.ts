@@ -10,6 +10,7 @@
 // in this worker's memory, which Chrome stops when idle.
 import pageHook from '../page/main.ts?script&iife';
 import bridge from '../content/bridge.ts?script&iife';
+import { modulesBeforeRecording } from './before-recording';
 
 const SITE = 'site|';
 const ONCE = 'once|';
@@ -113,6 +114,8 @@ export interface RecordingState {
   /** The tab's origin is recorded on every load. */
   site: boolean;
   sites: string[];
+  /** WebAssembly modules (URLs) the tab's documents loaded without the hook: they exist, untracked, until a reload. */
+  before: string[];
 }
 
 export async function stateOf(tabId: number): Promise<RecordingState> {
@@ -122,8 +125,8 @@ export async function stateOf(tabId: number): Promise<RecordingState> {
   } catch {
     /* the tab is gone */
   }
-  const sites = await recordedSites();
-  return { origin, site: origin !== null && sites.includes(origin), sites };
+  const [sites, before] = await Promise.all([recordedSites(), origin ? modulesBeforeRecording(tabId, origin) : Promise.resolve([])]);
+  return { origin, site: origin !== null && sites.includes(origin), sites, before };
 }
 
 /** What the panel asks the worker (chrome.runtime.sendMessage). */

@@ -57,7 +57,7 @@ export function App({ store, ctl, tabId }: { store: Store; ctl: Controller; tabI
     <LayoutContext.Provider value={context}>
       <div class="app" data-narrow={layout.narrow ? 'true' : undefined} data-short={layout.short ? 'true' : undefined}>
         <Toolbar store={store} ctl={ctl} onReload={() => setRequested(true)} />
-        <SiteSettings state={rec} setSite={setSite} />
+        <SiteSettings state={rec} setSite={setSite} ctl={ctl} onReload={() => setRequested(true)} />
         <FrameNotices store={store} />
         {store.error && (
           <div class="banner error" role="alert" data-testid="error-banner">

@@ -5,6 +5,8 @@
 // us: on any failure of the instrumented path the original bytes are used.
 import { HOOK_MODULE, type InstrumentOutcome, type Instrumenter } from './types';
 import { InstanceRecord, type RecordEnv } from './instance-record';
+import type { RawFrame } from './stack';
+import type { FrameMsg } from '../protocol/messages';
 import { visibleExports } from './visible-exports';
 import { patchEntryPoints, type Originals } from './patch';
 import { MarkedModules, markOf, withMark } from './module-mark';
@@ -147,8 +149,33 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     return info;
   }
 
+  // Each record's script in V8's frames, for stacks that cross modules (a
+  // side module calling the main module's malloc): frames of another module's
+  // code are mapped by that module's record (InstanceRecord.script).
+  const byScript = new Map<string, WeakRef<InstanceRecord>>();
+  const recordEnv: RecordEnv = Object.assign(Object.create(env) as RecordEnv, {
+    onScript(rec: InstanceRecord, script: string) {
+      if (byScript.size >= 4096) for (const [k, ref] of byScript) if (ref.deref() === undefined) byScript.delete(k);
+      byScript.set(script, new WeakRef(rec));
+    },
+    foreignFrames(frame: RawFrame): FrameMsg[] | null {
+      const other = byScript.get(frame.file)?.deref();
+      // (the other module's frames are mapped alone: no further foreign lookups)
+      return other ? other.originalFrames([frame], 8, null) : null;
+    },
+  });
+
   function newRecord(info: ModuleInfo): InstanceRecord {
-    const rec = new InstanceRecord(nextId++, info.name, info.original.length, info.outcome, info.reason, env.now(), env, info.original);
+    const rec = new InstanceRecord(
+      nextId++,
+      info.name,
+      info.original.length,
+      info.outcome,
+      info.reason,
+      env.now(),
+      recordEnv,
+      info.original,
+    );
     if (info.outcome?.partial) rec.tracker.reportErrors = false;
     // A heuristic discovery is checked by the first events (Tracker.probation).
     else if (info.outcome?.allocators.some((a) => a.foundBy === 'heuristic')) rec.tracker.probation = true;
@@ -185,6 +212,30 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     rec.memory = memory instanceof orig.Memory ? memory : null;
   }
 
+  /**
+   * An emscripten side module imports malloc/free and the memory from the main
+   * module: the main module's export wrappers already count those calls (with
+   * the side module's frames in the stacks), so counting them here too would
+   * show every block twice.
+   */
+  function delegate(rec: InstanceRecord, module: WebAssembly.Module): void {
+    const allocators = rec.outcome?.allocators ?? [];
+    if (!rec.outcome || !rec.memory || allocators.length === 0) return;
+    const imported = new Set(
+      orig.Module.imports(module)
+        .filter((i) => i.kind === 'function')
+        .map((i) => i.name),
+    );
+    if (!allocators.every((a) => imported.has(a.name))) return;
+    const owner = records
+      .map((r) => r.deref())
+      .find((r) => r && r !== rec && r.instrumented && r.memory === rec.memory && r.wrappedExports.length > 0);
+    if (!owner) return;
+    rec.delegated = true;
+    rec.instrumented = false;
+    rec.reason = `its allocator and memory are imported from module #${owner.id} (${owner.name.split('/').pop()}), which counts these allocations`;
+  }
+
   function attachTable(rec: InstanceRecord, raw: Record<string, unknown>): void {
     const t = rec.outcome?.table;
     if (!t) return;
@@ -196,6 +247,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   function attach(rec: InstanceRecord, instance: WebAssembly.Instance, module: WebAssembly.Module, imports: unknown): void {
     try {
       findMemory(rec, instance, module, imports);
+      delegate(rec, module);
       rec.rawExports = instance.exports;
       attachTable(rec, instance.exports as Record<string, unknown>);
       const hidden = new Set(Object.keys(instance.exports).filter((k) => k.startsWith(OWN_EXPORT_PREFIX)));

@@ -23,7 +23,14 @@ export interface RecordEnv {
   fullStacks?: () => boolean;
   /** Source frames (DWARF, source map, name section) of an original code offset. */
   symbolize?: (rec: InstanceRecord, func: number, offset: number) => SymbolizedFrame[] | null;
+  /** This record's script in V8's stack frames is now known (see `script`). */
+  onScript?: (rec: InstanceRecord, script: string) => void;
+  /** Frames of another module's code, mapped by that module's record when the hook knows it. */
+  foreignFrames?: (frame: RawFrame) => FrameMsg[] | null;
 }
+
+/** Captures of a stack with an unknown module's frames before it is cached as it is. */
+const MAX_RETRIES = 4;
 
 export class InstanceRecord {
   readonly tracker: TrackerLike;
@@ -62,6 +69,7 @@ export class InstanceRecord {
     // table path caches in wasm (0: don't cache, e.g. full-stacks mode).
     const ev = (kind: number, a: number, b: number, c: number, site: number, key: number): number => {
       if (this.disabled) return 0;
+      if (this.delegated) return this.learnScript(ev);
       try {
         const alloc = kind !== EV.free && kind !== EV.rustDealloc && kind !== EV.memoryGrow;
         const id = alloc ? this.contextFor(key, ev) : this.siteFor(site, ev);
@@ -129,6 +137,7 @@ export class InstanceRecord {
     let id = this.contexts.get(key);
     if (id === undefined) {
       id = this.stackId(below, LIMITS.maxFrames + 4);
+      if (this.retrying) return id; // see stackId
       if (this.contexts.size < LIMITS.maxSites) this.contexts.set(key, id);
     }
     this.lastKey = key;
@@ -159,25 +168,87 @@ export class InstanceRecord {
   stackId(below: Function, frames: number): number {
     const text = captureStackText(below, frames);
     let id = this.stackIds.get(text);
+    this.retrying = false;
     if (id === undefined) {
+      this.unresolved = false;
       id = this.internStack(parseStack(text, frames));
+      // A frame of a module whose script is not known yet (its first event
+      // comes after this one: a side module's call site reports after the
+      // main module's malloc returns) is not cached, a few times, so the
+      // next allocation on this path gets it symbolized.
+      const tries = this.unresolved ? (this.retries.get(text) ?? 0) : MAX_RETRIES;
+      if (tries < MAX_RETRIES && this.retries.size < LIMITS.maxSites) {
+        this.retries.set(text, tries + 1);
+        this.retrying = true;
+        return id;
+      }
       // Bounded like the site table: past it, new stacks share id 0 (unknown).
       if (this.stackIds.size < LIMITS.maxSites) this.stackIds.set(text, id);
     }
     return id;
   }
 
+  private retrying = false;
+  private unresolved = false;
+  private readonly retries = new Map<string, number>();
+
+  /**
+   * Set when this module's allocator is imported from another instrumented
+   * module on the same memory (an emscripten side module): that module counts
+   * the allocations, with this module's frames in their stacks. Events here
+   * only teach the hook this module's script (InstanceRecord.script).
+   */
+  delegated = false;
+
+  private learnScript(below: Function): number {
+    if (this.script === null) {
+      const first = parseStack(captureStackText(below, 4), 4).find((f) => f.func >= 0);
+      if (first) {
+        this.script = first.file;
+        this.env.onScript?.(this, first.file);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The module's script as V8 names it in frames (`wasm://wasm/<hash>`):
+   * the innermost wasm frame of the first stack captured for it (an event
+   * always comes from this module's own code: its call site or export wrapper).
+   */
+  script: string | null = null;
+
   internStack(raw: RawFrame[]): number {
+    if (this.script === null) {
+      const first = raw.find((f) => f.func >= 0);
+      if (first) {
+        this.script = first.file;
+        this.env.onScript?.(this, first.file);
+      }
+    }
+    const foreign = this.env.foreignFrames;
+    const frames = this.originalFrames(raw, LIMITS.maxFrames, (f) => {
+      const mapped = foreign?.(f) ?? null;
+      if (!mapped) this.unresolved = true;
+      return mapped;
+    });
+    return this.env.sites.intern(this.id, frames);
+  }
+
+  /** `raw` (frames of this module's rewritten code, and others) as the original module's frames, marked. */
+  originalFrames(raw: RawFrame[], max: number, foreign: ((f: RawFrame) => FrameMsg[] | null) | null): FrameMsg[] {
     const o = this.outcome;
     const frames = toOriginalFrames(
       raw,
       o ? (i) => o.toOriginalFunc(i) : null,
       o ? (x) => o.toOriginalOffset(x) : null,
       this.env.symbolize ? (func, offset) => this.env.symbolize!(this, func, offset) : null,
-      LIMITS.maxFrames,
+      max,
+      this.script,
+      foreign,
     );
     this.markFrames(frames);
-    return this.env.sites.intern(this.id, frames);
+    return frames;
   }
 
   /**

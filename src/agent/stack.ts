@@ -5,6 +5,8 @@
 import type { FrameMsg } from '../protocol/messages';
 
 const WASM_FRAME = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/;
+/** Functions the rewriter adds are named with this prefix in the name section. */
+const OWN_NAME = '__wasm_leaks';
 const JS_LOCATION = /^(.*):(\d+):(\d+)$/;
 
 export interface RawFrame {
@@ -104,6 +106,15 @@ export function toOriginalFrames(
   mapOffset: ((o: number) => number) | null,
   symbolize: ((func: number, offset: number) => SymbolizedFrame[] | null) | null,
   max: number,
+  /**
+   * The module's own script in V8's frames (`wasm://wasm/<hash>`), once known.
+   * A wasm frame of another script is another module's code (a side module
+   * calling the main module's malloc, or a module calling another's export
+   * through JS): its indices mean nothing here, so it goes to `foreign`
+   * (that module's own mapping, when the hook knows it) or stays as V8 wrote it.
+   */
+  own: string | null = null,
+  foreign: ((f: RawFrame) => FrameMsg[] | null) | null = null,
 ): FrameMsg[] {
   const out: FrameMsg[] = [];
   let previous = -1;
@@ -112,6 +123,14 @@ export function toOriginalFrames(
     if (f.func < 0) {
       out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: f.line });
       previous = -1;
+      continue;
+    }
+    if (own !== null && f.file !== own) {
+      previous = -1;
+      const mapped = foreign?.(f);
+      if (mapped) for (const m of mapped) if (out.length < max) out.push(m);
+      if (mapped || f.name.startsWith(OWN_NAME)) continue; // (unknown: our wrappers still never show)
+      out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: 0 });
       continue;
     }
     const func = mapFunc ? mapFunc(f.func) : f.func;
