@@ -7,14 +7,18 @@
 // worker.ts). Only modules the rewriter parsed whole are marked, so appending
 // can never change how malformed bytes fail.
 
+import { pushName, pushU32 } from '../wasm/leb128';
+
 export const MARK_SECTION = 'wasm-leaks.id';
 
 /** `bytes` with a custom section MARK_SECTION holding `id` (ASCII) appended. */
 export function withMark(bytes: Uint8Array, id: string): Uint8Array<ArrayBuffer> {
-  const name = new TextEncoder().encode(MARK_SECTION);
-  const payload = new TextEncoder().encode(id);
-  const body = [...leb(name.length), ...name, ...payload];
-  const section = [0, ...leb(body.length), ...body];
+  const body: number[] = [];
+  pushName(body, MARK_SECTION);
+  body.push(...new TextEncoder().encode(id));
+  const section = [0];
+  pushU32(section, body.length);
+  section.push(...body);
   const out = new Uint8Array(bytes.length + section.length);
   out.set(bytes);
   out.set(section, bytes.length);
@@ -30,17 +34,6 @@ export function markOf(module: WebAssembly.Module, customSections: (m: WebAssemb
   } catch {
     return null;
   }
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
 }
 
 /** Modules this context compiled, by mark, held weakly; bounded by pruning the dead. */
