@@ -19,7 +19,7 @@ describe('emscripten dynamic linking (side module loaded with dlopen)', () => {
       const main = await create({ wasmBinary: readFileSync('e2e/site/wasm/dylink-main.wasm') });
       leaks.snapshot();
       expect(main._run_side(10)).toBe(10);
-      const report = leaks.check({ throwOnFailure: false });
+      const report = leaks.check();
       const side = report.sites.filter((s) => s.stacks[0].frames[0].name === 'side_leak');
       expect(side.reduce((n, s) => n + s.count, 0)).toBe(10);
       expect(side.reduce((n, s) => n + s.bytes, 0)).toBe(5120);
