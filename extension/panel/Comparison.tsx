@@ -2,7 +2,8 @@
 // timeline selection, in one of four views (Sites | Tree | Flame | Blocks).
 import { useState } from 'preact/hooks';
 import { LEAK_KIND_NAMES } from '../../src/protocol';
-import type { Store, BlockTable } from './store';
+import type { Store, BlockTable, RangeView } from './store';
+import { GrowingSites } from './GrowingSites';
 import type { Controller } from './controller';
 import { bytes, count, seconds } from './format';
 import { SiteTable } from './SiteTable';
@@ -60,8 +61,11 @@ function TableSection({
           </span>
         ) : (
           <span data-testid="range-summary">
-            <b data-testid="range-count">{count(table.newCount)}</b> blocks retained,{' '}
-            <b data-testid="range-bytes">{bytes(table.newBytes)}</b>
+            <b data-testid="range-count">{count(table.newCount)}</b>{' '}
+            {store.range?.peak
+              ? `blocks live at the peak (${seconds((table as RangeView).msg.from - store.recordingStart)})`
+              : 'blocks retained'}
+            , <b data-testid="range-bytes">{bytes(table.newBytes)}</b>
           </span>
         )}
         {table.truncated && (
@@ -86,12 +90,22 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
   const range = store.range;
   const tables: BlockTable[] = (range ? range.tables : store.diffs).filter((t) => store.shows(t.moduleKey));
   const rel = (t: number) => seconds(t - store.recordingStart);
+  // The timeline shows live bytes by site: its ranking takes this place (a selection or Peak still shows here).
+  if (store.bySite && !range) return <GrowingSites store={store} />;
 
   let title: preact.ComponentChildren;
   if (range) {
     title = (
       <>
-        <b>Retained allocations in selection</b> {rel(range.from)} – {rel(range.to)}
+        {range.peak ? (
+          <>
+            <b>Live at the peak</b> {range.tables.length ? rel(range.from) : ''}
+          </>
+        ) : (
+          <>
+            <b>Retained allocations in selection</b> {rel(range.from)} – {rel(range.to)}
+          </>
+        )}
         <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>
           ✕
         </button>

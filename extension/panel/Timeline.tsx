@@ -2,15 +2,47 @@
 // allocation and free rates; snapshot markers, zoom/pan and a Shift-drag
 // selection that asks the page for the retained allocations of that range.
 import { useEffect, useRef } from 'preact/hooks';
-import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, type ChartConfiguration } from 'chart.js';
+import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler, type ChartConfiguration } from 'chart.js';
 import type { Store } from './store';
 import type { Controller } from './controller';
 import { shortBytes, count } from './format';
 import { decimate, type Point } from './series';
 import { overlayPlugin, installGestures, type XWindow, type OverlayState } from './chart-overlay';
 import { THEME_EVENT } from './theme';
+import { bySiteModule, moduleGrowth } from './GrowingSites';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
+
+/** Bands of the by-site chart: the top 10 sites by growth, then "other". */
+const BAND_COLORS = [
+  '#1a73e8',
+  '#e8710a',
+  '#188038',
+  '#d01884',
+  '#9334e6',
+  '#12b5cb',
+  '#f9ab00',
+  '#a50e0e',
+  '#5f6368',
+  '#0d652d',
+  '#9aa0a6',
+];
+
+/** The instant of the highest live heap among the shown modules' samples (epoch ms), or null. */
+function peakTime(store: Store): number | null {
+  let best = -1;
+  let at: number | null = null;
+  for (const [key, s] of store.series) {
+    if (!store.shows(key)) continue;
+    for (let i = 0; i < s.length; i++) {
+      if (s.live[i] > best) {
+        best = s.live[i];
+        at = s.time[i];
+      }
+    }
+  }
+  return best > 0 ? at : null;
+}
 
 const COLORS = ['#1a73e8', '#e8710a', '#188038', '#d01884', '#9334e6', '#12b5cb'];
 type LineChart = Chart<'line', Point[]>;
@@ -109,7 +141,8 @@ function recolor(chart: Chart): void {
 export function Timeline({ store, ctl, version, height }: { store: Store; ctl: Controller; version: number; height: number }) {
   const bytesCanvas = useRef<HTMLCanvasElement>(null);
   const ratesCanvas = useRef<HTMLCanvasElement>(null);
-  const charts = useRef<{ bytes: LineChart; rates: LineChart } | null>(null);
+  const sitesCanvas = useRef<HTMLCanvasElement>(null);
+  const charts = useRef<{ bytes: LineChart; rates: LineChart; sites: LineChart } | null>(null);
   const zoom = useRef<XWindow | null>(null);
   const brush = useRef<XWindow | null>(null);
   const frame = useRef(0);
@@ -174,9 +207,28 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
           borderDash: [2, 2],
         });
       }
+      // Live bytes by site, stacked: the module picked (else the one with the most live bytes).
+      const siteSets: LineChart['data']['datasets'] = [];
+      const key = store.bySite ? bySiteModule(store) : null;
+      const g = key ? moduleGrowth(store, key) : null;
+      if (g) {
+        const x = g.times.map(toX);
+        const bands = [...g.bands.map((b) => ({ label: b.row.label, values: b.values })), { label: 'other', values: g.other }];
+        bands.forEach((b, k) => {
+          const color = BAND_COLORS[Math.min(k, BAND_COLORS.length - 1)];
+          siteSets.push({
+            label: b.label,
+            data: b.values.map((y, j) => ({ x: x[j], y })),
+            borderColor: color,
+            backgroundColor: `${color}99`,
+            fill: k === 0 ? 'origin' : '-1',
+          });
+        });
+      }
       for (const [chart, sets] of [
         [c.bytes, bytesSets],
         [c.rates, rateSets],
+        [c.sites, siteSets],
       ] as const) {
         chart.data.datasets = sets;
         chart.options.scales!.x!.min = w.min;
@@ -194,53 +246,68 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         (store.range
           ? { min: (store.range.from - store.recordingStart) / 1000, max: (store.range.to - store.recordingStart) / 1000 }
           : null);
-      const markers = (['A', 'B', 'C'] as const).flatMap((name) => {
+      const markers: { name: string; x: number }[] = (['A', 'B', 'C'] as const).flatMap((name) => {
         const s = store.snapshots[name];
         return s ? [{ name, x: (s.time - store.recordingStart) / 1000 }] : [];
       });
+      const peak = peakTime(store);
+      if (peak !== null) markers.push({ name: 'Peak', x: (peak - store.recordingStart) / 1000 });
       return { markers, brush: sel, colors: theme() };
     });
+    const sitesConfig = config(shortBytes, true, overlay);
+    const y = sitesConfig.options?.scales?.y;
+    if (y) y.stacked = true;
     charts.current = {
       bytes: new Chart(bytesCanvas.current, config(shortBytes, true, overlay)),
       rates: new Chart(
         ratesCanvas.current,
         config((v) => `${count(v)}/s`, false, overlay),
       ),
+      sites: new Chart(sitesCanvas.current!, sitesConfig),
     };
+    // What the by-site chart plots, for tests and for anyone checking a figure (data, not pixels).
+    (globalThis as { wasmLeaksSiteChart?: unknown }).wasmLeaksSiteChart = charts.current.sites;
     const target = {
       chart: () => charts.current?.bytes ?? null,
       window: windowNow,
       extent,
       setWindow: (w: XWindow | null) => {
         zoom.current = w;
+        const start = store.recordingStart;
+        store.setTimeWindow(w ? { from: start + w.min * 1000, to: start + w.max * 1000 } : null);
         redraw();
       },
       setBrush: (w: XWindow | null) => {
         brush.current = w;
         charts.current?.bytes.draw();
         charts.current?.rates.draw();
+        charts.current?.sites.draw();
       },
       select: (w: XWindow) => {
         brush.current = null;
         ctl.selectRange(store.recordingStart + w.min * 1000, store.recordingStart + w.max * 1000);
       },
     };
-    for (const chart of [charts.current.bytes, charts.current.rates]) placeLegend(chart, chart.width, chart.height);
+    for (const chart of [charts.current.bytes, charts.current.rates, charts.current.sites]) placeLegend(chart, chart.width, chart.height);
     const onTheme = () => {
       if (!charts.current) return;
       recolor(charts.current.bytes);
       recolor(charts.current.rates);
+      recolor(charts.current.sites);
     };
     document.addEventListener(THEME_EVENT, onTheme);
     const off1 = installGestures(bytesCanvas.current, target);
     const off2 = installGestures(ratesCanvas.current, { ...target, chart: () => charts.current?.rates ?? null });
+    const off3 = installGestures(sitesCanvas.current!, { ...target, chart: () => charts.current?.sites ?? null });
     return () => {
       document.removeEventListener(THEME_EVENT, onTheme);
       off1();
       off2();
+      off3();
       cancelAnimationFrame(frame.current);
       charts.current?.bytes.destroy();
       charts.current?.rates.destroy();
+      charts.current?.sites.destroy();
     };
   }, []);
 
@@ -255,17 +322,37 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         <span class="hint">wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all</span>
         <button
           type="button"
+          aria-pressed={store.bySite}
+          title="Live bytes by allocation site, stacked (the top 10 by growth over the visible range, then the rest); the ranking replaces the comparison"
+          onClick={() => ctl.toggleBySite()}
+        >
+          By site
+        </button>
+        <button
+          type="button"
+          title="The blocks live at the highest live heap (marked Peak), by site with their stacks, freed since or not"
+          disabled={store.readOnly !== null || empty}
+          onClick={() => ctl.peak()}
+        >
+          Peak
+        </button>
+        <button
+          type="button"
           aria-label="Reset zoom"
           onClick={() => {
             zoom.current = null;
+            store.setTimeWindow(null);
             redraw();
           }}
         >
           Reset zoom
         </button>
       </div>
-      <div class="chart bytes">
+      <div class="chart bytes" hidden={store.bySite}>
         <canvas ref={bytesCanvas} data-testid="timeline-chart" aria-label="Linear memory and live heap over time" role="img" />
+      </div>
+      <div class="chart bytes" hidden={!store.bySite}>
+        <canvas ref={sitesCanvas} data-testid="site-chart" aria-label="Live bytes by allocation site over time, stacked" role="img" />
       </div>
       <div class="chart rates" hidden={!rates}>
         <canvas ref={ratesCanvas} data-testid="rates-chart" aria-label="Allocations and frees per second" role="img" />

@@ -71,7 +71,7 @@ describe('Controller', () => {
     const { store, ctl, sent } = panel();
     ctl.selectRange(START, START + 50);
     expect(sent).toEqual([{ t: 'range', req: 1, from: START, to: START + 50 }]);
-    expect(store.range).toEqual({ from: START, to: START + 50, tables: [] });
+    expect(store.range).toEqual({ from: START, to: START + 50, peak: false, tables: [] });
     ctl.closeRange();
     expect(store.range).toBe(null);
   });

@@ -90,6 +90,29 @@ export class Controller {
     );
   }
 
+  /** The timeline's live bytes by site (stacked) and the growth ranking, on or off. */
+  toggleBySite(): void {
+    this.store.toggleBySite();
+  }
+
+  /** The blocks live at each module's highest live heap (DHAT's t-gmax), freed since or not. */
+  peak(): void {
+    const { store } = this;
+    if (store.readOnly) {
+      store.notice('Peak asks the live page: not available in an imported recording.');
+      return;
+    }
+    store.openRange(0, 0, true);
+    this.long(
+      'Finding the blocks live at the peak…',
+      (req) => this.conn.send({ t: 'peak', req }),
+      (msg) => {
+        if (msg.t === 'fail') store.setError(`Peak failed: ${msg.message}`);
+        if (msg.t === 'range') store.setRange(msg);
+      },
+    );
+  }
+
   closeRange(): void {
     this.store.closeRange();
   }

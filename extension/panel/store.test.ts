@@ -314,7 +314,7 @@ describe('Store: snapshots and the comparison', () => {
     expect(store.snapshots).toEqual({ A: A2 });
     expect(store.diffs).toEqual([]);
     expect(store.selected).toBe(null);
-    expect(store.range).toEqual({ from: START, to: START + 100, tables: [] });
+    expect(store.range).toEqual({ from: START, to: START + 100, peak: false, tables: [] });
   });
 
   it('beginComparison needs A and B; it drops the last comparison, the timeline selection and the selected block', () => {

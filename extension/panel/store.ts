@@ -6,6 +6,7 @@
 import {
   PROTOCOL_VERSION,
   SR,
+  SSR,
   BR,
   ProtocolError,
   parsePageMsg,
@@ -26,12 +27,15 @@ import {
   type UnreachedMsg,
 } from '../../src/protocol';
 import { Series } from './series';
+import { SiteSeries } from '../../src/tracker/site-series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
 import { FrameBudget, FRAME_LIMITS } from './frame-budget';
 
 /** Unreached workers the panel lists; more are not news. */
 const MAX_UNREACHED = 100;
+/** Modules with live bytes by site kept (each SiteSeries is bounded: ≤ 1 M entries, 8 MB); later ones are counted only. */
+const MAX_SITE_SERIES = 256;
 
 export interface ModuleView extends ModuleMsg {
   key: string;
@@ -127,6 +131,8 @@ export interface FrameNotice {
 export interface RangeSelection {
   from: number;
   to: number;
+  /** The blocks live at each module's peak (the `peak` command), not a time range. */
+  peak: boolean;
   tables: RangeView[];
 }
 export interface Busy {
@@ -161,6 +167,13 @@ export class Store {
   #unreached: (UnreachedMsg & { frame: number })[] = [];
   #modules = new Map<string, ModuleView>();
   #series = new Map<string, Series>();
+  /** Per module: live bytes by stack over time (BatchMsg.siteSamples). */
+  #siteSeries = new Map<string, SiteSeries>();
+  #droppedSiteSeries = 0;
+  /** The timeline shows live bytes by site (stacked) and the growth ranking replaces the comparison. */
+  #bySite = false;
+  /** The timeline's visible window (epoch ms), what the growth ranking ranks over; null = everything. */
+  #timeWindow: { from: number; to: number } | null = null;
   #sites = new Map<string, SiteMsg>();
   #errors: FrameError[] = [];
   /** Per frame: what it holds against FRAME_LIMITS, what it dropped, a hello in another protocol. */
@@ -263,6 +276,30 @@ export class Store {
   }
   get series(): ReadonlyMap<string, Series> {
     return this.#series;
+  }
+  get siteSeries(): ReadonlyMap<string, SiteSeries> {
+    return this.#siteSeries;
+  }
+  /** Modules whose live bytes by site were not kept (beyond MAX_SITE_SERIES). */
+  get droppedSiteSeries(): number {
+    return this.#droppedSiteSeries;
+  }
+  get bySite(): boolean {
+    return this.#bySite;
+  }
+  get timeWindow(): { from: number; to: number } | null {
+    return this.#timeWindow;
+  }
+  toggleBySite(): void {
+    this.#bySite = !this.#bySite;
+    this.changed();
+  }
+  /** The timeline's zoom (epoch ms); null when it shows everything. */
+  setTimeWindow(w: { from: number; to: number } | null): void {
+    const same = w === this.#timeWindow || (w && this.#timeWindow && w.from === this.#timeWindow.from && w.to === this.#timeWindow.to);
+    if (same) return;
+    this.#timeWindow = w;
+    this.changed();
   }
   /** Sites (interned whole stacks) by key `${frame}:${id}`; see site(). */
   get sites(): ReadonlyMap<string, SiteMsg> {
@@ -421,8 +458,8 @@ export class Store {
   }
 
   /** A timeline selection from..to (epoch ms) is shown instead of the comparison until closeRange(). */
-  openRange(from: number, to: number): void {
-    this.#range = { from, to, tables: [] };
+  openRange(from: number, to: number, peak = false): void {
+    this.#range = { from, to, peak, tables: [] };
     this.#selected = null;
     this.changed();
   }
@@ -467,6 +504,8 @@ export class Store {
   clear(): void {
     this.#modules.clear();
     this.#series.clear();
+    this.#siteSeries.clear();
+    this.#droppedSiteSeries = 0;
     this.#sites.clear();
     this.#errors = [];
     this.#budgets = new Map();
@@ -679,8 +718,37 @@ export class Store {
       s.push(time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
       budget.points(s.length - before);
     }
+    if (msg.siteSamples) this.applySiteSamples(frame, decodeF64(msg.siteSamples));
     this.changed();
     return { resync };
+  }
+
+  /** Site sample rows (SSR) into each module's SiteSeries: one column per (module, tick). */
+  private applySiteSamples(frame: number, rows: Float64Array): void {
+    if (rows.length % SSR.width !== 0) throw new ProtocolError('siteSamples: ragged rows');
+    for (let i = 0; i < rows.length; ) {
+      const time = rows[i + SSR.time];
+      const module = rows[i + SSR.module];
+      const sites: number[] = [];
+      const bytes: number[] = [];
+      for (; i < rows.length && rows[i + SSR.time] === time && rows[i + SSR.module] === module; i += SSR.width) {
+        const site = rows[i + SSR.site];
+        if (!Number.isInteger(site) || site < 0 || site > 0xffff_ffff) continue;
+        sites.push(site);
+        bytes.push(rows[i + SSR.liveBytes]);
+      }
+      const key = `${frame}:${module}`;
+      if (!this.#modules.has(key)) continue;
+      let s = this.#siteSeries.get(key);
+      if (!s) {
+        if (this.#siteSeries.size >= MAX_SITE_SERIES) {
+          this.#droppedSiteSeries++;
+          continue;
+        }
+        this.#siteSeries.set(key, (s = new SiteSeries()));
+      }
+      s.add(time, sites, bytes);
+    }
   }
 
   private frameBudget(frame: number): FrameBudget {
@@ -696,6 +764,7 @@ export class Store {
       if (m.frame !== frame) continue;
       this.#modules.delete(key);
       this.#series.delete(key);
+      this.#siteSeries.delete(key);
     }
     for (const key of [...this.#sites.keys()]) if (key.startsWith(`${frame}:`)) this.#sites.delete(key);
     this.#sitesVersion++;
@@ -737,7 +806,7 @@ export class Store {
       msg: raw,
     };
     const tables = this.#range.tables.filter((t) => t.moduleKey !== moduleKey);
-    this.#range = { from: msg.from, to: msg.to, tables: [...tables, view] };
+    this.#range = { from: msg.from, to: msg.to, peak: this.#range.peak, tables: [...tables, view] };
     this.changed();
   }
 
