@@ -132,3 +132,47 @@ test('pages with a Content-Security-Policy: their workers run untouched (a hooke
   }
   await plain.close();
 });
+
+test('what a page and its worker can observe of the hook is what they observe natively', async ({ context, site }) => {
+  const observed: unknown[] = [];
+  const plain = await launch(false);
+  for (const ctx of [context, plain]) {
+    const page = await ctx.newPage();
+    await openWorkers(page, site);
+    observed.push(
+      await page.evaluate(async () => {
+        const worker = new Worker('workers/identity.js');
+        const inWorker = await new Promise((resolve) => {
+          worker.onmessage = (e) => resolve(e.data);
+          worker.postMessage('look');
+        });
+        return {
+          workerCtor: Worker.prototype.constructor === Worker,
+          sharedCtor: SharedWorker.prototype.constructor === SharedWorker,
+          instance: worker instanceof Worker,
+          native: /\[native code\]/.test(Function.prototype.toString.call(Worker)),
+          name: Worker.name,
+          length: Worker.length,
+          inWorker,
+        };
+      }),
+    );
+  }
+  await plain.close();
+  expect(observed[0]).toEqual(observed[1]);
+  expect(observed[0]).toEqual({
+    workerCtor: true,
+    sharedCtor: true,
+    instance: true,
+    native: true,
+    name: 'Worker',
+    length: 1,
+    inWorker: {
+      location: `${site}/workers/identity.js`,
+      requestCtor: true,
+      fetchNative: true,
+      importScriptsName: 'importScripts',
+      workerCtor: true,
+    },
+  });
+});

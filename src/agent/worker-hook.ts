@@ -55,30 +55,36 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
   const revokeObjectURL = URL.revokeObjectURL.bind(URL);
   const setTimer = scope.setTimeout.bind(scope);
   if (typeof NativeWorker === 'function') {
-    scope.Worker = new Proxy(NativeWorker, {
-      construct(target, args, newTarget) {
-        const started = start(target, args, newTarget);
-        return started ?? Reflect.construct(target, args, newTarget);
-      },
-    });
+    scope.Worker = stand(
+      NativeWorker,
+      new Proxy(NativeWorker, {
+        construct(target, args, newTarget) {
+          const started = start(target, args, newTarget);
+          return started ?? Reflect.construct(target, args, newTarget);
+        },
+      }),
+    );
   }
   if (typeof NativeShared === 'function') {
-    scope.SharedWorker = new Proxy(NativeShared, {
-      construct(target, args, newTarget) {
-        const url = absolute(args[0]);
-        if (url)
-          opts.unreached(
-            'shared worker',
-            url,
-            'a SharedWorker is shared between the tabs of a site; hooking it would give this tab its own copy',
-          );
-        return Reflect.construct(target, args, newTarget);
-      },
-    });
+    scope.SharedWorker = stand(
+      NativeShared,
+      new Proxy(NativeShared, {
+        construct(target, args, newTarget) {
+          const url = absolute(args[0]);
+          if (url)
+            opts.unreached(
+              'shared worker',
+              url,
+              'a SharedWorker is shared between the tabs of a site; hooking it would give this tab its own copy',
+            );
+          return Reflect.construct(target, args, newTarget);
+        },
+      }),
+    );
   }
   return () => {
-    scope.Worker = NativeWorker;
-    scope.SharedWorker = NativeShared;
+    if (typeof NativeWorker === 'function') scope.Worker = stand(NativeWorker, NativeWorker);
+    if (typeof NativeShared === 'function') scope.SharedWorker = stand(NativeShared, NativeShared);
   };
 
   function absolute(input: unknown): string | null {
@@ -131,6 +137,20 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       return null;
     }
   }
+}
+
+/**
+ * `proxy` in the place of `native`: a proxy keeps the name, length, prototype
+ * and native `toString`; the prototype's `constructor` is pointed at it too, so
+ * `Worker.prototype.constructor === Worker` holds as it does natively.
+ */
+function stand<T extends Function>(native: T, proxy: T): T {
+  try {
+    Object.defineProperty(native.prototype, 'constructor', { value: proxy, writable: true, enumerable: false, configurable: true });
+  } catch {
+    /* a frozen prototype: `constructor` stays the native one */
+  }
+  return proxy;
 }
 
 /**

@@ -23,12 +23,19 @@ export function workerShims(scope: Record<string, unknown>, url: string): void {
   const wrapConstruct = (name: string): void => {
     const original = scope[name];
     if (typeof original !== 'function') return;
-    scope[name] = new Proxy(original, {
+    const proxy = new Proxy(original, {
       construct(target, args, newTarget) {
         if (args.length > 0) args[0] = resolve(args[0]);
         return Reflect.construct(target, args, newTarget);
       },
     });
+    scope[name] = proxy;
+    // `Request.prototype.constructor === Request`, as natively.
+    try {
+      Object.defineProperty(original.prototype, 'constructor', { value: proxy, writable: true, enumerable: false, configurable: true });
+    } catch {
+      /* frozen: stays the original */
+    }
   };
   const wrapCall = (holder: Record<string, unknown>, name: string, index: number): void => {
     const original = holder[name];
