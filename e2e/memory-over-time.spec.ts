@@ -56,6 +56,11 @@ test('live bytes by site: the growing ranking puts the cache first, the stacked 
   await expect(rows.nth(2).getByTestId('growth-site')).toContainText('spike_alloc');
   await expect(rows.nth(2).getByTestId('growth-end')).toHaveText('0 B');
   await expect(rows).toHaveCount(3);
+  // Least-squares slopes over the whole recording: A grows, B is flat once full, C's early spike slopes down.
+  const slopes = await rows.getByTestId('growth-slope').evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-value'))));
+  expect(slopes[0]).toBeGreaterThan(1_000);
+  expect(slopes[1]).toBeLessThan(slopes[0] / 4);
+  expect(slopes[2]).toBeLessThan(0);
 
   // The stacked chart's data (read from the chart, not its pixels).
   const bands = await panel.evaluate(() =>

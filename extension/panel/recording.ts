@@ -71,6 +71,9 @@ export function toRecording(store: Store): Recording {
         });
       }
     }
+    // Live bytes by site (SSR rows), as kept: each column's changes, oldest first.
+    const siteRows: number[] = [];
+    for (const m of modules) store.siteSeries.get(m.key)?.forEachEntry((time, site, bytes) => siteRows.push(time, m.id, site, bytes));
     const prefix = `${frame}:`;
     frames.push({
       frame,
@@ -90,6 +93,7 @@ export function toRecording(store: Store): Recording {
         t: 'batch',
         seq: 0,
         samples: encodeF64(new Float64Array(rows)),
+        ...(siteRows.length > 0 ? { siteSamples: encodeF64(new Float64Array(siteRows)) } : {}),
         sites: [...store.sites].filter(([k]) => k.startsWith(prefix)).map(([, s]) => s),
         errors: store.errors.filter((e) => e.frame === frame).map(({ frame: _f, ...e }) => e),
       },

@@ -47,8 +47,9 @@ export function siteGrowth(series: SiteSeries, keyOf: SiteKeyOf, from: number, t
   let c1 = times.length - 1;
   while (c1 >= 0 && times[c1] > to) c1--;
   if (c1 < c0) return { times: [], bands: [], other: [], ranking: [] };
-  // Seconds from `from`, and their prefix sums over the range.
-  const t = (c: number) => (times[c] - from) / 1000;
+  // Seconds from the range's first column (`from` may be -Infinity), and their prefix sums.
+  const origin = times[c0];
+  const t = (c: number) => (times[c] - origin) / 1000;
   const prefix = new Float64Array(c1 - c0 + 2);
   let st = 0;
   let stt = 0;
