@@ -19,6 +19,9 @@ export interface SourceMapLookup {
   lookup(offset: number): SourceMapLocation | null;
   readonly sources: readonly string[];
   readonly segments: number;
+  /** Lowest and highest generated offset of a mapped segment (-1 without any): must lie in the module's code. */
+  readonly firstOffset: number;
+  readonly lastOffset: number;
 }
 
 interface RawSourceMap {
@@ -103,9 +106,19 @@ export function parseSourceMap(json: string | object): SourceMapLookup {
   let idx: Int32Array;
   if (sorted) idx = new Int32Array(n).map((_, i) => i);
   else idx = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => data[a * 5] - data[b * 5]));
+  let firstOffset = -1;
+  let lastOffset = -1;
+  for (let i = 0; i < n; i++) {
+    if (data[i * 5 + 1] < 0) continue;
+    const o = data[i * 5];
+    if (firstOffset < 0 || o < firstOffset) firstOffset = o;
+    if (o > lastOffset) lastOffset = o;
+  }
   return {
     sources,
     segments: n,
+    firstOffset,
+    lastOffset,
     lookup(offset: number): SourceMapLocation | null {
       let lo = 0,
         hi = n - 1,

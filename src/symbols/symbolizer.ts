@@ -40,6 +40,19 @@ export interface Symbolizer {
   sourceMappingURL(): string | undefined;
   /** Attaches a source map (JSON text or object); used when the module has no DWARF line info. */
   setSourceMap(map: string | object | SourceMapLookup): void;
+  /**
+   * File in the `external_debug_info` custom section, if any (emscripten
+   * -gseparate-dwarf: a .debug.wasm holding the DWARF; the page fetches it,
+   * then calls `setDebugFile`).
+   */
+  externalDebugInfoURL(): string | undefined;
+  /**
+   * Takes DWARF (and names, when the module has none) from another build
+   * output of the same code: a .debug.wasm or the unstripped module. Its
+   * addresses count from the code section, so the MODULE's code start still
+   * maps offsets (the two files may encode section sizes at other widths).
+   */
+  setDebugFile(bytes: Uint8Array): void;
 }
 
 export interface SymbolizerOptions {
@@ -50,6 +63,12 @@ export interface SymbolizerOptions {
    * that every page would otherwise compile at load.
    */
   demangle?: (name: string) => string;
+  /**
+   * The code section (payload start and size) of the module whose offsets
+   * will be looked up, when `moduleBytes` is not that module but a file with
+   * its debug info (a .debug.wasm or unstripped build loaded in the panel).
+   */
+  code?: { start: number; size: number };
 }
 
 /** "process_data (leak.c:19)" — basename of the file, no column. */
@@ -69,6 +88,8 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
   let lines: LineTable | null | undefined;
   let info: DebugInfo | null | undefined;
   let smap: SourceMapLookup | null = null;
+  /** A separate file with the DWARF (setDebugFile): its custom sections, not the module's. */
+  let debug: ModuleLayout | null = null;
 
   const note = (where: string, e: unknown) => problems.push(`${where}: ${e instanceof Error ? e.message : String(e)}`);
 
@@ -87,7 +108,7 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
   const getNames = (): Map<number, string> => {
     if (names) return names;
     names = new Map();
-    const sec = getLayout()?.customs.get('name');
+    const sec = getLayout()?.customs.get('name') ?? debug?.customs.get('name');
     if (sec) {
       try {
         names = parseNameSection(sec, 0, sec.length).funcNames;
@@ -103,7 +124,7 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
     if (lines !== undefined) return;
     lines = null;
     info = null;
-    const m = getLayout();
+    const m = debug ?? getLayout();
     if (!m) return;
     const c = m.customs;
     const line = c.get('.debug_line');
@@ -156,6 +177,24 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
     return id >= 0 && lines ? lines.files[id] : '';
   };
 
+  /** A custom section whose payload is one wasm name (LEB length + UTF-8): a URL. */
+  const customString = (name: string): string | undefined => {
+    const sec = getLayout()?.customs.get(name);
+    if (!sec) return undefined;
+    let len = 0,
+      shift = 0,
+      p = 0;
+    for (; p < sec.length; p++) {
+      len |= (sec[p] & 0x7f) << shift;
+      shift += 7;
+      if (!(sec[p] & 0x80)) {
+        p++;
+        break;
+      }
+    }
+    return utf8(sec, p, Math.min(sec.length, p + len));
+  };
+
   const self: Symbolizer = {
     problems,
     sources,
@@ -169,21 +208,22 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
       return d;
     },
     sourceMappingURL(): string | undefined {
-      const sec = getLayout()?.customs.get('sourceMappingURL');
-      if (!sec) return undefined;
-      // payload: a wasm name (LEB length + UTF-8)
-      let len = 0,
-        shift = 0,
-        p = 0;
-      for (; p < sec.length; p++) {
-        len |= (sec[p] & 0x7f) << shift;
-        shift += 7;
-        if (!(sec[p] & 0x80)) {
-          p++;
-          break;
-        }
+      return customString('sourceMappingURL');
+    },
+    externalDebugInfoURL(): string | undefined {
+      return customString('external_debug_info');
+    },
+    setDebugFile(bytes: Uint8Array): void {
+      try {
+        debug = layout(bytes);
+      } catch (e) {
+        note('debug file', e);
+        return;
       }
-      return utf8(sec, p, Math.min(sec.length, p + len));
+      lines = undefined;
+      info = undefined;
+      names = undefined;
+      demangled.clear();
     },
     setSourceMap(map: string | object | SourceMapLookup): void {
       try {
@@ -199,8 +239,10 @@ export function createSymbolizer(moduleBytes: Uint8Array, options: SymbolizerOpt
         loadDwarf();
         const m = getLayout();
         const fallbackName = self.functionName(funcIndex) ?? `wasm-function[${funcIndex}]`;
-        if (m && m.codeStart >= 0 && offset >= m.codeStart && offset < m.codeEnd) {
-          const addr = offset - m.codeStart;
+        const codeStart = options.code ? options.code.start : (m?.codeStart ?? -1);
+        const codeEnd = options.code ? options.code.start + options.code.size : (m?.codeEnd ?? -1);
+        if (codeStart >= 0 && offset >= codeStart && offset < codeEnd) {
+          const addr = offset - codeStart;
           const row = lines ? findRow(lines, addr) : -1;
           const chain = info ? scopesAt(info, addr) : [];
           if (row >= 0 || chain.length > 0) {
