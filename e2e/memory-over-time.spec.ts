@@ -2,6 +2,7 @@
 // site A (cache_add) grows by 4 KiB a step and is never freed, site B
 // (churn_step) churns a ring of 32 × 256 B (flat at 8,192 B), site C
 // (spike_alloc) allocates 80 × 64 KiB once and frees them two ticks later.
+import { join } from 'node:path';
 import { test, expect, openPanel, tabIdOf } from './harness';
 
 interface Growth {
@@ -21,8 +22,8 @@ const TICK_WAIT = 1_200;
 test('live bytes by site: the growing ranking puts the cache first, the stacked chart shows it rising and the churn flat, Peak lists the spike', async ({
   context,
   site,
-}) => {
-  test.setTimeout(90_000);
+}, testInfo) => {
+  test.setTimeout(120_000);
   const page = await context.newPage();
   await page.goto(`${site}/growth.html`);
   await page.evaluate(() => growth.ready);
@@ -102,4 +103,24 @@ test('live bytes by site: the growing ranking puts the cache first, the stacked 
   await expect(frames.filter({ hasText: 'spike_alloc' })).toHaveCount(1);
   await expect(frames.filter({ hasText: 'spike_start' })).toHaveCount(1);
   await expect(panel.getByTestId('block-facts')).toContainText('65,536 B');
+
+  // The three panel sizes (layout.ts): the timeline's buttons stay reachable; screenshots to LAYOUT_SHOTS if set.
+  const shot = (name: string) => (process.env.LAYOUT_SHOTS ? join(process.env.LAYOUT_SHOTS, name) : testInfo.outputPath(name));
+  for (const size of [
+    { name: 'wide', width: 1400, height: 900 },
+    { name: 'narrow', width: 520, height: 900 },
+    { name: 'short', width: 1400, height: 300 },
+  ]) {
+    await panel.setViewportSize({ width: size.width, height: size.height });
+    await expect(panel.getByRole('button', { name: 'By site' })).toBeInViewport();
+    await expect(panel.getByRole('button', { name: 'Peak' })).toBeInViewport();
+    await panel.waitForTimeout(300);
+    await panel.screenshot({ path: shot(`by-site-${size.name}-peak.png`) });
+    await panel.getByRole('button', { name: 'Close selection' }).click();
+    await expect(panel.getByTestId('growth-row').first()).toBeInViewport();
+    await panel.waitForTimeout(300);
+    await panel.screenshot({ path: shot(`by-site-${size.name}.png`) });
+    await panel.getByRole('button', { name: 'Peak' }).click();
+    await expect(panel.getByTestId('range-count')).toHaveText('120');
+  }
 });

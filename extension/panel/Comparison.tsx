@@ -95,20 +95,13 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
 
   let title: preact.ComponentChildren;
   if (range) {
-    title = (
+    title = range.peak ? (
       <>
-        {range.peak ? (
-          <>
-            <b>Live at the peak</b> {range.tables.length ? rel(range.from) : ''}
-          </>
-        ) : (
-          <>
-            <b>Retained allocations in selection</b> {rel(range.from)} – {rel(range.to)}
-          </>
-        )}
-        <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>
-          ✕
-        </button>
+        <b>Live at the peak</b> {range.tables.length ? rel(range.from) : ''}
+      </>
+    ) : (
+      <>
+        <b>Retained allocations in selection</b> {rel(range.from)} – {rel(range.to)}
       </>
     );
   } else if (A && B) {
@@ -141,6 +134,12 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
     <section class="comparison" aria-label="Comparison">
       <div class="diff-head">
         <span class="title">{title}</span>
+        {/* Beside the title, not in it: a narrow panel cuts the title short, never this button. */}
+        {range && (
+          <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>
+            ✕
+          </button>
+        )}
         {!range && (
           <button
             type="button"
