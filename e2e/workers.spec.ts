@@ -3,7 +3,7 @@
 import type { Page } from '@playwright/test';
 import { expect, launch, openPanel, tabIdOf, test } from './harness';
 
-declare const workers: { ask(kind: string, command: unknown): Promise<string>; compileAndPost(): Promise<string> };
+declare const workers: { ask(kind: string, command: unknown): Promise<string>; compileAndPost(sync?: boolean): Promise<string> };
 
 async function openWorkers(page: Page, site: string): Promise<void> {
   await page.goto(`${site}/workers.html`);
@@ -85,19 +85,30 @@ test('a module compiled in the page and instantiated in a worker works the same 
   for (const ctx of [context, await launch(false)]) {
     const page = await ctx.newPage();
     await openWorkers(page, site);
-    results.push([await page.evaluate(() => workers.compileAndPost()), await page.evaluate(() => workers.ask('compiled-here', 'leak'))]);
+    results.push([
+      await page.evaluate(() => workers.compileAndPost()),
+      await page.evaluate(() => workers.ask('compiled-here', 'leak')),
+      await page.evaluate(() => workers.compileAndPost(true)),
+    ]);
     if (ctx === context) {
       // The worker asked the page for the bytes of the module it was given (src/agent/module-exchange.ts).
       const panel = await openPanel(context, await tabIdOf(context, page));
-      await expect(panel.getByTestId('module-context')).toHaveText(['in worker compiled-here.js “compiled-here”']);
-      await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓']);
-      await expect(panel.getByTestId('module-live-count')).toHaveText(['100']);
-      await expect(panel.getByTestId('module-live-bytes')).toHaveText(['102,400 B']);
+      // The same module instantiated synchronously cannot wait for its bytes: listed, untracked, and why.
+      await expect(panel.getByTestId('module-context')).toHaveText([
+        'in worker compiled-here.js “compiled-here”',
+        'in worker compiled-here.js “compiled-here”',
+      ]);
+      await expect(panel.getByTestId('module-status')).toHaveText([
+        'instrumented ✓',
+        'not instrumented: compiled in another context and instantiated synchronously (new WebAssembly.Instance)',
+      ]);
+      await expect(panel.getByTestId('module-live-count')).toHaveText(['100', '0']);
+      await expect(panel.getByTestId('module-live-bytes')).toHaveText(['102,400 B', '0 B']);
     } else await ctx.close();
   }
   expect(results).toEqual([
-    ['instantiated', 'leaked'],
-    ['instantiated', 'leaked'],
+    ['instantiated', 'leaked', 'function'],
+    ['instantiated', 'leaked', 'function'],
   ]);
 });
 

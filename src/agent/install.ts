@@ -115,9 +115,10 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     // own tracker of the same heap: a block freed by another thread would show
     // as an invalid free here and a leak there. Until threads share one
     // tracker, a module compiled elsewhere on a shared memory runs untracked.
-    if (importsSharedMemory(imports, orig.Memory)) return undefined;
+    if (importsSharedMemory(imports, orig.Memory))
+      return unseen(module, 'it runs on a shared memory (threads): threads are not tracked yet');
     const found = await env.foreignModule!(id).catch(() => null);
-    if (!found) return undefined;
+    if (!found) return unseen(module, 'the context that compiled it did not send its bytes');
     const info = modules.get(module) ?? prepare(found.bytes, found.name);
     if (info.outcome && info.instrumented === undefined) {
       info.instrumented = orig.compile.call(wa, info.outcome.bytes as BufferSource).catch((error: unknown) => {
@@ -125,6 +126,21 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
         return null;
       });
     }
+    modules.set(module, info);
+    return info;
+  }
+
+  /**
+   * A module compiled in another context that runs here untracked: listed
+   * anyway (the memory chart still works), with the reason.
+   */
+  function unseen(module: WebAssembly.Module, why: string): ModuleInfo {
+    const info: ModuleInfo = {
+      name: '(compiled in another context)',
+      original: new Uint8Array(0),
+      outcome: null,
+      reason: why,
+    };
     modules.set(module, info);
     return info;
   }
@@ -294,7 +310,10 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   function instanceSync(module: WebAssembly.Module, imports: unknown, newTarget: Function): WebAssembly.Instance {
-    const info = modules.get(module);
+    let info = modules.get(module);
+    // Compiled in another context: its bytes can only be asked for asynchronously.
+    if (!info && env.foreignModule && markOf(module, orig.Module.customSections) !== null)
+      info = unseen(module, 'compiled in another context and instantiated synchronously (new WebAssembly.Instance)');
     if (!info) return Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget);
     const rewritten = instrumentedSync(info);
     const rec = newRecord(info);

@@ -13,6 +13,11 @@ self.onmessage = function (event) {
         self.postMessage('error: ' + error.message);
       },
     );
+  } else if (event.data && event.data.sync instanceof WebAssembly.Module) {
+    // The synchronous way: no time to ask the page for the bytes.
+    const instance = new WebAssembly.Instance(event.data.sync, {});
+    instance.exports._initialize();
+    self.postMessage(typeof instance.exports.simulate_memory_leak);
   } else if (event.data === 'leak') {
     exportsOf.simulate_memory_leak();
     self.postMessage('leaked');

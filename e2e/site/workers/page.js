@@ -47,9 +47,9 @@
   window.workers = {
     ask: ask,
     /** Compiles the seed module here and posts the Module to a worker, which instantiates it. */
-    compileAndPost: function () {
+    compileAndPost: function (sync) {
       return WebAssembly.compileStreaming(fetch(new URL('../wasm/leak-wasi-O0.wasm', here))).then(function (module) {
-        return ask('compiled-here', module);
+        return ask('compiled-here', sync ? { sync: module } : module);
       });
     },
   };
