@@ -6,12 +6,19 @@
 // extension recording the site ("Record this site on every load").
 //   - a page without WebAssembly: when its first inline script runs
 //     (performance.now() from navigation start);
-//   - the demo page with WebAssembly: when its module is ready (demo.ready).
-// Run `npm run build` first.
+//   - the demo page with WebAssembly: when its module is ready (demo.ready);
+//   - the tree workload (tree_workload(15, 8) of leak-wasi-O2.wasm: 65,535
+//     nodes built, walked and freed, ×8) run in the page once loaded: one
+//     call to warm up (V8 tiers the hot functions up; when recording, the
+//     first call also captures each calling context's stack once), then the
+//     median of 5 calls per load: its time ÷ no extension's (1.00× expected
+//     when not recording: nothing is injected, the module is the original).
+// Run `npm run build` first (or set WASM_LEAKS_DIST to a build of your own).
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext } from '@playwright/test';
-import { launch, recordSite, SITE } from '../e2e/harness';
+import { join } from 'node:path';
+import { DIST, launch, recordSite, SITE } from '../e2e/harness';
 import { median } from './timing';
 // @ts-expect-error plain ESM helper without types
 import { serve } from '../scripts/serve.mjs';
@@ -24,7 +31,7 @@ function quartiles(xs: number[]): [number, number] {
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync('dist/manifest.json')) return console.log('page-cost: build first (npm run build)');
+  if (!existsSync(join(DIST, 'manifest.json'))) return console.log(`page-cost: build first (npm run build; no ${DIST}/manifest.json)`);
   const server = await serve(SITE, 0);
   const origin = `http://127.0.0.1:${server.address().port}`;
   const names = ['no extension', 'installed, not recording', 'recording'] as const;
@@ -34,7 +41,7 @@ export async function run(): Promise<void> {
     recording: await launch(true),
   };
   await recordSite(contexts.recording, origin, true);
-  const pages = {
+  const pages: Record<string, { url: string; time: () => number | Promise<number>; ratio?: boolean }> = {
     'a page without WebAssembly (first inline script runs at)': {
       url: `${origin}/no-wasm.html`,
       time: () => (window as unknown as { firstScript: number }).firstScript,
@@ -43,9 +50,24 @@ export async function run(): Promise<void> {
       url: `${origin}/index.html?build=wasi-O0`,
       time: () => (window as unknown as { demo: { ready: Promise<unknown> } }).demo.ready.then(() => performance.now()),
     },
+    'the tree workload, tree_workload(15, 8) in the loaded demo page (1 warm-up call, median of 5)': {
+      url: `${origin}/index.html?build=wasi-O2`,
+      ratio: true,
+      time: async () => {
+        const demo = (window as unknown as { demo: { ready: Promise<unknown>; api: { call(n: string, ...a: number[]): number } } }).demo;
+        await demo.ready;
+        const t: number[] = [];
+        for (let i = 0; i <= 5; i++) {
+          const t0 = performance.now();
+          demo.api.call('tree_workload', 15, 8);
+          if (i > 0) t.push(performance.now() - t0);
+        }
+        return t.sort((a, b) => a - b)[2];
+      },
+    },
   };
   try {
-    for (const [what, { url, time }] of Object.entries(pages)) {
+    for (const [what, { url, time, ratio }] of Object.entries(pages)) {
       const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
       for (let r = 0; r <= LOADS; r++) {
         // The order rotates each round: no browser always loads first or last.
@@ -62,7 +84,12 @@ export async function run(): Promise<void> {
       for (const name of names) {
         const m = median(times[name]);
         const [lo, hi] = quartiles(times[name]);
-        const delta = name === 'no extension' ? '' : ` → ${m - base >= 0 ? '+' : ''}${(m - base).toFixed(1)} ms`;
+        const delta =
+          name === 'no extension'
+            ? ''
+            : ratio
+              ? ` → ${(m / base).toFixed(2)}× (p25–p75 ${(lo / base).toFixed(2)}–${(hi / base).toFixed(2)}×)`
+              : ` → ${m - base >= 0 ? '+' : ''}${(m - base).toFixed(1)} ms`;
         console.log(`  ${name.padEnd(26)} ${m.toFixed(1)} ms [${lo.toFixed(1)}–${hi.toFixed(1)}]${delta}`);
       }
     }
