@@ -38,6 +38,12 @@ export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAge
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.text();
     },
+    // A -gseparate-dwarf module's .debug.wasm, fetched the same way.
+    loadBytes: async (url) => {
+      const response = await fetchText(url, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
   });
 }
 

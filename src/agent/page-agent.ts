@@ -33,6 +33,7 @@ import { SiteTicks, groupRecords } from '../tracker/site-ticks';
 import { LB } from '../tracker/live-blocks';
 import { groupBySite, leakRoots } from './agent-queries';
 import { createSymbolizer, type Symbolizer } from '../symbols/symbolizer';
+import { codeFingerprint, type CodeFingerprint } from '../symbols/fingerprint';
 import type { SymbolizedFrame } from './stack';
 
 export interface AgentOptions {
@@ -46,6 +47,8 @@ export interface AgentOptions {
    * names), as the page would; absent: source maps are not loaded.
    */
   loadText?(url: string): Promise<string>;
+  /** Fetches a binary file next to a module (the .debug.wasm its `external_debug_info` names); absent: not followed. */
+  loadBytes?(url: string): Promise<Uint8Array>;
   /** Set in a worker: what the panel calls this source (HelloMsg.context). */
   context?: { kind: string; name: string };
   /** Modules compiled in other contexts: see HookEnv.foreignModule and markId (install.ts). */
@@ -53,6 +56,8 @@ export interface AgentOptions {
   markId?(): string;
 }
 
+/** Largest .debug.wasm the page fetches (it is held while the module lives). */
+const MAX_DEBUG_FILE = 256 * 1024 * 1024;
 /** Batches leave at most this often; memory is polled this often when idle. */
 const FLUSH_MS = 100;
 const POLL_MS = 500;
@@ -185,6 +190,7 @@ export class PageAgent {
     if (!entry) {
       this.symbolizers.set(rec.bytes, (entry = { sym: createSymbolizer(rec.bytes), memo: new Map() }));
       this.loadSourceMap(rec, entry);
+      this.loadDebugFile(rec, entry);
     }
     // Offsets are module-relative and unique to one function.
     const known = entry.memo.get(offset);
@@ -209,38 +215,14 @@ export class PageAgent {
     const load = this.opts.loadText;
     if (!ref || !load) return;
     const id = rec.id;
-    let url: string;
-    try {
-      url = new URL(ref, /^[a-z][a-z\d+.-]*:/i.test(rec.name) ? rec.name : this.opts.url).href;
-    } catch {
-      return;
-    }
-    const resymbolize = (r: InstanceRecord) => {
-      for (const site of this.sites.snapshot()) {
-        if (site.module !== id) continue;
-        const frames: FrameMsg[] = [];
-        for (let i = 0; i < site.frames.length; i++) {
-          const f = site.frames[i];
-          // One wasm location expanded into its inlined frames: symbolize it once.
-          let j = i;
-          while (f.func >= 0 && j + 1 < site.frames.length && site.frames[j + 1].func === f.func && site.frames[j + 1].offset === f.offset)
-            j++;
-          const chain = f.func >= 0 ? this.symbolize(r, f.func, f.offset) : null;
-          if (chain) for (const c of chain) frames.push({ name: c.name, func: f.func, offset: f.offset, file: c.file, line: c.line });
-          else for (let k = i; k <= j; k++) frames.push({ ...site.frames[k] });
-          i = j;
-        }
-        r.markFrames(frames);
-        this.sites.update(site.id, frames.slice(0, LIMITS.maxFrames));
-      }
-      this.schedule();
-    };
+    const url = this.besideModule(rec, ref);
+    if (url === null) return;
     load(url).then(
       (text) => {
         entry.sym.setSourceMap(text);
         entry.memo.clear();
         const r = this.rows.find((row) => row.id === id);
-        if (r) resymbolize(r.rec);
+        if (r) this.resymbolize(r.rec);
       },
       (error: unknown) => {
         this.send({
@@ -254,6 +236,74 @@ export class PageAgent {
         });
       },
     );
+  }
+
+  /**
+   * A module built with -gseparate-dwarf names its .debug.wasm in an
+   * `external_debug_info` section: fetch it next to the module (like a source
+   * map) when the module has no DWARF of its own, then give the sites
+   * already interned their source lines. At most MAX_DEBUG_FILE bytes.
+   */
+  private loadDebugFile(rec: InstanceRecord, entry: { sym: Symbolizer; memo: Map<number, SymbolizedFrame[] | null> }): void {
+    const ref = entry.sym.externalDebugInfoURL();
+    const load = this.opts.loadBytes;
+    if (!ref || !load) return;
+    entry.sym.lookup(-1, -1); // parses the module's own DWARF, if any
+    if (entry.sym.sources.dwarf) return;
+    const id = rec.id;
+    const url = this.besideModule(rec, ref);
+    if (url === null) return;
+    load(url)
+      .then((bytes) => {
+        if (bytes.length > MAX_DEBUG_FILE) throw new Error(`larger than ${MAX_DEBUG_FILE} bytes`);
+        entry.sym.setDebugFile(bytes);
+        entry.memo.clear();
+        const r = this.rows.find((row) => row.id === id);
+        if (r) this.resymbolize(r.rec);
+      })
+      .catch((error: unknown) => {
+        this.send({
+          t: 'fail',
+          req: 0,
+          message:
+            `debug file of ${rec.name} (${url}) could not be loaded: ${error instanceof Error ? error.message : String(error)}`.slice(
+              0,
+              LIMITS.maxStringChars,
+            ),
+        });
+      });
+  }
+
+  /** `ref` resolved against the module's URL, else the page's; null when it is no URL. */
+  private besideModule(rec: InstanceRecord, ref: string): string | null {
+    try {
+      return new URL(ref, /^[a-z][a-z\d+.-]*:/i.test(rec.name) ? rec.name : this.opts.url).href;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The sites of `r`'s module symbolized again (a source map or debug file arrived). */
+  private resymbolize(r: InstanceRecord): void {
+    const id = r.id;
+    for (const site of this.sites.snapshot()) {
+      if (site.module !== id) continue;
+      const frames: FrameMsg[] = [];
+      for (let i = 0; i < site.frames.length; i++) {
+        const f = site.frames[i];
+        // One wasm location expanded into its inlined frames: symbolize it once.
+        let j = i;
+        while (f.func >= 0 && j + 1 < site.frames.length && site.frames[j + 1].func === f.func && site.frames[j + 1].offset === f.offset)
+          j++;
+        const chain = f.func >= 0 ? this.symbolize(r, f.func, f.offset) : null;
+        if (chain) for (const c of chain) frames.push({ name: c.name, func: f.func, offset: f.offset, file: c.file, line: c.line });
+        else for (let k = i; k <= j; k++) frames.push({ ...site.frames[k] });
+        i = j;
+      }
+      r.markFrames(frames);
+      this.sites.update(site.id, frames.slice(0, LIMITS.maxFrames));
+    }
+    this.schedule();
   }
 
   private send(msg: PageToPanel): void {
@@ -330,6 +380,16 @@ export class PageAgent {
   /** The module message of each live row, to say so once it is released (the record itself is gone by then). */
   private readonly released = new Map<number, Extract<PageToPanel, { t: 'module' }>>();
 
+  /** Per module's bytes: what identifies its code, for symbols the user loads in the panel. */
+  private readonly fingerprints = new WeakMap<Uint8Array, CodeFingerprint | null>();
+
+  private codeOf(rec: InstanceRecord): { code?: CodeFingerprint } {
+    if (!rec.bytes) return {};
+    let fp = this.fingerprints.get(rec.bytes);
+    if (fp === undefined) this.fingerprints.set(rec.bytes, (fp = codeFingerprint(rec.bytes)));
+    return fp ? { code: fp } : {};
+  }
+
   private moduleMsg(rec: InstanceRecord): Extract<PageToPanel, { t: 'module' }> {
     const clip = (s: string) => s.slice(0, LIMITS.maxStringChars);
     return {
@@ -347,6 +407,7 @@ export class PageAgent {
       })),
       wrappedExports: rec.wrappedExports.slice(0, 256),
       time: rec.time,
+      ...this.codeOf(rec),
     };
   }
 

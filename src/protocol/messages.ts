@@ -26,6 +26,24 @@ export interface ModuleMsg {
   wrappedExports: string[];
   /** Time the module was instantiated (epoch ms). */
   time: number;
+  /**
+   * What identifies the module's code (src/symbols/fingerprint.ts): symbols
+   * the user loads in the panel are matched to it. Absent when the hook had
+   * no bytes, and in recordings made before it existed.
+   */
+  code?: ModuleCodeMsg;
+}
+
+export interface ModuleCodeMsg {
+  /** Code section payload offset and size. */
+  start: number;
+  size: number;
+  /** Functions, imports included. */
+  funcs: number;
+  /** 16 hex digits. */
+  hash: string;
+  /** Hex of the build_id section, at most 64 bytes. */
+  buildId?: string;
 }
 
 /** An allocation site (a call instruction) or a whole stack, interned. */

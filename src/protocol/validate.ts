@@ -3,7 +3,7 @@
 // message leaves the page's reach) and again in the panel.
 import { LIMITS } from './version';
 import { ERROR_KINDS, SNAPSHOT_NAMES } from './messages';
-import type { PageToPanel, PanelToPage, SiteMsg, ErrorMsg, SiteGroupMsg, AllocatorMsg, FrameMsg } from './messages';
+import type { PageToPanel, PanelToPage, SiteMsg, ErrorMsg, SiteGroupMsg, AllocatorMsg, FrameMsg, ModuleCodeMsg } from './messages';
 import { ProtocolError, obj, num, int, str, bool, arr, oneOf, b64, U32 } from './checks';
 
 export { ProtocolError } from './checks';
@@ -60,6 +60,25 @@ function allocator(x: unknown): AllocatorMsg {
   return { role: str(o, 'role'), name: str(o, 'name'), foundBy: str(o, 'foundBy'), confidence: str(o, 'confidence') };
 }
 
+/** ModuleMsg.code: integers in range, hex strings of bounded length. */
+function moduleCode(o: Record<string, unknown>): { code?: ModuleCodeMsg } {
+  if (o.code === undefined) return {};
+  const c = obj(o.code, 'code');
+  const hex = (k: string, max: number) => {
+    const v = str(c, k, max);
+    if (!/^[0-9a-f]*$/.test(v)) throw new ProtocolError(`code.${k}: not hex`);
+    return v;
+  };
+  const code: ModuleCodeMsg = {
+    start: int(c, 'start', 0, 2 ** 32),
+    size: int(c, 'size', 0, 2 ** 32),
+    funcs: int(c, 'funcs', 0, 2 ** 32),
+    hash: hex('hash', 16),
+  };
+  if (c.buildId !== undefined) code.buildId = hex('buildId', 128);
+  return { code };
+}
+
 /** Returns a clean copy holding only known fields, or throws ProtocolError. */
 export function parsePageMsg(x: unknown): PageToPanel {
   const o = obj(x, 'message');
@@ -80,6 +99,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
           return s;
         }),
         time: num(o, 'time'),
+        ...moduleCode(o),
       };
     case 'batch':
       return {

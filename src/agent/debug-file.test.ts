@@ -1,0 +1,66 @@
+// Readable stacks on release builds (issue 9 item 4): a module built with
+// emcc -gseparate-dwarf names its .debug.wasm in an `external_debug_info`
+// section; the page fetches it next to the module, like a source map, and
+// re-sends the sites already interned with their DWARF lines. Module messages
+// carry the code fingerprint the panel matches loaded symbols against.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PageAgent } from './page-agent';
+import { freshWebAssembly } from '../test-support/page-messages';
+import { instrument } from '../wasm';
+import { parsePageMsg, type PageToPanel } from '../protocol';
+import { FIXTURE_DIR, fixture } from '../test-support/fixtures';
+import { codeFingerprint } from '../symbols/fingerprint';
+
+type Exports = Record<string, (...a: number[]) => number>;
+const agents: PageAgent[] = [];
+afterEach(() => {
+  for (const a of agents.splice(0)) a.hooks.uninstall();
+});
+
+describe('external_debug_info (emcc -gseparate-dwarf)', () => {
+  it('the page fetches the .debug.wasm beside the module and the leak gets its source lines and inlined frame', async () => {
+    const wa = freshWebAssembly();
+    const sent: PageToPanel[] = [];
+    const requested: string[] = [];
+    const agent = new PageAgent(wa, {
+      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
+      now: () => Date.now(),
+      setTimer: () => 0,
+      instrument,
+      url: new URL('index.html', FIXTURE_DIR).href,
+      loadBytes: async (url) => {
+        requested.push(url);
+        return new Uint8Array(readFileSync(new URL(url)));
+      },
+    });
+    agents.push(agent);
+    const bytes = fixture('leak-emcc-sepdwarf.wasm');
+    const imports: Record<string, Record<string, () => number>> = {};
+    for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes)))
+      if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
+    const { instance } = (await wa.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const x = instance.exports as unknown as Exports;
+    x.__wasm_call_ctors?.();
+    x.simulate_memory_leak();
+    agent.flush();
+    const mod = sent.find((m) => m.t === 'module');
+    expect(mod?.t === 'module' && mod.code).toEqual(codeFingerprint(bytes));
+    expect(mod?.t === 'module' && mod.code).toMatchObject({ start: 0x222, size: 13_021, funcs: 36 });
+    const leakSites = () =>
+      sent.flatMap((m) => (m.t === 'batch' ? m.sites.filter((s) => s.frames.some((f) => f.name === 'simulate_memory_leak')) : []));
+    const before = leakSites();
+    expect(before).toHaveLength(1);
+    // the name section names the function; no line before the debug file arrives
+    expect(before[0].frames.map((f) => [f.name, f.file, f.line])[0]).toEqual(['simulate_memory_leak', '', 0]);
+    await new Promise((r) => setTimeout(r, 50));
+    agent.flush();
+    expect(requested).toEqual([new URL('leak-emcc-sepdwarf.debug.wasm', FIXTURE_DIR).href]);
+    const after = leakSites().slice(1);
+    expect(after.map((s) => s.id)).toEqual([before[0].id]); // the same site, re-sent
+    expect(after[0].frames.slice(0, 2).map((f) => [f.name, f.func, f.offset, f.file, f.line])).toEqual([
+      ['process_data', 4, 0x331, './e2e/fixtures/src/leak.c', 19],
+      ['simulate_memory_leak', 4, 0x331, './e2e/fixtures/src/leak.c', 27],
+    ]);
+  });
+});
