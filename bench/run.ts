@@ -12,6 +12,7 @@ const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'page-cost': () => import('./page-cost'),
   'main-thread': () => import('./main-thread'),
   slowdown: () => import('./slowdown'),
+  'site-ticks': () => import('./site-ticks'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in all);

@@ -61,32 +61,56 @@ export class SiteTicks {
       const old = this.peak?.records;
       records = old && old.length >= liveCount * LB.width ? old : new Uint32Array(liveCount * LB.width);
     }
-    let cur = this.cur;
+    // Size the per-site sums once (a first pass over the site words only), so the summing loop has no branch but the empty slot.
     let top = -1;
+    const width = LB.width;
+    const end = words.length;
+    for (let at = 0; at < end; at += width) {
+      if (words[at] === 0) continue;
+      const site = words[at + LB.site];
+      if (site > top && site !== NO_SITE) top = site;
+    }
+    if (top >= MAX_SITE_ID) top = MAX_SITE_ID - 1;
+    if (top >= this.cur.length) this.cur = grow(this.cur, Math.max(top + 1, this.cur.length * 2));
+    const cur = this.cur;
     let n = 0;
     let bytes = 0;
-    for (let at = 0; at < words.length; at += LB.width) {
-      if (words[at] === 0) continue;
-      const size = words[at + LB.size];
-      let site = words[at + LB.site];
-      if (site === NO_SITE || site >= MAX_SITE_ID) site = 0;
-      if (site >= cur.length) {
-        const bigger = new Float64Array(Math.max(site + 1, cur.length * 2));
-        bigger.set(cur);
-        this.cur = cur = bigger;
+    // Offsets 1–4 are LB.size, LB.site, LB.seq, LB.time (literals: this loop runs over every live block).
+    if (records === null) {
+      for (let at = 0; at < end; at += width) {
+        if (words[at] === 0) continue;
+        const size = words[at + 1];
+        const site = words[at + 2];
+        cur[site < MAX_SITE_ID ? site : 0] += size;
+        bytes += size;
       }
-      cur[site] += size;
-      if (site > top) top = site;
-      bytes += size;
-      if (records !== null && n < liveCount) records.set(words.subarray(at, at + LB.width), n * LB.width);
-      n++;
+    } else {
+      const cap = records.length;
+      for (let at = 0; at < end; at += width) {
+        if (words[at] === 0) continue;
+        const size = words[at + 1];
+        const site = words[at + 2];
+        cur[site < MAX_SITE_ID ? site : 0] += size;
+        bytes += size;
+        const o = n * width;
+        if (o + width <= cap) {
+          records[o] = words[at];
+          records[o + 1] = size;
+          records[o + 2] = site;
+          records[o + 3] = words[at + 3];
+          records[o + 4] = words[at + 4];
+        }
+        n++;
+      }
     }
+    // Blocks of unknown site (NO_SITE) were summed at 0.
+    if (top < 0 && bytes > 0) top = 0;
     if (records !== null) this.peak = { time, count: Math.min(n, liveCount), bytes, records };
     const prev = this.prev.length >= cur.length ? this.prev : grow(this.prev, cur.length);
     const sites: number[] = [];
     const values: number[] = [];
-    const end = Math.max(top, this.prevTop);
-    for (let s = 0; s <= end; s++) {
+    const last = Math.max(top, this.prevTop);
+    for (let s = 0; s <= last; s++) {
       if (cur[s] !== prev[s]) {
         sites.push(s);
         values.push(cur[s]);
