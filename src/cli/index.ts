@@ -4,4 +4,6 @@ export { loadScenario, toScenario, ScenarioError, type Scenario } from './scenar
 export { main, parseArgs, USAGE, UsageError, type CliArgs, type Io } from './main';
 export { leakProfile, type PprofOptions } from '../report/pprof';
 export { formatReport, type LeakReport } from '../report/leak-report';
+export { renderHtmlReport, type HtmlReportInput } from '../report/html-report';
+export type { Timeline } from '../report/timeline';
 export { parseSuppressions, type Suppression } from '../report/suppressions';

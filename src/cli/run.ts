@@ -216,10 +216,18 @@ class PageLink {
       this.timeline.update(doc.scope, msg.id, msg.name, msg.instrumented);
     } else if (msg.t === 'batch') {
       if (msg.samples) {
-        this.timeline.addRows(doc.scope, decodeF64(msg.samples), (id) => {
-          const m = doc.modules.get(id);
-          return m && { name: m.name, instrumented: m.instrumented };
-        });
+        let rows: Float64Array | null = null;
+        try {
+          rows = decodeF64(msg.samples);
+        } catch (error) {
+          this.warnings.push(`ignored a batch's samples: ${message(error)}`);
+        }
+        if (rows) {
+          this.timeline.addRows(doc.scope, rows, (id) => {
+            const m = doc.modules.get(id);
+            return m && { name: m.name, instrumented: m.instrumented };
+          });
+        }
       }
       for (const s of msg.sites) doc.sites.set(s.id, s);
       for (const e of msg.errors) this.errors.push({ scope: doc.scope, error: e });
