@@ -158,6 +158,10 @@ function scaling(libs: Lib[]): void {
     });
     console.log(row);
   }
+  console.log(
+    '  (past ≈16,384 functions + wrappers, a wrapper index needs a 3-byte LEB where the call had 2: each such call site is then\n' +
+      '   spliced instead of patched in place, a fixed extra cost per site: the added cost per site steps up once, then stays flat)',
+  );
 }
 
 /** First instrument() call in fresh processes (median of 3), 'table' path: what a Chromium page pays. */

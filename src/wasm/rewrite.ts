@@ -357,7 +357,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   // wrapper (issue 15: tens of thousands of wrappers in large modules).
   let wrappers = 0;
   const fnEntries = new Bytes();
-  const code = new Bytes(1 << 16);
+  // sized for one wrapper per reference (of ≈30–60 bytes): growing by doubling copies and touches fresh memory
+  const code = new Bytes(Math.max(1 << 16, m.refs.length * 48));
   const names = m.names ? new Bytes() : null;
 
   /** Starts wrapper `nextFunc`: its type and name; the caller then appends its body to `code`. */
