@@ -9,7 +9,8 @@
 // averaged, so every column still says what was live then) and from then on a
 // column holds `stride` ticks (doubled at each merge). Resolution is uniform
 // over the recording: one hour at 10 ticks/s fits the default 512 columns at
-// a stride of 128 ticks (12.8 s).
+// a stride of 128 ticks (12.8 s) when few sites change per tick, 71 columns
+// (51 s) when 10,000 change at every tick (the entries bound; bench/site-ticks.ts).
 //
 // Used by the page agent (what a late panel gets on resync) and by the panel
 // (what the stacked chart and the growth ranking read), so both hold the same
