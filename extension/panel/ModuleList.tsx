@@ -6,6 +6,7 @@ import type { Store, ModuleView } from './store';
 import { bytes, count, hex } from './format';
 import { frameLabel } from './site-index';
 import { Unreached } from './Unreached';
+import { LoadSymbols } from './LoadSymbols';
 
 function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
   const picked = store.moduleFilter === m.key;
@@ -61,6 +62,7 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
         </table>
       )}
       {m.wrappedExports.length > 0 && <div class="allocators">JS calls to {m.wrappedExports.join(', ')} tracked</div>}
+      <LoadSymbols store={store} m={m} />
     </li>
   );
 }

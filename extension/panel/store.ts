@@ -31,6 +31,7 @@ import { SiteSeries } from '../../src/tracker/site-series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
 import { FrameBudget, FRAME_LIMITS } from './frame-budget';
+import { SymbolOverrides, extensionSymbolStorage, type ModuleSymbols, type SymbolStatus } from './symbol-overrides';
 
 /** Unreached workers the panel lists; more are not news. */
 const MAX_UNREACHED = 100;
@@ -155,6 +156,8 @@ export class Store {
   #liveMarks: WrapperMarks;
   #marks: WrapperMarks;
   #sitesVersion = 0;
+  /** Symbols the user loaded for modules (symbol-overrides.ts): applied to their stacks. */
+  #symbols = new SymbolOverrides(extensionSymbolStorage());
   #readOnly: string | null = null;
   #moduleFilter: string | null = null;
   #pageUrl = '';
@@ -650,6 +653,8 @@ export class Store {
         if (!this.#recordingStart) this.#recordingStart = msg.time;
         // The user's marks for this module, remembered from an earlier visit.
         this.#marks.load(kept, () => this.changed());
+        // Symbols loaded for this build of the module in an earlier session.
+        this.#symbols.restore(kept, () => this.resymbolize(key));
         break;
       }
       case 'batch':
@@ -689,7 +694,7 @@ export class Store {
     for (const s of msg.sites) {
       const site = budget.admitSite(s);
       if (!site) continue;
-      this.#sites.set(`${frame}:${s.id}`, site);
+      this.#sites.set(`${frame}:${s.id}`, this.#symbols.apply(this.#modules.get(`${frame}:${site.module}`), site));
       added++;
     }
     if (added > 0) this.#sitesVersion++;
@@ -856,6 +861,36 @@ export class Store {
   setWrapper(moduleKey: string, f: FrameMsg, alloc: boolean): void {
     const m = this.#modules.get(moduleKey);
     if (!m || !this.#marks.set(m, f, alloc)) return;
+    this.changed();
+  }
+
+  /** What the module list says about symbols loaded for module `moduleKey`. */
+  symbolStatus(moduleKey: string): ModuleSymbols | undefined {
+    const m = this.#modules.get(moduleKey);
+    return m ? this.#symbols.status(m) : undefined;
+  }
+
+  /**
+   * "Load symbols…": a file the user picked for module `moduleKey`, applied
+   * to every stack of it when it matches the module (see symbol-overrides.ts).
+   */
+  loadSymbols(moduleKey: string, fileName: string, bytes: Uint8Array): SymbolStatus | undefined {
+    const m = this.#modules.get(moduleKey);
+    if (!m) return undefined;
+    const status = this.#symbols.load(m, fileName, bytes);
+    if (status.ok) this.resymbolize(moduleKey);
+    else this.changed();
+    return status;
+  }
+
+  /** The stacks of module `moduleKey` with its loaded symbols applied again. */
+  private resymbolize(moduleKey: string): void {
+    const m = this.#modules.get(moduleKey);
+    if (!m) return;
+    for (const [key, site] of this.#sites) {
+      if (site.module === m.id && key.startsWith(`${m.frame}:`)) this.#sites.set(key, this.#symbols.apply(m, site));
+    }
+    this.#sitesVersion++;
     this.changed();
   }
 
