@@ -84,6 +84,25 @@ test('a page already running when recording starts says which modules it loaded 
   await expect(panel.getByTestId('before-recording')).toHaveCount(0);
 });
 
+test('a page too busy to answer what it loaded does not hold up the panel: the empty state comes without the list', async ({
+  context,
+  site,
+}) => {
+  const page = await openDemo(context, site, 'wasi-O0');
+  const tab = await tabIdOf(context, page);
+  // The page's main thread is blocked for 30 s: the question about its modules waits for it, the panel does not (1.5 s).
+  await page.evaluate(() => {
+    setTimeout(() => {
+      const end = Date.now() + 30_000;
+      while (Date.now() < end);
+    }, 0);
+  });
+  const panel = await openPanel(context, tab);
+  await expect(panel.getByTestId('empty-state')).toBeVisible();
+  await expect(panel.getByTestId('empty-reload')).toBeEnabled();
+  await expect(panel.getByTestId('before-recording')).toHaveCount(0);
+});
+
 test('"Record this site on every load": a new tab records from its first module; removed from the settings, the next load is untouched', async ({
   context,
   site,

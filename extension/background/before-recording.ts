@@ -13,8 +13,8 @@
 // name, modules fetched by workers (their own timelines), and entries the page
 // cleared or that overflowed its resource timing buffer (250 by default).
 
-/** At most this many names per frame, each at most this long (page data). */
-export const BEFORE_LIMITS = { perFrame: 64, chars: 2048 } as const;
+/** At most this many names per frame, each at most this long (page data); the answer waited for at most `ms`. */
+export const BEFORE_LIMITS = { perFrame: 64, chars: 2048, ms: 1500 } as const;
 
 /** Injected into every frame's ISOLATED world: self-contained (serialized by Chrome). */
 export function wasmResources(): { origin: string; urls: string[] } {
@@ -63,15 +63,23 @@ export function modulesWithoutHook(hooked: readonly FrameAnswer[], resources: re
 
 /** The tab's modules that existed before recording (none when every frame with modules is hooked, or nothing can be injected). */
 export async function modulesBeforeRecording(tabId: number, origin: string): Promise<string[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     const target = { tabId, allFrames: true };
-    const [hooked, resources] = await Promise.all([
+    const asked = Promise.all([
       chrome.scripting.executeScript({ target, world: 'MAIN', func: hookInstalled }),
       chrome.scripting.executeScript({ target, world: 'ISOLATED', func: wasmResources }),
     ]);
-    return modulesWithoutHook(hooked, resources, origin);
+    // A busy or hostile page (a MAIN-world Symbol.for that never returns) must not hold up the panel's recording state.
+    const late = new Promise<null>((done) => {
+      timer = setTimeout(() => done(null), BEFORE_LIMITS.ms);
+    });
+    const answers = await Promise.race([asked, late]);
+    return answers ? modulesWithoutHook(answers[0], answers[1], origin) : [];
   } catch {
     // A page scripts cannot reach (chrome://, the Web Store, a closed tab): nothing to say.
     return [];
+  } finally {
+    clearTimeout(timer);
   }
 }
