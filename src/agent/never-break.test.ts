@@ -1,35 +1,18 @@
 // A leak finder must not leak (issue "never break the page"): instances the
 // page drops are released with everything the hooks attached to them.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PageAgent } from './page-agent';
-import { freshWebAssembly } from '../test-support/page-messages';
-import { instrument } from '../wasm';
-import { parsePageMsg, type PageToPanel } from '../protocol';
 import { fixture } from '../test-support/fixtures';
+import { TestPage } from '../test-support/test-page';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const turn = () => new Promise((r) => setTimeout(r, 0));
 
-const agents: PageAgent[] = [];
-afterEach(() => {
-  for (const a of agents.splice(0)) a.hooks.uninstall();
-});
-
 describe('never break: instances are held weakly', () => {
   it('3,000 instances created, used and dropped: all succeed, the agent keeps none of them, the heap returns to its baseline', async () => {
-    const wa = freshWebAssembly();
-    const sent: PageToPanel[] = [];
-    const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      url: 'test://gc',
-      instrument,
-      setTimer: () => 0,
-    });
-    agents.push(agent);
+    const { wa, agent, sent } = new TestPage('test://gc');
     const module = new wa.Module(fixture('leak-wasi-O2.wasm'));
     const heap = () => {
       gc();
@@ -67,9 +50,7 @@ describe('never break: instances are held weakly', () => {
 describe('never break: modules compiled here instantiate anywhere', () => {
   for (const how of ['new Module', 'compile', 'instantiate'] as const) {
     it(`${how}: the page gets the original module; a realm without the hook (a worker) instantiates it natively, this realm tracks it`, async () => {
-      const wa = freshWebAssembly();
-      const agent = new PageAgent(wa, { post: () => {}, now: () => Date.now(), url: 'test://realm', instrument, setTimer: () => 0 });
-      agents.push(agent);
+      const { wa, agent } = new TestPage('test://realm');
       const bytes = fixture('leak-wasi-O2.wasm');
       const module =
         how === 'new Module'

@@ -5,13 +5,13 @@
 // The glue's instantiation is routed through a private hooked copy of the
 // WebAssembly namespace (`instantiateWasm` for the emscripten glues; for
 // brotli-wasm the global is swapped while its glue is required, then restored).
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { PageAgent } from './page-agent';
 import { instrument } from '../wasm';
-import { parsePageMsg, type PageToPanel, type ModuleMsg, type DiffMsg, type SnapshotName, type SampleValues } from '../protocol';
-import { freshWebAssembly, lastSample, blockList } from '../test-support/page-messages';
+import type { ModuleMsg, DiffMsg, SampleValues } from '../protocol';
+import { lastSample, blockList } from '../test-support/page-messages';
+import { TestPage } from '../test-support/test-page';
 
 const require = createRequire(import.meta.url);
 const nm = (p: string) => new URL(`../../node_modules/${p}`, import.meta.url);
@@ -19,25 +19,10 @@ const nm = (p: string) => new URL(`../../node_modules/${p}`, import.meta.url);
 // Node 20 has no multi-memory: the 'table' path runs in Chromium (e2e); here the call path.
 type EventPath = 'call';
 
-/** One page: a hooked WebAssembly copy, its agent, and the messages the panel would get. */
-class Page {
-  readonly wa = freshWebAssembly();
-  readonly sent: PageToPanel[] = [];
-  readonly agent: PageAgent;
-  private req = 0;
+/** One page (see TestPage) whose modules take `eventPath`. */
+class Page extends TestPage {
   constructor(eventPath: EventPath) {
-    this.agent = new PageAgent(this.wa, {
-      // Every message goes through the same validation the bridge applies.
-      post: (m) => this.sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      url: 'test://npm',
-      setTimer: () => 0,
-      instrument: (bytes) => instrument(bytes, { eventPath }),
-    });
-    pages.push(this);
-  }
-  reply<T extends PageToPanel['t']>(t: T): Extract<PageToPanel, { t: T }>[] {
-    return this.sent.filter((m) => m.t === t) as Extract<PageToPanel, { t: T }>[];
+    super('test://npm', { instrument: (bytes) => instrument(bytes, { eventPath }) });
   }
   get module(): ModuleMsg {
     const mods = this.reply('module');
@@ -59,29 +44,11 @@ class Page {
     const s = this.lastSample();
     return [s.liveCount, s.liveBytes, s.allocs, s.frees];
   }
-  snapshot(name: SnapshotName): void {
-    this.agent.handle({ t: 'snapshot', req: ++this.req, name });
-  }
-  /** Snapshot A, run `fn`, Snapshot B, compare: the panel's Comparison. */
-  compare(fn: () => void): DiffMsg {
-    this.snapshot('A');
-    fn();
-    this.snapshot('B');
-    const req = ++this.req;
-    this.agent.handle({ t: 'diff', req, from: 'A', to: 'B', final: null });
-    const d = this.reply('diff').filter((m) => m.req === req);
-    expect(d).toHaveLength(1);
-    return d[0];
-  }
   errors() {
     this.agent.flush();
     return this.sent.flatMap((m) => (m.t === 'batch' ? m.errors : []));
   }
 }
-const pages: Page[] = [];
-afterEach(() => {
-  for (const p of pages.splice(0)) p.agent.hooks.uninstall();
-});
 
 /** Sizes of the new blocks of a comparison, in allocation order. */
 function newSizes(d: DiffMsg): number[] {

@@ -1,11 +1,12 @@
 // The page side end to end in Node: real modules built from C, the real
 // rewriter and tracker, the agent's messages decoded as the panel would.
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { PageAgent } from './page-agent';
+import { describe, it, expect, beforeEach } from 'vitest';
+import type { AgentOptions, PageAgent } from './page-agent';
 import { instrument } from '../wasm';
-import { base64ToBytes, parsePageMsg, type PageToPanel, type DiffMsg, type SiteMsg, type SampleValues } from '../protocol';
+import { base64ToBytes, type PageToPanel, type DiffMsg, type SiteMsg, type SampleValues } from '../protocol';
 import { fixture as wasm } from '../test-support/fixtures';
-import { freshWebAssembly, lastSample as lastSampleIn, blockList } from '../test-support/page-messages';
+import { lastSample as lastSampleIn, blockList } from '../test-support/page-messages';
+import { TestPage } from '../test-support/test-page';
 
 type Exports = Record<string, (...a: number[]) => number> & { memory: WebAssembly.Memory };
 
@@ -13,19 +14,11 @@ let wa: typeof WebAssembly;
 let agent: PageAgent;
 let sent: PageToPanel[];
 
-beforeEach(() => {
-  wa = freshWebAssembly();
-  sent = [];
-  // Every message goes through the same validation the bridge applies.
-  agent = new PageAgent(wa, {
-    post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-    now: () => Date.now(),
-    url: 'test://page',
-    instrument,
-    setTimer: () => 0,
-  });
-});
-afterEach(() => agent.hooks.uninstall());
+/** A fresh page for the test (its agent is uninstalled when the test ends). */
+function openPage(options: Partial<AgentOptions> = {}): void {
+  ({ wa, agent, sent } = new TestPage('test://page', options));
+}
+beforeEach(() => openPage());
 
 function lastSample(): SampleValues {
   agent.flush();
@@ -165,8 +158,7 @@ describe('page agent on the seed program', () => {
   it('a time range returns the blocks alive now that were allocated in it', async () => {
     let now = 1_000_000;
     agent.hooks.uninstall();
-    wa = freshWebAssembly();
-    agent = new PageAgent(wa, { post: (m) => sent.push(m), now: () => now, url: 'test://page', instrument, setTimer: () => 0 });
+    openPage({ now: () => now });
     const e = await loadWasi('leak-wasi-O0.wasm');
     // The tracker's clock advances at timer ticks (flush), not per event.
     const tick = () => {
@@ -207,14 +199,7 @@ describe("hooks keep the page's behaviour", () => {
   ] as const) {
     it(`when ${what}, the original module runs and the panel is told why`, async () => {
       agent.hooks.uninstall();
-      wa = freshWebAssembly();
-      agent = new PageAgent(wa, {
-        post: (m) => sent.push(m),
-        now: () => Date.now(),
-        url: 'test://page',
-        instrument: broken as never,
-        setTimer: () => 0,
-      });
+      openPage({ instrument: broken as never });
       for (const make of [
         async () =>
           ((await wa.instantiate(wasm('leak-wasi-O0.wasm'), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource).instance,

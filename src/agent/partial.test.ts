@@ -4,11 +4,10 @@
 // counted, and no misuse is reported: each reuse of a block freed unseen
 // would otherwise be a false alloc-over-live.
 import { describe, it, expect } from 'vitest';
-import { PageAgent } from './page-agent';
 import { instrument } from '../wasm';
-import { parsePageMsg, type PageToPanel } from '../protocol';
-import { freshWebAssembly } from '../test-support/page-messages';
+import type { PageToPanel } from '../protocol';
 import { fixture } from '../test-support/fixtures';
+import { TestPage } from '../test-support/test-page';
 import type { Tracker } from '../tracker';
 
 describe('partial module (malloc found, free unseen): e2e/fixtures/src/malloc-only.wat', () => {
@@ -20,35 +19,23 @@ describe('partial module (malloc found, free unseen): e2e/fixtures/src/malloc-on
   });
 
   it('the page counts allocations, reports the module as partial, and reports no error', async () => {
-    const wa = freshWebAssembly();
-    const sent: PageToPanel[] = [];
-    const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      url: 'test://partial',
-      setTimer: () => 0,
-      instrument: (bytes) => instrument(bytes),
-    });
-    try {
-      const { instance } = await wa.instantiate(fixture('malloc-only.wasm'));
-      const x = instance.exports as { use_and_drop(n: number): void; keep(n: number): number };
-      for (let i = 0; i < 10; i++) x.use_and_drop(100);
-      x.keep(40);
-      agent.flush();
-      const mods = sent.filter((m) => m.t === 'module');
-      expect(mods).toHaveLength(1);
-      const mod = mods[0];
-      expect(mod.t === 'module' && [mod.instrumented, mod.reason.slice(0, 21)]).toEqual([true, 'partial: frees unseen']);
-      const t = agent.records[0].tracker as Tracker;
-      // 11 allocations at one address: the 10 reuses count as the unseen frees
-      // they imply (the sums stay true); live = 1 block, the last one.
-      expect([t.totalAllocs, t.totalFrees, t.liveCount, t.liveBytes]).toEqual([11, 10, 1, 40]);
-      expect(t.errors).toEqual([]);
-      expect(t.errorsMuted).toBe(10);
-      expect(sent.flatMap((m) => (m.t === 'batch' ? m.errors : []))).toEqual([]);
-    } finally {
-      agent.hooks.uninstall();
-    }
+    const { wa, agent, sent } = new TestPage('test://partial');
+    const { instance } = await wa.instantiate(fixture('malloc-only.wasm'));
+    const x = instance.exports as { use_and_drop(n: number): void; keep(n: number): number };
+    for (let i = 0; i < 10; i++) x.use_and_drop(100);
+    x.keep(40);
+    agent.flush();
+    const mods = sent.filter((m) => m.t === 'module');
+    expect(mods).toHaveLength(1);
+    const mod = mods[0];
+    expect(mod.t === 'module' && [mod.instrumented, mod.reason.slice(0, 21)]).toEqual([true, 'partial: frees unseen']);
+    const t = agent.records[0].tracker as Tracker;
+    // 11 allocations at one address: the 10 reuses count as the unseen frees
+    // they imply (the sums stay true); live = 1 block, the last one.
+    expect([t.totalAllocs, t.totalFrees, t.liveCount, t.liveBytes]).toEqual([11, 10, 1, 40]);
+    expect(t.errors).toEqual([]);
+    expect(t.errorsMuted).toBe(10);
+    expect(sent.flatMap((m) => (m.t === 'batch' ? m.errors : []))).toEqual([]);
   });
 
   it('a complete module still reports misuse', () => {
@@ -59,29 +46,17 @@ describe('partial module (malloc found, free unseen): e2e/fixtures/src/malloc-on
 
 describe('discovery contradicted at runtime reaches the panel', () => {
   it('a tracker on probation that loses trust: the module message is sent again, once, with why', async () => {
-    const wa = freshWebAssembly();
-    const sent: PageToPanel[] = [];
-    const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      url: 'test://distrust',
-      setTimer: () => 0,
-      instrument: (bytes) => instrument(bytes),
-    });
-    try {
-      await wa.instantiate(fixture('leak-wasi-O2.wasm'));
-      const t = agent.records[0].tracker as Tracker;
-      // What a wrong heuristic discovery looks like: frees of blocks never seen allocated.
-      t.probation = true;
-      for (let i = 0; i < 8; i++) t.free(0x10000 + 16 * i, 0);
-      agent.flush();
-      agent.flush();
-      const mods = sent.filter((m): m is Extract<PageToPanel, { t: 'module' }> => m.t === 'module');
-      expect(mods).toHaveLength(2);
-      expect(mods[1].instrumented).toBe(true);
-      expect(mods[1].reason).toMatch(/^allocator discovery contradicted at runtime: 8 misuse reports \(invalid-free\)/);
-    } finally {
-      agent.hooks.uninstall();
-    }
+    const { wa, agent, sent } = new TestPage('test://distrust');
+    await wa.instantiate(fixture('leak-wasi-O2.wasm'));
+    const t = agent.records[0].tracker as Tracker;
+    // What a wrong heuristic discovery looks like: frees of blocks never seen allocated.
+    t.probation = true;
+    for (let i = 0; i < 8; i++) t.free(0x10000 + 16 * i, 0);
+    agent.flush();
+    agent.flush();
+    const mods = sent.filter((m): m is Extract<PageToPanel, { t: 'module' }> => m.t === 'module');
+    expect(mods).toHaveLength(2);
+    expect(mods[1].instrumented).toBe(true);
+    expect(mods[1].reason).toMatch(/^allocator discovery contradicted at runtime: 8 misuse reports \(invalid-free\)/);
   });
 });

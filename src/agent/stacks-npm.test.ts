@@ -3,32 +3,16 @@
 // routes every allocation through one malloc call (sqlite3MemMalloc, reached
 // through the xMalloc function pointer), so only whole stacks tell the API
 // calls apart; frames of exported functions take their export names.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PageAgent } from './page-agent';
-import { freshWebAssembly } from '../test-support/page-messages';
-import { instrument } from '../wasm';
-import { decodeU32, parsePageMsg, BLOCK_STRIDE, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
+import { TestPage } from '../test-support/test-page';
 
 const SQLITE_WASM = new Uint8Array(readFileSync(new URL('../../node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm', import.meta.url)));
 
-const agents: PageAgent[] = [];
-afterEach(() => {
-  for (const a of agents.splice(0)) a.hooks.uninstall();
-});
-
 describe('whole stacks: sqlite-wasm (no name section)', () => {
   it('prepare() ×100 without finalize() and exec() of a CREATE TABLE: every new block names the API it came through, and the two never share a stack', async () => {
-    const wa = freshWebAssembly();
-    const sent: PageToPanel[] = [];
-    const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      url: 'test://sqlite',
-      instrument,
-      setTimer: () => 0,
-    });
-    agents.push(agent);
+    const page = new TestPage('test://sqlite');
+    const wa = page.wa;
     const { default: init } = (await import('@sqlite.org/sqlite-wasm')) as unknown as { default: (o: object) => Promise<any> };
     const sqlite3 = await init({
       print: () => {},
@@ -41,20 +25,7 @@ describe('whole stacks: sqlite-wasm (no name section)', () => {
     const db = new sqlite3.oo1.DB(':memory:');
     db.exec('CREATE TABLE warm (a)'); // lookaside and schema set up once
     for (let i = 0; i < 20; i++) db.prepare('SELECT 1').finalize();
-    let req = 0;
-    const stacksOfNew = (act: () => void): string[][] => {
-      agent.handle({ t: 'snapshot', req: ++req, name: 'A' });
-      act();
-      agent.handle({ t: 'snapshot', req: ++req, name: 'B' });
-      agent.handle({ t: 'diff', req: ++req, from: 'A', to: 'B', final: null });
-      agent.flush();
-      const diff = sent.find((m): m is DiffMsg => m.t === 'diff' && m.req === req)!;
-      const sites = new Map(sent.flatMap((m) => (m.t === 'batch' ? m.sites : [])).map((s) => [s.id, s] as [number, SiteMsg]));
-      const rows = decodeU32(diff.blocks);
-      const out: string[][] = [];
-      for (let r = 0; r < rows.length; r += BLOCK_STRIDE) out.push(sites.get(rows[r + 2])!.frames.map((f) => f.name));
-      return out;
-    };
+    const stacksOfNew = (act: () => void): string[][] => page.newBlocks(page.compare(act)).map((b) => b.site.frames.map((f) => f.name));
     const kept: unknown[] = [];
     const prepared = stacksOfNew(() => {
       for (let i = 0; i < 100; i++) kept.push(db.prepare(`SELECT a FROM warm WHERE a = ${i}`));

@@ -4,63 +4,29 @@
 // operator new, each called by two functions with different sizes) and
 // e2e/fixtures/src/rust/vecs.rs (Vec growth in two functions); figures from
 // e2e/fixtures/STACKS.md.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PageAgent } from './page-agent';
-import { freshWebAssembly } from '../test-support/page-messages';
-import { instrument } from '../wasm';
-import { decodeU32, parsePageMsg, BLOCK_STRIDE, siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
-import { FIXTURE_DIR } from '../test-support/fixtures';
-
-const wasm = (name: string) => new Uint8Array(readFileSync(new URL(`../../e2e/site/wasm/${name}`, import.meta.url)));
+import { siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
+import { FIXTURE_DIR, fixture as wasm } from '../test-support/fixtures';
+import { TestPage, stubImports } from '../test-support/test-page';
 
 type Exports = Record<string, (...a: number[]) => number>;
-const agents: PageAgent[] = [];
-afterEach(() => {
-  for (const a of agents.splice(0)) a.hooks.uninstall();
-});
 
-/** Instantiates a fixture under a fresh page agent; every import is a stub returning 0 (these exports never call them). */
-function load(file: string, bytes: Uint8Array = wasm(file), env: Record<string, (...a: number[]) => number> = {}) {
-  const wa = freshWebAssembly();
-  const sent: PageToPanel[] = [];
-  const agent = new PageAgent(wa, {
-    post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-    now: () => Date.now(),
-    url: 'test://stacks',
-    instrument,
-    setTimer: () => 0,
-  });
-  let memory: WebAssembly.Memory | null = null;
-  agents.push(agent);
-  const imports: Record<string, Record<string, () => number>> = {};
-  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource))) {
-    if (imp.kind !== 'function') continue;
-    (imports[imp.module] ??= {})[imp.name] = env[imp.name] ?? (() => 0);
-  }
-  const instance = new wa.Instance(new wa.Module(bytes as BufferSource), imports);
+/** Instantiates a fixture under a fresh page agent; every import is a stub returning 0 unless `env` names it. */
+function load(file: string, bytes: Uint8Array<ArrayBuffer> = wasm(file), env: Record<string, (...a: number[]) => number> = {}) {
+  const page = new TestPage('test://stacks');
+  const instance = new page.wa.Instance(new page.wa.Module(bytes), stubImports(bytes, env));
   const x = instance.exports as unknown as Exports;
-  memory = instance.exports.memory as WebAssembly.Memory;
+  const memory = instance.exports.memory as WebAssembly.Memory;
   x._initialize?.();
   x.emscripten_stack_init?.();
   x.__wasm_call_ctors?.();
-  let req = 0;
-  const sites = () => new Map(sent.flatMap((m) => (m.t === 'batch' ? m.sites : [])).map((s) => [s.id, s] as [number, SiteMsg]));
   /** Snapshot A, `act`, Snapshot B: the comparison's new blocks as (size, site frames). */
   const compare = (act: () => void): { diff: DiffMsg; blocks: { size: number; site: SiteMsg }[] } => {
-    agent.handle({ t: 'snapshot', req: ++req, name: 'A' });
-    act();
-    agent.handle({ t: 'snapshot', req: ++req, name: 'B' });
-    agent.handle({ t: 'diff', req: ++req, from: 'A', to: 'B', final: null });
-    agent.flush();
-    const diff = sent.find((m): m is DiffMsg => m.t === 'diff' && m.req === req)!;
-    const rows = decodeU32(diff.blocks);
-    const all = sites();
-    const blocks = [];
-    for (let r = 0; r < rows.length; r += BLOCK_STRIDE) blocks.push({ size: rows[r + 1], site: all.get(rows[r + 2])! });
-    return { diff, blocks };
+    const diff = page.compare(act);
+    return { diff, blocks: page.newBlocks(diff) };
   };
-  return { x, compare, memory: () => memory! };
+  return { x, compare, memory: () => memory };
 }
 
 const name = (s: SiteMsg, i: number) => s.frames[i]?.name ?? '';
@@ -210,27 +176,17 @@ function stripNames(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 describe('readable stacks on release builds: source maps next to the module', () => {
   it("emcc -gsource-map: the page fetches the module's sourceMappingURL and re-sends the sites already interned with their source lines", async () => {
-    const wa = freshWebAssembly();
-    const sent: PageToPanel[] = [];
     const requested: string[] = [];
-    const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      setTimer: () => 0,
-      instrument,
-      url: new URL('index.html', FIXTURE_DIR).href, // the page: instantiate(bytes) has no URL of its own
-      // The page's fetch, here from disk.
+    // The page's address (instantiate(bytes) has no URL of its own) and its fetch, here from disk.
+    const page = new TestPage(new URL('index.html', FIXTURE_DIR).href, {
       loadText: async (url) => {
         requested.push(url);
         return readFileSync(new URL(url), 'utf8');
       },
     });
-    agents.push(agent);
-    const imports: Record<string, Record<string, () => number>> = {};
+    const { agent, sent } = page;
     const bytes = wasm('leak-emcc-srcmap.wasm');
-    for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes)))
-      if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
-    const { instance } = (await wa.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const { instance } = (await page.wa.instantiate(bytes, stubImports(bytes))) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
     const x = instance.exports as unknown as Exports;
     x.emscripten_stack_init?.();
     x.__wasm_call_ctors?.();
