@@ -5,24 +5,6 @@
 import { describe, expect, it } from 'vitest';
 import { Tracker } from '../tracker';
 import { TableTracker, WasmTable } from './wasm-table';
-import {
-  TH_MASK,
-  TH_SHIFT,
-  TH_BASE,
-  TH_COUNT,
-  TH_LIMIT,
-  TH_NEXT_SEQ,
-  TH_TIME,
-  TH_END,
-  TF_ALLOCS,
-  TF_FREES,
-  TF_ALLOC_BYTES,
-  TF_FREE_BYTES,
-  TABLE_HASH_MUL,
-  ORIGIN_SHIFT,
-  HOME_SHIFT,
-  FREED_SHIFT,
-} from '../wasm/table-wrappers';
 import * as W from '../wasm/table-wrappers';
 import { instrument, parseModule } from '../wasm/index';
 import { fixture as load } from '../test-support/fixtures';
