@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, parseArgs, UsageError } from './main';
+import { main, parseArgs, UsageError, type CliArgs } from './main';
 import { EXIT } from './run';
 
 let dir: string;
@@ -27,56 +27,28 @@ async function cli(...argv: string[]) {
   return { code, out, err };
 }
 
+// Each option: its field, its default, arguments that set it, the value they give.
+const OPTIONS: [keyof CliArgs, unknown, string[], unknown][] = [
+  ['repeat', 3, ['--repeat', '5'], 5],
+  ['maxLeakBytes', 0, ['--max-leak-bytes=1024'], 1024],
+  ['suppressionsFile', null, ['--suppressions', 'x.supp'], 'x.supp'],
+  ['json', false, ['--json'], true],
+  ['pprof', null, ['--pprof', 'o.pb.gz'], 'o.pb.gz'],
+  ['report', null, ['--report', 'out.html'], 'out.html'],
+  ['timeoutMs', 30_000, ['--timeout', '9000'], 9000],
+  ['settleMs', 200, ['--settle', '0'], 0],
+  ['chromePath', undefined, ['--chrome', '/c'], '/c'],
+  ['extensionDir', undefined, ['--extension', 'd'], 'd'],
+];
+
 describe('parseArgs', () => {
   it('defaults, every option, --flag=value', () => {
-    expect(parseArgs(['run', 's.js'])).toEqual({
+    expect(parseArgs(['run', 's.js'])).toEqual({ scenario: 's.js', ...Object.fromEntries(OPTIONS.map(([field, d]) => [field, d])) });
+    // The scenario may stand between options.
+    const [first, ...others] = OPTIONS.map((o) => o[2]);
+    expect(parseArgs(['run', ...first, 's.js', ...others.flat()])).toEqual({
       scenario: 's.js',
-      repeat: 3,
-      maxLeakBytes: 0,
-      suppressionsFile: null,
-      json: false,
-      pprof: null,
-      report: null,
-      timeoutMs: 30_000,
-      settleMs: 200,
-      chromePath: undefined,
-      extensionDir: undefined,
-    });
-    expect(
-      parseArgs([
-        'run',
-        '--repeat',
-        '5',
-        's.js',
-        '--max-leak-bytes=1024',
-        '--suppressions',
-        'x.supp',
-        '--json',
-        '--pprof',
-        'o.pb.gz',
-        '--report',
-        'out.html',
-        '--timeout',
-        '9000',
-        '--settle',
-        '0',
-        '--chrome',
-        '/c',
-        '--extension',
-        'd',
-      ]),
-    ).toEqual({
-      scenario: 's.js',
-      repeat: 5,
-      maxLeakBytes: 1024,
-      suppressionsFile: 'x.supp',
-      json: true,
-      pprof: 'o.pb.gz',
-      report: 'out.html',
-      timeoutMs: 9000,
-      settleMs: 0,
-      chromePath: '/c',
-      extensionDir: 'd',
+      ...Object.fromEntries(OPTIONS.map(([field, , , v]) => [field, v])),
     });
     expect(parseArgs([])).toBe('help');
     expect(parseArgs(['run', '-h'])).toBe('help');
