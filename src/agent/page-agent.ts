@@ -30,6 +30,7 @@ import {
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
 import { SiteTicks, groupRecords } from '../tracker/site-ticks';
+import { LiveHistory, type LiveIndex } from '../tracker/live-history';
 import { LB } from '../tracker/live-blocks';
 import { groupBySite, leakRoots } from './agent-queries';
 import { createSymbolizer, type Symbolizer } from '../symbols/symbolizer';
@@ -81,6 +82,8 @@ class Row {
   readonly last = new Float64Array(SAMPLE_STRIDE).fill(-1);
   /** Live bytes by site per tick (bounded history) and the blocks live at the peak. */
   readonly ticks = new SiteTicks();
+  /** What was live at each past tick: the previous tick's copy and a bounded log of blocks freed since. */
+  readonly past = new LiveHistory();
   constructor(
     rec: InstanceRecord,
     readonly id: number,
@@ -500,6 +503,13 @@ export class PageAgent {
   private tickSites(row: Row, now: number): void {
     const t = row.tracker;
     const changes = row.ticks.tick(now, t.blocks.table.words, t.liveCount, t.liveBytes, t.totalAllocs, t.totalFrees);
+    row.past.tick(
+      now,
+      t.blocks as unknown as LiveIndex,
+      t.nextSeq,
+      t.liveCount,
+      `${t.liveCount}/${t.liveBytes}/${t.totalAllocs}/${t.totalFrees}`,
+    );
     for (let i = 0; i < changes.sites.length; i++) this.siteSamples.push(now, row.id, changes.sites[i], changes.bytes[i]);
   }
 
@@ -537,13 +547,18 @@ export class PageAgent {
           return this.leaks(cmd.req);
         case 'peak':
           return this.peak(cmd.req);
+        case 'at':
+          return this.liveAt(cmd.req, cmd.time);
         case 'stacks':
           this.fullStacks = cmd.full;
           for (const row of this.rows) row.rec.fullStacksChanged(cmd.full);
           return;
         case 'clear':
           this.history = [];
-          for (const row of this.rows) row.ticks.clear();
+          for (const row of this.rows) {
+            row.ticks.clear();
+            row.past.clear();
+          }
           this.snapshots.clear();
           this.lastDiff.clear();
           return;
@@ -607,46 +622,62 @@ export class PageAgent {
    */
   private peak(req: number): void {
     this.flush();
+    for (const row of this.rows) this.sendInstant(req, row, row.ticks.peak, { peak: true });
+  }
+
+  /** heaptrack's "consumed at": per module, the blocks live at the last tick at or before `time` (epoch ms), freed since or not. */
+  private liveAt(req: number, time: number): void {
+    this.flush();
     for (const row of this.rows) {
-      const p = row.ticks.peak;
-      const count = p?.count ?? 0;
-      const n = Math.min(count, LIMITS.maxDiffBlocks);
-      const out = new Uint32Array(n * BLOCK_STRIDE);
-      const shift = Math.round((row.rec.time - this.start) * 10);
-      if (p) {
-        for (let k = 0; k < n; k++) {
-          const i = k * LB.width;
-          const o = k * BLOCK_STRIDE;
-          out[o + BR.ptr] = p.records[i + LB.ptr];
-          out[o + BR.size] = p.records[i + LB.size];
-          out[o + BR.site] = p.records[i + LB.site];
-          out[o + BR.seq] = p.records[i + LB.seq];
-          out[o + BR.time] = p.records[i + LB.time] + shift;
-        }
-      }
-      const groups = p ? groupRecords(p.records, count) : [];
-      this.send({
-        t: 'range',
-        req,
-        module: row.rec.id,
-        from: p?.time ?? 0,
-        to: p?.time ?? 0,
-        peak: true,
-        count,
-        bytes: p?.bytes ?? 0,
-        groups: groups.slice(0, LIMITS.maxSites).map((g) => ({
-          site: g.site,
-          newCount: g.count,
-          newBytes: g.bytes,
-          freedCount: 0,
-          freedBytes: 0,
-          liveCount: g.count,
-          liveBytes: g.bytes,
-        })),
-        blocks: encodeU32(out),
-        truncated: n < count,
-      });
+      const at = row.past.liveAt(time, row.tracker.blocks as unknown as LiveIndex);
+      this.sendInstant(req, row, at, { instant: true, complete: at?.complete ?? true });
     }
+  }
+
+  /** One module's blocks at an instant as a `range` message. */
+  private sendInstant(
+    req: number,
+    row: Row,
+    p: { time: number; count: number; bytes: number; records: Uint32Array } | null,
+    flags: { peak?: boolean; instant?: boolean; complete?: boolean },
+  ): void {
+    const count = p?.count ?? 0;
+    const n = Math.min(count, LIMITS.maxDiffBlocks);
+    const out = new Uint32Array(n * BLOCK_STRIDE);
+    const shift = Math.round((row.rec.time - this.start) * 10);
+    if (p) {
+      for (let k = 0; k < n; k++) {
+        const i = k * LB.width;
+        const o = k * BLOCK_STRIDE;
+        out[o + BR.ptr] = p.records[i + LB.ptr];
+        out[o + BR.size] = p.records[i + LB.size];
+        out[o + BR.site] = p.records[i + LB.site];
+        out[o + BR.seq] = p.records[i + LB.seq];
+        out[o + BR.time] = p.records[i + LB.time] + shift;
+      }
+    }
+    const groups = p ? groupRecords(p.records, count) : [];
+    this.send({
+      t: 'range',
+      req,
+      module: row.rec.id,
+      from: p?.time ?? 0,
+      to: p?.time ?? 0,
+      ...flags,
+      count,
+      bytes: p?.bytes ?? 0,
+      groups: groups.slice(0, LIMITS.maxSites).map((g) => ({
+        site: g.site,
+        newCount: g.count,
+        newBytes: g.bytes,
+        freedCount: 0,
+        freedBytes: 0,
+        liveCount: g.count,
+        liveBytes: g.bytes,
+      })),
+      blocks: encodeU32(out),
+      truncated: n < count,
+    });
   }
 
   private snapshot(req: number, name: SnapshotName): void {

@@ -92,5 +92,39 @@ describe('page agent: live bytes by site and the peak (growth.c)', () => {
     ]);
     const blocks = decodeU32(peak.blocks);
     expect(blocks.length / BR.width).toBe(116);
+
+    // Any instant: the blocks live at the last tick at or before it, freed since or not.
+    let req = 100;
+    const at = (time: number) => {
+      agent.handle({ t: 'at', req: ++req, time: 1_000_000 + time });
+      const [m] = sent.filter((x) => x.t === 'range' && x.req === req);
+      if (m?.t !== 'range') throw new Error('no reply');
+      return [m.from - 1_000_000, m.instant, m.complete, m.count, m.bytes, m.groups.map((g) => [siteName(g.site), g.newCount])];
+    };
+    expect(at(1700)).toEqual([
+      1500,
+      true,
+      true,
+      116,
+      5_255_168,
+      [
+        ['spike_alloc', 80],
+        ['churn_step', 32],
+        ['cache_add', 4],
+      ],
+    ]);
+    expect(at(2000)).toEqual([
+      2000,
+      true,
+      true,
+      40,
+      16_384,
+      [
+        ['churn_step', 32],
+        ['cache_add', 8],
+      ],
+    ]);
+    expect(at(700)).toEqual([500, true, true, 32, 8192, [['churn_step', 32]]]);
+    expect(at(100)[3]).toBe(0);
   });
 });

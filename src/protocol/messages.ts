@@ -171,6 +171,13 @@ export interface RangeMsg {
   to: number;
   /** The answer to a `peak` command. Absent otherwise. */
   peak?: boolean;
+  /**
+   * The answer to an `at` command: the blocks live at the tick `from` (= `to`),
+   * the last one at or before the asked time; `complete` false when blocks
+   * freed after it were dropped from the page's bounded log. Absent otherwise.
+   */
+  instant?: boolean;
+  complete?: boolean;
   count: number;
   bytes: number;
   groups: SiteGroupMsg[];
@@ -233,6 +240,8 @@ export type PanelToPage =
   | { t: 'range'; req: number; from: number; to: number }
   /** Blocks live at each module's highest live heap (answered with `range` messages, `peak: true`). */
   | { t: 'peak'; req: number }
+  /** Blocks live at an instant (epoch ms), freed since or not (answered with `range` messages, `instant: true`). */
+  | { t: 'at'; req: number; time: number }
   /** Classify the new blocks of the last diff (conservative pointer scan). */
   | { t: 'leaks'; req: number }
   /** Full stacks: a call stack per allocation (slower) instead of per call site. */

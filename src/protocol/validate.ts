@@ -149,6 +149,8 @@ export function parsePageMsg(x: unknown): PageToPanel {
         from: num(o, 'from'),
         to: num(o, 'to'),
         ...(o.peak !== undefined ? { peak: bool(o, 'peak') } : {}),
+        ...(o.instant !== undefined ? { instant: bool(o, 'instant') } : {}),
+        ...(o.complete !== undefined ? { complete: bool(o, 'complete') } : {}),
         count: int(o, 'count', 0, 2 ** 53),
         bytes: int(o, 'bytes', 0, 2 ** 53),
         groups: arr(o, 'groups', LIMITS.maxSites, group),
@@ -220,6 +222,8 @@ export function parsePanelMsg(x: unknown): PanelToPage {
       return { t: 'leaks', req: int(o, 'req', 0, 2 ** 53) };
     case 'peak':
       return { t: 'peak', req: int(o, 'req', 0, 2 ** 53) };
+    case 'at':
+      return { t: 'at', req: int(o, 'req', 0, 2 ** 53), time: num(o, 'time') };
     case 'stacks':
       return { t: 'stacks', full: bool(o, 'full') };
     case 'clear':

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { SiteSeries } from './site-series';
 import { SiteTicks, groupRecords } from './site-ticks';
 import { Tracker } from './tracker';
+import { LiveHistory } from './live-history';
 
 /** The value of every site at every column, as replay() gives it. */
 function table(s: SiteSeries): { time: number; live: Record<number, number> }[] {
@@ -96,5 +97,35 @@ describe('SiteTicks', () => {
     ]);
     expect(ticks.history.length).toBe(3);
     expect(table(ticks.history).at(-1)).toEqual({ time: 4, live: { 0: 8, 1: 125, 2: 0, 3: 0 } });
+  });
+});
+
+describe('LiveHistory', () => {
+  it('answers what was live at a past tick from the live table and a bounded log of blocks freed since', () => {
+    const t = new Tracker({ clock: () => 0 });
+    const h = new LiveHistory(2);
+    const tick = (time: number) => h.tick(time, t.blocks, t.nextSeq, t.liveCount, `${t.totalAllocs}/${t.totalFrees}`);
+    const at = (time: number) => {
+      const a = h.liveAt(time, t.blocks);
+      return a && { time: a.time, count: a.count, bytes: a.bytes, complete: a.complete };
+    };
+    t.malloc(0x100, 10, 1);
+    t.malloc(0x200, 20, 1);
+    tick(10);
+    t.malloc(0x300, 30, 2);
+    t.free(0x300, 0); // allocated and freed between ticks: live at no tick, never logged
+    t.free(0x100, 0);
+    t.malloc(0x400, 40, 2);
+    tick(20);
+    t.free(0x200, 0);
+    t.free(0x400, 0);
+    t.malloc(0x500, 50, 3);
+    tick(30);
+    expect(h.freedLogged).toBe(2);
+    expect(at(5)).toBeNull();
+    // At 10: 0x100 and 0x200 (both freed since); the log holds only the last 2 frees, so 0x100's was dropped.
+    expect(at(15)).toEqual({ time: 10, count: 1, bytes: 20, complete: false });
+    expect(at(20)).toEqual({ time: 20, count: 2, bytes: 60, complete: true });
+    expect(at(99)).toEqual({ time: 30, count: 1, bytes: 50, complete: true });
   });
 });
