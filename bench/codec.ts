@@ -2,6 +2,7 @@
 // Node's Buffer, and validation of a 1 M-block diff message.
 import { pathToFileURL } from 'node:url';
 import { encodeU32, decodeU32, parsePageMsg, BLOCK_STRIDE } from '../src/protocol';
+import { diffMsg } from '../src/test-support/diff-msg';
 
 function time(fn: () => void, reps: number): number {
   const ts: number[] = [];
@@ -31,21 +32,7 @@ export async function run(): Promise<void> {
   console.log(
     `  decode: ours ${oursDec.toFixed(1)} ms, Buffer ${nodeDec.toFixed(1)} ms → ours ÷ Buffer ${(oursDec / nodeDec).toFixed(2)}×`,
   );
-  const msg = {
-    t: 'diff',
-    req: 1,
-    module: 1,
-    from: 'A',
-    to: 'B',
-    final: null,
-    newCount: blocks,
-    newBytes: blocks * 32,
-    freedCount: 0,
-    freedBytes: 0,
-    groups: [],
-    blocks: text,
-    truncated: false,
-  };
+  const msg = diffMsg({ newCount: blocks, newBytes: blocks * 32, blocks: text });
   const json = JSON.stringify(msg);
   const parse = time(() => JSON.parse(json), 5);
   const validate = time(() => parsePageMsg(JSON.parse(json)), 5);

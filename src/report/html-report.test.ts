@@ -2,7 +2,8 @@
 // that every page-provided string is text (a module named like markup stays
 // text), that it loads and runs nothing, and the timeline's charts.
 import { describe, it, expect } from 'vitest';
-import type { DiffMsg, FrameMsg, ModuleMsg, SiteMsg } from '../protocol';
+import type { FrameMsg, ModuleMsg, SiteMsg } from '../protocol';
+import { diffMsg, newSiteGroup } from '../test-support/diff-msg';
 import { SAMPLE_STRIDE } from '../protocol/sample-row';
 import { groupLeaks, makeReport, type ModuleDiff } from './leak-report';
 import { parseSuppressions } from './suppressions';
@@ -32,30 +33,7 @@ const STACKS: SiteMsg[] = [
   { id: 2, module: 1, frames: [frame(`f${EVIL}`, 5, 0, `"><script>alert(2)</script>`)] },
   { id: 3, module: 1, frames: [frame('cache_init', 6, 40)] },
 ];
-const group = (site: number, n: number, b: number) => ({
-  site,
-  newCount: n,
-  newBytes: b,
-  freedCount: 0,
-  freedBytes: 0,
-  liveCount: n,
-  liveBytes: b,
-});
-const DIFF: DiffMsg = {
-  t: 'diff',
-  req: 1,
-  module: 1,
-  from: 'A',
-  to: 'B',
-  final: null,
-  newCount: 0,
-  newBytes: 0,
-  freedCount: 0,
-  freedBytes: 0,
-  groups: [group(1, 300, 307_200), group(2, 3, 48), group(3, 2, 64)],
-  blocks: '',
-  truncated: false,
-};
+const DIFF = diffMsg({ groups: [newSiteGroup(1, 300, 307_200), newSiteGroup(2, 3, 48), newSiteGroup(3, 2, 64)] });
 
 function run() {
   const diffs: ModuleDiff[] = [{ scope: 's', module: MODULE, diff: DIFF }];

@@ -4,11 +4,12 @@
 // protobuf reader written apart from the encoder.
 import { describe, it, expect } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { encodeU32, type DiffMsg, type FrameMsg, type ModuleMsg, type SiteMsg, type SiteGroupMsg } from '../protocol';
+import type { FrameMsg, ModuleMsg, SiteMsg } from '../protocol';
 import { formatReport, frameLabel, groupLeaks, makeReport, type ModuleDiff } from './leak-report';
 import { parseSuppressions, templateMatcher, SuppressionError } from './suppressions';
 import { leakProfile } from './pprof';
 import { readProfile } from '../test-support/protobuf';
+import { diffMsg, newSiteGroup } from '../test-support/diff-msg';
 
 const wasm = (name: string, func: number, line: number, alloc = false): FrameMsg => ({
   name,
@@ -40,30 +41,17 @@ const STACKS: SiteMsg[] = [
   // No DWARF.
   { id: 4, module: 1, frames: [wasm('func77', 77, 0), js('glue', 3)] },
 ];
-const group = (site: number, newCount: number, newBytes: number): SiteGroupMsg => ({
-  site,
-  newCount,
-  newBytes,
-  freedCount: 0,
-  freedBytes: 0,
-  liveCount: newCount,
-  liveBytes: newBytes,
-});
-const DIFF: DiffMsg = {
-  t: 'diff',
-  req: 1,
-  module: 1,
-  from: 'A',
-  to: 'B',
-  final: null,
-  newCount: 0,
-  newBytes: 0,
+const DIFF = diffMsg({
   freedCount: 2,
   freedBytes: 64,
-  groups: [group(1, 10, 240), group(2, 10, 400), group(3, 5, 120), group(4, 2, 1000), { ...group(5, 0, 0), freedCount: 2, freedBytes: 64 }],
-  blocks: encodeU32(new Uint32Array(0)),
-  truncated: false,
-};
+  groups: [
+    newSiteGroup(1, 10, 240),
+    newSiteGroup(2, 10, 400),
+    newSiteGroup(3, 5, 120),
+    newSiteGroup(4, 2, 1000),
+    { ...newSiteGroup(5, 0, 0), freedCount: 2, freedBytes: 64 },
+  ],
+});
 const INPUT: ModuleDiff[] = [{ scope: '', module: MODULE, diff: DIFF }];
 const lookup = (_: string, id: number) => STACKS.find((s) => s.id === id);
 

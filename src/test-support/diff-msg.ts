@@ -1,0 +1,29 @@
+// Comparison replies made by hand, for the code that reads them outside the
+// panel (the leak report's tests, the codec bench): the DiffMsg the page sends
+// for Snapshot A → B, with only the figures a caller names.
+import type { DiffMsg, SiteGroupMsg } from '../protocol';
+
+/** A site whose `count` blocks of `bytes` in all are new since A and still live. */
+export function newSiteGroup(site: number, count: number, bytes: number): SiteGroupMsg {
+  return { site, newCount: count, newBytes: bytes, freedCount: 0, freedBytes: 0, liveCount: count, liveBytes: bytes };
+}
+
+/** Reply 1 for module 1, A → B (not final, not truncated): zero counts, no groups and no block rows unless `fields` gives them. */
+export function diffMsg(fields: Partial<Omit<DiffMsg, 't'>> = {}): DiffMsg {
+  return {
+    t: 'diff',
+    req: 1,
+    module: 1,
+    from: 'A',
+    to: 'B',
+    final: null,
+    newCount: 0,
+    newBytes: 0,
+    freedCount: 0,
+    freedBytes: 0,
+    groups: [],
+    blocks: '',
+    truncated: false,
+    ...fields,
+  };
+}
