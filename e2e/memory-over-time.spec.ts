@@ -2,6 +2,7 @@
 // site A (cache_add) grows by 4 KiB a step and is never freed, site B
 // (churn_step) churns a ring of 32 × 256 B (flat at 8,192 B), site C
 // (spike_alloc) allocates 80 × 64 KiB once and frees them two ticks later.
+// A click on the timeline lists what was live at that instant.
 import { join } from 'node:path';
 import { test, expect, openPanel, tabIdOf } from './harness';
 
@@ -103,6 +104,34 @@ test('live bytes by site: the growing ranking puts the cache first, the stacked 
   await expect(frames.filter({ hasText: 'spike_alloc' })).toHaveCount(1);
   await expect(frames.filter({ hasText: 'spike_start' })).toHaveCount(1);
   await expect(panel.getByTestId('block-facts')).toContainText('65,536 B');
+
+  // Any instant: a click on the timeline lists what was live then (the page's last tick at or before it).
+  await panel.getByRole('button', { name: 'Close selection' }).click();
+  const xOf = (which: 'last' | 'spike') =>
+    panel.evaluate((w) => {
+      const chart = (
+        globalThis as unknown as { wasmLeaksSiteChart: SiteChart & { scales: { x: { getPixelForValue(v: number): number } } } }
+      ).wasmLeaksSiteChart;
+      const c = chart.data.datasets[2].data;
+      const point = w === 'last' ? c[c.length - 1] : c.find((p) => p.y > 0)!;
+      return chart.scales.x.getPixelForValue(point.x);
+    }, which);
+  const chartBox = (await panel.getByTestId('site-chart').boundingBox())!;
+  await panel.mouse.click(chartBox.x + (await xOf('last')) + 1, chartBox.y + chartBox.height / 2);
+  await expect(panel.getByText('Live at', { exact: true })).toBeVisible();
+  // After the spike: A's 36 blocks and B's 32, no block of C.
+  await expect(panel.getByTestId('range-count')).toHaveText('68');
+  await expect(panel.getByTestId('range-bytes')).toHaveText('45,056 B');
+  await expect(panel.getByTestId('site-row')).toHaveCount(2);
+  await expect(panel.getByTestId('site-row').filter({ hasText: 'spike_alloc' })).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Close selection' }).click();
+  // During the spike: C's 80 blocks again, with A's 8 and B's 32.
+  await panel.mouse.click(chartBox.x + (await xOf('spike')) + 1, chartBox.y + chartBox.height / 2);
+  await expect(panel.getByTestId('range-count')).toHaveText('120');
+  await expect(panel.getByTestId('site-row').first().getByTestId('site-label')).toContainText('spike_alloc');
+  await expect(panel.getByTestId('site-row').first().getByTestId('site-new')).toHaveText('80');
+  await panel.getByRole('button', { name: 'Peak' }).click();
+  await expect(panel.getByText('Live at the peak', { exact: true })).toBeVisible();
 
   // The three panel sizes (layout.ts): the timeline's buttons stay reachable; screenshots to LAYOUT_SHOTS if set.
   const shot = (name: string) => (process.env.LAYOUT_SHOTS ? join(process.env.LAYOUT_SHOTS, name) : testInfo.outputPath(name));

@@ -64,7 +64,9 @@ function TableSection({
             <b data-testid="range-count">{count(table.newCount)}</b>{' '}
             {store.range?.peak
               ? `blocks live at the peak (${seconds((table as RangeView).msg.from - store.recordingStart)})`
-              : 'blocks retained'}
+              : (table as RangeView).msg.instant
+                ? 'blocks live then'
+                : 'blocks retained'}
             , <b data-testid="range-bytes">{bytes(table.newBytes)}</b>
           </span>
         )}
@@ -94,7 +96,17 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
   if (store.bySite && !range) return <GrowingSites store={store} />;
 
   let title: preact.ComponentChildren;
-  if (range) {
+  // An instant (a click on the timeline) opens a selection with from = to; its replies say `instant`.
+  const instant = range !== null && !range.peak && range.from === range.to;
+  if (range && instant) {
+    const incomplete = range.tables.some((t) => t.msg.complete === false);
+    title = (
+      <>
+        <b>Live at</b> {rel(range.from)}
+        {incomplete ? ' (incomplete: blocks freed after it were dropped from the page’s bounded history)' : ''}
+      </>
+    );
+  } else if (range) {
     title = range.peak ? (
       <>
         <b>Live at the peak</b> {range.tables.length ? rel(range.from) : ''}

@@ -287,6 +287,9 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         brush.current = null;
         ctl.selectRange(store.recordingStart + w.min * 1000, store.recordingStart + w.max * 1000);
       },
+      instant: (x: number) => {
+        if (!store.readOnly && store.series.size > 0) ctl.liveAt(store.recordingStart + x * 1000);
+      },
     };
     for (const chart of [charts.current.bytes, charts.current.rates, charts.current.sites]) placeLegend(chart, chart.width, chart.height);
     const onTheme = () => {
@@ -319,7 +322,9 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
     <section class={`timeline ${rates ? '' : 'compact'}`} aria-label="Timeline" style={{ height: `${height}px` }}>
       <div class="timeline-head">
         <span>Timeline</span>
-        <span class="hint">wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all</span>
+        <span class="hint">
+          click: what was live then · wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all
+        </span>
         <button
           type="button"
           aria-pressed={store.bySite}

@@ -63,6 +63,8 @@ export interface GestureTarget {
   setWindow(w: XWindow | null): void;
   setBrush(w: XWindow | null): void;
   select(w: XWindow): void;
+  /** A click without a drag at x (what was live then). */
+  instant?(x: number): void;
 }
 
 /** Installs the gestures on a canvas; returns the cleanup. */
@@ -76,7 +78,7 @@ export function installGestures(canvas: HTMLCanvasElement, t: GestureTarget): ()
   const clamp = (w: XWindow): XWindow => {
     const e = t.extent();
     const span = Math.min(w.max - w.min, e.max - e.min);
-    let min = Math.max(e.min, Math.min(w.min, e.max - span));
+    const min = Math.max(e.min, Math.min(w.min, e.max - span));
     return { min, max: min + span };
   };
 
@@ -117,7 +119,11 @@ export function installGestures(canvas: HTMLCanvasElement, t: GestureTarget): ()
     if (!drag) return;
     const d = drag;
     drag = null;
-    if (d.mode !== 'select') return;
+    if (d.mode !== 'select') {
+      // A click (no drag) asks what was live at that instant; the second click of a double-click does not.
+      if (Math.abs(e.clientX - d.x0) < 3 && e.detail < 2) t.instant?.(d.v0);
+      return;
+    }
     const v = valueAt(e.clientX);
     // A click without a drag clears the selection rather than selecting nothing.
     if (v === null || Math.abs(e.clientX - d.x0) < 3) {

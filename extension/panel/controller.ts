@@ -113,6 +113,24 @@ export class Controller {
     );
   }
 
+  /** heaptrack's "consumed at": the blocks live at an instant (epoch ms; the page's last tick at or before it). */
+  liveAt(time: number): void {
+    const { store } = this;
+    if (store.readOnly) {
+      store.notice('What was live at an instant asks the live page: not available in an imported recording.');
+      return;
+    }
+    store.openRange(time, time, false);
+    this.long(
+      'Finding the blocks live then…',
+      (req) => this.conn.send({ t: 'at', req, time }),
+      (msg) => {
+        if (msg.t === 'fail') store.setError(`Live at an instant failed: ${msg.message}`);
+        if (msg.t === 'range') store.setRange(msg);
+      },
+    );
+  }
+
   closeRange(): void {
     this.store.closeRange();
   }
