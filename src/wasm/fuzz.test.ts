@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { instrumentWith, parseModule, roundTrip, funcType, type AllocatorInfo } from './index';
+import { encodeU32 } from './leb128';
 
 const dir = new URL('./fuzz/corpus/', import.meta.url);
 const files = readdirSync(dir)
@@ -106,16 +107,7 @@ describe('fuzz corpus', () => {
 function importMemoryAndTable(bytes: Uint8Array): Uint8Array | null {
   const m = parseModule(bytes);
   if (m.memories.length !== 1 || m.memories[0].imported) return null;
-  const leb = (v: number): number[] => {
-    const out: number[] = [];
-    do {
-      let b = v & 0x7f;
-      v >>>= 7;
-      if (v) b |= 0x80;
-      out.push(b);
-    } while (v);
-    return out;
-  };
+  const leb = (v: number): number[] => [...encodeU32(v)];
   const name = (s: string): number[] => [...leb(s.length), ...new TextEncoder().encode(s)];
   const body = (id: number) => m.sections.find((s) => s.id === id);
   const entries: number[][] = [];

@@ -4,19 +4,11 @@
 // anything unknown.
 import { describe, expect, it } from 'vitest';
 import { instrument, instrumentWith, parseModule, roundTrip, InstrumentError, type AllocatorInfo } from './index';
+import { encodeU32 } from './leb128';
 
 // --- a tiny assembler ------------------------------------------------------
 type B = number[];
-const u32 = (v: number): B => {
-  const out: B = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
+const u32 = (v: number): B => [...encodeU32(v)];
 const pad5 = (v: number): B => [
   (v & 0x7f) | 0x80,
   ((v >>> 7) & 0x7f) | 0x80,
