@@ -1,6 +1,6 @@
 // The inspected page must behave exactly as without the extension: same
 // results from its wasm functions, same errors, same memory growth.
-import { test, expect, launch, openDemo } from './harness';
+import { test, expect, openDemo, withoutExtension } from './harness';
 import type { Demo } from './scenario';
 
 declare const demo: Demo;
@@ -35,13 +35,8 @@ async function scenario(page: import('@playwright/test').Page) {
 for (const build of ['wasi-O2', 'emcc-O2']) {
   test(`${build}: results are identical with and without the extension`, async ({ context, site }) => {
     const withExt = await scenario(await openDemo(context, site, build));
-    const plainContext = await launch(false);
-    try {
-      const without = await scenario(await openDemo(plainContext, site, build));
-      expect(withExt).toEqual(without);
-      expect(withExt.errors).toEqual(['CompileError', 'TypeError']);
-    } finally {
-      await plainContext.close();
-    }
+    const without = await withoutExtension(async (plain) => scenario(await openDemo(plain, site, build)));
+    expect(withExt).toEqual(without);
+    expect(withExt.errors).toEqual(['CompileError', 'TypeError']);
   });
 }

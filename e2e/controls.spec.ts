@@ -1,5 +1,5 @@
 // Modules the tool cannot instrument keep working, and the panel says why.
-import { test, expect, launch, openPanel, tabIdOf } from './harness';
+import { test, expect, openPanel, tabIdOf, withoutExtension } from './harness';
 
 test('a module without allocator and a memory64 module: unchanged results, "not instrumented" with the reason', async ({
   context,
@@ -11,13 +11,8 @@ test('a module without allocator and a memory64 module: unchanged results, "not 
     return { page, result: await page.evaluate(() => (window as unknown as { controls: Promise<unknown> }).controls) };
   };
   const { page, result } = await run(context);
-  const plain = await launch(false);
-  try {
-    expect(result).toEqual((await run(plain)).result);
-    expect(result).toEqual({ add: 42, a: '1024', b: '1124', mem: 65536 });
-  } finally {
-    await plain.close();
-  }
+  expect(result).toEqual((await withoutExtension(run)).result);
+  expect(result).toEqual({ add: 42, a: '1024', b: '1124', mem: 65536 });
   const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module')).toHaveCount(2);
   await expect(panel.getByTestId('module-status')).toHaveText([

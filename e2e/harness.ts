@@ -41,6 +41,27 @@ export async function launch(withExtension = true): Promise<BrowserContext> {
   });
 }
 
+/** `fn` given a Chromium without the extension, closed after: what the page does natively, to compare with. */
+export async function withoutExtension<T>(fn: (plain: BrowserContext) => Promise<T>): Promise<T> {
+  const plain = await launch(false);
+  try {
+    return await fn(plain);
+  } finally {
+    await plain.close();
+  }
+}
+
+/** `probe` evaluated in a new page at `url`, natively (see withoutExtension), then in `context` (with the extension). */
+export async function withAndWithout<R>(context: BrowserContext, url: string, probe: () => Promise<R>): Promise<{ native: R; hooked: R }> {
+  const inPage = async (ctx: BrowserContext) => {
+    const page = await ctx.newPage();
+    await page.goto(url);
+    return page.evaluate(probe);
+  };
+  const native = await withoutExtension(inPage);
+  return { native, hooked: await inPage(context) };
+}
+
 export async function serviceWorker(context: BrowserContext): Promise<Worker> {
   return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 }
