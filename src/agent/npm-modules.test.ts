@@ -6,15 +6,20 @@
 // WebAssembly namespace (`instantiateWasm` for the emscripten glues; for
 // brotli-wasm the global is swapped while its glue is required, then restored).
 import { describe, it, expect } from 'vitest';
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { instrument } from '../wasm';
 import type { ModuleMsg, DiffMsg, SampleValues } from '../protocol';
 import { lastSample, blockList } from '../test-support/page-messages';
 import { TestPage } from '../test-support/test-page';
-
-const require = createRequire(import.meta.url);
-const nm = (p: string) => new URL(`../../node_modules/${p}`, import.meta.url);
+import {
+  loadBrotli,
+  loadSqlJs,
+  loadTiktoken,
+  nodeModule,
+  type SqlJs,
+  type SqlJsStatement,
+  type TiktokenEncoder,
+} from '../test-support/npm-packages';
 
 // Node 20 has no multi-memory: the 'table' path runs in Chromium (e2e); here the call path.
 type EventPath = 'call';
@@ -58,37 +63,6 @@ function newSizes(d: DiffMsg): number[] {
 }
 
 // ---------------------------------------------------------------- sql.js ---
-
-interface SqlJsStatement {
-  step(): boolean;
-  get(): unknown[];
-  free(): boolean;
-  run(v?: unknown[]): void;
-}
-interface SqlJsDatabase {
-  run(sql: string, params?: unknown[]): void;
-  exec(sql: string): { columns: string[]; values: unknown[][] }[];
-  prepare(sql: string): SqlJsStatement;
-  export(): Uint8Array;
-  close(): void;
-}
-type SqlJs = { Database: new () => SqlJsDatabase };
-
-const SQLJS_GLUE = require.resolve('sql.js/dist/sql-wasm.js');
-const SQLJS_WASM = readFileSync(nm('sql.js/dist/sql-wasm.wasm'));
-
-/** sql.js through its own glue; `wa` = null: the real WebAssembly, untouched. */
-async function loadSqlJs(wa: typeof WebAssembly | null): Promise<SqlJs> {
-  delete require.cache[SQLJS_GLUE]; // the glue caches its init promise per module instance
-  const initSqlJs = require(SQLJS_GLUE) as (o?: object) => Promise<SqlJs>;
-  if (!wa) return initSqlJs();
-  return initSqlJs({
-    instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
-      void wa.instantiate(SQLJS_WASM, imports).then((r) => done(r.instance, r.module));
-      return {};
-    },
-  });
-}
 
 /** Create a table, insert 1000 rows, aggregate: what the page would do. */
 function sqlScenario(db: { exec(sql: string): unknown; insert(i: number, s: string): void; query(sql: string): unknown }): unknown[] {
@@ -218,7 +192,7 @@ describe('sql.js 1.16 (minified emscripten, no names)', () => {
 // ------------------------------------------------- @sqlite.org/sqlite-wasm ---
 
 type Sqlite3 = any;
-const SQLITE_WASM = readFileSync(nm('@sqlite.org/sqlite-wasm/dist/sqlite3.wasm'));
+const SQLITE_WASM = readFileSync(nodeModule('@sqlite.org/sqlite-wasm/dist/sqlite3.wasm'));
 
 /** The package's node entry (dist/node.mjs, what `import '@sqlite.org/sqlite-wasm'` gives in Node). */
 async function loadSqliteWasm(wa: typeof WebAssembly | null): Promise<Sqlite3> {
@@ -363,26 +337,6 @@ describe('@sqlite.org/sqlite-wasm 3.54 (emscripten, names, memory imported)', ()
 
 // ------------------------------------------------------------ brotli-wasm ---
 
-type Brotli = { compress(b: Uint8Array): Uint8Array; decompress(b: Uint8Array): Uint8Array };
-const BROTLI_GLUE = nm('brotli-wasm/pkg.node/brotli_wasm.js').pathname;
-
-/**
- * The wasm-bindgen node glue compiles its .wasm at require time with
- * `new WebAssembly.Module(readFileSync(...))` / `new WebAssembly.Instance`:
- * the global is swapped for the hooked copy while it loads, then restored.
- */
-function loadBrotli(wa: typeof WebAssembly | null): Brotli {
-  delete require.cache[BROTLI_GLUE];
-  const g = globalThis as { WebAssembly: typeof WebAssembly };
-  const real = g.WebAssembly;
-  if (wa) g.WebAssembly = wa;
-  try {
-    return require(BROTLI_GLUE) as Brotli;
-  } finally {
-    g.WebAssembly = real;
-  }
-}
-
 describe('brotli-wasm 3 (Rust + wasm-bindgen, allocator internal)', () => {
   const input = new Uint8Array(200_000).map((_, i) => (i * 7) % 251);
 
@@ -432,33 +386,6 @@ describe('brotli-wasm 3 (Rust + wasm-bindgen, allocator internal)', () => {
 });
 
 // --------------------------------------------------------------- tiktoken ---
-
-interface TiktokenEncoder {
-  encode(text: string): Uint32Array;
-  decode(tokens: Uint32Array): Uint8Array;
-  free(): void;
-}
-type Tiktoken = { get_encoding(name: string): TiktokenEncoder };
-const TIKTOKEN_GLUE = nm('tiktoken/tiktoken.cjs').pathname;
-const TIKTOKEN_BG = nm('tiktoken/tiktoken_bg.cjs').pathname;
-
-/**
- * tiktoken's node glue is the wasm-bindgen one (`new WebAssembly.Module` /
- * `new WebAssembly.Instance` at require time), with its wasm state in
- * tiktoken_bg.cjs: both are reloaded, the global swapped while they load.
- */
-function loadTiktoken(wa: typeof WebAssembly | null): Tiktoken {
-  delete require.cache[TIKTOKEN_GLUE];
-  delete require.cache[TIKTOKEN_BG];
-  const g = globalThis as { WebAssembly: typeof WebAssembly };
-  const real = g.WebAssembly;
-  if (wa) g.WebAssembly = wa;
-  try {
-    return require(TIKTOKEN_GLUE) as Tiktoken;
-  } finally {
-    g.WebAssembly = real;
-  }
-}
 
 describe('tiktoken 1.0 (Rust + wasm-bindgen, allocator exports renamed __wbindgen_export_N)', () => {
   const text = 'Memory leaks in WebAssembly: get_encoding() without .free() keeps the whole BPE table alive. ünïcödé ✓ 漢字';
