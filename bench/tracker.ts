@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { LiveBlocks, Tracker, diff, classifyLeaks, LEAK_KINDS } from '../src/tracker/index';
-import { median } from './timing';
+import { median, timeAlternating } from './timing';
 import { rng } from '../src/test-support/rng';
 
 setFlagsFromString('--expose-gc');
@@ -55,8 +55,7 @@ function heapTrace(live: number, churn: number, seed = 1): Float64Array {
 
 function benchTables(live: number, churn: number): void {
   const ops = heapTrace(live, churn);
-  const runLive = (): number => {
-    const t0 = now();
+  const runLive = (): void => {
     const lb = new LiveBlocks();
     let seq = 0;
     for (let i = 0; i < ops.length; i++) {
@@ -67,10 +66,8 @@ function benchTables(live: number, churn: number): void {
         if (slot >= 0) lb.removeAt(slot);
       }
     }
-    return now() - t0;
   };
-  const runMap = (): number => {
-    const t0 = now();
+  const runMap = (): void => {
     const m = new Map<number, { size: number; site: number; seq: number; time: number }>();
     let seq = 0;
     for (let i = 0; i < ops.length; i++) {
@@ -78,16 +75,8 @@ function benchTables(live: number, churn: number): void {
       if (p > 0) m.set(p, { size: 32, site: 7, seq: seq++, time: i });
       else m.delete(-p);
     }
-    return now() - t0;
   };
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let k = 0; k < 5; k++) {
-    a.push(runLive());
-    b.push(runMap());
-  }
-  const tl = median(a);
-  const tm = median(b);
+  const [tl, tm] = timeAlternating([runLive, runMap], 5).map((t) => t.wall);
   const mops = (t: number) => fmt(ops.length / t / 1000, 1);
   console.log(
     `  live table, ${fmt(live / 1e3, 0)} K live + ${fmt(churn / 1e3, 0)} K free/alloc pairs: LiveBlocks ${mops(tl)} M ops/s, Map ${mops(tm)} M ops/s → ${fmt(tm / tl, 2)}× the Map`,
@@ -97,20 +86,17 @@ function benchTables(live: number, churn: number): void {
 function benchTrackers(live: number, churn: number): void {
   const ops = heapTrace(live, churn, 2);
   const clock = (): number => 0; // the clock is the page's choice; keep it out of the ratio
-  const runTracker = (): number => {
-    const t0 = now();
+  const runTracker = (): void => {
     const t = new Tracker({ clock });
     for (let i = 0; i < ops.length; i++) {
       const p = ops[i];
       if (p > 0) t.malloc(p, 32, 7);
       else t.free(-p, 8);
     }
-    return now() - t0;
   };
   // The obvious implementation: a Map of objects, plus a Map of recent frees
   // bounded by a ring of pointers (exact FIFO of the last 65,536).
   const runNaive = (): number => {
-    const t0 = now();
     const live = new Map<number, { size: number; site: number; seq: number; time: number }>();
     const freed = new Map<number, { allocSite: number; freeSite: number }>();
     const ring = new Float64Array(65_536);
@@ -134,16 +120,9 @@ function benchTrackers(live: number, churn: number): void {
         }
       }
     }
-    return now() - t0 + liveBytes * 0;
+    return liveBytes; // used, so the loop is not dropped
   };
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let k = 0; k < 5; k++) {
-    a.push(runTracker());
-    b.push(runNaive());
-  }
-  const ta = median(a);
-  const tb = median(b);
+  const [ta, tb] = timeAlternating([runTracker, runNaive], 5).map((t) => t.wall);
   console.log(
     `  Tracker.malloc/free (with double-free window), same trace: ${fmt((ta * 1e6) / ops.length, 0)} ns/event, Map-based tracker ${fmt((tb * 1e6) / ops.length, 0)} ns/event → ${fmt(tb / ta, 2)}×`,
   );
