@@ -6,7 +6,9 @@
 //   peak copy (taken only at a tick where the live heap is above its peak);
 // - the history for 1 hour at 10 ticks/s with 10,000 sites (36,000 ticks):
 //   bytes held and the time of one tick's add, every site changing each tick
-//   (the bound's worst case) and 1 % of them.
+//   (the bound's worst case) and 1 % of them;
+// - what was live at a past instant (LiveHistory): one tick's copy and
+//   freed-block check, and the answer for 1 M live blocks.
 // Run: npx tsx bench/site-ticks.ts (or `npm run bench site-ticks`).
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -14,6 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { Tracker } from '../src/tracker/index';
 import { SiteTicks } from '../src/tracker/site-ticks';
 import { SiteSeries } from '../src/tracker/site-series';
+import { LiveHistory } from '../src/tracker/live-history';
 import { median, timeAlternating } from './timing';
 import { rng } from '../src/test-support/rng';
 
@@ -61,6 +64,7 @@ function workloadCost(): void {
   };
   const withTicks = () => {
     const st = new SiteTicks();
+    const past = new LiveHistory();
     let last = performance.now();
     workload(LIVE, CHURN, 1000, (t) => {
       const now = performance.now();
@@ -68,6 +72,7 @@ function workloadCost(): void {
         last = now;
         ticksWith++;
         st.tick(now, t.blocks.table.words, t.liveCount, t.liveBytes, t.totalAllocs, t.totalFrees);
+        past.tick(now, t.blocks, t.nextSeq, t.liveCount, `${t.totalAllocs}/${t.totalFrees}`);
       }
     });
   };
@@ -78,7 +83,7 @@ function workloadCost(): void {
   );
   console.log(`  without site ticks:            ${fmt(a.wall)} ms (cpu ${fmt(a.cpu)}), ${fmt(ticks / RUNS)} tick instants per run`);
   console.log(
-    `  with a tick every 100 ms:      ${fmt(b.wall)} ms (cpu ${fmt(b.cpu)}), ${fmt(ticksWith / RUNS)} ticks per run  → ratio ${fmt(b.wall / a.wall, 3)}× (cpu ${fmt(b.cpu / a.cpu, 3)}×)`,
+    `  with a tick every 100 ms (site sums, peak, live history): ${fmt(b.wall)} ms (cpu ${fmt(b.cpu)}), ${fmt(ticksWith / RUNS)} ticks per run  → ratio ${fmt(b.wall / a.wall, 3)}× (cpu ${fmt(b.cpu / a.cpu, 3)}×)`,
   );
 }
 
@@ -139,10 +144,48 @@ function historyMemory(): void {
   }
 }
 
+function liveAtCost(): void {
+  console.log('live at a past instant (LiveHistory):');
+  for (const live of [100_000, 1_000_000]) {
+    const t = workload(live, 0, 1000, () => {});
+    const h = new LiveHistory();
+    h.tick(1, t.blocks, t.nextSeq, t.liveCount, 'a');
+    const copy: number[] = [];
+    const freed: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      // Nothing of the last tick freed: copy only.
+      let t0 = performance.now();
+      h.tick(2 + i, t.blocks, t.nextSeq, t.liveCount, `c${i}`);
+      copy.push(performance.now() - t0);
+      // 1,000 blocks of the last tick freed (and as many allocated): the lookups and the log.
+      const r = rng(i);
+      const words = t.blocks.table.words;
+      const gone: number[] = [];
+      for (let at = 0; at < words.length && gone.length < 1000; at += 5 * (1 + (r() & 7))) if (words[at] !== 0) gone.push(words[at]);
+      for (const p of gone) t.free(p, 0);
+      for (const p of gone) t.malloc(p, 64, 1);
+      t0 = performance.now();
+      h.tick(100 + i, t.blocks, t.nextSeq, t.liveCount, `f${i}`);
+      freed.push(performance.now() - t0);
+    }
+    const answer: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      count = h.liveAt(50, t.blocks)?.count ?? -1;
+      answer.push(performance.now() - t0);
+    }
+    console.log(
+      `  ${fmt(live / 1000, 0).padStart(5)} k live blocks: tick ${fmt(median(copy), 2)} ms (copy ${fmt((live * 20) / 1e6)} MB held), with 1,000 of them freed ${fmt(median(freed), 2)} ms; live at an instant (${fmt(count, 0)} blocks): ${fmt(median(answer), 1)} ms`,
+    );
+  }
+}
+
 export async function run(): Promise<void> {
   workloadCost();
   scanCost();
   historyMemory();
+  liveAtCost();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) await run();

@@ -44,7 +44,11 @@ export class LiveHistory {
   private prev = new Uint32Array(0);
   private prevCount = 0;
   private prevNext = 0;
+  /** Age of the previous tick's oldest block in allocations (prevNext − its seq). */
+  private prevSpan = 0;
   private hasPrev = false;
+  /** One bit per allocation number of the previous tick's span: still live. */
+  private bits = new Uint32Array(0);
   private lastKey = '';
   /** Tick instants and the next sequence number at each. */
   private times: number[] = [];
@@ -76,25 +80,15 @@ export class LiveHistory {
     if (key === this.lastKey) return;
     this.lastKey = key;
     const words = live.table.words;
-    if (this.hasPrev) {
-      // Were blocks of the previous tick freed? Count those still live.
-      let still = 0;
-      const pn = this.prevNext;
-      for (let at = 0; at < words.length; at += LB.width) if (words[at] !== 0 && older(words[at + LB.seq], pn)) still++;
-      if (still < this.prevCount) {
-        const p = this.prev;
-        for (let i = 0; i < this.prevCount; i++) {
-          const o = i * LB.width;
-          const at = live.find(p[o]);
-          if (at < 0 || live.table.words[at + LB.seq] !== p[o + LB.seq]) this.logFree(p, o, time);
-        }
-      }
-    }
+    if (this.hasPrev) this.logFreed(time, live);
     if (this.prev.length < liveCount * LB.width) this.prev = new Uint32Array(Math.ceil(liveCount * 1.25) * LB.width);
     const p = this.prev;
     let n = 0;
+    let span = 0;
     for (let at = 0; at < words.length; at += LB.width) {
       if (words[at] === 0) continue;
+      const age = (nextSeq - words[at + 3]) >>> 0;
+      if (age > span && age <= 0x8000_0000) span = age;
       const o = n * LB.width;
       if (o + LB.width > p.length) break;
       p[o] = words[at];
@@ -106,12 +100,56 @@ export class LiveHistory {
     }
     this.prevCount = n;
     this.prevNext = nextSeq;
+    this.prevSpan = span;
     this.hasPrev = true;
     this.times.push(time);
     this.nexts.push(nextSeq);
     if (this.times.length > this.maxTicks) {
       this.times = this.times.filter((_, i) => i % 2 === 1 || i === this.times.length - 1);
       this.nexts = this.nexts.filter((_, i) => i % 2 === 1 || i === this.nexts.length - 1);
+    }
+  }
+
+  /**
+   * Logs the previous tick's blocks that are no longer live, freed at `time`.
+   * Blocks are told apart by allocation number: one pass over the live table
+   * marks the numbers of the previous tick's span still live (a bitset when the
+   * span is at most 64 × the block count, else a lookup per block), then the
+   * previous tick's copy is read once.
+   */
+  private logFreed(time: number, live: LiveIndex): void {
+    const words = live.table.words;
+    const pn = this.prevNext;
+    const span = this.prevSpan;
+    const p = this.prev;
+    if (span <= 64 * this.prevCount + 4096) {
+      const need = (span >>> 5) + 1;
+      if (this.bits.length < need) this.bits = new Uint32Array(need);
+      const bits = this.bits;
+      bits.fill(0, 0, need);
+      let still = 0;
+      for (let at = 0; at < words.length; at += LB.width) {
+        if (words[at] === 0) continue;
+        const age = (pn - words[at + 3]) >>> 0;
+        if (age === 0 || age > span) continue;
+        bits[age >>> 5] |= 1 << (age & 31);
+        still++;
+      }
+      if (still >= this.prevCount) return;
+      for (let i = 0; i < this.prevCount; i++) {
+        const o = i * LB.width;
+        const age = (pn - p[o + 3]) >>> 0;
+        if ((bits[age >>> 5] & (1 << (age & 31))) === 0) this.logFree(p, o, time);
+      }
+      return;
+    }
+    let still = 0;
+    for (let at = 0; at < words.length; at += LB.width) if (words[at] !== 0 && older(words[at + LB.seq], pn)) still++;
+    if (still >= this.prevCount) return;
+    for (let i = 0; i < this.prevCount; i++) {
+      const o = i * LB.width;
+      const at = live.find(p[o]);
+      if (at < 0 || live.table.words[at + LB.seq] !== p[o + LB.seq]) this.logFree(p, o, time);
     }
   }
 
@@ -125,7 +163,13 @@ export class LiveHistory {
       this.droppedUntil = Math.max(this.droppedUntil, this.freeTimes[slot]);
       this.head = (this.head + 1) % cap;
     }
-    this.log.set(p.subarray(o, o + LB.width), slot * LB.width);
+    const l = this.log;
+    const d = slot * LB.width;
+    l[d] = p[o];
+    l[d + 1] = p[o + 1];
+    l[d + 2] = p[o + 2];
+    l[d + 3] = p[o + 3];
+    l[d + 4] = p[o + 4];
     this.freeTimes[slot] = time;
   }
 
@@ -150,22 +194,37 @@ export class LiveHistory {
     if (k < 0) return null;
     const t = this.times[k];
     const next = this.nexts[k];
-    const out: number[] = [];
-    let bytes = 0;
     const words = live.table.words;
+    const cap = this.freeTimes.length;
+    // Count, then copy into one typed array (no per-block allocation: 1 M blocks in tens of ms).
+    let count = 0;
+    for (let at = 0; at < words.length; at += LB.width) if (words[at] !== 0 && older(words[at + LB.seq], next)) count++;
+    for (let i = 0; i < this.size; i++) {
+      const slot = (this.head + i) % cap;
+      if (this.freeTimes[slot] > t && older(this.log[slot * LB.width + LB.seq], next)) count++;
+    }
+    const records = new Uint32Array(count * LB.width);
+    let n = 0;
+    let bytes = 0;
     for (let at = 0; at < words.length; at += LB.width) {
       if (words[at] === 0 || !older(words[at + LB.seq], next)) continue;
-      for (let f = 0; f < LB.width; f++) out.push(words[at + f]);
+      records[n] = words[at];
+      records[n + 1] = words[at + 1];
+      records[n + 2] = words[at + 2];
+      records[n + 3] = words[at + 3];
+      records[n + 4] = words[at + 4];
+      n += LB.width;
       bytes += words[at + LB.size];
     }
     for (let i = 0; i < this.size; i++) {
-      const slot = (this.head + i) % this.freeTimes.length;
+      const slot = (this.head + i) % cap;
       const o = slot * LB.width;
       if (this.freeTimes[slot] <= t || !older(this.log[o + LB.seq], next)) continue;
-      for (let f = 0; f < LB.width; f++) out.push(this.log[o + f]);
+      records.set(this.log.subarray(o, o + LB.width), n);
+      n += LB.width;
       bytes += this.log[o + LB.size];
     }
-    return { time: t, count: out.length / LB.width, bytes, records: Uint32Array.from(out), complete: this.droppedUntil <= t };
+    return { time: t, count, bytes, records, complete: this.droppedUntil <= t };
   }
 
   clear(): void {
