@@ -260,14 +260,20 @@ export class Tracker {
 
   free(ptr: number, site: number): void {
     ptr >>>= 0;
-    // free(NULL) does nothing (C17 7.22.3.3 ¶2): not an error.
-    if (ptr === 0) return;
+    const at = this.freedRecord(ptr, site);
+    if (at >= 0) this.release(at, ptr, site);
+  }
+
+  /**
+   * The live record that freeing `ptr` (already >>> 0) releases, or -1: for
+   * NULL, which frees nothing (C17 7.22.3.3 ¶2, not an error), and for a
+   * pointer not live, reported as an invalid free.
+   */
+  private freedRecord(ptr: number, site: number): number {
+    if (ptr === 0) return -1;
     const at = this.blocks.find(ptr);
-    if (at < 0) {
-      this.badFree('invalid-free', ptr, site);
-      return;
-    }
-    this.release(at, ptr, site);
+    if (at < 0) this.badFree('invalid-free', ptr, site);
+    return at;
   }
 
   // --- Rust (GlobalAlloc via __rust_alloc & co.) ----------------------------
@@ -283,12 +289,8 @@ export class Tracker {
   /** Rust passes the layout back: a size that differs from the allocation's is UB, reported. */
   rustDealloc(ptr: number, size: number, _align: number, site: number): void {
     ptr >>>= 0;
-    if (ptr === 0) return;
-    const at = this.blocks.find(ptr);
-    if (at < 0) {
-      this.badFree('invalid-free', ptr, site);
-      return;
-    }
+    const at = this.freedRecord(ptr, site);
+    if (at < 0) return;
     const recorded = this.blocks.get(at, LB.size);
     if (recorded !== size >>> 0) {
       this.error('dealloc-size-mismatch', ptr, site, this.blocks.get(at, LB.site), null, recorded, size >>> 0);
