@@ -2,7 +2,7 @@
 // Node's Buffer, and validation of a 1 M-block diff message.
 import { pathToFileURL } from 'node:url';
 import { encodeU32, decodeU32, parsePageMsg, BLOCK_STRIDE } from '../src/protocol';
-import { diffMsg } from '../src/test-support/diff-msg';
+import { diffMsg } from '../src/test-support/made-messages';
 
 function time(fn: () => void, reps: number): number {
   const ts: number[] = [];

@@ -2,8 +2,8 @@
 // that every page-provided string is text (a module named like markup stays
 // text), that it loads and runs nothing, and the timeline's charts.
 import { describe, it, expect } from 'vitest';
-import type { FrameMsg, ModuleMsg, SiteMsg } from '../protocol';
-import { diffMsg, newSiteGroup } from '../test-support/diff-msg';
+import type { FrameMsg, SiteMsg } from '../protocol';
+import { diffMsg, moduleMsg, newSiteGroup } from '../test-support/made-messages';
 import { SAMPLE_STRIDE } from '../protocol/sample-row';
 import { groupLeaks, makeReport, type ModuleDiff } from './leak-report';
 import { parseSuppressions } from './suppressions';
@@ -12,17 +12,7 @@ import { esc, stepChart } from './svg-chart';
 import { TimelineBuilder, TIMELINE_LIMITS } from './timeline';
 
 const EVIL = '<img src=x onerror=alert(1)>';
-const MODULE: ModuleMsg = {
-  t: 'module',
-  id: 1,
-  name: `http://site/${EVIL}.wasm`,
-  size: 1000,
-  instrumented: true,
-  reason: '',
-  allocators: [],
-  wrappedExports: [],
-  time: 0,
-};
+const MODULE = moduleMsg(`http://site/${EVIL}.wasm`);
 const frame = (name: string, func: number, line: number, file = '/src/leak.c'): FrameMsg => ({ name, func, offset: 10 + func, file, line });
 const STACKS: SiteMsg[] = [
   {

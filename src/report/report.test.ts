@@ -4,12 +4,12 @@
 // protobuf reader written apart from the encoder.
 import { describe, it, expect } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import type { FrameMsg, ModuleMsg, SiteMsg } from '../protocol';
+import type { FrameMsg, SiteMsg } from '../protocol';
 import { formatReport, frameLabel, groupLeaks, makeReport, type ModuleDiff } from './leak-report';
 import { parseSuppressions, templateMatcher, SuppressionError } from './suppressions';
 import { leakProfile } from './pprof';
 import { readProfile } from '../test-support/protobuf';
-import { diffMsg, newSiteGroup } from '../test-support/diff-msg';
+import { diffMsg, moduleMsg, newSiteGroup } from '../test-support/made-messages';
 
 const wasm = (name: string, func: number, line: number, alloc = false): FrameMsg => ({
   name,
@@ -21,17 +21,7 @@ const wasm = (name: string, func: number, line: number, alloc = false): FrameMsg
 });
 const js = (name: string, line: number): FrameMsg => ({ name, func: -1, offset: -1, file: 'http://site/app.js', line });
 
-const MODULE: ModuleMsg = {
-  t: 'module',
-  id: 1,
-  name: 'http://site/app.wasm',
-  size: 1000,
-  instrumented: true,
-  reason: '',
-  allocators: [],
-  wrappedExports: [],
-  time: 0,
-};
+const MODULE = moduleMsg('http://site/app.wasm');
 const STACKS: SiteMsg[] = [
   // Two callers of xmalloc (folded): two sites.
   { id: 1, module: 1, frames: [wasm('xmalloc', 3, 5, true), wasm('make_apple', 4, 10), wasm('main', 9, 40), js('run', 7)] },

@@ -1,7 +1,12 @@
-// Comparison replies made by hand, for the code that reads them outside the
-// panel (the leak report's tests, the codec bench): the DiffMsg the page sends
-// for Snapshot A → B, with only the figures a caller names.
-import type { DiffMsg, SiteGroupMsg } from '../protocol';
+// Page messages made by hand, for the code that reads them outside the panel
+// (the leak report's tests, the codec bench): a module and the DiffMsg the
+// page sends for Snapshot A → B, with only the figures a caller names.
+import type { DiffMsg, ModuleMsg, SiteGroupMsg } from '../protocol';
+
+/** Module 1, instrumented, 1000 bytes, named `name`, with no allocator details. */
+export function moduleMsg(name: string): ModuleMsg {
+  return { t: 'module', id: 1, name, size: 1000, instrumented: true, reason: '', allocators: [], wrappedExports: [], time: 0 };
+}
 
 /** A site whose `count` blocks of `bytes` in all are new since A and still live. */
 export function newSiteGroup(site: number, count: number, bytes: number): SiteGroupMsg {
