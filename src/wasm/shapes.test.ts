@@ -39,6 +39,13 @@ interface Shapes {
   _scratch_release(p: number): void;
 }
 
+/** The allocators the rewriter found, as `role=name`, sorted. */
+const found = (r: ReturnType<typeof instrument>) =>
+  r.allocators
+    .map((a) => `${a.role}=${a.name}`)
+    .sort()
+    .join(' ');
+
 const CASES: [string, string][] = [
   // [fixture, allocators found (role=name, sorted)]
   // -DSEPARATE_ONLY: malloc called by 3 functions, free by 4 others; the glue: _malloc = e, _free = g
@@ -53,12 +60,7 @@ describe('allocator shapes (e2e/fixtures/src/shapes.c)', () => {
   for (const [name, want] of CASES) {
     it(`shapes-${name}: found, never partial`, () => {
       const r = instrument(fixture(`shapes-${name}.wasm`));
-      expect(
-        r.allocators
-          .map((a) => `${a.role}=${a.name}`)
-          .sort()
-          .join(' '),
-      ).toBe(want);
+      expect(found(r)).toBe(want);
       expect(r.partial).toBeUndefined();
       // The pair was found without a shared caller: by what they do.
       const byState = r.allocators.some((a) => a.role === 'free' && /chunk header/.test(a.evidence ?? ''));
@@ -118,12 +120,7 @@ interface WbgShapes {
 describe('wasm-bindgen-shaped Rust (e2e/fixtures/src/rust/wbg_shapes.rs)', () => {
   it('renamed exports: the free that leads to the allocator wins over a closure helper of the same type; internal free (ptr, size)', () => {
     const r = instrument(fixture('wbg-shapes-rust.wasm'));
-    expect(
-      r.allocators
-        .map((a) => `${a.role}=${a.name}`)
-        .sort()
-        .join(' '),
-    ).toBe(
+    expect(found(r)).toBe(
       'free=func2 rust_alloc=func1 rust_realloc=func21 wbg_free=__wbindgen_export_3 wbg_malloc=__wbindgen_export_1 wbg_realloc=__wbindgen_export_2',
     );
     expect(r.partial).toBeUndefined();
@@ -168,12 +165,7 @@ interface AsLeaky {
 describe('AssemblyScript runtime (e2e/fixtures/src/as/leaky.ts, incremental GC, --exportRuntime)', () => {
   it('the TLSF allocator under __new and the collector, found by name', () => {
     const r = instrument(fixture('as-leaky-debug.wasm'));
-    expect(
-      r.allocators
-        .map((a) => `${a.role}=${a.name}`)
-        .sort()
-        .join(' '),
-    ).toBe('free=~lib/rt/tlsf/__free malloc=~lib/rt/tlsf/__alloc');
+    expect(found(r)).toBe('free=~lib/rt/tlsf/__free malloc=~lib/rt/tlsf/__alloc');
     expect(r.partial).toBeUndefined();
   });
 
