@@ -128,11 +128,12 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       setTimer(() => revokeObjectURL(blob), 10_000);
       return worker;
     } catch (error) {
+      // (the original then runs with the page's own arguments and raises its own error, if any)
       revokeObjectURL(blob);
       opts.unreached(
         kind,
         url,
-        `the page’s Content-Security-Policy forbids blob: workers (${String(error instanceof Error ? error.message : error).slice(0, 200)})`,
+        `the browser refused to start it from a blob: URL, as a page's Content-Security-Policy without blob: in worker-src does (${String(error instanceof Error ? error.message : error).slice(0, 200)})`,
       );
       return null;
     }
