@@ -3,43 +3,27 @@
 // section; the page fetches it next to the module, like a source map, and
 // re-sends the sites already interned with their DWARF lines. Module messages
 // carry the code fingerprint the panel matches loaded symbols against.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { PageAgent } from './page-agent';
-import { freshWebAssembly } from '../test-support/page-messages';
-import { instrument } from '../wasm';
-import { parsePageMsg, type PageToPanel } from '../protocol';
 import { FIXTURE_DIR, fixture } from '../test-support/fixtures';
+import { TestPage, stubImports } from '../test-support/test-page';
 import { codeFingerprint } from '../symbols/fingerprint';
 
 type Exports = Record<string, (...a: number[]) => number>;
-const agents: PageAgent[] = [];
-afterEach(() => {
-  for (const a of agents.splice(0)) a.hooks.uninstall();
-});
 
 describe('external_debug_info (emcc -gseparate-dwarf)', () => {
   it('the page fetches the .debug.wasm beside the module and the leak gets its source lines and inlined frame', async () => {
-    const wa = freshWebAssembly();
-    const sent: PageToPanel[] = [];
     const requested: string[] = [];
-    const agent = new PageAgent(wa, {
-      post: (m) => sent.push(parsePageMsg(JSON.parse(JSON.stringify(m)))),
-      now: () => Date.now(),
-      setTimer: () => 0,
-      instrument,
-      url: new URL('index.html', FIXTURE_DIR).href,
+    // The page's address (instantiate(bytes) has no URL of its own) and its fetch, here from disk.
+    const page = new TestPage(new URL('index.html', FIXTURE_DIR).href, {
       loadBytes: async (url) => {
         requested.push(url);
         return new Uint8Array(readFileSync(new URL(url)));
       },
     });
-    agents.push(agent);
+    const { agent, sent } = page;
     const bytes = fixture('leak-emcc-sepdwarf.wasm');
-    const imports: Record<string, Record<string, () => number>> = {};
-    for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes)))
-      if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
-    const { instance } = (await wa.instantiate(bytes, imports)) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const { instance } = (await page.wa.instantiate(bytes, stubImports(bytes))) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
     const x = instance.exports as unknown as Exports;
     x.__wasm_call_ctors?.();
     x.simulate_memory_leak();
