@@ -4,28 +4,16 @@
 // re-sends the sites already interned with their DWARF lines. Module messages
 // carry the code fingerprint the panel matches loaded symbols against.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { FIXTURE_DIR, fixture } from '../test-support/fixtures';
-import { TestPage, stubImports } from '../test-support/test-page';
+import { FixturePage } from '../test-support/test-page';
 import { codeFingerprint } from '../symbols/fingerprint';
-
-type Exports = Record<string, (...a: number[]) => number>;
 
 describe('external_debug_info (emcc -gseparate-dwarf)', () => {
   it('the page fetches the .debug.wasm beside the module and the leak gets its source lines and inlined frame', async () => {
-    const requested: string[] = [];
-    // The page's address (instantiate(bytes) has no URL of its own) and its fetch, here from disk.
-    const page = new TestPage(new URL('index.html', FIXTURE_DIR).href, {
-      loadBytes: async (url) => {
-        requested.push(url);
-        return new Uint8Array(readFileSync(new URL(url)));
-      },
-    });
-    const { agent, sent } = page;
+    const page = new FixturePage('loadBytes');
+    const { agent, sent, requested } = page;
     const bytes = fixture('leak-emcc-sepdwarf.wasm');
-    const { instance } = (await page.wa.instantiate(bytes, stubImports(bytes))) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
-    const x = instance.exports as unknown as Exports;
-    x.__wasm_call_ctors?.();
+    const x = await page.instantiate(bytes);
     x.simulate_memory_leak();
     agent.flush();
     const mod = sent.find((m) => m.t === 'module');

@@ -5,22 +5,16 @@
 // e2e/fixtures/src/rust/vecs.rs (Vec growth in two functions); figures from
 // e2e/fixtures/STACKS.md.
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
 import { FIXTURE_DIR, fixture as wasm } from '../test-support/fixtures';
-import { TestPage, stubImports } from '../test-support/test-page';
-
-type Exports = Record<string, (...a: number[]) => number>;
+import { FixturePage, TestPage, started, stubImports } from '../test-support/test-page';
 
 /** Instantiates a fixture under a fresh page agent; every import is a stub returning 0 unless `env` names it. */
 function load(file: string, bytes: Uint8Array<ArrayBuffer> = wasm(file), env: Record<string, (...a: number[]) => number> = {}) {
   const page = new TestPage('test://stacks');
   const instance = new page.wa.Instance(new page.wa.Module(bytes), stubImports(bytes, env));
-  const x = instance.exports as unknown as Exports;
   const memory = instance.exports.memory as WebAssembly.Memory;
-  x._initialize?.();
-  x.emscripten_stack_init?.();
-  x.__wasm_call_ctors?.();
+  const x = started(instance);
   /** Snapshot A, `act`, Snapshot B: the comparison's new blocks as (size, site frames). */
   const compare = (act: () => void): { diff: DiffMsg; blocks: { size: number; site: SiteMsg }[] } => {
     const diff = page.compare(act);
@@ -176,20 +170,10 @@ function stripNames(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 describe('readable stacks on release builds: source maps next to the module', () => {
   it("emcc -gsource-map: the page fetches the module's sourceMappingURL and re-sends the sites already interned with their source lines", async () => {
-    const requested: string[] = [];
-    // The page's address (instantiate(bytes) has no URL of its own) and its fetch, here from disk.
-    const page = new TestPage(new URL('index.html', FIXTURE_DIR).href, {
-      loadText: async (url) => {
-        requested.push(url);
-        return readFileSync(new URL(url), 'utf8');
-      },
-    });
-    const { agent, sent } = page;
+    const page = new FixturePage('loadText');
+    const { agent, sent, requested } = page;
     const bytes = wasm('leak-emcc-srcmap.wasm');
-    const { instance } = (await page.wa.instantiate(bytes, stubImports(bytes))) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
-    const x = instance.exports as unknown as Exports;
-    x.emscripten_stack_init?.();
-    x.__wasm_call_ctors?.();
+    const x = await page.instantiate(bytes);
     x.process_data(1024);
     agent.flush();
     const processSite = (m: PageToPanel) => (m.t === 'batch' ? m.sites.filter((s) => s.frames[0]?.name === 'process_data') : []);

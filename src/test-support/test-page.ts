@@ -3,10 +3,23 @@
 // tests flush), and every message it sends, validated as the bridge does.
 // The agent's hooks are uninstalled when the test that made the page ends.
 import { onTestFinished } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { PageAgent, type AgentOptions } from '../agent/page-agent';
 import { instrument } from '../wasm';
 import { parsePageMsg, type DiffMsg, type PageToPanel, type SiteMsg, type SnapshotName } from '../protocol';
 import { blockList, freshWebAssembly } from './page-messages';
+import { FIXTURE_DIR } from './fixtures';
+
+export type Exports = Record<string, (...a: number[]) => number>;
+
+/** The instance's exports, after the start-up exports it has ran, as its glue would run them. */
+export function started(instance: WebAssembly.Instance): Exports {
+  const x = instance.exports as unknown as Exports;
+  x._initialize?.();
+  x.emscripten_stack_init?.();
+  x.__wasm_call_ctors?.();
+  return x;
+}
 
 export class TestPage {
   readonly wa = freshWebAssembly();
@@ -25,6 +38,12 @@ export class TestPage {
       ...options,
     });
     onTestFinished(() => this.agent.hooks.uninstall());
+  }
+
+  /** Instantiates `bytes` through the hooked namespace (imports: see stubImports) and starts it. */
+  async instantiate(bytes: Uint8Array<ArrayBuffer>, env: Record<string, (...a: number[]) => unknown> = {}): Promise<Exports> {
+    const r = (await this.wa.instantiate(bytes, stubImports(bytes, env))) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    return started(r.instance);
   }
 
   reply<T extends PageToPanel['t']>(t: T): Extract<PageToPanel, { t: T }>[] {
@@ -57,6 +76,25 @@ export class TestPage {
   newBlocks(diff: DiffMsg): { size: number; site: SiteMsg }[] {
     const sites = this.sites();
     return blockList(diff).map((b) => ({ size: b.size, site: sites.get(b.site)! }));
+  }
+}
+
+/**
+ * A page beside the fixtures (instantiate(bytes) has no URL of its own, so
+ * files a module names resolve there) whose fetch of those files (`what`:
+ * source maps as text, debug files as bytes) reads them from disk; `requested`
+ * lists the URLs asked for.
+ */
+export class FixturePage extends TestPage {
+  readonly requested: string[] = [];
+  constructor(what: 'loadText' | 'loadBytes') {
+    super(new URL('index.html', FIXTURE_DIR).href, {
+      [what]: async (url: string) => {
+        this.requested.push(url);
+        const bytes = new Uint8Array(readFileSync(new URL(url)));
+        return what === 'loadText' ? new TextDecoder().decode(bytes) : bytes;
+      },
+    });
   }
 }
 
