@@ -2,7 +2,7 @@
 // `ev` hook its rewritten code calls. A failure inside the hook disables the
 // hook for this instance and is reported; it never reaches the page's code.
 import { EV, type InstrumentOutcome, type TrackerLike } from './types';
-import { captureStack, captureStackText, parseStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
+import { FOREIGN, captureStack, captureStackText, parseStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
 import type { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import { LIMITS } from '../protocol/version';
@@ -259,7 +259,7 @@ export class InstanceRecord {
   markFrames(frames: FrameMsg[]): void {
     const wrappers = this.allocWrappers;
     for (const f of frames) {
-      if (f.func < 0) continue;
+      if (f.func < 0 || FOREIGN.has(f)) continue;
       if (f.name.startsWith('wasm-function[')) f.name = this.exportNames.get(f.func) ?? f.name;
       if (wrappers.has(f.func) || isAllocatorWrapperName(f.name)) f.alloc = true;
     }

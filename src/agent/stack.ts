@@ -5,6 +5,12 @@
 import type { FrameMsg } from '../protocol/messages';
 
 const WASM_FRAME = /wasm-function\[(\d+)\]:0x([0-9a-f]+)/;
+/**
+ * Frames another module's record mapped (see toOriginalFrames' `foreign`):
+ * their function indices are that module's, so this module's per-function
+ * marks (export names, allocator wrappers) must not touch them.
+ */
+export const FOREIGN = new WeakSet<FrameMsg>();
 /** Functions the rewriter adds are named with this prefix in the name section. */
 const OWN_NAME = '__wasm_leaks';
 const JS_LOCATION = /^(.*):(\d+):(\d+)$/;
@@ -128,7 +134,11 @@ export function toOriginalFrames(
     if (own !== null && f.file !== own) {
       previous = -1;
       const mapped = foreign?.(f);
-      if (mapped) for (const m of mapped) if (out.length < max) out.push(m);
+      if (mapped)
+        for (const m of mapped) {
+          FOREIGN.add(m);
+          if (out.length < max) out.push(m);
+        }
       if (mapped || f.name.startsWith(OWN_NAME)) continue; // (unknown: our wrappers still never show)
       out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: 0 });
       continue;
