@@ -14,6 +14,7 @@
  * stripped module and its debug file hash alike; another build does not.
  */
 import { utf8 } from '../wasm/cursor';
+import { leb } from './module';
 
 export interface CodeFingerprint {
   /** Offset of the Code section payload in the module (DWARF address 0). */
@@ -32,18 +33,6 @@ export interface CodeFingerprint {
 const WHOLE = 1 << 16;
 const WINDOWS = 1024;
 const WINDOW = 64;
-
-function leb(b: Uint8Array, p: number, end: number): [number, number] {
-  let r = 0,
-    shift = 0;
-  for (;;) {
-    if (p >= end || shift > 28) throw new Error(`bad LEB at 0x${p.toString(16)}`);
-    const x = b[p++];
-    r += (x & 0x7f) * 2 ** shift;
-    if (!(x & 0x80)) return [r, p];
-    shift += 7;
-  }
-}
 
 /** Function imports in an import section payload [p, end). */
 function functionImports(b: Uint8Array, p: number, end: number): number {

@@ -9,7 +9,8 @@ export interface ModuleLayout {
   codeEnd: number;
 }
 
-function leb(b: Uint8Array, p: number, end: number): [number, number] {
+/** An unsigned LEB128 at `p` (below `end`): its value and the offset after it. */
+export function leb(b: Uint8Array, p: number, end: number): [number, number] {
   let r = 0,
     shift = 0;
   for (;;) {
