@@ -200,15 +200,18 @@ export class InstanceRecord {
    */
   delegated = false;
 
+  /** A delegated module's event: only its script is learnt, once (a short capture). */
   private learnScript(below: Function): number {
-    if (this.script === null) {
-      const first = parseStack(captureStackText(below, 4), 4).find((f) => f.func >= 0);
-      if (first) {
-        this.script = first.file;
-        this.env.onScript?.(this, first.file);
-      }
-    }
+    if (this.script === null) this.scriptFrom(parseStack(captureStackText(below, 4), 4));
     return 0;
+  }
+
+  /** The script of the innermost wasm frame of one of this module's own stacks (see `script`). */
+  private scriptFrom(raw: RawFrame[]): void {
+    const first = raw.find((f) => f.func >= 0);
+    if (!first) return;
+    this.script = first.file;
+    this.env.onScript?.(this, first.file);
   }
 
   /**
@@ -219,13 +222,7 @@ export class InstanceRecord {
   script: string | null = null;
 
   internStack(raw: RawFrame[]): number {
-    if (this.script === null) {
-      const first = raw.find((f) => f.func >= 0);
-      if (first) {
-        this.script = first.file;
-        this.env.onScript?.(this, first.file);
-      }
-    }
+    if (this.script === null) this.scriptFrom(raw);
     const foreign = this.env.foreignFrames;
     const frames = this.originalFrames(raw, LIMITS.maxFrames, (f) => {
       const mapped = foreign?.(f) ?? null;
