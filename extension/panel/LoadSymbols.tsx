@@ -6,6 +6,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { ModuleView, Store } from './store';
 import { MAX_SYMBOL_FILE_BYTES } from '../../src/symbols/symbol-file';
+import { baseName } from './format';
 
 export function LoadSymbols({ store, m }: { store: Store; m: ModuleView }) {
   const [reading, setReading] = useState(false);
@@ -44,7 +45,7 @@ export function LoadSymbols({ store, m }: { store: Store; m: ModuleView }) {
         ref={input}
         type="file"
         data-testid="load-symbols"
-        aria-label={`Load symbols for ${m.name.split('/').pop() || m.name}`}
+        aria-label={`Load symbols for ${baseName(m.name)}`}
         accept=".wasm,.symbols,.map,.json,.txt"
         onChange={pick}
         hidden

@@ -3,7 +3,7 @@
 // Below: errors (double free, invalid free, …), each expandable to its stack.
 import { useState } from 'preact/hooks';
 import type { Store, ModuleView } from './store';
-import { bytes, count, hex } from './format';
+import { baseName, bytes, count, hex } from './format';
 import { frameLabel } from './site-index';
 import { Unreached } from './Unreached';
 import { LoadSymbols } from './LoadSymbols';
@@ -18,10 +18,10 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
         class="name"
         title={`${m.name}\n${picked ? 'Show all modules' : 'Show only this module in the timeline and tables'}`}
         aria-pressed={picked}
-        aria-label={`Filter to ${m.name.split('/').pop() || m.name}${m.context ? ` in ${m.context}` : ''}`}
+        aria-label={`Filter to ${baseName(m.name)}${m.context ? ` in ${m.context}` : ''}`}
         onClick={toggle}
       >
-        {m.name.split('/').pop() || m.name} <span class="size">{bytes(m.size)}</span>
+        {baseName(m.name)} <span class="size">{bytes(m.size)}</span>
       </button>
       {m.context && (
         <div class="context" data-testid="module-context" title="This module runs in a worker the page started">
@@ -142,7 +142,7 @@ function stripSummary(store: Store, modules: ModuleView[]): string {
   const more = modules.length > 1 ? ` +${modules.length - 1} more` : '';
   const live = modules.reduce((n, x) => n + x.liveCount, 0);
   const errors = store.errors.length + store.droppedErrors;
-  return `${m.name.split('/').pop() || m.name} ${state}${more} · ${count(live)} live blocks${errors ? ` · ${count(errors)} errors` : ''}`;
+  return `${baseName(m.name)} ${state}${more} · ${count(live)} live blocks${errors ? ` · ${count(errors)} errors` : ''}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler, type ChartConfiguration } from 'chart.js';
 import type { Store } from './store';
 import type { Controller } from './controller';
-import { shortBytes, count } from './format';
+import { baseName, shortBytes, count } from './format';
 import { decimate, type Point } from './series';
 import { overlayPlugin, installGestures, type XWindow, type OverlayState } from './chart-overlay';
 import { THEME_EVENT } from './theme';
@@ -176,7 +176,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         if (!store.shows(key)) continue;
         const m = store.modules.get(key);
         // Three workers running the same module are told apart by their worker.
-        const file = m ? m.name.split('/').pop() || m.name : key;
+        const file = m ? baseName(m.name) : key;
         const name = m?.context ? `${file} (${m.context})` : file;
         const multi = store.series.size > 1 && store.moduleFilter === null;
         const label = (what: string) => (multi ? `${name} ${what}` : what);

@@ -2,6 +2,7 @@
 // (src/agent/worker-hook.ts says which and why): listed under the modules, so
 // a user knows what the panel cannot see rather than guessing.
 import type { Store } from './store';
+import { scriptFile } from './format';
 
 export function Unreached({ store }: { store: Store }) {
   if (store.unreached.length === 0) return null;
@@ -22,5 +23,5 @@ export function Unreached({ store }: { store: Store }) {
 /** A script's file name; a data: or blob: URL's first characters (it has no file). */
 function shortUrl(url: string): string {
   if (!/^https?:/.test(url)) return url.length > 80 ? `${url.slice(0, 80)}…` : url;
-  return url.split(/[?#]/)[0].split('/').pop() || url;
+  return scriptFile(url);
 }

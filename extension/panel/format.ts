@@ -55,3 +55,13 @@ export function age(ms: number): string {
   if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
   return `${(ms / 3_600_000).toFixed(1)} h ago`;
 }
+
+/** The last part of a module's URL or path ("leak.wasm"), or the whole name when it ends in '/'. */
+export function baseName(name: string): string {
+  return name.split('/').pop() || name;
+}
+
+/** A script's file name without query or fragment ("worker.js"), or the whole URL when it has none. */
+export function scriptFile(url: string): string {
+  return url.split(/[?#]/)[0].split('/').pop() || url;
+}

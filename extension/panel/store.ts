@@ -32,6 +32,7 @@ import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
 import { FrameBudget, FRAME_LIMITS } from './frame-budget';
 import { SymbolOverrides, extensionSymbolStorage, type ModuleSymbols, type SymbolStatus } from './symbol-overrides';
+import { scriptFile } from './format';
 
 /** Unreached workers the panel lists; more are not news. */
 const MAX_UNREACHED = 100;
@@ -926,6 +927,6 @@ export class Store {
 /** "module worker seed.mjs “decoder”" for a worker's hello, '' for a page's. */
 export function contextLabel(msg: { url: string; context?: { kind: string; name: string } }): string {
   if (!msg.context) return '';
-  const file = msg.url.split(/[?#]/)[0].split('/').pop() || msg.url;
+  const file = scriptFile(msg.url);
   return `${msg.context.kind} ${file}${msg.context.name ? ` “${msg.context.name}”` : ''}`;
 }
