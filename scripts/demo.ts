@@ -65,7 +65,14 @@ if (headed) {
     }
     console.log(`\nComparison A → B: ${(await text('diff-summary')).join('')}`);
     console.log('  Allocation site | # New | # Freed | # Delta | Size Delta | Live bytes');
-    for (const row of await panel.getByTestId('site-row').allInnerTexts()) console.log('  ' + row.split(/[\t\n]+/).join(' | '));
+    // A site is its name and location (not its twisty or fold button), then its columns.
+    for (const row of await panel.getByTestId('site-row').all()) {
+      const site = (await row.locator('[data-testid=site-name], [data-testid=site-location]').allInnerTexts())
+        .map((t) => t.trim())
+        .join(' ');
+      const cells = (await row.locator('[role=gridcell]:not([data-testid=site-label])').allInnerTexts()).map((t) => t.trim());
+      console.log(`  ${[site, ...cells].join(' | ')}`);
+    }
     console.log(`\nFirst leaked block: ${await panel.locator('.detail-head b').innerText()}`);
     console.log('  Allocation stack:');
     // A frame's name and locations (not its "site" tag or fold button).
