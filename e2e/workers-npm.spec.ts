@@ -34,10 +34,13 @@ test('@sqlite.org/sqlite-wasm through its worker API: instrumented in its module
   context,
   site,
 }) => {
+  // The panel listens before the package starts: its 28 trampoline modules are released (garbage-collected) soon after
+  // start-up, and a page only re-sends the instances it still holds to a panel that connects later.
   const page = await context.newPage();
+  await page.goto(`${site}/no-wasm.html`);
+  const panel = await openPanel(context, await tabIdOf(context, page));
   await page.goto(`${site}/npm/sqlite-worker.html`);
   await page.evaluate(() => sqliteWorker.ready);
-  const panel = await openPanel(context, await tabIdOf(context, page));
   // sqlite3.wasm, and the package's 35-byte trampoline modules (JS functions installed as wasm function pointers).
   const sqlite = panel.getByTestId('module').filter({ hasText: 'sqlite3.wasm' });
   await expect(sqlite.getByTestId('module-context')).toHaveText('in module worker sqlite3-worker1.mjs');
