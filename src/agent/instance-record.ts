@@ -2,6 +2,7 @@
 // `ev` hook its rewritten code calls. A failure inside the hook disables the
 // hook for this instance and is reported; it never reaches the page's code.
 import { EV, type InstrumentOutcome, type TrackerLike } from './types';
+import { applyEvent, type ThreadLink } from './shared-heap';
 import { FOREIGN, captureStack, captureStackText, parseStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
 import type { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
@@ -33,7 +34,8 @@ export interface RecordEnv {
 const MAX_RETRIES = 4;
 
 export class InstanceRecord {
-  readonly tracker: TrackerLike;
+  /** Replaced once, before any event, by a shared heap's tracker (onHeap). */
+  tracker: TrackerLike;
   memory: WebAssembly.Memory | null = null;
   /** The instance's own exports (before wrapping), for globals such as __heap_base. */
   rawExports: WebAssembly.Exports | null = null;
@@ -41,6 +43,13 @@ export class InstanceRecord {
   instrumented: boolean;
   reason: string;
   disabled = false;
+  /**
+   * Threads on one shared memory (shared-heap.ts): events go to the heap's
+   * log, in one order with the other threads', instead of to `tracker`.
+   */
+  thread: ThreadLink | null = null;
+  /** This instance's thread on its sites ("main thread", "thread 2"), when its memory is shared. */
+  threadLabel: string | undefined = undefined;
   /** Table event path, once the instance's table memory is attached: the tracker, whose table lives in wasm. */
   table: TableTracker | null = null;
   /** Static call-site id (rewriter) → interned site id, 0 = not seen yet. */
@@ -229,7 +238,7 @@ export class InstanceRecord {
       if (!mapped) this.unresolved = true;
       return mapped;
     });
-    return this.env.sites.intern(this.id, frames);
+    return this.env.sites.intern(this.id, frames, this.threadLabel);
   }
 
   /** `raw` (frames of this module's rewritten code, and others) as the original module's frames, marked. */
@@ -263,39 +272,11 @@ export class InstanceRecord {
   }
 
   private dispatch(kind: number, a: number, b: number, c: number, site: number): void {
-    const t = this.tracker;
-    switch (kind) {
-      case EV.malloc:
-      case EV.rustAlloc:
-      case EV.rustAllocZeroed:
-        t.malloc(a, b, site);
-        break;
-      case EV.calloc:
-        t.calloc(a, b, c, site);
-        break;
-      case EV.realloc:
-      case EV.rustRealloc:
-        t.realloc(a, b, c, site);
-        break;
-      case EV.free:
-      case EV.rustDealloc:
-        t.free(a, site);
-        break;
-      case EV.alignedAlloc:
-        t.alignedAlloc(a, b, c, site);
-        break;
-      case EV.posixMemalign: {
-        // The pointer is in the out-parameter (b) when the call succeeded.
-        const out = a === 0 && this.memory ? new DataView(this.memory.buffer).getUint32(b, true) : 0;
-        t.posixMemalign(a, out, c, site);
-        break;
-      }
-      case EV.memoryGrow:
-        this.env.onGrow(this);
-        break;
-      default:
-        throw new Error(`unknown event kind ${kind}`);
-    }
+    if (kind === EV.memoryGrow) return this.env.onGrow(this);
+    // posix_memalign: the pointer is in the out-parameter (b) when the call succeeded.
+    if (kind === EV.posixMemalign) b = a === 0 && this.memory ? new DataView(this.memory.buffer).getUint32(b, true) : 0;
+    if (this.thread !== null) this.thread.event(kind, a, b, c, site);
+    else applyEvent(this.tracker, kind, a, b, c, site);
   }
 
   get memoryBytes(): number {

@@ -9,15 +9,16 @@ export class SiteTable {
 
   constructor(private readonly maxSites: number) {}
 
-  /** Returns the site id for these frames; 0 when the table is full. */
-  intern(module: number, frames: FrameMsg[]): number {
-    let key = String(module);
+  /** Returns the site id for these frames (in `thread`, for threads on one heap); 0 when the table is full. */
+  intern(module: number, frames: FrameMsg[], thread?: string): number {
+    let key = thread === undefined ? String(module) : `${module}@${thread}`;
     for (const f of frames) key += `|${f.func}:${f.offset}:${f.name}:${f.file}:${f.line}`;
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
     if (this.all.length >= this.maxSites) return 0;
     // Id 0 means "unknown site" on the wire.
     const site: SiteMsg = { id: this.all.length + 1, module, frames };
+    if (thread !== undefined) site.thread = thread;
     this.all.push(site);
     this.pending.push(site);
     this.byKey.set(key, site.id);
@@ -42,7 +43,7 @@ export class SiteTable {
   update(id: number, frames: FrameMsg[]): void {
     const old = this.all[id - 1];
     if (!old) return;
-    const site: SiteMsg = { id, module: old.module, frames };
+    const site: SiteMsg = { ...old, frames };
     this.all[id - 1] = site;
     this.pending.push(site);
   }

@@ -52,6 +52,12 @@ export interface SiteMsg {
   module: number;
   /** Symbolized frames, innermost first: "process_data (leak.c:9)" style labels. */
   frames: FrameMsg[];
+  /**
+   * The thread that allocated at this site, for a module whose threads share
+   * one memory (emscripten -pthread): "main thread", "thread 1", …; absent
+   * otherwise. The same code in two threads is two sites.
+   */
+  thread?: string;
 }
 
 export interface FrameMsg {

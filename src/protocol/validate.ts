@@ -28,7 +28,13 @@ function helloContext(o: Record<string, unknown>): { context?: { kind: string; n
 }
 function site(x: unknown): SiteMsg {
   const o = obj(x, 'site');
-  return { id: int(o, 'id', 0, U32), module: int(o, 'module', 0, U32), frames: arr(o, 'frames', LIMITS.maxFrames, frame) };
+  const s: SiteMsg = { id: int(o, 'id', 0, U32), module: int(o, 'module', 0, U32), frames: arr(o, 'frames', LIMITS.maxFrames, frame) };
+  if (o.thread !== undefined) s.thread = str(o, 'thread', 256);
+  return s;
+}
+/** A stack's frames as another thread wrote them (src/agent/shared-heap.ts): as untrusted as the page. */
+export function parseFrames(x: unknown): FrameMsg[] {
+  return arr({ frames: x }, 'frames', LIMITS.maxFrames, frame);
 }
 function error(x: unknown): ErrorMsg {
   const o = obj(x, 'error');
