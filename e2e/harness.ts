@@ -1,7 +1,7 @@
 // Launches the system Chromium with the built extension (dist/) loaded, serves
 // the test site, and opens the panel page as an ordinary tab with ?tabId=N —
-// how the e2e tests drive the panel (automating the real DevTools window is
-// flaky: about 1 try in 5 worked under Xvfb).
+// how most e2e tests drive the panel. The panel inside a real DevTools window
+// is devtools-window.ts (e2e/devtools-window.spec.ts).
 import { test as base, chromium, type BrowserContext, type Page, type Worker } from '@playwright/test';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,11 @@ export function chromePath(): string {
   return found;
 }
 
-export async function launch(withExtension = true): Promise<BrowserContext> {
+/** `extra`: more Chromium flags, and the viewport (null: the window's own size, as with DevTools docked beside the page). */
+export async function launch(
+  withExtension = true,
+  extra: { args?: string[]; viewport?: { width: number; height: number } | null } = {},
+): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'wasm-leaks-'));
   const args = [
     '--no-sandbox',
@@ -33,11 +37,12 @@ export async function launch(withExtension = true): Promise<BrowserContext> {
     '--disable-sync',
   ];
   if (withExtension) args.push(`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`);
+  args.push(...(extra.args ?? []));
   return chromium.launchPersistentContext(dir, {
     executablePath: chromePath(),
     headless: true,
     args,
-    viewport: { width: 1280, height: 800 },
+    viewport: extra.viewport === undefined ? { width: 1280, height: 800 } : extra.viewport,
   });
 }
 
