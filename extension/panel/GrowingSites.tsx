@@ -1,6 +1,8 @@
 // "Growing": the sites of one module ranked by the slope of their live bytes
 // over the timeline's visible range (site-growth.ts), shown in place of the
-// comparison while the timeline shows live bytes by site.
+// comparison while the timeline shows live bytes by site. A site picked on the
+// chart (a click on its band) or here is selected and scrolled into view.
+import { useEffect, useRef } from 'preact/hooks';
 import type { Store } from './store';
 import { siteGrowth, type SiteBands } from './site-growth';
 import { siteOfStack } from './site-index';
@@ -43,6 +45,11 @@ export function GrowingSites({ store }: { store: Store }) {
   const module = key ? store.modules.get(key) : undefined;
   const w = store.timeWindow;
   const rel = (t: number) => seconds(t - store.recordingStart);
+  const picked = store.growthSite;
+  const body = useRef<HTMLTableSectionElement>(null);
+  useEffect(() => {
+    body.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [picked]);
   return (
     <section class="comparison growing" aria-label="Growing sites">
       <div class="diff-head">
@@ -69,9 +76,15 @@ export function GrowingSites({ store }: { store: Store }) {
                   <th scope="col">Stacks</th>
                 </tr>
               </thead>
-              <tbody>
+              <tbody ref={body}>
                 {g.ranking.slice(0, 200).map((r, i) => (
-                  <tr key={r.key} data-testid="growth-row">
+                  <tr
+                    key={r.key}
+                    data-testid="growth-row"
+                    class={r.key === picked ? 'selected' : ''}
+                    aria-selected={r.key === picked}
+                    onClick={() => store.selectGrowthSite(r.key === picked ? null : r.key)}
+                  >
                     <td>{i + 1}</td>
                     <td data-testid="growth-site" title={r.label}>
                       {r.label}

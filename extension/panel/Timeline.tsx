@@ -1,15 +1,18 @@
-// Linear memory and live heap per module over time, and below it the
-// allocation and free rates; snapshot markers, zoom/pan and a Shift-drag
-// selection that asks the page for the retained allocations of that range.
-import { useEffect, useRef } from 'preact/hooks';
+// Linear memory, the highest live block's end and live heap per module over
+// time, and below it the allocation and free rates; snapshot markers, the peak,
+// each growth of linear memory, zoom/pan and a Shift-drag selection that asks
+// the page for the retained allocations of that range. By site: live bytes by
+// site, stacked; hovering names a band, clicking one picks its site.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler, type ChartConfiguration } from 'chart.js';
 import type { Store } from './store';
 import type { Controller } from './controller';
 import { baseName, shortBytes, count } from './format';
-import { decimate, type Point } from './series';
+import { decimate, growths, type Point } from './series';
 import { overlayPlugin, installGestures, type XWindow, type OverlayState } from './chart-overlay';
 import { THEME_EVENT } from './theme';
 import { bySiteModule, moduleGrowth } from './GrowingSites';
+import { HeapBreakdown } from './HeapBreakdown';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
 
@@ -42,6 +45,33 @@ function peakTime(store: Store): number | null {
     }
   }
   return best > 0 ? at : null;
+}
+
+/** Where a shown module's linear memory grew (epoch ms), oldest first. */
+function growTimes(store: Store): number[] {
+  const out: number[] = [];
+  for (const [key, s] of store.series) if (store.shows(key)) out.push(...growths(s.time, s.memory));
+  return out.sort((a, b) => a - b);
+}
+
+/** The by-site chart's bands as last drawn: x per column, each band's values, its site key (null: "other"). */
+interface DrawnBands {
+  x: number[];
+  bands: { key: string | null; label: string; values: number[] }[];
+}
+
+/** The band under (x, y) of the by-site chart (stacked: the first whose running sum reaches y), or null. */
+function bandAt(d: DrawnBands | null, x: number, y: number): { key: string | null; label: string; bytes: number } | null {
+  if (!d || d.x.length === 0 || y < 0) return null;
+  let j = -1;
+  while (j + 1 < d.x.length && d.x[j + 1] <= x) j++;
+  if (j < 0) return null;
+  let sum = 0;
+  for (const b of d.bands) {
+    sum += b.values[j];
+    if (y <= sum && b.values[j] > 0) return { key: b.key, label: b.label, bytes: b.values[j] };
+  }
+  return null;
 }
 
 const COLORS = ['#1a73e8', '#e8710a', '#188038', '#d01884', '#9334e6', '#12b5cb'];
@@ -146,6 +176,10 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
   const zoom = useRef<XWindow | null>(null);
   const brush = useRef<XWindow | null>(null);
   const frame = useRef(0);
+  const drawnBands = useRef<DrawnBands | null>(null);
+  const hoverBand = useRef<{ key: string | null; label: string; bytes: number } | null>(null);
+  const [hover, setHover] = useState<string>('');
+  const grows = useRef<number[]>([]);
 
   const extent = (): XWindow => {
     let max = 0;
@@ -186,6 +220,16 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
           borderColor: color,
           backgroundColor: color,
         });
+        const heap = store.heapSeries.get(key);
+        if (heap && heap.length > 0)
+          bytesSets.push({
+            label: label('highest live block end'),
+            data: decimate(s.time, heap.topsAt(s.time), from, to, buckets, toX),
+            borderColor: color,
+            backgroundColor: color,
+            borderDash: [1, 2],
+            borderWidth: 1,
+          });
         bytesSets.push({
           label: label('live heap'),
           data: decimate(s.time, s.live, from, to, buckets, toX),
@@ -211,20 +255,30 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
       const siteSets: LineChart['data']['datasets'] = [];
       const key = store.bySite ? bySiteModule(store) : null;
       const g = key ? moduleGrowth(store, key) : null;
+      drawnBands.current = null;
       if (g) {
         const x = g.times.map(toX);
-        const bands = [...g.bands.map((b) => ({ label: b.row.label, values: b.values })), { label: 'other', values: g.other }];
+        const bands = [
+          ...g.bands.map((b) => ({ key: b.row.key as string | null, label: b.row.label, values: b.values })),
+          { key: null, label: 'other', values: g.other },
+        ];
+        drawnBands.current = { x, bands };
         bands.forEach((b, k) => {
           const color = BAND_COLORS[Math.min(k, BAND_COLORS.length - 1)];
+          const picked = b.key !== null && b.key === store.growthSite;
           siteSets.push({
             label: b.label,
             data: b.values.map((y, j) => ({ x: x[j], y })),
             borderColor: color,
-            backgroundColor: `${color}99`,
+            backgroundColor: picked ? `${color}ee` : `${color}99`,
+            borderWidth: picked ? 3 : 1.5,
             fill: k === 0 ? 'origin' : '-1',
           });
         });
       }
+      grows.current = growTimes(store).map(toX);
+      // Where linear memory grew (x, seconds), for tests and anyone checking a mark (data, not pixels).
+      (globalThis as { wasmLeaksGrowMarks?: number[] }).wasmLeaksGrowMarks = grows.current;
       for (const [chart, sets] of [
         [c.bytes, bytesSets],
         [c.rates, rateSets],
@@ -252,7 +306,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
       });
       const peak = peakTime(store);
       if (peak !== null) markers.push({ name: 'Peak', x: (peak - store.recordingStart) / 1000 });
-      return { markers, brush: sel, colors: theme() };
+      return { markers, grows: grows.current, brush: sel, colors: theme() };
     });
     const sitesConfig = config(shortBytes, true, overlay);
     const y = sitesConfig.options?.scales?.y;
@@ -301,12 +355,44 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
     document.addEventListener(THEME_EVENT, onTheme);
     const off1 = installGestures(bytesCanvas.current, target);
     const off2 = installGestures(ratesCanvas.current, { ...target, chart: () => charts.current?.rates ?? null });
-    const off3 = installGestures(sitesCanvas.current!, { ...target, chart: () => charts.current?.sites ?? null });
+    // On the by-site chart a click on a band picks its site (the Growing sites table selects it); elsewhere it asks what was live then.
+    const off3 = installGestures(sitesCanvas.current!, {
+      ...target,
+      chart: () => charts.current?.sites ?? null,
+      instant: (x: number) => {
+        const band = hoverBand.current;
+        if (band?.key) store.selectGrowthSite(band.key === store.growthSite ? null : band.key);
+        else target.instant(x);
+      },
+    });
+    const sitesEl = sitesCanvas.current!;
+    const onHover = (e: MouseEvent) => {
+      const chart = charts.current?.sites;
+      if (!chart?.scales.x || !chart.scales.y) return;
+      const rect = sitesEl.getBoundingClientRect();
+      const band = bandAt(
+        drawnBands.current,
+        chart.scales.x.getValueForPixel(e.clientX - rect.left) ?? -1,
+        chart.scales.y.getValueForPixel(e.clientY - rect.top) ?? -1,
+      );
+      hoverBand.current = band;
+      const text = band ? `${band.label}: ${shortBytes(band.bytes)}${band.key ? ' · click to pick it' : ''}` : '';
+      sitesEl.title = text;
+      setHover(text);
+    };
+    const onLeave = () => {
+      hoverBand.current = null;
+      setHover('');
+    };
+    sitesEl.addEventListener('mousemove', onHover);
+    sitesEl.addEventListener('mouseleave', onLeave);
     return () => {
       document.removeEventListener(THEME_EVENT, onTheme);
       off1();
       off2();
       off3();
+      sitesEl.removeEventListener('mousemove', onHover);
+      sitesEl.removeEventListener('mouseleave', onLeave);
       cancelAnimationFrame(frame.current);
       charts.current?.bytes.destroy();
       charts.current?.rates.destroy();
@@ -322,8 +408,10 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
     <section class={`timeline ${rates ? '' : 'compact'}`} aria-label="Timeline" style={{ height: `${height}px` }}>
       <div class="timeline-head">
         <span>Timeline</span>
-        <span class="hint">
-          click: what was live then · wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all
+        <span class="hint" data-testid="timeline-hint">
+          {store.bySite && hover
+            ? hover
+            : 'click: what was live then · wheel: zoom · drag: pan · Shift-drag: retained allocations of a time range · double-click: all'}
         </span>
         <button
           type="button"
@@ -353,6 +441,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
           Reset zoom
         </button>
       </div>
+      <HeapBreakdown store={store} />
       <div class="chart bytes" hidden={store.bySite}>
         <canvas ref={bytesCanvas} data-testid="timeline-chart" aria-label="Linear memory and live heap over time" role="img" />
       </div>

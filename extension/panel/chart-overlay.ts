@@ -1,5 +1,5 @@
 // What the timeline draws on top of its charts (snapshot markers A/B/C, the
-// selected or being-selected time range) and the mouse gestures that change
+// peak, each growth of linear memory, the selected or being-selected time range) and the mouse gestures that change
 // its x window: wheel zooms around the cursor, drag pans, Shift-drag selects.
 // ~100 lines here instead of chartjs-plugin-zoom: that plugin brings hammerjs
 // for touch gestures we don't need, and the selection (Shift-drag → `range`
@@ -14,6 +14,8 @@ export interface XWindow {
 
 export interface OverlayState {
   markers: { name: string; x: number }[];
+  /** Where linear memory grew (`memory.grow`, seen at the page's next sample), in x units: a short mark at the top. */
+  grows?: number[];
   /** Selection shown (committed or while dragging), in x units. */
   brush: XWindow | null;
   colors: { marker: string; brush: string; text: string };
@@ -34,6 +36,19 @@ export function overlayPlugin(state: () => OverlayState): Plugin<'line'> {
         if (b > a) {
           ctx.fillStyle = s.colors.brush;
           ctx.fillRect(a, area.top, b - a, area.bottom - area.top);
+        }
+      }
+      if (s.grows && s.grows.length > 0) {
+        ctx.fillStyle = s.colors.marker;
+        for (const g of s.grows) {
+          const px = x.getPixelForValue(g);
+          if (px < area.left || px > area.right) continue;
+          ctx.beginPath();
+          ctx.moveTo(px - 3, area.top);
+          ctx.lineTo(px + 3, area.top);
+          ctx.lineTo(px, area.top + 5);
+          ctx.closePath();
+          ctx.fill();
         }
       }
       ctx.strokeStyle = s.colors.marker;

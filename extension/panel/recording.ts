@@ -74,6 +74,12 @@ export function toRecording(store: Store): Recording {
     // Live bytes by site (SSR rows), as kept: each column's changes, oldest first.
     const siteRows: number[] = [];
     for (const m of modules) store.siteSeries.get(m.key)?.forEachEntry((time, site, bytes) => siteRows.push(time, m.id, site, bytes));
+    // The live heap's extent (HSR rows), as kept.
+    const heapRows: number[] = [];
+    for (const m of modules) {
+      const h = store.heapSeries.get(m.key);
+      for (let i = 0; h && i < h.length; i++) heapRows.push(h.time[i], m.id, h.base[i], h.top[i], h.source[i]);
+    }
     const prefix = `${frame}:`;
     frames.push({
       frame,
@@ -94,6 +100,7 @@ export function toRecording(store: Store): Recording {
         seq: 0,
         samples: encodeF64(new Float64Array(rows)),
         ...(siteRows.length > 0 ? { siteSamples: encodeF64(new Float64Array(siteRows)) } : {}),
+        ...(heapRows.length > 0 ? { heapSamples: encodeF64(new Float64Array(heapRows)) } : {}),
         sites: [...store.sites].filter(([k]) => k.startsWith(prefix)).map(([, s]) => s),
         errors: store.errors.filter((e) => e.frame === frame).map(({ frame: _f, ...e }) => e),
       },

@@ -104,3 +104,10 @@ function lowerBound(arr: number[], v: number): number {
   }
   return lo;
 }
+
+/** Times at which `memory` grew from the previous point (linear memory only grows: each is a `memory.grow` seen at a sample). */
+export function growths(time: readonly number[], memory: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < time.length; i++) if (memory[i] > memory[i - 1] && memory[i - 1] > 0) out.push(time[i]);
+  return out;
+}

@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   SR,
   SSR,
+  HSR,
   BR,
   ProtocolError,
   parsePageMsg,
@@ -28,6 +29,7 @@ import {
 } from '../../src/protocol';
 import { Series } from './series';
 import { SiteSeries } from '../../src/tracker/site-series';
+import { HeapSeries } from './heap-series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
 import type { SiteSource } from './site-index';
 import { FrameBudget, FRAME_LIMITS } from './frame-budget';
@@ -174,6 +176,10 @@ export class Store {
   /** Per module: live bytes by stack over time (BatchMsg.siteSamples). */
   #siteSeries = new Map<string, SiteSeries>();
   #droppedSiteSeries = 0;
+  /** Per module: the live heap's extent over time (BatchMsg.heapSamples), at most MAX_SITE_SERIES modules. */
+  #heapSeries = new Map<string, HeapSeries>();
+  /** The site (site-growth.ts key) picked on the by-site chart or the Growing sites table. */
+  #growthSite: string | null = null;
   /** The timeline shows live bytes by site (stacked) and the growth ranking replaces the comparison. */
   #bySite = false;
   /** The timeline's visible window (epoch ms), what the growth ranking ranks over; null = everything. */
@@ -283,6 +289,18 @@ export class Store {
   }
   get siteSeries(): ReadonlyMap<string, SiteSeries> {
     return this.#siteSeries;
+  }
+  get heapSeries(): ReadonlyMap<string, HeapSeries> {
+    return this.#heapSeries;
+  }
+  get growthSite(): string | null {
+    return this.#growthSite;
+  }
+  /** Picks a site of the by-site chart and the Growing sites table (null: none). */
+  selectGrowthSite(key: string | null): void {
+    if (key === this.#growthSite) return;
+    this.#growthSite = key;
+    this.changed();
   }
   /** Modules whose live bytes by site were not kept (beyond MAX_SITE_SERIES). */
   get droppedSiteSeries(): number {
@@ -510,6 +528,8 @@ export class Store {
     this.#series.clear();
     this.#siteSeries.clear();
     this.#droppedSiteSeries = 0;
+    this.#heapSeries.clear();
+    this.#growthSite = null;
     this.#sites.clear();
     this.#errors = [];
     this.#budgets = new Map();
@@ -546,6 +566,9 @@ export class Store {
     this.#frameStart = imported.#frameStart;
     this.#modules = imported.#modules;
     this.#series = imported.#series;
+    this.#siteSeries = imported.#siteSeries;
+    this.#droppedSiteSeries = imported.#droppedSiteSeries;
+    this.#heapSeries = imported.#heapSeries;
     this.#sites = imported.#sites;
     this.#errors = imported.#errors;
     this.#budgets = imported.#budgets;
@@ -725,6 +748,7 @@ export class Store {
       budget.points(s.length - before);
     }
     if (msg.siteSamples) this.applySiteSamples(frame, decodeF64(msg.siteSamples));
+    if (msg.heapSamples) this.applyHeapSamples(frame, decodeF64(msg.heapSamples));
     this.changed();
     return { resync };
   }
@@ -757,6 +781,26 @@ export class Store {
     }
   }
 
+  /** Heap sample rows (HSR) into each module's HeapSeries; rows that are not addresses in a 32-bit memory are dropped. */
+  private applyHeapSamples(frame: number, rows: Float64Array): void {
+    if (rows.length % HSR.width !== 0) throw new ProtocolError('heapSamples: ragged rows');
+    const address = (v: number) => Number.isInteger(v) && v >= 0 && v <= 2 ** 32;
+    for (let i = 0; i < rows.length; i += HSR.width) {
+      const base = rows[i + HSR.base];
+      const top = rows[i + HSR.top];
+      const source = rows[i + HSR.source];
+      if (!address(base) || !address(top) || (source !== 0 && source !== 1) || !Number.isFinite(rows[i + HSR.time])) continue;
+      const key = `${frame}:${rows[i + HSR.module]}`;
+      if (!this.#modules.has(key)) continue;
+      let s = this.#heapSeries.get(key);
+      if (!s) {
+        if (this.#heapSeries.size >= MAX_SITE_SERIES) continue;
+        this.#heapSeries.set(key, (s = new HeapSeries()));
+      }
+      s.add(rows[i + HSR.time], base, top, source);
+    }
+  }
+
   private frameBudget(frame: number): FrameBudget {
     let b = this.#budgets.get(frame);
     if (!b) this.#budgets.set(frame, (b = new FrameBudget()));
@@ -771,6 +815,7 @@ export class Store {
       this.#modules.delete(key);
       this.#series.delete(key);
       this.#siteSeries.delete(key);
+      this.#heapSeries.delete(key);
     }
     for (const key of [...this.#sites.keys()]) if (key.startsWith(`${frame}:`)) this.#sites.delete(key);
     this.#sitesVersion++;

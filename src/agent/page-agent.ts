@@ -33,6 +33,7 @@ import { SiteTicks, groupRecords } from '../tracker/site-ticks';
 import { LiveHistory, type LiveIndex } from '../tracker/live-history';
 import { LB } from '../tracker/live-blocks';
 import { groupBySite, leakRoots } from './agent-queries';
+import { HeapExtent } from './heap-extent';
 import { createSymbolizer, type Symbolizer } from '../symbols/symbolizer';
 import { codeFingerprint, type CodeFingerprint } from '../symbols/fingerprint';
 import type { SymbolizedFrame } from './stack';
@@ -113,6 +114,8 @@ export class PageAgent {
   private samples: number[] = [];
   /** Rows of SSR.width: per-site live bytes that changed at this flush's ticks. */
   private siteSamples: number[] = [];
+  /** The live heap's extent per module per tick (heap sample rows), pending and kept. */
+  private readonly heap = new HeapExtent();
   private history: number[] = [];
   private errors: ErrorMsg[] = [];
   private seq = 0;
@@ -373,6 +376,7 @@ export class PageAgent {
           reason: `${info.reason ? `${info.reason}; ` : ''}released by the page (garbage-collected): figures up to then are kept`,
         });
       this.released.delete(row.id);
+      this.heap.forget(row.id);
       for (const taken of this.snapshots.values()) taken.delete(row.id);
       this.lastDiff.delete(row.id);
     }
@@ -479,7 +483,9 @@ export class PageAgent {
       }
     }
     const sites = this.sites.takePending();
-    if (this.samples.length === 0 && this.siteSamples.length === 0 && sites.length === 0 && this.errors.length === 0) return;
+    const heapRows = this.heap.pending;
+    const idle = this.samples.length === 0 && this.siteSamples.length === 0 && heapRows.length === 0;
+    if (idle && sites.length === 0 && this.errors.length === 0) return;
     this.history.push(...this.samples);
     if (this.history.length > MAX_HISTORY * SAMPLE_STRIDE) this.history.splice(0, this.history.length - MAX_HISTORY * SAMPLE_STRIDE);
     const msg: PageToPanel = {
@@ -487,11 +493,13 @@ export class PageAgent {
       seq: this.seq++,
       samples: encodeF64(new Float64Array(this.samples)),
       ...(this.siteSamples.length > 0 ? { siteSamples: encodeF64(new Float64Array(this.siteSamples)) } : {}),
+      ...(heapRows.length > 0 ? { heapSamples: encodeF64(new Float64Array(heapRows)) } : {}),
       sites,
       errors: this.errors,
     };
     this.samples = [];
     this.siteSamples = [];
+    this.heap.pending = [];
     this.errors = [];
     this.send(msg);
   }
@@ -511,6 +519,7 @@ export class PageAgent {
       `${t.liveCount}/${t.liveBytes}/${t.totalAllocs}/${t.totalFrees}`,
     );
     for (let i = 0; i < changes.sites.length; i++) this.siteSamples.push(now, row.id, changes.sites[i], changes.bytes[i]);
+    this.heap.tick(now, row.rec, row.ticks.low, row.ticks.high);
   }
 
   private collectErrors(row: Row): void {
@@ -555,6 +564,7 @@ export class PageAgent {
           return;
         case 'clear':
           this.history = [];
+          this.heap.clear();
           for (const row of this.rows) {
             row.ticks.clear();
             row.past.clear();
@@ -597,11 +607,13 @@ export class PageAgent {
     for (let i = 0; i === 0 || i < sites.length; i += RESYNC_SITES) {
       const samples = i === 0 ? encodeF64(new Float64Array(this.history)) : '';
       const siteSamples = i === 0 ? this.siteHistory() : '';
+      const heapRows = i === 0 ? this.heap.history() : [];
       this.send({
         t: 'batch',
         seq: this.seq++,
         samples,
         ...(siteSamples ? { siteSamples } : {}),
+        ...(heapRows.length > 0 ? { heapSamples: encodeF64(new Float64Array(heapRows)) } : {}),
         sites: sites.slice(i, i + RESYNC_SITES),
         errors: [],
       });

@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { PageAgent } from './page-agent';
 import { instrument } from '../wasm';
-import { decodeF64, decodeU32, parsePageMsg, SSR, BR, type PageToPanel } from '../protocol';
+import { decodeF64, decodeU32, parsePageMsg, SSR, SR, HSR, HEAP_SOURCE, BR, type PageToPanel } from '../protocol';
 import { fixture as wasm } from '../test-support/fixtures';
 import { freshWebAssembly } from '../test-support/page-messages';
 
@@ -126,5 +126,67 @@ describe('page agent: live bytes by site and the peak (growth.c)', () => {
     ]);
     expect(at(700)).toEqual([500, true, true, 32, 8192, [['churn_step', 32]]]);
     expect(at(100)[3]).toBe(0);
+  });
+});
+
+/** Heap sample rows of every batch so far: [time, base, top, source]. */
+function heapRows(): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  for (const m of sent) {
+    if (m.t !== 'batch' || !m.heapSamples) continue;
+    const r = decodeF64(m.heapSamples);
+    for (let i = 0; i < r.length; i += HSR.width) out.push([r[i + HSR.time], r[i + HSR.base], r[i + HSR.top], r[i + HSR.source]]);
+  }
+  return out;
+}
+/** The last batch's sample row: [memoryBytes, liveCount, liveBytes]. */
+function lastSample(): [number, number, number] {
+  const m = [...sent].reverse().find((x) => x.t === 'batch' && x.samples !== '');
+  if (m?.t !== 'batch') throw new Error('no samples');
+  const r = decodeF64(m.samples);
+  return [r[SR.memoryBytes], r[SR.liveCount], r[SR.liveBytes]];
+}
+
+describe('page agent: the live heap extent (growth.c, fragmentation on purpose)', () => {
+  it('1,000 × 1 KiB then every other one freed: 512,000 B live, 528,000 B free between them, the extent unchanged', async () => {
+    const { instance } = (await wa.instantiate(wasm('growth-wasi-O2.wasm'), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const e = instance.exports as unknown as Exports;
+    e._initialize();
+    const heapBase = (instance.exports.__heap_base as WebAssembly.Global).value as number;
+    const t0 = clock;
+    const tick = () => {
+      clock += 500;
+      agent.flush();
+    };
+    e.frag_fill();
+    tick();
+    expect(lastSample()).toEqual([1_114_112, 1000, 1_024_000]);
+    e.frag_free_every_other();
+    tick();
+    expect(lastSample()).toEqual([1_114_112, 500, 512_000]);
+    e.frag_free_all();
+    tick();
+    tick(); // nothing moved: no row
+    // wasi-libc's dlmalloc: 16-byte aligned chunks of 1,040 B per 1 KiB block, the first at __heap_base.
+    expect(heapBase).toBe(71_536);
+    expect(heapRows().map(([t, ...r]) => [t - t0, ...r])).toEqual([
+      [500, 71_536, 71_536 + 1000 * 1040, HEAP_SOURCE.heapBase],
+      // Every other block freed: the highest (block 999) is still live, so the extent holds (no row); the panel's
+      // breakdown at that sample is below 71,536 · live 512,000 · between 1,111,536 − 71,536 − 512,000 = 528,000
+      // (500 free chunks of 1,040 B and 500 live blocks' 16 B headers) · above 1,114,112 − 1,111,536 = 2,576.
+      [1500, 71_536, 0, HEAP_SOURCE.heapBase],
+    ]);
+  });
+
+  it('a module without __heap_base (malloc-only.wat, a bump allocator from 1024): the heap starts at its lowest live block', async () => {
+    const { instance } = (await wa.instantiate(wasm('malloc-only.wasm'), {})) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const keep = instance.exports.keep as (n: number) => number;
+    const t0 = clock;
+    expect([keep(100), keep(100)]).toEqual([1024, 1128]);
+    clock += 500;
+    agent.flush();
+    expect(lastSample()).toEqual([131_072, 2, 200]);
+    // Between: the 4 bytes of alignment after the first block; above: the rest of the 2 pages.
+    expect(heapRows().map(([t, ...r]) => [t - t0, ...r])).toEqual([[500, 1024, 1228, HEAP_SOURCE.blocks]]);
   });
 });

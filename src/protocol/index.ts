@@ -2,6 +2,7 @@ export * from './version';
 export * from './messages';
 export * from './sample-row';
 export * from './site-sample-row';
+export * from './heap-sample-row';
 export * from './block-row';
 export * from './validate';
 export * from './base64';

@@ -111,6 +111,11 @@ export interface BatchMsg {
    * changed at a tick. Absent in recordings made before it existed.
    */
   siteSamples?: string;
+  /**
+   * Rows of HSR.width Float64 (heap-sample-row.ts): the live heap's extent
+   * where it changed at a tick. Absent in recordings made before it existed.
+   */
+  heapSamples?: string;
   sites: SiteMsg[];
   errors: ErrorMsg[];
 }

@@ -113,6 +113,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
         seq: int(o, 'seq', 0, 2 ** 53),
         samples: b64(o, 'samples'),
         ...(o.siteSamples !== undefined ? { siteSamples: b64(o, 'siteSamples') } : {}),
+        ...(o.heapSamples !== undefined ? { heapSamples: b64(o, 'heapSamples') } : {}),
         sites: arr(o, 'sites', LIMITS.maxSites, site),
         errors: arr(o, 'errors', 10_000, error),
       };

@@ -10,6 +10,14 @@
 // the peak costs one copy of the live set per tick at which a new maximum is
 // seen (none once the heap stays below it). Resolution is the tick: a spike
 // allocated and freed between two ticks is not seen.
+//
+// The same pass also finds the live heap's extent (the lowest live block and
+// the end of the highest): what the panel compares with the live bytes and the
+// linear memory size to tell fragmentation (free space between live blocks)
+// from a high-water mark (memory above the highest live block). No module we
+// test exports the allocator's own figures (`mallinfo`; dlmalloc's state is a
+// static whose address no export or name section gives), so this is read from
+// the blocks; two compares per live block.
 import { LB } from './live-blocks';
 import { NO_SITE } from './tracker';
 import { SiteSeries, type SiteSeriesOptions } from './site-series';
@@ -34,6 +42,10 @@ export interface TickChanges {
 export class SiteTicks {
   readonly history: SiteSeries;
   peak: PeakBlocks | null = null;
+  /** Lowest live block address at the last scanned tick (0 when none was live). */
+  low = 0;
+  /** End (address + size) of the highest live block at the last scanned tick (0 when none). */
+  high = 0;
   private cur: Float64Array = new Float64Array(256);
   private prev: Float64Array = new Float64Array(256);
   /** Highest site index with a non-zero value in `prev`. */
@@ -75,26 +87,34 @@ export class SiteTicks {
     const cur = this.cur;
     let n = 0;
     let bytes = 0;
+    let low = 0xffff_ffff;
+    let high = 0;
     // Offsets 1–4 are LB.size, LB.site, LB.seq, LB.time (literals: this loop runs over every live block).
     if (records === null) {
       for (let at = 0; at < end; at += width) {
-        if (words[at] === 0) continue;
+        const ptr = words[at];
+        if (ptr === 0) continue;
         const size = words[at + 1];
         const site = words[at + 2];
         cur[site < MAX_SITE_ID ? site : 0] += size;
         bytes += size;
+        if (ptr < low) low = ptr;
+        if (ptr + size > high) high = ptr + size;
       }
     } else {
       const cap = records.length;
       for (let at = 0; at < end; at += width) {
-        if (words[at] === 0) continue;
+        const ptr = words[at];
+        if (ptr === 0) continue;
         const size = words[at + 1];
         const site = words[at + 2];
         cur[site < MAX_SITE_ID ? site : 0] += size;
         bytes += size;
+        if (ptr < low) low = ptr;
+        if (ptr + size > high) high = ptr + size;
         const o = n * width;
         if (o + width <= cap) {
-          records[o] = words[at];
+          records[o] = ptr;
           records[o + 1] = size;
           records[o + 2] = site;
           records[o + 3] = words[at + 3];
@@ -103,6 +123,8 @@ export class SiteTicks {
         n++;
       }
     }
+    this.low = high > 0 ? low : 0;
+    this.high = high;
     // Blocks of unknown site (NO_SITE) were summed at 0.
     if (top < 0 && bytes > 0) top = 0;
     if (records !== null) this.peak = { time, count: Math.min(n, liveCount), bytes, records };

@@ -1,0 +1,127 @@
+// The live heap's extent in the panel: BatchMsg.heapSamples into each module's
+// HeapSeries (checked, bounded, carried by export and import), the memory
+// breakdown the timeline shows, and where linear memory grew.
+import { describe, it, expect } from 'vitest';
+import { encodeF64, pushSample, HEAP_SOURCE, ProtocolError } from '../../src/protocol';
+import { liveStore, START } from './page-messages.test-helper';
+import { toRecording, parseRecording } from './recording';
+import { HeapSeries, memoryBreakdown } from './heap-series';
+import { growths } from './series';
+import { breakdownAt, breakdownModule } from './HeapBreakdown';
+import { Store } from './store';
+
+/** Rows (time offset, module, base, top, source) as the page sends them. */
+function heapSamples(rows: number[][]): string {
+  return encodeF64(new Float64Array(rows.flatMap(([dt, ...r]) => [START + dt, ...r])));
+}
+function samples(rows: [number, number, number, number][]): string {
+  const out: number[] = [];
+  for (const [dt, module, memoryBytes, liveBytes] of rows)
+    pushSample(out, { time: START + dt, module, memoryBytes, liveCount: 1, liveBytes, allocs: 1, frees: 0 });
+  return encodeF64(new Float64Array(out));
+}
+
+describe('memoryBreakdown', () => {
+  it('growth.c, 1,000 × 1 KiB with every other one freed (src/agent/site-ticks-agent.test.ts): the holes are fragmentation', () => {
+    expect(memoryBreakdown(1_114_112, 512_000, 71_536, 1_111_536, HEAP_SOURCE.heapBase)).toEqual({
+      memory: 1_114_112,
+      below: 71_536,
+      live: 512_000,
+      between: 528_000,
+      above: 2_576,
+      source: HEAP_SOURCE.heapBase,
+    });
+  });
+  it('nothing live: all of the heap is above the highest live block (the high-water mark)', () => {
+    expect(memoryBreakdown(6_488_064, 0, 71_536, 0, HEAP_SOURCE.heapBase)).toMatchObject({
+      below: 71_536,
+      live: 0,
+      between: 0,
+      above: 6_416_528,
+    });
+    expect(memoryBreakdown(131_072, 0, 0, 0, HEAP_SOURCE.blocks)).toMatchObject({ below: 0, live: 0, between: 0, above: 131_072 });
+  });
+  it('figures a hostile page could send still add up to the memory size', () => {
+    const b = memoryBreakdown(65_536, 1_000_000, 70_000, 10, HEAP_SOURCE.blocks);
+    expect(b.below + b.live + b.between + b.above).toBe(65_536);
+    expect(Math.min(b.below, b.live, b.between, b.above)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('HeapSeries and growths', () => {
+  it('a step series: at() and topsAt() take the last row at or before, repeated rows are ignored', () => {
+    const h = new HeapSeries();
+    h.add(100, 8, 200, 0);
+    h.add(300, 8, 900, 0);
+    h.add(300, 8, 5, 0);
+    h.add(200, 8, 5, 0);
+    expect(h.length).toBe(2);
+    expect([h.at(50), h.at(100), h.at(299), h.at(1000)]).toEqual([-1, 0, 0, 1]);
+    expect(h.topsAt([50, 100, 250, 300, 400])).toEqual([Number.NaN, 200, 200, 900, 900]);
+  });
+  it('memory growths: each rise from the previous point', () => {
+    expect(growths([0, 1, 2, 3, 4], [0, 65_536, 65_536, 131_072, 196_608])).toEqual([3, 4]);
+  });
+});
+
+describe('Store: the live heap extent', () => {
+  it('keeps valid rows per module, drops rows that are not 32-bit addresses or of an unknown module, and the breakdown reads them', () => {
+    const store = liveStore();
+    store.apply(0, {
+      t: 'batch',
+      seq: 2,
+      samples: samples([
+        [300, 1, 1_114_112, 1_024_000],
+        [800, 1, 1_114_112, 512_000],
+      ]),
+      heapSamples: heapSamples([
+        [300, 1, 71_536, 1_111_536, 1],
+        [400, 1, -4, 100, 1],
+        [500, 1, 0, 2 ** 40, 0],
+        [600, 1, 0, 100, 7],
+        [700, 9, 0, 100, 0],
+      ]),
+      sites: [],
+      errors: [],
+    });
+    const h = store.heapSeries.get('0:1')!;
+    expect([h.time, h.base, h.top, h.source]).toEqual([[START + 300], [71_536], [1_111_536], [1]]);
+    expect(store.heapSeries.has('0:9')).toBe(false);
+    expect(breakdownModule(store)).toBe('0:1');
+    expect(breakdownAt(store, '0:1', Number.POSITIVE_INFINITY)).toEqual({
+      memory: 1_114_112,
+      below: 71_536,
+      live: 512_000,
+      between: 528_000,
+      above: 2_576,
+      source: 1,
+      time: START + 800,
+    });
+    expect(breakdownAt(store, '0:1', START + 500)?.between).toBe(16_000);
+  });
+
+  it('rejects ragged rows like the other binary payloads', () => {
+    const store = liveStore();
+    const bad = encodeF64(new Float64Array([START, 1, 1]));
+    expect(() => store.apply(0, { t: 'batch', seq: 2, samples: '', heapSamples: bad, sites: [], errors: [] })).toThrow(ProtocolError);
+  });
+
+  it('export → import (the panel’s own path, importRecording) carries the heap extent and live bytes by site', () => {
+    const store = liveStore();
+    store.apply(0, {
+      t: 'batch',
+      seq: 2,
+      samples: samples([[300, 1, 1_114_112, 512_000]]),
+      siteSamples: encodeF64(new Float64Array([START + 300, 1, 1, 512_000])),
+      heapSamples: heapSamples([[300, 1, 71_536, 1_111_536, 1]]),
+      sites: [],
+      errors: [],
+    });
+    const shown = new Store();
+    shown.importRecording(parseRecording(JSON.stringify(toRecording(store))), 'file.json');
+    const h = shown.heapSeries.get('0:1')!;
+    expect([h.time, h.base, h.top, h.source]).toEqual([[START + 300], [71_536], [1_111_536], [1]]);
+    expect(shown.siteSeries.get('0:1')?.times).toEqual([START + 300]);
+    expect(breakdownAt(shown, '0:1', Number.POSITIVE_INFINITY)?.between).toBe(528_000);
+  });
+});

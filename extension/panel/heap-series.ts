@@ -1,0 +1,90 @@
+// One module's live heap extent over time (BatchMsg.heapSamples): where its
+// heap starts and where its highest live block ends, a step series the page
+// sends only when either moved. With the module's samples it splits linear
+// memory into the four parts the timeline's breakdown shows (memoryBreakdown),
+// which is how a user tells a leak (live grows) from fragmentation (free space
+// between live blocks grows) from a high-water mark (memory above the highest
+// live block: grown for a past peak, never given back). Pure: Node tests drive it.
+import { HEAP_SOURCE } from '../../src/protocol';
+
+/** Rows kept per module; every other of the older half is dropped beyond it (as Series does). */
+const MAX_ROWS = 20_000;
+
+export class HeapSeries {
+  time: number[] = [];
+  base: number[] = [];
+  top: number[] = [];
+  source: number[] = [];
+
+  get length(): number {
+    return this.time.length;
+  }
+
+  /** One row; a row not later than the last is ignored (a late panel's resync repeats rows). */
+  add(time: number, base: number, top: number, source: number): void {
+    const n = this.time.length;
+    if (n > 0 && time <= this.time[n - 1]) return;
+    this.time.push(time);
+    this.base.push(base);
+    this.top.push(top);
+    this.source.push(source);
+    if (this.time.length > MAX_ROWS) {
+      const half = this.time.length >> 1;
+      for (const arr of [this.time, this.base, this.top, this.source])
+        arr.splice(0, half, ...arr.slice(0, half).filter((_, i) => i % 2 === 0));
+    }
+  }
+
+  /** Index of the last row at or before `time`, or -1. */
+  at(time: number): number {
+    let lo = 0;
+    let hi = this.time.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.time[mid] <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** The highest live block's end at each of `times` (ascending), NaN before the first row. */
+  topsAt(times: readonly number[]): number[] {
+    const out = new Array<number>(times.length);
+    let j = -1;
+    for (let i = 0; i < times.length; i++) {
+      while (j + 1 < this.time.length && this.time[j + 1] <= times[i]) j++;
+      out[i] = j < 0 ? Number.NaN : this.top[j];
+    }
+    return out;
+  }
+}
+
+export interface MemoryBreakdown {
+  /** Linear memory size. */
+  memory: number;
+  /** Below the heap: static data and the stack (when the heap start is `__heap_base`), else what lies below the lowest live block. */
+  below: number;
+  /** Bytes of the live blocks. */
+  live: number;
+  /** Free space and block overhead between the heap's start and the end of the highest live block: fragmentation. */
+  between: number;
+  /** Above the highest live block: the allocator's unused top and memory grown for a past peak (the high-water mark). */
+  above: number;
+  /** Where the heap's start came from (HEAP_SOURCE). */
+  source: number;
+}
+
+/** Linear memory `memory` with `live` bytes live, the heap from `base` and its highest live block ending at `top`. */
+export function memoryBreakdown(memory: number, live: number, base: number, top: number, source: number): MemoryBreakdown {
+  const start = Math.min(base, memory);
+  const end = Math.min(Math.max(top, start), memory);
+  const liveIn = Math.min(live, end - start);
+  return { memory, below: start, live: liveIn, between: end - start - liveIn, above: memory - end, source };
+}
+
+/** What the panel says a breakdown's figures come from. */
+export function sourceText(source: number): string {
+  return source === HEAP_SOURCE.heapBase
+    ? 'from the live blocks and the module’s __heap_base (the allocator’s own statistics are not exported)'
+    : 'from the live blocks only (no __heap_base or allocator statistics exported): the heap is taken to start at its lowest live block';
+}
