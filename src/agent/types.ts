@@ -13,6 +13,8 @@ export interface InstrumentOutcome {
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
   globalExports: string[];
+  /** Memory 0 is shared (threads): events of every thread go through one ordered log (src/agent/shared-log.ts). */
+  shared?: boolean;
   /** Table event path: the appended memory holding the live-block table and its layout (see wasm-table.ts); absent/null otherwise. */
   table?: {
     memoryExport: string;

@@ -108,6 +108,8 @@ export interface InstrumentResult {
   toOriginalOffset(newOffset: number): number;
   memoryExport: string | null;
   globalExports: string[];
+  /** Memory 0 is shared (threads): on the call path whatever was asked, events ordered by the page (shared-log.ts). */
+  shared?: boolean;
   /** Table mode only. */
   table: TableInfo | null;
   /** Call sites that keep the calling context (0 with contexts off). */
@@ -375,7 +377,11 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   const emitBody = (body: number[]): void => code.raw(body);
 
   // --- table mode: one appended memory; its layout depends on the number of sites, known after the scan
-  const tableMem = eventPath === 'table' && m.memories.length > 0 ? m.memories.length : -1;
+  // A shared memory (threads) keeps the call path: the table memory would be
+  // one per instance, i.e. per thread, and each thread's table would miss the
+  // blocks the others free; the page orders all threads' events in one log.
+  const shared = m.memories[0]?.shared === true;
+  const tableMem = eventPath === 'table' && m.memories.length > 0 && !shared ? m.memories.length : -1;
   // allocator wrappers: one template per allocator, copied for each site (site-slots.ts)
   const callBodies = new SiteBodies();
   // where in `code` each table wrapper's body goes
@@ -565,6 +571,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     exportNames: exportNamesOf(m),
     toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
+    ...(shared ? { shared } : {}),
   };
 }
 
