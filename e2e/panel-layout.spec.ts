@@ -219,3 +219,31 @@ test('splitter sizes and the chosen view are remembered across panel sessions', 
   await panel.setViewportSize({ width: 1400, height: 900 });
   await expect(panel.getByRole('separator', { name: 'Resize timeline' })).toHaveAttribute('aria-valuenow', '164');
 });
+
+test('the » menu: its first item has the focus as soon as it opens, and Escape closes it from the item or the » button', async ({
+  context,
+  site,
+}) => {
+  const { panel } = await openDemoAndPanel(context, site, 'wasi-O0');
+  await panel.setViewportSize({ width: 520, height: 900 });
+  const more = panel.getByRole('toolbar', { name: 'WASM Leaks toolbar' }).getByRole('button', { name: 'More tools' });
+  const menu = panel.getByRole('menu', { name: 'More tools' });
+  // Read at once, without expect's retries: a key pressed right after the click must find the menu focused.
+  const focused = () => panel.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+  const expanded = () => panel.evaluate(() => document.querySelector('.toolbar .overflow-button')?.getAttribute('aria-expanded'));
+  for (let round = 0; round < 3; round++) {
+    await more.click();
+    expect(await expanded()).toBe('true');
+    expect(await focused()).toBe('JS stack per allocation');
+    await panel.keyboard.press('Escape');
+    expect(await expanded()).toBe('false');
+    expect(await focused()).toBe('More tools');
+    await expect(menu).toHaveCount(0);
+  }
+  // Focus back on the » button while the menu is open: Escape still closes it (and leaves the block detail alone).
+  await more.click();
+  await more.focus();
+  await panel.keyboard.press('Escape');
+  expect(await expanded()).toBe('false');
+  expect(await focused()).toBe('More tools');
+});

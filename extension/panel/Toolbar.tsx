@@ -245,7 +245,8 @@ export function Toolbar({ store, ctl, onReload }: { store: Store; ctl: Controlle
             ))}
           </Fragment>
         ))}
-        {overflow.length > 0 && <OverflowMenu label="More tools" actions={overflow} />}
+        {/* Always mounted (hidden when empty): a re-measure never replaces the » button. */}
+        <OverflowMenu label="More tools" actions={overflow} />
         {!layout.narrow && (
           <>
             <span class="sep" />
