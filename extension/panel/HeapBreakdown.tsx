@@ -39,17 +39,17 @@ const PARTS = [
   { part: 'live', label: 'live', title: 'Bytes of the live blocks' },
   {
     part: 'between',
-    label: 'free between live blocks',
+    label: 'free between blocks',
     title:
       'Free space and block headers between the heap’s start and the end of its highest live block: fragmentation when it is large next to the live bytes',
   },
   {
     part: 'above',
-    label: 'above the highest live block',
+    label: 'above highest block',
     title:
       'Linear memory above the highest live block: the allocator’s unused top and memory grown for an earlier peak (the high-water mark: linear memory never shrinks)',
   },
-  { part: 'below', label: 'below the heap', title: 'Static data and the stack (below the heap’s start)' },
+  { part: 'below', label: 'below heap', title: 'Static data and the stack (below the heap’s start)' },
 ] as const;
 
 export function HeapBreakdown({ store }: { store: Store }) {
@@ -67,7 +67,7 @@ export function HeapBreakdown({ store }: { store: Store }) {
       title={`Linear memory of ${name}, ${sourceText(b.source)}`}
     >
       <span class="hb-head">
-        {name} at {seconds(b.time - store.recordingStart)}: memory{' '}
+        {name} at {seconds(b.time - store.recordingStart)}:{' '}
         <span data-testid="hb-memory" data-value={b.memory}>
           {shortBytes(b.memory)}
         </span>{' '}
@@ -84,7 +84,7 @@ export function HeapBreakdown({ store }: { store: Store }) {
           {p.label} {shortBytes(b[p.part])}
         </span>
       ))}
-      <span class="hb-source">{b.source === 1 ? 'blocks + __heap_base' : 'estimated from the blocks'}</span>
+      <span class="hb-source">{b.source === 1 ? 'blocks + __heap_base' : 'estimate: blocks only'}</span>
     </div>
   );
 }

@@ -8,7 +8,7 @@
 // site function into the wrappers, or unfold a folded one (valgrind's
 // --alloc-fn). Used for the A → B comparison and for the retained
 // allocations of a timeline selection.
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { BR, blockTime, type FrameMsg } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
@@ -173,6 +173,12 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     return out;
   }, [groups, expanded, grouping]);
   const total = offsets[groups.length];
+  // A site picked on the timeline's by-site chart (a click on its band) is made the active row: selected and scrolled to.
+  const picked = store.growthSite;
+  useEffect(() => {
+    const g = picked === null ? -1 : groups.findIndex((x) => x.key === picked);
+    if (g >= 0) setActive(offsets[g]);
+  }, [picked, groups]);
 
   /** What row `row` shows: group g's row, its block header, or its block number `block`. */
   const locate = (row: number): { g: number; part: 'group' | 'head' | 'block'; block: number } => {
@@ -250,8 +256,9 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
       return (
         <div
           key={`g${group.key}`}
-          class="vrow group"
+          class={`vrow group ${group.key === picked ? 'selected' : ''}`}
           role="row"
+          aria-selected={group.key === picked}
           data-row={row}
           data-testid="site-row"
           aria-expanded={open}

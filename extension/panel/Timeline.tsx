@@ -60,16 +60,19 @@ interface DrawnBands {
   bands: { key: string | null; label: string; values: number[] }[];
 }
 
-/** The band under (x, y) of the by-site chart (stacked: the first whose running sum reaches y), or null. */
-function bandAt(d: DrawnBands | null, x: number, y: number): { key: string | null; label: string; bytes: number } | null {
+/**
+ * The band under (x, y) of the by-site chart (stacked: the first whose running sum reaches y), or null. The lines
+ * are stepped 'before': column j's value is drawn over (x[j-1], x[j]], so x belongs to the first column at or after it.
+ */
+function bandAt(d: DrawnBands | null, x: number, y: number): { key: string | null; label: string; bytes: number; x: number } | null {
   if (!d || d.x.length === 0 || y < 0) return null;
-  let j = -1;
-  while (j + 1 < d.x.length && d.x[j + 1] <= x) j++;
-  if (j < 0) return null;
+  let j = 0;
+  while (j < d.x.length && d.x[j] < x) j++;
+  if (j >= d.x.length) return null;
   let sum = 0;
   for (const b of d.bands) {
     sum += b.values[j];
-    if (y <= sum && b.values[j] > 0) return { key: b.key, label: b.label, bytes: b.values[j] };
+    if (y <= sum && b.values[j] > 0) return { key: b.key, label: b.label, bytes: b.values[j], x: d.x[j] };
   }
   return null;
 }
@@ -177,7 +180,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
   const brush = useRef<XWindow | null>(null);
   const frame = useRef(0);
   const drawnBands = useRef<DrawnBands | null>(null);
-  const hoverBand = useRef<{ key: string | null; label: string; bytes: number } | null>(null);
+  const hoverBand = useRef<ReturnType<typeof bandAt>>(null);
   const [hover, setHover] = useState<string>('');
   const grows = useRef<number[]>([]);
 
@@ -321,6 +324,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
     };
     // What the by-site chart plots, for tests and for anyone checking a figure (data, not pixels).
     (globalThis as { wasmLeaksSiteChart?: unknown }).wasmLeaksSiteChart = charts.current.sites;
+    (globalThis as { wasmLeaksBytesChart?: unknown }).wasmLeaksBytesChart = charts.current.bytes;
     const target = {
       chart: () => charts.current?.bytes ?? null,
       window: windowNow,
@@ -355,14 +359,16 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
     document.addEventListener(THEME_EVENT, onTheme);
     const off1 = installGestures(bytesCanvas.current, target);
     const off2 = installGestures(ratesCanvas.current, { ...target, chart: () => charts.current?.rates ?? null });
-    // On the by-site chart a click on a band picks its site (the Growing sites table selects it); elsewhere it asks what was live then.
+    // On the by-site chart a click on a band picks its site (null on "other" or above the bands) and asks what was
+    // live at the tick the band shows there (the lines step 'before': the drawn value is the next tick's), so the
+    // tables that follow (what was live then, Growing sites) list and select that site.
     const off3 = installGestures(sitesCanvas.current!, {
       ...target,
       chart: () => charts.current?.sites ?? null,
       instant: (x: number) => {
         const band = hoverBand.current;
-        if (band?.key) store.selectGrowthSite(band.key === store.growthSite ? null : band.key);
-        else target.instant(x);
+        store.selectGrowthSite(band?.key ?? null);
+        target.instant(band ? band.x : x);
       },
     });
     const sitesEl = sitesCanvas.current!;
@@ -376,7 +382,9 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         chart.scales.y.getValueForPixel(e.clientY - rect.top) ?? -1,
       );
       hoverBand.current = band;
-      const text = band ? `${band.label}: ${shortBytes(band.bytes)}${band.key ? ' · click to pick it' : ''}` : '';
+      const text = band
+        ? `${band.label}: ${shortBytes(band.bytes)}${band.key ? ' · click: what was live then, this site selected' : ''}`
+        : '';
       sitesEl.title = text;
       setHover(text);
     };
