@@ -26,19 +26,26 @@ const isDevTools = (p: Page) => p.url().startsWith('devtools://');
 /** Chromium with the built extension and DevTools open beside its first tab. */
 export async function launchWithDevTools(): Promise<DevToolsWindow> {
   process.env.PW_CHROMIUM_ATTACH_TO_OTHER = '1';
-  const context = await launch(true, {
-    args: ['--auto-open-devtools-for-tabs', `--window-size=${WINDOW.width},${WINDOW.height}`],
-    viewport: null,
-  });
-  // The first tab and its DevTools, which opens with it (no other tab exists yet).
-  const page = context.pages().find((p) => !isDevTools(p)) ?? (await context.waitForEvent('page', { predicate: (p) => !isDevTools(p) }));
-  const devtools = context.pages().find(isDevTools) ?? (await context.waitForEvent('page', { predicate: isDevTools }));
-  return { context, page, devtools };
+  let context: BrowserContext | undefined;
+  try {
+    context = await launch(true, {
+      args: ['--auto-open-devtools-for-tabs', `--window-size=${WINDOW.width},${WINDOW.height}`],
+      viewport: null,
+    });
+    // The first tab and its DevTools, which opens with it (no other tab exists yet).
+    const page = context.pages().find((p) => !isDevTools(p)) ?? (await context.waitForEvent('page', { predicate: (p) => !isDevTools(p) }));
+    const devtools = context.pages().find(isDevTools) ?? (await context.waitForEvent('page', { predicate: isDevTools }));
+    return { context, page, devtools };
+  } catch (e) {
+    await closeDevToolsWindow({ context });
+    throw e;
+  }
 }
 
-export async function closeDevToolsWindow(w: DevToolsWindow): Promise<void> {
+/** Closes the browser; later launches in this worker no longer take "other" targets (DevTools) for pages. */
+export async function closeDevToolsWindow(w: { context?: BrowserContext }): Promise<void> {
   try {
-    await w.context.close();
+    await w.context?.close();
   } finally {
     delete process.env.PW_CHROMIUM_ATTACH_TO_OTHER;
   }
