@@ -8,7 +8,11 @@
 //   bytes held and the time of one tick's add, every site changing each tick
 //   (the bound's worst case) and 1 % of them;
 // - what was live at a past instant (LiveHistory): one tick's copy and
-//   freed-block check, and the answer for 1 M live blocks.
+//   freed-block check, and the answer for 1 M live blocks;
+// - the live heap's extent (lowest block, highest block end; item 4, the
+//   fragmentation breakdown) found in the same scan: SiteTicks' summing loop
+//   with the two compares against it without them (as it was before), side by
+//   side, and the whole tick for scale.
 // Run: npx tsx bench/site-ticks.ts (or `npm run bench site-ticks`).
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -184,7 +188,71 @@ function liveAtCost(): void {
   }
 }
 
+/** SiteTicks' summing loop as it was before the extent was added (the baseline of extentCost). */
+function sumsOnly(words: Uint32Array, cur: Float64Array): number {
+  let bytes = 0;
+  for (let at = 0; at < words.length; at += 5) {
+    if (words[at] === 0) continue;
+    const size = words[at + 1];
+    const site = words[at + 2];
+    cur[site < 1 << 20 ? site : 0] += size;
+    bytes += size;
+  }
+  return bytes;
+}
+
+/** The same loop as SiteTicks runs it now: the lowest block and the highest block end too. */
+function sumsAndExtent(words: Uint32Array, cur: Float64Array): number {
+  let bytes = 0;
+  let low = 0xffff_ffff;
+  let high = 0;
+  for (let at = 0; at < words.length; at += 5) {
+    const ptr = words[at];
+    if (ptr === 0) continue;
+    const size = words[at + 1];
+    const site = words[at + 2];
+    cur[site < 1 << 20 ? site : 0] += size;
+    bytes += size;
+    if (ptr < low) low = ptr;
+    if (ptr + size > high) high = ptr + size;
+  }
+  return bytes + low + high;
+}
+
+function extentCost(): void {
+  console.log('the live heap extent (item 4) in the scan: the summing loop with and without it, alternating; the whole tick for scale:');
+  for (const live of [100_000, 1_000_000]) {
+    const t = workload(live, 0, 1000, () => {});
+    const words = t.blocks.table.words;
+    const st = new SiteTicks();
+    st.tick(0, words, t.liveCount, t.liveBytes, t.totalAllocs, t.totalFrees); // the peak, so later ticks only scan
+    const cur = new Float64Array(1001);
+    let i = 0;
+    const [withExtent, before, tick] = timeAlternating(
+      [
+        () => {
+          cur.fill(0);
+          sumsAndExtent(words, cur);
+        },
+        () => {
+          cur.fill(0);
+          sumsOnly(words, cur);
+        },
+        () => {
+          i++;
+          st.tick(i, words, t.liveCount, t.liveBytes - 1, t.totalAllocs + i, t.totalFrees);
+        },
+      ],
+      31,
+    );
+    console.log(
+      `  ${fmt(live / 1000, 0).padStart(5)} k live blocks: summing loop with the extent ${fmt(withExtent.cpu, 2)} ms, without ${fmt(before.cpu, 2)} ms → ${fmt(withExtent.cpu / before.cpu, 2)}×; the whole tick ${fmt(tick.cpu, 2)} ms (extent [${st.low}, ${st.high}))`,
+    );
+  }
+}
+
 export async function run(): Promise<void> {
+  extentCost();
   workloadCost();
   scanCost();
   historyMemory();
