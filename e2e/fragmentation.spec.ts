@@ -3,7 +3,8 @@
 // timeline's breakdown tells fragmentation (free space between live blocks)
 // from a high-water mark (memory above the highest live block) with exact
 // bytes; each memory.grow is marked; a By-site band names itself on hover and a
-// click selects its site; export and import carry all of it.
+// click selects its site; export and import carry all of it, the Peak view
+// open at export included.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, openPanel, tabIdOf } from './harness';
@@ -115,6 +116,10 @@ test('fragmentation vs high-water mark: exact breakdown, memory.grow marks, By-s
   // Export, Clear, Import: the breakdown, the marks and live bytes by site come back from the file.
   const ranking = await panel.getByTestId('growth-row').allTextContents();
   expect(ranking).toHaveLength(2);
+  // Peak (the freed 5 MiB spike's 80 blocks) is open at export: the file carries it.
+  await panel.getByRole('button', { name: 'Peak' }).click();
+  await expect(panel.getByTestId('range-count')).toHaveText('80');
+  await expect(panel.getByTestId('range-bytes')).toHaveText('5,242,880 B');
   const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('button', { name: 'Export' }).click()]);
   const file = join(tmpdir(), `wasm-leaks-frag-${Date.now()}.json`);
   await download.saveAs(file);
@@ -122,6 +127,10 @@ test('fragmentation vs high-water mark: exact breakdown, memory.grow marks, By-s
   const [chooser] = await Promise.all([panel.waitForEvent('filechooser'), panel.getByRole('button', { name: 'Import' }).click()]);
   await chooser.setFiles(file);
   await expect(panel.getByTestId('read-only')).toContainText('read-only');
+  await expect(panel.getByText('Live at the peak', { exact: true })).toBeVisible();
+  await expect(panel.getByTestId('range-count')).toHaveText('80');
+  await expect(panel.getByTestId('site-row').first().getByTestId('site-label')).toContainText('spike_alloc');
+  await panel.getByRole('button', { name: 'Close selection' }).click();
   await expect(panel.getByTestId('growth-row')).toHaveText(ranking);
   await expect(panel.getByTestId('growth-row').filter({ hasText: 'frag_alloc' }).getByTestId('growth-end')).toHaveText('1,024,000 B');
   await expect(breakdown.getByTestId('hb-live')).toHaveAttribute('data-value', '1024000');

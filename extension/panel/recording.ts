@@ -13,6 +13,7 @@ import {
   type ModuleMsg,
   type BatchMsg,
   type DiffMsg,
+  type RangeMsg,
   type LeaksMsg,
   type SnapshotName,
 } from '../../src/protocol';
@@ -36,6 +37,11 @@ export interface RecordingFrame {
   /** One batch: every kept sample of every module, all sites, the errors. */
   timeline: BatchMsg;
   comparisons: { diff: DiffMsg; leaks: LeaksMsg | null }[];
+  /**
+   * The range view open at export (a Shift-drag time range, Peak or an instant): the page's
+   * answer per module. Optional (files made before it have none); the import opens it.
+   */
+  ranges?: RangeMsg[];
 }
 
 export interface Recording {
@@ -81,6 +87,7 @@ export function toRecording(store: Store): Recording {
       for (let i = 0; h && i < h.length; i++) heapRows.push(h.time[i], m.id, h.base[i], h.top[i], h.source[i]);
     }
     const prefix = `${frame}:`;
+    const ranges = (store.range?.tables ?? []).filter((t) => t.frame === frame).map((t) => t.msg);
     frames.push({
       frame,
       hello: { t: 'hello', v: PROTOCOL_VERSION, url: frame === 0 ? store.pageUrl : '', start },
@@ -105,6 +112,7 @@ export function toRecording(store: Store): Recording {
         errors: store.errors.filter((e) => e.frame === frame).map(({ frame: _f, ...e }) => e),
       },
       comparisons: store.diffs.filter((d) => d.frame === frame).map((d) => ({ diff: d.msg, leaks: d.leaks?.msg ?? null })),
+      ...(ranges.length > 0 ? { ranges } : {}),
     });
   }
   // Marks are per module identity (name and size): once per identity, whatever the frames.
@@ -177,6 +185,8 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
     );
   }
   const seen = new Set<number>();
+  // The range view's answers, opened once every frame's modules are known.
+  const ranges: (RangeMsg & { frame: number })[] = [];
   for (const [i, f] of list(root, 'frames', MAX_FRAMES).entries()) {
     within(`frames[${i}]`, () => {
       const fo = obj(f, 'frame');
@@ -209,7 +219,21 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
           }
         });
       }
+      if (fo.ranges !== undefined) {
+        for (const [k, r] of list(fo, 'ranges', 10_000).entries()) {
+          const range = within(`ranges[${k}]`, () => message(r, 'range'));
+          if (!ids.has(range.module)) throw new ProtocolError(`ranges[${k}]: module ${range.module} is not in the recording`);
+          const first = ranges[0];
+          if (first && (range.from !== first.from || range.to !== first.to || !range.peak !== !first.peak))
+            throw new ProtocolError(`ranges[${k}]: not the same view as the others`);
+          ranges.push({ ...range, frame });
+        }
+      }
     });
+  }
+  if (ranges.length > 0) {
+    store.openRange(ranges[0].from, ranges[0].to, ranges[0].peak === true);
+    for (const r of ranges) store.setRange(r);
   }
   if (root.version !== 1) {
     const marks = [...list(root, 'wrappers', MAX_WRAPPER_MARKS).entries()].map(([i, x]) => within(`wrappers[${i}]`, () => wrapperMark(x)));

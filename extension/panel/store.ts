@@ -574,6 +574,7 @@ export class Store {
     this.#budgets = imported.#budgets;
     this.#snapshots = imported.#snapshots;
     this.#diffs = imported.#diffs;
+    this.#range = imported.#range;
     this.#marks = imported.#marks;
     this.#sitesVersion++;
     this.#readOnly = name;
