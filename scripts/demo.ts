@@ -63,6 +63,17 @@ if (headed) {
         `    linear memory ${await one('module-memory')} · live blocks ${await one('module-live-count')} · live bytes ${await one('module-live-bytes')}`,
       );
     }
+    // The timeline's memory breakdown (issue 12): linear memory as live / free between blocks / above the highest / below the heap.
+    const hb = panel.getByTestId('heap-breakdown');
+    if ((await hb.count()) > 0) {
+      const exact = async (id: string) => Number(await hb.getByTestId(id).getAttribute('data-value')).toLocaleString('en-US');
+      console.log(
+        `\nMemory breakdown, ${(await hb.locator('.hb-head').innerText()).replace(/\s*=$/, '')} (${await hb.locator('.hb-source').innerText()}):`,
+      );
+      console.log(
+        `  ${await exact('hb-memory')} B = live ${await exact('hb-live')} B + free between blocks ${await exact('hb-between')} B + above the highest block ${await exact('hb-above')} B + below the heap ${await exact('hb-below')} B`,
+      );
+    }
     console.log(`\nComparison A → B: ${(await text('diff-summary')).join('')}`);
     console.log('  Allocation site | # New | # Freed | # Delta | Size Delta | Live bytes');
     // A site is its name and location (not its twisty or fold button), then its columns.
