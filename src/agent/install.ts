@@ -3,13 +3,15 @@
 // rewritten before it is compiled and each instance reports to a tracker.
 // Results, error types and `instanceof` stay what the page would get without
 // us: on any failure of the instrumented path the original bytes are used.
-import { HOOK_MODULE, type InstrumentOutcome, type Instrumenter } from './types';
+import type { InstrumentOutcome, Instrumenter } from './types';
 import { InstanceRecord, type RecordEnv } from './instance-record';
 import type { RawFrame } from './stack';
 import type { FrameMsg } from '../protocol/messages';
 import { visibleExports } from './visible-exports';
 import { patchEntryPoints, type Originals } from './patch';
 import { MarkedModules, markOf, withMark } from './module-mark';
+// (a leaf of the rewriter: the table the wrappers call `ev` through, and the deferred start)
+import { linkHook } from '../wasm/hook';
 
 type WA = typeof WebAssembly;
 
@@ -198,14 +200,14 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     return rec;
   }
 
-  function withHooks(imports: unknown, rec: InstanceRecord): unknown {
-    const ns = { ev: rec.ev };
-    if (imports === undefined) return { [HOOK_MODULE]: ns };
-    if (typeof imports !== 'object' || imports === null) return imports;
-    // A proxy, not a copy: the page's import object keeps its own getters.
-    return new Proxy(imports, {
-      get: (target, key, receiver) => (key === HOOK_MODULE ? ns : Reflect.get(target, key, receiver)),
-    });
+  /**
+   * The rewritten module imports nothing of ours (its function indices stay
+   * the original's): the page's import object is passed as it is, and `ev`
+   * goes into the instance's hook table before its start function runs.
+   */
+  function withHook(instance: WebAssembly.Instance, rec: InstanceRecord): WebAssembly.Instance {
+    if (rec.outcome) linkHook(instance.exports, rec.outcome, rec.ev, orig);
+    return instance;
   }
 
   function findMemory(rec: InstanceRecord, instance: WebAssembly.Instance, module: WebAssembly.Module, imports: unknown): void {
@@ -320,7 +322,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     let instance: WebAssembly.Instance | null = null;
     if (rewritten) {
       try {
-        instance = Reflect.construct(orig.Instance, [rewritten, withHooks(imports, rec)], newTarget);
+        instance = Reflect.construct(orig.Instance, imports === undefined ? [rewritten] : [rewritten, imports], newTarget);
       } catch (error) {
         // Only a LinkError is retried: it is raised before any wasm code runs,
         // so the original cannot observe a second attempt.
@@ -329,6 +331,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
         rec.reason = `instrumented module did not link, original used: ${message(error)}`;
       }
     }
+    if (instance) withHook(instance, rec);
     instance ??= Reflect.construct(orig.Instance, imports === undefined ? [module] : [module, imports], newTarget) as WebAssembly.Instance;
     attach(rec, instance, rewritten && rec.instrumented ? rewritten : module, imports);
     return instance;
@@ -357,13 +360,14 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     let instance: WebAssembly.Instance | null = null;
     if (rewritten) {
       try {
-        instance = await orig.instantiate.call(wa, rewritten, withHooks(imports, rec) as WebAssembly.Imports);
+        instance = await orig.instantiate.call(wa, rewritten, imports as WebAssembly.Imports);
       } catch (error) {
         if (!(error instanceof orig.LinkErrorCtor)) throw error;
         rec.instrumented = false;
         rec.reason = `instrumented module did not link, original used: ${message(error)}`;
       }
     }
+    if (instance) withHook(instance, rec);
     instance ??= await orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
     attach(rec, instance, rewritten && rec.instrumented ? rewritten : module, imports);
     return instance;

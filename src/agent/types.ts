@@ -11,6 +11,9 @@ export interface InstrumentOutcome {
   exportSites?: { exportName: string; site: number; role: string }[];
   toOriginalFunc(newIndex: number): number;
   toOriginalOffset(newOffset: number): number;
+  /** The funcref table whose element 0 gets `ev`, and the start function to run after (src/wasm/hook.ts). */
+  hookTable: string;
+  startExport: string | null;
   memoryExport: string | null;
   globalExports: string[];
   /** Memory 0 is shared (threads): events of every thread go through one ordered log (src/agent/shared-log.ts). */
@@ -37,7 +40,7 @@ export interface InstrumentOutcome {
   partial?: string;
 }
 
-/** Rewrites a module so allocator calls report to the `ev` import; throws when it cannot. */
+/** Rewrites a module so allocator calls report to `ev` (src/wasm/hook.ts); throws when it cannot. */
 export type Instrumenter = (bytes: Uint8Array) => InstrumentOutcome;
 
 /** Where allocation events go: the tracker implements this for one instance. */

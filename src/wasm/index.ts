@@ -3,7 +3,8 @@
  * discovery and the rewriter that routes allocator calls to a hook.
  * Pure, synchronous, dependency-free: it runs in the page at document_start.
  */
-export { instrument, instrumentWith, roundTrip } from './rewrite';
+export { instrument, instrumentWith, roundTrip, HOOK_TABLE } from './rewrite';
+export { linkHook, wasmFunction, type EvHook, type HookLink, type HookWA } from './hook';
 export {
   HOOK_FIELD,
   EVENT,
@@ -30,7 +31,7 @@ export type { NameSection } from './names';
 export { OffsetMap } from './offset-map';
 
 import { parseModule } from './reader';
-import { discover, AllocatorInfo } from './discover';
+import { discover, type AllocatorInfo } from './discover';
 
 export function discoverAllocators(bytes: Uint8Array): AllocatorInfo[] {
   return discover(parseModule(bytes));

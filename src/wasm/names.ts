@@ -1,6 +1,5 @@
 import { Cursor } from './cursor';
 import { fail } from './errors';
-import { pushName, pushU32 } from './leb128';
 import type { Editor } from './writer';
 
 /** A subsection of the name section whose entries are keyed by function index. */
@@ -86,33 +85,16 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
 }
 
 /**
- * Renumbers the function-indexed subsections (shift: old -> new index) and
- * names the hook import and the added wrappers in subsection 1 (`added`:
- * their entries, encoded, in index order), keeping entries sorted by index as
- * the format requires.
+ * Names the added wrappers in subsection 1 (`added`: their entries, encoded,
+ * in index order, all past the module's own functions, whose indices do not
+ * change), keeping entries sorted by index as the format requires.
  */
-export function renumberNames(
-  ed: Editor,
-  ns: NameSection,
-  evIndex: number,
-  shift: (f: number) => number,
-  added: { count: number; entries: Uint8Array },
-): void {
+export function appendNames(ed: Editor, ns: NameSection, added: { count: number; entries: Uint8Array }): void {
+  if (added.count === 0) return;
   for (const sub of ns.funcIndexed) {
-    const region = ed.region(sub.sizePos, sub.sizeLen, sub.contentStart, sub.end, 2);
-    let evAt = -1;
-    for (let k = 0; k < sub.idxPos.length; k++) {
-      const v = sub.idxVal[k];
-      if (v >= evIndex && evAt < 0) evAt = sub.idxPos[k];
-      const nv = shift(v);
-      if (nv !== v) ed.patchU32(sub.idxPos[k], sub.idxLen[k], nv);
-    }
     if (sub.id !== 1) continue;
-    const evEntry: number[] = [];
-    pushU32(evEntry, evIndex);
-    pushName(evEntry, '__wasm_leaks_ev');
-    ed.replace(evAt >= 0 ? evAt : sub.end, 0, evEntry, region);
-    if (added.entries.length > 0) ed.replace(sub.end, 0, added.entries, region);
-    ed.patchU32(sub.countPos, sub.countLen, sub.count + 1 + added.count);
+    const region = ed.region(sub.sizePos, sub.sizeLen, sub.contentStart, sub.end, 2);
+    ed.replace(sub.end, 0, added.entries, region);
+    ed.patchU32(sub.countPos, sub.countLen, sub.count + added.count);
   }
 }

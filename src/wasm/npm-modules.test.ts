@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { instrument, parseModule } from './index';
+import { instrument, linkHook, parseModule } from './index';
+import { hookedInstance, recordingEv } from '../test-support/hooked';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../../node_modules/', import.meta.url);
@@ -47,7 +48,7 @@ describe('sql.js (minified exports, no name section)', () => {
     const SQL = await initSqlJs({
       instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance, m: WebAssembly.Module) => void) {
         const mod = new WebAssembly.Module(r.bytes as BufferSource);
-        const inst = new WebAssembly.Instance(mod, { ...imports, __wasm_leaks: { ev: (...a: number[]) => void events.push(a) } });
+        const inst = hookedInstance(mod, imports, r, recordingEv(events));
         done(inst, mod);
         return inst.exports;
       },
@@ -99,7 +100,9 @@ describe('brotli-wasm (wasm-bindgen)', () => {
       return new RealModule(r.bytes as BufferSource);
     };
     W.Instance = function (m: WebAssembly.Module, imports: WebAssembly.Imports) {
-      return new RealInstance(m, { ...imports, __wasm_leaks: { ev: (...a: number[]) => void events.push(a) } });
+      const inst = new RealInstance(m, imports);
+      linkHook(inst.exports, r, recordingEv(events), { Module: RealModule, Instance: RealInstance });
+      return inst;
     };
     let brotli: { compress(b: Uint8Array): Uint8Array; decompress(b: Uint8Array): Uint8Array };
     try {
@@ -156,10 +159,12 @@ describe('structural discovery on the C fixtures with names stripped', () => {
     expect(found.free).toMatch(/free$/);
     // and it still sees the leak
     const events: Ev[] = [];
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(r.bytes as BufferSource), {
-      env: { emscripten_memcpy_big: () => 0, emscripten_resize_heap: () => 0 },
-      __wasm_leaks: { ev: (...a: number[]) => void events.push(a) },
-    });
+    const inst = hookedInstance(
+      r.bytes,
+      { env: { emscripten_memcpy_big: () => 0, emscripten_resize_heap: () => 0 } },
+      r,
+      recordingEv(events),
+    );
     const x = inst.exports as Record<string, () => void>;
     const exportName = (orig: string) => m.exports[parseModule(original).exports.findIndex((e) => e.name === orig)]?.name ?? '';
     x[exportName('_initialize')]?.();

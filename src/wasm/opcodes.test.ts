@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { instrument, instrumentWith, parseModule, roundTrip, InstrumentError, type AllocatorInfo } from './index';
 import { encodeU32 } from './leb128';
+import { hookedInstance, recordingEv } from '../test-support/hooked';
 
 // --- a tiny assembler ------------------------------------------------------
 type B = number[];
@@ -290,11 +291,8 @@ describe('hand-assembled runnable module', () => {
     expect(WebAssembly.validate(r.bytes as BufferSource)).toBe(true);
     const events: number[][] = [];
     const logs: number[] = [];
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(r.bytes as BufferSource), {
-      env: { log: (v: number) => void logs.push(v) },
-      __wasm_leaks: { ev: (...a: number[]) => void events.push(a) },
-    });
-    // the start function's malloc(8) ran during instantiation
+    const inst = hookedInstance(r.bytes, { env: { log: (v: number) => void logs.push(v) } }, r, recordingEv(events));
+    // the start function's malloc(8) ran once the hook was in place (linkHook)
     expect(events.map((e) => e.slice(0, 3))).toEqual([[1, 1024, 8]]);
     expect(r.sites[events[0][4]].funcIndex).toBe(6);
     const x = inst.exports as Record<string, (n?: number) => number>;
@@ -330,29 +328,36 @@ describe('hand-assembled runnable module', () => {
     expect(() => new (x.malloc as unknown as new () => object)()).toThrow(TypeError);
   });
 
-  it('renumbers exports, start, elements, globals and names', () => {
+  it('keeps every index: exports, elements, globals and names; the start function is exported to run after the hook', () => {
     const r = instrument(bytes);
     const n = parseModule(r.bytes);
-    expect(n.startFunc).toBe(7);
+    const o = parseModule(bytes);
+    expect(o.startFunc).toBe(6);
+    expect(n.startFunc).toBe(null);
+    expect(r.startExport).toBe('__wasm_leaks_start');
     // the allocators' exports point at their export wrappers (appended after every defined function)
     expect(n.exports.filter((e) => e.kind === 0).map((e) => [e.name, e.index])).toEqual([
-      ['malloc', 9],
-      ['free', 8],
-      ['tail', 4],
-      ['sink', 5],
-      ['grow', 6],
+      ['malloc', 8],
+      ['free', 7],
+      ['tail', 3],
+      ['sink', 4],
+      ['grow', 5],
+      ['__wasm_leaks_start', 6],
     ]);
-    expect([n.funcTypes[9], n.funcTypes[8]]).toEqual([n.funcTypes[2], n.funcTypes[3]]);
+    // no function import added; one funcref table (the hook's) appended and exported
+    expect(n.imports).toEqual(o.imports);
+    expect(n.exports.filter((e) => e.kind === 1).map((e) => [e.name, e.index])).toEqual([['__wasm_leaks_ev', o.tables]]);
+    expect(n.tables).toBe(o.tables + 1);
+    expect([n.funcTypes[8], n.funcTypes[7]]).toEqual([n.funcTypes[1], n.funcTypes[2]]);
+    for (const [i, name] of o.funcNames) expect(n.funcNames.get(i)).toBe(name);
     expect(n.funcNames.get(0)).toBe('log');
-    expect(n.funcNames.get(1)).toBe('__wasm_leaks_ev');
-    expect(n.funcNames.get(2)).toBe('malloc');
-    expect(n.funcNames.get(7)).toBe('start');
+    expect(n.funcNames.get(1)).toBe('malloc');
+    expect(n.funcNames.get(6)).toBe('start');
     const local = n.names!.funcIndexed.find((s) => s.id === 2)!;
-    expect(local.idxVal).toEqual([2]);
+    expect(local.idxVal).toEqual([1]);
     expect(r.memoryExport).toBe('mem');
     expect(r.globalExports).toEqual(['__wasm_leaks_global0']);
     // the padded call in sink kept its width: same body size
-    const o = parseModule(bytes);
     expect(n.bodies[3].end - n.bodies[3].start).toBe(o.bodies[3].end - o.bodies[3].start);
   });
 });
@@ -582,17 +587,17 @@ describe('hand-assembled module with GC, exnref, typed refs, multi-memory, memor
     expect(n.sections[0].name).toBe('dylink.0');
     expect(n.types.length).toBe(8); // ev type appended after the rec group
     expect(n.types[7]).toEqual({ params: [I32, I32, I32, I32, I32, 0x7c], results: [I32] });
-    expect(n.imports.map((i) => `${i.module}.${i.field}`)).toEqual(['__wasm_leaks.ev']);
-    // new import section went between type and function sections
-    expect(n.sections.filter((s) => s.id !== 0).map((s) => s.id)).toEqual([1, 2, 3, 5, 13, 6, 7, 9, 12, 10, 11]);
+    expect(n.imports).toEqual([]);
+    // the hook's new table section went between function and memory sections
+    expect(n.sections.filter((s) => s.id !== 0).map((s) => s.id)).toEqual([1, 3, 4, 5, 13, 6, 7, 9, 12, 10, 11]);
     // the memory.grow on the i64 memory is untouched, the user body otherwise identical
     const o = parseModule(bytes);
     const ob = bytes.subarray(o.bodies[2].codeStart, o.bodies[2].end);
     const nb = r.bytes.subarray(n.bodies[2].codeStart, n.bodies[2].end);
     expect(nb.length).toBe(ob.length);
     const diffs = [...ob].map((b, i) => (b === nb[i] ? -1 : i)).filter((i) => i >= 0);
-    // only the two call immediates and the ref.func/return_call_ref-free bytes changed: call 0 -> wrapper, ref.func 3 -> 4, return_call 0 -> wrapper
-    expect(diffs.length).toBe(3);
+    // only the two call immediates changed: call 0 -> wrapper, return_call 0 -> wrapper (ref.func 3 keeps its index)
+    expect(diffs.length).toBe(2);
     expect(r.globalExports).toEqual([]);
   });
 

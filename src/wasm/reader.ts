@@ -2,7 +2,7 @@ import { Cursor, utf8 } from './cursor';
 import { fail } from './errors';
 import { readHeapType, readValType, scanExpr } from './opcodes';
 import { RefList, R_FUNCIDX } from './refs';
-import { NameSection, parseNameSection } from './names';
+import { type NameSection, parseNameSection } from './names';
 
 export const SEC_CUSTOM = 0,
   SEC_TYPE = 1,
@@ -95,6 +95,8 @@ export interface ParsedModule {
   /** Type index of every function (imports first). */
   funcTypes: number[];
   memories: MemoryInfo[];
+  /** Number of tables, imported and defined (the next table index). */
+  tables: number;
   globals: GlobalInfo[];
   startFunc: number | null;
   bodies: FuncBody[];
@@ -191,6 +193,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     numImportedFuncs: 0,
     funcTypes: [],
     memories: [],
+    tables: 0,
     globals: [],
     startFunc: null,
     bodies: [],
@@ -261,6 +264,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
             case KIND_TABLE:
               readTableType(s);
               index = numImportedTables++;
+              m.tables++;
               break;
             case KIND_MEMORY: {
               const l = readLimits(s);
@@ -291,6 +295,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
         break;
       case SEC_TABLE:
         for (let n = s.u32(); n > 0; n--) {
+          m.tables++;
           if (s.b[s.p] === 0x40) {
             // table with an initializer expression (function references)
             s.p++;

@@ -5,13 +5,14 @@ import {
   SEC_START,
   SEC_CUSTOM,
   SEC_TYPE,
-  SEC_IMPORT,
   SEC_FUNCTION,
+  SEC_TABLE,
   SEC_EXPORT,
   SEC_CODE,
   SEC_GLOBAL,
   SEC_MEMORY,
   KIND_FUNC,
+  KIND_TABLE,
   KIND_MEMORY,
   KIND_GLOBAL,
   funcType,
@@ -33,8 +34,8 @@ import {
 import { CtxBodies, reachingCalls, simpleType } from './contexts';
 import { allocatorWrappers } from './fold';
 import { Editor } from './writer';
-import { renumberNames } from './names';
-import { EVENT, allocWrapperBody, growWrapperBody } from './wrappers';
+import { appendNames } from './names';
+import { EVENT, allocWrapperBody, evCall, growWrapperBody } from './wrappers';
 import {
   allocWrapperBodyTable,
   freeWrapperBodyTable,
@@ -77,7 +78,6 @@ export interface ExportSite {
 export type EventPath = 'call' | 'table';
 
 export interface InstrumentOptions {
-  hookModule?: string;
   /**
    * Default true: calls that can reach an allocator keep a calling context
    * (src/wasm/contexts.ts), so each block gets its own whole stack. false:
@@ -104,8 +104,21 @@ export interface InstrumentResult {
   sites: SiteInfo[];
   /** Export sites: the site id to report when JS calls an allocator export (also in `sites`, offset -1). */
   exportSites: ExportSite[];
+  /** The module's own functions keep their indices: n below the number of functions, -1 for the rewriter's. */
   toOriginalFunc(newIndex: number): number;
   toOriginalOffset(newOffset: number): number;
+  /**
+   * Export name of the funcref table (appended after the module's tables)
+   * whose element 0 must hold `ev` before any event: see hook.ts
+   * (`linkHook`). Empty when the module was not rewritten.
+   */
+  hookTable: string;
+  /**
+   * The module's start function, taken out of the start section and
+   * exported under this name: it allocates before any JS could fill the
+   * hook table, so `linkHook` calls it once the table holds `ev`.
+   */
+  startExport: string | null;
   memoryExport: string | null;
   globalExports: string[];
   /** Memory 0 is shared (threads): on the call path whatever was asked, events ordered by the page (shared-log.ts). */
@@ -145,6 +158,8 @@ function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: A
     allocWrappers: [],
     exportNames: exportNamesOf(m),
     reason,
+    hookTable: '',
+    startExport: null,
     toOriginalFunc: (i) => i,
     toOriginalOffset: (o) => o,
   };
@@ -207,12 +222,14 @@ function uniqueName(taken: Set<string>, base: string): string {
 
 /**
  * Rewrites a module so every call to an allocator (and every memory.grow)
- * reports to an imported hook `ev(kind, a, b, c, site)`.
+ * reports to a hook `ev(kind, a, b, c, site, key)`.
  *
- * Design: one function import is appended after the existing function
- * imports (so imported function indices stay put and defined functions shift
- * by exactly one), and one small wrapper function per call site is appended
- * after the defined functions. A call site only has its callee index changed,
+ * Design: nothing is imported and no index of the module moves. One small
+ * wrapper function per call site is appended after the defined functions
+ * (so every function keeps its index, and stack traces and crash reports
+ * name the same `wasm-function[N]` as without us); the wrappers reach `ev`
+ * through `call_indirect` into a funcref table appended after the module's
+ * tables, which the page fills after instantiation (hook.ts). A call site only has its callee index changed,
  * re-encoded at the original LEB width when it fits, so function bodies
  * compiled by clang/LLVM (which pads call indices to 5 bytes) keep their size
  * and DWARF/code offsets stay exact; the site id is a constant baked into the
@@ -263,18 +280,21 @@ function withPartial(r: InstrumentResult): InstrumentResult {
   return r;
 }
 
+/** Export name of the hook table (hook.ts); a module that already exports it was instrumented. */
+export const HOOK_TABLE = '__wasm_leaks_ev';
+
 /**
  * Refuses modules whose renumbering we could not keep consistent: relocatable
  * objects (their "linking"/"reloc.*" sections point at code offsets and
- * indices) and modules that already import our hook (instrumenting twice
- * would report every event twice).
+ * indices) and modules already instrumented (they export our hook table, or
+ * import the hook as earlier versions did): twice would report every event twice.
  */
-function checkRewritable(m: ParsedModule, opts: InstrumentOptions): void {
-  const hook = opts.hookModule ?? '__wasm_leaks';
+function checkRewritable(m: ParsedModule, _opts: InstrumentOptions): void {
   for (const s of m.sections)
     if (s.id === SEC_CUSTOM && (s.name === 'linking' || s.name?.startsWith('reloc.')))
       throw new InstrumentError(`relocatable object file (custom section "${s.name}") is not instrumented`);
-  if (m.imports.some((i) => i.module === hook)) throw new InstrumentError(`module already imports "${hook}": already instrumented`);
+  if (m.imports.some((i) => i.module === '__wasm_leaks') || m.exports.some((e) => e.kind === KIND_TABLE && e.name.startsWith(HOOK_TABLE)))
+    throw new InstrumentError('module already instrumented (it has our hook table)');
 }
 
 /** The module's function types, and those the rewriter appends (each once). */
@@ -319,16 +339,13 @@ function findFuncType(m: ParsedModule, params: number[], results: number[]): num
 }
 
 function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentOptions): InstrumentResult {
-  const hookModule = opts.hookModule ?? '__wasm_leaks';
   const eventPath = opts.eventPath ?? 'call';
   const bytes = m.bytes;
   const ed = new Editor(bytes, m.refs.length);
   const I = m.numImportedFuncs;
   const D = m.bodies.length;
   const N = I + D;
-  const shift = (f: number): number => (f >= I ? f + 1 : f);
-  const evIndex = I;
-  let nextFunc = N + 1;
+  let nextFunc = N;
 
   const regions = new Map<SectionInfo, number>();
   for (const s of m.sections) regions.set(s, ed.region(s.sizePos, s.sizeLen, s.contentStart, s.end, 1));
@@ -340,6 +357,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   const I32 = 0x7f,
     F64 = 0x7c;
   const evType = needType([I32, I32, I32, I32, I32, F64], [I32]);
+  // ev is element 0 of one appended funcref table (the last table index, so no table index moves)
+  const ev = evCall(evType, m.tables);
   let growType = -1;
 
   const allocByFunc = new Map<number, AllocatorInfo>();
@@ -394,9 +413,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
       // body inserted below, once the layout (number of sites) is known
       pendingTable.push({ at: code.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
     } else
-      callBodies.emit(code, `${a.role}${a.funcIndex}`, site, (slots) =>
-        allocWrapperBody(t, a.role, shift(a.funcIndex), evIndex, site, ctx, slots),
-      );
+      callBodies.emit(code, `${a.role}${a.funcIndex}`, site, (slots) => allocWrapperBody(t, a.role, a.funcIndex, ev, site, ctx, slots));
     return idx;
   };
 
@@ -412,7 +429,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   const growWrapper = (mem: number, site: number): number => {
     if (growType < 0) growType = needType([I32], [I32]);
     const idx = emitWrapper(growType, `__wasm_leaks_site${site}_memory_grow`);
-    emitBody(growWrapperBody(mem, evIndex, site));
+    emitBody(growWrapperBody(mem, ev, site));
     return idx;
   };
   // the type of the wrapper of an indirect call through type v: (params, i32 table index) -> results
@@ -475,7 +492,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
       ed.replace(at, refs.immPos(i) + refs.immLen(i) - at, call);
       continue;
     }
-    let target = shift(v);
+    let target = v;
     if ((kind === R_FUNCIDX || kind === R_REF_FUNC) && !(f >= 0 && internal[f])) {
       const a = allocByFunc.get(v);
       const at = refs.instrPos(i);
@@ -493,7 +510,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
         // own (65,535 contexts for 65,535 nodes). The page folds the
         // recursive frames the same way (src/agent/stack.ts).
         const type = m.funcTypes[v];
-        target = ctxWrapper(m.types[type]!.params.length, type, shift(v), 0, 0);
+        target = ctxWrapper(m.types[type]!.params.length, type, v, 0, 0);
       }
     }
     if (target !== v) ed.patchU32(refs.immPos(i), refs.immLen(i), target);
@@ -522,8 +539,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
         from = at;
         bodies.emit(all, `${a.role}${a.funcIndex}`, site, (slots) =>
           free
-            ? freeWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, L, slots)
-            : allocWrapperBodyTable(t, a.role, shift(a.funcIndex), evIndex, site, tableMem, L, ctx, slots),
+            ? freeWrapperBodyTable(t, a.role, a.funcIndex, ev, site, tableMem, L, slots)
+            : allocWrapperBodyTable(t, a.role, a.funcIndex, ev, site, tableMem, L, ctx, slots),
         );
       }
       all.append(code.buf, from, code.length);
@@ -536,13 +553,8 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   // same byte (no Table section between Function and a new Memory section),
   // the editor keeps creation order.
   appendToVector(ed, m, SEC_TYPE, regions, types.added, types.entries);
-  const imp: number[] = [];
-  pushName(imp, hookModule);
-  pushName(imp, 'ev');
-  imp.push(0x00);
-  pushU32(imp, evType);
-  appendToVector(ed, m, SEC_IMPORT, regions, 1, imp);
   appendToVector(ed, m, SEC_FUNCTION, regions, wrappers, fnEntries.view());
+  appendToVector(ed, m, SEC_TABLE, regions, 1, [0x70, 0x00, 0x01]); // funcref, min 1
   if (layout) {
     const mem: number[] = [0x00];
     pushU32(mem, layout.pages);
@@ -553,9 +565,11 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
 
   const own = ownExports(m, layout, tableMem);
   appendToVector(ed, m, SEC_EXPORT, regions, own.count, own.entries);
-  const { memoryExport, globalExports, table } = own;
+  const { memoryExport, globalExports, table, hookTable, startExport } = own;
+  // The start function runs once `ev` is in the table (hook.ts): taken out of the start section.
+  if (startSection) ed.replace(startSection.start, startSection.end - startSection.start, []);
 
-  rewriteCustomSections(ed, m, evIndex, shift, { count: wrappers, entries: names ? names.view() : new Uint8Array(0) });
+  rewriteCustomSections(ed, m, { count: wrappers, entries: names ? names.view() : new Uint8Array(0) });
 
   const { bytes: out, map } = ed.finish();
   return {
@@ -569,14 +583,17 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     contextSites,
     allocWrappers: allocatorWrappers(m, allocators, internal),
     exportNames: exportNamesOf(m),
-    toOriginalFunc: (n) => (n < I ? n : n === I ? -1 : n <= N ? n - 1 : -1),
+    hookTable,
+    startExport,
+    toOriginalFunc: (n) => (n < N ? n : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
     ...(shared ? { shared } : {}),
   };
 }
 
 /**
- * The exports the page needs from a rewritten module: memory 0 and mutable
+ * The exports the page needs from a rewritten module: the hook table, the
+ * start function (hook.ts), memory 0 and mutable
  * i32 globals (to read memory and scan roots from JS; existing exports are
  * reused) and the table memory. Their names never clash with the module's.
  */
@@ -590,10 +607,25 @@ function ownExports(
   memoryExport: string | null;
   globalExports: string[];
   table: TableInfo | null;
+  hookTable: string;
+  startExport: string | null;
 } {
   const taken = new Set(m.exports.map((e) => e.name));
   const exp: number[] = [];
   let expCount = 0;
+  const hookTable = uniqueName(taken, HOOK_TABLE);
+  pushName(exp, hookTable);
+  exp.push(KIND_TABLE);
+  pushU32(exp, m.tables);
+  expCount++;
+  let startExport: string | null = null;
+  if (m.startFunc !== null) {
+    startExport = uniqueName(taken, '__wasm_leaks_start');
+    pushName(exp, startExport);
+    exp.push(KIND_FUNC);
+    pushU32(exp, m.startFunc);
+    expCount++;
+  }
   let memoryExport: string | null = null;
   if (m.memories.length > 0) {
     const e = m.exports.find((x) => x.kind === KIND_MEMORY && x.index === 0);
@@ -625,20 +657,14 @@ function ownExports(
     pushU32(exp, tableMem);
     expCount++;
   }
-  return { entries: exp, count: expCount, memoryExport, globalExports, table };
+  return { entries: exp, count: expCount, memoryExport, globalExports, table, hookTable, startExport };
 }
 
-/** The name section follows the renumbering; branch hints (keyed by index and offset, only hints) are dropped. */
-function rewriteCustomSections(
-  ed: Editor,
-  m: ParsedModule,
-  evIndex: number,
-  shift: (f: number) => number,
-  wrapperNames: { count: number; entries: Uint8Array },
-): void {
+/** The name section names the appended wrappers; branch hints (keyed by index and offset, only hints) are dropped. */
+function rewriteCustomSections(ed: Editor, m: ParsedModule, wrapperNames: { count: number; entries: Uint8Array }): void {
   for (const s of m.sections) {
     if (s.id !== SEC_CUSTOM) continue;
-    if (s.name === 'name' && m.names) renumberNames(ed, m.names, evIndex, shift, wrapperNames);
+    if (s.name === 'name' && m.names) appendNames(ed, m.names, wrapperNames);
     else if (s.name?.startsWith('metadata.code.')) ed.replace(s.start, s.end - s.start, []);
   }
 }

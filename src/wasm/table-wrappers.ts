@@ -247,7 +247,7 @@ function u32(v: number): number[] {
  * reports it; `key` is the local holding the allocation's context key (-1:
  * none, a free), and the stack id `ev` returns is left on the stack for it.
  */
-function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site: number, key: number): void {
+function slowCall(a: Asm, role: AllocatorRole, r: number, ev: readonly number[], site: number, key: number): void {
   const [kind, ...args] = EVENT[role];
   a.i32(kind);
   for (const arg of args as Arg[]) {
@@ -260,7 +260,7 @@ function slowCall(a: Asm, role: AllocatorRole, r: number, evIndex: number, site:
     a.get(key);
     pushKeyToF64(a.b);
   } else a.op(...F64_ZERO);
-  a.op(CALL).u(evIndex);
+  a.op(...ev);
   if (key < 0) a.op(DROP);
 }
 
@@ -277,7 +277,7 @@ export function allocWrapperBodyTable(
   t: FuncType,
   role: AllocatorRole,
   allocIndex: number,
-  evIndex: number,
+  ev: readonly number[],
   site: number,
   mem: number,
   L: TableLayout,
@@ -345,7 +345,7 @@ export function allocWrapperBodyTable(
   a.fAdd(TF_ALLOCS, (x) => x.f64(1));
   a.fAdd(TF_ALLOC_BYTES, (x) => x.get(sizeParam).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
-  slowCall(a, role, r, evIndex, site, key);
+  slowCall(a, role, r, ev, site, key);
   a.tee(s).op(IF, VOID);
   a.get(slot).get(key).m(I64_STORE, 3, L.ctxCache);
   a.get(slot)
@@ -369,7 +369,7 @@ export function freeWrapperBodyTable(
   t: FuncType,
   role: AllocatorRole,
   freeIndex: number,
-  evIndex: number,
+  ev: readonly number[],
   site: number,
   mem: number,
   L: TableLayout,
@@ -453,7 +453,7 @@ export function freeWrapperBodyTable(
   a.fAdd(TF_FREES, (x) => x.f64(1));
   a.fAdd(TF_FREE_BYTES, (x) => x.get(sz).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
-  slowCall(a, role, r, evIndex, site, -1);
+  slowCall(a, role, r, ev, site, -1);
   a.op(END); // $done
   if (hasResult) a.get(r);
   a.op(END);

@@ -13,6 +13,21 @@ import { markSlot, shiftSlots, SLOT_SITE } from './site-slots';
  */
 export const HOOK_FIELD = 'ev';
 
+/**
+ * How a wrapper calls `ev` once its arguments are on the stack:
+ * `i32.const 0; call_indirect evType evTable`. The rewriter adds no function
+ * import (one would shift every defined function's index, and with it the
+ * `wasm-function[N]` of every stack trace and crash report): `ev` sits at
+ * element 0 of a funcref table appended after the module's own tables
+ * (hook.ts puts it there once the instance exists).
+ */
+export function evCall(evType: number, evTable: number): number[] {
+  const out = [0x41, 0, 0x11];
+  pushU32(out, evType);
+  pushU32(out, evTable);
+  return out;
+}
+
 /** Whether an event of this role allocates (its block gets the context's stack). */
 export function allocates(role: AllocatorRole): boolean {
   return EVENT[role][1] === 'r';
@@ -62,7 +77,7 @@ export function allocWrapperBody(
   t: FuncType,
   role: AllocatorRole,
   allocIndex: number,
-  evIndex: number,
+  ev: readonly number[],
   site: number,
   ctx: number,
   slots?: number[],
@@ -96,8 +111,7 @@ export function allocWrapperBody(
       pushMix(body, ctx, site, slots);
       pushKeyToF64(body);
     } else body.push(...F64_ZERO);
-    body.push(0x10);
-    pushU32(body, evIndex);
+    body.push(...ev);
     body.push(0x1a); // drop the stack id: the call path does not cache it
     if (sizeParam >= 0) body.push(0x0b);
   };
@@ -121,11 +135,10 @@ export function allocWrapperBody(
 export const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /** Wrapper replacing one `memory.grow mem`: (delta) -> old pages or -1, reports kind 11. */
-export function growWrapperBody(mem: number, evIndex: number, site: number): number[] {
+export function growWrapperBody(mem: number, ev: readonly number[], site: number): number[] {
   const body: number[] = [1, 1, 0x7f, 0x20, 0, 0x40];
   pushU32(body, mem);
-  body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), ...F64_ZERO, 0x10);
-  pushU32(body, evIndex);
+  body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), ...F64_ZERO, ...ev);
   body.push(0x1a, 0x20, 1, 0x0b);
   return withSize(body);
 }
