@@ -1,9 +1,10 @@
-// `wasm-leaks run` (bin/wasm-leaks.mjs, the bundle `npm run build` writes to
-// dist/node) on the demo site, as a CI job would run it: its own headless
-// Chromium with the built extension, scenarios in memlab's shape, exit codes,
-// text, JSON and pprof output. Only the harness's static server is used here.
+// `wasm-leaks run` (lib/bin.js, the bundle `npm run build` writes to lib/)
+// on the demo site, as a CI job would run it: its own headless Chromium with
+// the built extension, scenarios in memlab's shape, exit codes, text, JSON and
+// pprof output. Only the harness's static server is used here. The installed
+// package (npm pack, npm install) is tested in e2e/package.spec.ts.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test, expect, DIST } from './harness';
@@ -11,20 +12,16 @@ import { readProfile } from '../src/test-support/protobuf';
 // @ts-expect-error plain ESM build script without types
 import { buildNode } from '../scripts/build-node.mjs';
 
-let BIN = resolve('bin/wasm-leaks.mjs');
+let BIN: string;
 let dir: string;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wasm-leaks-cli-spec-'));
-  // `npm run build` makes it; a bare `vite build` empties dist/, and an older bundle would test older code.
-  await buildNode(join(DIST, 'node'));
-  if (DIST !== resolve('dist')) {
-    // A build of one's own (WASM_LEAKS_DIST): the same bin, beside a dist/ that is that build.
-    mkdirSync(join(dir, 'bin'));
-    copyFileSync(BIN, join(dir, 'bin/wasm-leaks.mjs'));
-    symlinkSync(DIST, join(dir, 'dist'));
-    BIN = join(dir, 'bin/wasm-leaks.mjs');
-  }
+  // The package's layout: lib/ (built here from the current sources, not an older `npm run build`) beside dist/, the
+  // extension under test, and node_modules/ for playwright-core (the repository's).
+  BIN = join(await buildNode(join(dir, 'lib')), 'bin.js');
+  symlinkSync(DIST, join(dir, 'dist'));
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@
 // Sites whose new blocks grow after the first repeat are the leaks (one-time
 // caches and buffers replaced at each repeat do not grow); they are reported
 // with their stacks, counts and bytes.
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -81,13 +81,13 @@ export const EXIT = { pass: 0, leak: 1, nothingChecked: 2, error: 3, usage: 64 }
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The built extension: dist/ next to this bundle (dist/node/) or the repository's dist/ (src/cli/). */
+/** The built extension: the package's dist/, beside this bundle's lib/ (or, run from the sources, src/cli/'s ../../dist). */
 export function findExtension(dir?: string): string {
   const candidates = dir
     ? [resolve(dir)]
     : process.env.WASM_LEAKS_EXTENSION
       ? [resolve(process.env.WASM_LEAKS_EXTENSION)]
-      : [resolve(here, '..'), resolve(here, '../../dist')];
+      : [resolve(here, '../dist'), resolve(here, '../../dist')];
   for (const c of candidates) {
     if (existsSync(join(c, 'manifest.json')) && existsSync(join(c, 'extension/panel/index.html'))) return c;
   }

@@ -4,7 +4,7 @@
 // its default export; `page` is a Playwright Page.
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page } from 'playwright-core';
 
 export interface Scenario {
   /** The page to open (absolute URL), or a function returning it (memlab's `url()`). */

@@ -6,6 +6,9 @@
 //   await expect(() => enc.encode('x')).not.toLeakWasm();
 // The matcher is async (await it). It fails, in both forms, when no module
 // was instrumented: nothing would have been checked.
+// The bare import too: tsc keeps it in vitest.d.ts (the named one is elided there), and without
+// vitest's module loaded a consumer's checker ignores the augmentation below (TS2339 on toLeakWasm).
+import 'vitest';
 import { expect } from 'vitest';
 import { formatReport } from '../report/leak-report';
 import { trackWasm, withLeakCheck, type CheckOptions } from './track';
