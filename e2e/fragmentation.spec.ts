@@ -137,4 +137,15 @@ test('fragmentation vs high-water mark: exact breakdown, memory.grow marks, By-s
   expect(await value('hb-below')).toBe(71_536);
   const importedGrows = await panel.evaluate(() => (globalThis as unknown as { wasmLeaksGrowMarks: number[] }).wasmLeaksGrowMarks);
   expect(importedGrows).toEqual(grows);
+
+  // Docked to the side and to the bottom (layout.ts): the breakdown keeps its figures on one line.
+  for (const size of [
+    { name: 'narrow', width: 520, height: 900 },
+    { name: 'short', width: 1400, height: 300 },
+  ]) {
+    await panel.setViewportSize({ width: size.width, height: size.height });
+    await expect(breakdown.getByTestId('hb-live')).toBeInViewport();
+    await panel.waitForTimeout(300);
+    await panel.screenshot({ path: shot(`fragmentation-${size.name}.png`) });
+  }
 });
