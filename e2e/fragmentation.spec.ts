@@ -120,6 +120,8 @@ test('fragmentation vs high-water mark: exact breakdown, memory.grow marks, By-s
   await panel.getByRole('button', { name: 'Peak' }).click();
   await expect(panel.getByTestId('range-count')).toHaveText('80');
   await expect(panel.getByTestId('range-bytes')).toHaveText('5,242,880 B');
+  // The breakdown follows the view's instant: at the peak, the spike is live.
+  await expect(breakdown.getByTestId('hb-live')).toHaveAttribute('data-value', '5242880');
   const [download] = await Promise.all([panel.waitForEvent('download'), panel.getByRole('button', { name: 'Export' }).click()]);
   const file = join(tmpdir(), `wasm-leaks-frag-${Date.now()}.json`);
   await download.saveAs(file);

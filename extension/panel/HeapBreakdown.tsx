@@ -1,7 +1,8 @@
 // One line under the timeline's head: a module's linear memory split into live
 // bytes, free space between live blocks (fragmentation), memory above the
-// highest live block (high-water mark) and what lies below the heap, at the end
-// of the visible window (heap-series.ts). The figures are exact bytes in the
+// highest live block (high-water mark) and what lies below the heap, at the
+// instant shown (Peak, or a click on the timeline) else at the end of the
+// visible window (heap-series.ts). The figures are exact bytes in the
 // tooltip and in data-value (what e2e/memory-over-time.spec.ts reads).
 import type { Store } from './store';
 import { memoryBreakdown, sourceText, type MemoryBreakdown } from './heap-series';
@@ -20,6 +21,13 @@ export function breakdownModule(store: Store): string | null {
     }
   }
   return best;
+}
+
+/** When the breakdown is read (epoch ms): the instant of an open Peak or live-at view, else the end of the visible window. */
+export function breakdownTime(store: Store): number {
+  const r = store.range;
+  if (r && r.from === r.to && r.tables.length > 0) return r.from;
+  return store.timeWindow?.to ?? Number.POSITIVE_INFINITY;
 }
 
 /** The breakdown of module `key` at its last sample at or before `to` (epoch ms), with that sample's time. */
@@ -54,8 +62,7 @@ const PARTS = [
 
 export function HeapBreakdown({ store }: { store: Store }) {
   const key = breakdownModule(store);
-  const w = store.timeWindow;
-  const b = key ? breakdownAt(store, key, w?.to ?? Number.POSITIVE_INFINITY) : null;
+  const b = key ? breakdownAt(store, key, breakdownTime(store)) : null;
   if (!key || !b || b.memory <= 0) return null;
   const m = store.modules.get(key);
   const name = m ? baseName(m.name) : key;

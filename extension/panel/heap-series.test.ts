@@ -7,7 +7,7 @@ import { liveStore, START } from './page-messages.test-helper';
 import { toRecording, parseRecording } from './recording';
 import { HeapSeries, memoryBreakdown } from './heap-series';
 import { growths } from './series';
-import { breakdownAt, breakdownModule } from './HeapBreakdown';
+import { breakdownAt, breakdownModule, breakdownTime } from './HeapBreakdown';
 import { Store } from './store';
 
 /** Rows (time offset, module, base, top, source) as the page sends them. */
@@ -98,6 +98,26 @@ describe('Store: the live heap extent', () => {
       time: START + 800,
     });
     expect(breakdownAt(store, '0:1', START + 500)?.between).toBe(16_000);
+    // Read at the end of the visible window, else at the instant of an open Peak or live-at view.
+    expect(breakdownTime(store)).toBe(Number.POSITIVE_INFINITY);
+    store.setTimeWindow({ from: START, to: START + 500 });
+    expect(breakdownTime(store)).toBe(START + 500);
+    store.openRange(0, 0, true);
+    store.setRange({
+      t: 'range',
+      req: 1,
+      module: 1,
+      from: START + 300,
+      to: START + 300,
+      peak: true,
+      count: 0,
+      bytes: 0,
+      groups: [],
+      blocks: '',
+      truncated: false,
+      frame: 0,
+    });
+    expect(breakdownTime(store)).toBe(START + 300);
   });
 
   it('rejects ragged rows like the other binary payloads', () => {
