@@ -63,7 +63,7 @@ if (headed) {
         `    linear memory ${await one('module-memory')} · live blocks ${await one('module-live-count')} · live bytes ${await one('module-live-bytes')}`,
       );
     }
-    // The timeline's memory breakdown (issue 12): linear memory as live / free between blocks / above the highest / below the heap.
+    // The timeline's memory breakdown (issue 12): live / free between blocks / free above since a peak / never reached / below the heap.
     const hb = panel.getByTestId('heap-breakdown');
     if ((await hb.count()) > 0) {
       const exact = async (id: string) => Number(await hb.getByTestId(id).getAttribute('data-value')).toLocaleString('en-US');
@@ -71,7 +71,7 @@ if (headed) {
         `\nMemory breakdown, ${(await hb.locator('.hb-head').innerText()).replace(/\s*=$/, '')} (${await hb.locator('.hb-source').innerText()}):`,
       );
       console.log(
-        `  ${await exact('hb-memory')} B = live ${await exact('hb-live')} B + free between blocks ${await exact('hb-between')} B + above the highest block ${await exact('hb-above')} B + below the heap ${await exact('hb-below')} B`,
+        `  ${await exact('hb-memory')} B = live ${await exact('hb-live')} B + free between blocks ${await exact('hb-between')} B + free above since a peak ${await exact('hb-above')} B + never reached ${await exact('hb-unreached')} B + below the heap ${await exact('hb-below')} B`,
       );
     }
     console.log(`\nComparison A → B: ${(await text('diff-summary')).join('')}`);

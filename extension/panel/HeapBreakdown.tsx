@@ -40,7 +40,7 @@ export function breakdownAt(store: Store, key: string, to: number): (MemoryBreak
   if (i < 0) return null;
   const j = h.at(s.time[i]);
   if (j < 0) return null;
-  return { ...memoryBreakdown(s.memory[i], s.live[i], h.base[j], h.top[j], h.source[j]), time: s.time[i] };
+  return { ...memoryBreakdown(s.memory[i], s.live[i], h.base[j], h.top[j], h.source[j], h.reach[j]), time: s.time[i] };
 }
 
 const PARTS = [
@@ -53,9 +53,15 @@ const PARTS = [
   },
   {
     part: 'above',
-    label: 'above highest block',
+    label: 'free above (peak)',
     title:
-      'Linear memory above the highest live block: the allocator’s unused top and memory grown for an earlier peak (the high-water mark: linear memory never shrinks)',
+      'Above the highest live block, up to where live blocks reached before: free since an earlier peak, kept by the allocator (the high-water mark: linear memory never shrinks)',
+  },
+  {
+    part: 'unreached',
+    label: 'never reached',
+    title:
+      'Above where any live block has reached (at the page’s ticks): memory no live block has used yet, such as an emscripten module’s initial memory, or space used only between two ticks',
   },
   { part: 'below', label: 'below heap', title: 'Static data and the stack (below the heap’s start)' },
 ] as const;

@@ -28,8 +28,18 @@ describe('memoryBreakdown', () => {
       below: 71_536,
       live: 512_000,
       between: 528_000,
-      above: 2_576,
+      above: 0,
+      unreached: 2_576,
       source: HEAP_SOURCE.heapBase,
+    });
+  });
+  it('a freed 5 MiB spike: what live blocks reached before is free above (the high-water mark), the rest never reached', () => {
+    expect(memoryBreakdown(6_488_064, 0, 71_536, 0, HEAP_SOURCE.heapBase, 5_400_000)).toMatchObject({
+      below: 71_536,
+      live: 0,
+      between: 0,
+      above: 5_400_000 - 71_536,
+      unreached: 6_488_064 - 5_400_000,
     });
   });
   it('nothing live: all of the heap is above the highest live block (the high-water mark)', () => {
@@ -37,14 +47,25 @@ describe('memoryBreakdown', () => {
       below: 71_536,
       live: 0,
       between: 0,
-      above: 6_416_528,
+      above: 0,
+      unreached: 6_416_528,
     });
-    expect(memoryBreakdown(131_072, 0, 0, 0, HEAP_SOURCE.blocks)).toMatchObject({ below: 0, live: 0, between: 0, above: 131_072 });
+    expect(memoryBreakdown(131_072, 0, 0, 0, HEAP_SOURCE.blocks)).toMatchObject({
+      below: 0,
+      live: 0,
+      between: 0,
+      above: 0,
+      unreached: 131_072,
+    });
   });
   it('figures a hostile page could send still add up to the memory size', () => {
-    const b = memoryBreakdown(65_536, 1_000_000, 70_000, 10, HEAP_SOURCE.blocks);
-    expect(b.below + b.live + b.between + b.above).toBe(65_536);
-    expect(Math.min(b.below, b.live, b.between, b.above)).toBeGreaterThanOrEqual(0);
+    for (const b of [
+      memoryBreakdown(65_536, 1_000_000, 70_000, 10, HEAP_SOURCE.blocks, 2 ** 32),
+      memoryBreakdown(65_536, 10, 100, 5_000, HEAP_SOURCE.blocks, 20),
+    ]) {
+      expect(b.below + b.live + b.between + b.above + b.unreached).toBe(65_536);
+      expect(Math.min(b.below, b.live, b.between, b.above, b.unreached)).toBeGreaterThanOrEqual(0);
+    }
   });
 });
 
@@ -56,8 +77,20 @@ describe('HeapSeries and growths', () => {
     h.add(300, 8, 5, 0);
     h.add(200, 8, 5, 0);
     expect(h.length).toBe(2);
+
     expect([h.at(50), h.at(100), h.at(299), h.at(1000)]).toEqual([-1, 0, 0, 1]);
     expect(h.topsAt([50, 100, 250, 300, 400])).toEqual([Number.NaN, 200, 200, 900, 900]);
+  });
+  it('reach: the highest top so far, kept when the top falls', () => {
+    const h = new HeapSeries();
+    for (const [t, top] of [
+      [100, 200],
+      [200, 900],
+      [300, 50],
+      [400, 0],
+    ])
+      h.add(t, 8, top, 0);
+    expect(h.reach).toEqual([200, 900, 900, 900]);
   });
   it('memory growths: each rise from the previous point', () => {
     expect(growths([0, 1, 2, 3, 4], [0, 65_536, 65_536, 131_072, 196_608])).toEqual([3, 4]);
@@ -93,7 +126,8 @@ describe('Store: the live heap extent', () => {
       below: 71_536,
       live: 512_000,
       between: 528_000,
-      above: 2_576,
+      above: 0,
+      unreached: 2_576,
       source: 1,
       time: START + 800,
     });

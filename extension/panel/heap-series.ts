@@ -1,10 +1,12 @@
 // One module's live heap extent over time (BatchMsg.heapSamples): where its
 // heap starts and where its highest live block ends, a step series the page
 // sends only when either moved. With the module's samples it splits linear
-// memory into the four parts the timeline's breakdown shows (memoryBreakdown),
+// memory into the parts the timeline's breakdown shows (memoryBreakdown),
 // which is how a user tells a leak (live grows) from fragmentation (free space
 // between live blocks grows) from a high-water mark (memory above the highest
-// live block: grown for a past peak, never given back). Pure: Node tests drive it.
+// live block that live blocks reached before: grown for a past peak, never given
+// back) from memory no live block has reached yet (an emscripten module's
+// initial memory, 16 MiB by default). Pure: Node tests drive it.
 import { HEAP_SOURCE } from '../../src/protocol';
 
 /** Rows kept per module; every other of the older half is dropped beyond it (as Series does). */
@@ -15,6 +17,8 @@ export class HeapSeries {
   base: number[] = [];
   top: number[] = [];
   source: number[] = [];
+  /** The highest `top` up to and including each row: how far live blocks have reached (a running maximum, so thinning keeps it). */
+  reach: number[] = [];
 
   get length(): number {
     return this.time.length;
@@ -28,9 +32,10 @@ export class HeapSeries {
     this.base.push(base);
     this.top.push(top);
     this.source.push(source);
+    this.reach.push(Math.max(top, n > 0 ? this.reach[n - 1] : 0));
     if (this.time.length > MAX_ROWS) {
       const half = this.time.length >> 1;
-      for (const arr of [this.time, this.base, this.top, this.source])
+      for (const arr of [this.time, this.base, this.top, this.source, this.reach])
         arr.splice(0, half, ...arr.slice(0, half).filter((_, i) => i % 2 === 0));
     }
   }
@@ -68,18 +73,24 @@ export interface MemoryBreakdown {
   live: number;
   /** Free space and block overhead between the heap's start and the end of the highest live block: fragmentation. */
   between: number;
-  /** Above the highest live block: the allocator's unused top and memory grown for a past peak (the high-water mark). */
+  /** Above the highest live block, up to where live blocks reached before: free since a past peak (the high-water mark). */
   above: number;
+  /** Above where any live block reached (at the page's ticks): memory not used by live blocks yet (initial memory, the allocator's slack). */
+  unreached: number;
   /** Where the heap's start came from (HEAP_SOURCE). */
   source: number;
 }
 
-/** Linear memory `memory` with `live` bytes live, the heap from `base` and its highest live block ending at `top`. */
-export function memoryBreakdown(memory: number, live: number, base: number, top: number, source: number): MemoryBreakdown {
+/**
+ * Linear memory `memory` with `live` bytes live, the heap from `base`, its highest live block ending at `top`, and
+ * live blocks having reached `reach` at most so far (the four parts after `below` add up to the rest of `memory`).
+ */
+export function memoryBreakdown(memory: number, live: number, base: number, top: number, source: number, reach = top): MemoryBreakdown {
   const start = Math.min(base, memory);
   const end = Math.min(Math.max(top, start), memory);
+  const reached = Math.min(Math.max(reach, end), memory);
   const liveIn = Math.min(live, end - start);
-  return { memory, below: start, live: liveIn, between: end - start - liveIn, above: memory - end, source };
+  return { memory, below: start, live: liveIn, between: end - start - liveIn, above: reached - end, unreached: memory - reached, source };
 }
 
 /** What the panel says a breakdown's figures come from. */

@@ -173,7 +173,7 @@ describe('page agent: the live heap extent (growth.c, fragmentation on purpose)'
       [500, 71_536, 71_536 + 1000 * 1040, HEAP_SOURCE.heapBase],
       // Every other block freed: the highest (block 999) is still live, so the extent holds (no row); the panel's
       // breakdown at that sample is below 71,536 · live 512,000 · between 1,111,536 − 71,536 − 512,000 = 528,000
-      // (500 free chunks of 1,040 B and 500 live blocks' 16 B headers) · above 1,114,112 − 1,111,536 = 2,576.
+      // (500 free chunks of 1,040 B and 500 live blocks' 16 B headers) · never reached 1,114,112 − 1,111,536 = 2,576.
       [1500, 71_536, 0, HEAP_SOURCE.heapBase],
     ]);
   });
