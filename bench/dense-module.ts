@@ -17,6 +17,14 @@ export interface DenseOptions {
   allocSites: number;
   /** Direct calls from one function to another (all reach malloc), plus a call_indirect per 16. */
   calls: number;
+  /**
+   * A module whose `main` can run (the e2e of issue 15): the filler sits
+   * behind an `if` that is never taken (it would loop for ever or read out of
+   * bounds), malloc and free count their calls in the exported globals
+   * `allocs` and `frees`, and the memory is 16 MiB. Same size and shape to the
+   * rewriter; without it, the bytes are those the benchmarks always had.
+   */
+  runnable?: boolean;
 }
 
 class Out {
@@ -116,6 +124,7 @@ export function denseModule(o: DenseOptions): Uint8Array {
   // One body: its calls, then filler up to `size` bytes (a loop over memory,
   // arithmetic, a block with a branch, a call to the import now and then: JS
   // could call back into an export).
+  const run = o.runnable === true;
   const writeBody = (b: Out, f: number, size: number): void => {
     b.byte(1, 2, 0x7f); // one group of locals: 2 × i32 (1, 2); param 0
     // malloc sites, each followed by a store and (every other) a free
@@ -148,6 +157,7 @@ export function denseModule(o: DenseOptions): Uint8Array {
       }
       b.byte(0x21, 2); // local.set 2
     }
+    if (run) b.byte(0x41, 0, 0x04, 0x40); // i32.const 0; if: never taken
     for (let k = 0; b.n < size - 40; k++) {
       const r = Math.floor(rand() * 4);
       if (r === 0) {
@@ -173,6 +183,7 @@ export function denseModule(o: DenseOptions): Uint8Array {
         b.byte(0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x20, 0, 0xb8, 0xa2, 0x1a);
       }
     }
+    if (run) b.byte(0x0b); // end (of the if)
     b.byte(0x20, 2, 0x0b); // local.get 2; end
   };
 
@@ -191,10 +202,11 @@ export function denseModule(o: DenseOptions): Uint8Array {
   imports.byte(0x00, T_I_V);
   section(head, 2, imports);
   const fns = new Out();
-  fns.u32(n + 2);
+  fns.u32(run ? n + 3 : n + 2);
   fns.u32(T_I_I);
   fns.u32(T_I_V);
   for (let f = 0; f < n; f++) fns.u32(T_I_I);
+  if (run) fns.u32(T_I_I); // main: every function once, through the table
   section(head, 3, fns);
   const table = new Out();
   table.u32(1);
@@ -203,16 +215,18 @@ export function denseModule(o: DenseOptions): Uint8Array {
   section(head, 4, table);
   const memory = new Out();
   memory.u32(1);
-  memory.byte(0x00, 16); // 16 pages, no maximum
+  memory.byte(0x00);
+  memory.u32(run ? 256 : 16); // pages, no maximum
   section(head, 5, memory);
   const globals = new Out();
-  globals.u32(1);
+  globals.u32(run ? 3 : 1);
   globals.byte(0x7f, 1, 0x41);
   globals.s32(1024);
   globals.byte(0x0b); // (mut i32) heap top
+  if (run) globals.byte(0x7f, 1, 0x41, 0, 0x0b, 0x7f, 1, 0x41, 0, 0x0b); // (mut i32) allocs, frees
   section(head, 6, globals);
   const exports = new Out();
-  exports.u32(4);
+  exports.u32(run ? 6 : 4);
   exports.name('memory');
   exports.byte(0x02, 0);
   exports.name('malloc');
@@ -223,7 +237,13 @@ export function denseModule(o: DenseOptions): Uint8Array {
   exports.u32(FREE);
   exports.name('main');
   exports.byte(0x00);
-  exports.u32(FIRST + n - 1);
+  exports.u32(run ? FIRST + n : FIRST + n - 1);
+  if (run) {
+    exports.name('allocs');
+    exports.byte(0x03, 1);
+    exports.name('frees');
+    exports.byte(0x03, 2);
+  }
   section(head, 7, exports);
   const elems = new Out();
   elems.u32(1);
@@ -253,7 +273,7 @@ export function denseModule(o: DenseOptions): Uint8Array {
   // The code section: malloc, free, then each function filled to its share of the size.
   const per = Math.max(64, Math.floor((o.bytes - head.n - names.n - 16) / n));
   const code = new Out(o.bytes + (1 << 20));
-  code.u32(n + 2);
+  code.u32(run ? n + 3 : n + 2);
   const scratch = new Out(per * 2);
   const emitBody = (b: Out): void => {
     code.u32(b.n);
@@ -265,17 +285,31 @@ export function denseModule(o: DenseOptions): Uint8Array {
   m.byte(0x23, 0, 0x22, 1); // global.get 0; local.tee 1
   m.byte(0x20, 0, 0x36, 2, 0); // local.get 0; i32.store (header)
   m.byte(0x23, 0, 0x20, 0, 0x41, 15, 0x6a, 0x41, 0x78, 0x71, 0x6a, 0x24, 0); // heap += (size + 15) & -8
+  if (run) m.byte(0x23, 1, 0x41, 1, 0x6a, 0x24, 1); // allocs += 1
   m.byte(0x20, 1, 0x41, 8, 0x6a, 0x0b); // return top + 8
   emitBody(m);
   // free: read the header just below the pointer, clear it
   const fr = new Out();
   fr.byte(0);
+  if (run) fr.byte(0x23, 2, 0x41, 1, 0x6a, 0x24, 2); // frees += 1
   fr.byte(0x20, 0, 0x41, 8, 0x6b, 0x41, 0, 0x36, 2, 0, 0x0b); // i32.store (p - 8) 0
   emitBody(fr);
   for (let f = 0; f < n; f++) {
     scratch.n = 0;
     writeBody(scratch, f, per - 4);
     emitBody(scratch);
+  }
+  if (run) {
+    // main: for (i = 0; i < n; i++) acc = table[i](acc); return the heap top
+    const mn = new Out();
+    mn.byte(1, 2, 0x7f, 0x02, 0x40, 0x03, 0x40);
+    mn.byte(0x20, 1, 0x41);
+    mn.s32(n);
+    mn.byte(0x4f, 0x0d, 1); // i >= n: break
+    mn.byte(0x20, 2, 0x20, 1, 0x11, T_I_I, 0, 0x21, 2); // acc = call_indirect(acc, i)
+    mn.byte(0x20, 1, 0x41, 1, 0x6a, 0x21, 1, 0x0c, 0, 0x0b, 0x0b); // i++; continue
+    mn.byte(0x23, 0, 0x0b); // global.get heap top; end
+    emitBody(mn);
   }
   const out = new Out(head.n + code.n + names.n + 16);
   out.bytes(head.buf.subarray(0, head.n));

@@ -5,6 +5,7 @@ import { PageAgent } from '../../src/agent/page-agent';
 import { instrument, supportsMultiMemory } from '../../src/wasm';
 import type { PageToPanel } from '../../src/protocol';
 import type { ModuleExchange } from '../../src/agent/module-exchange';
+import type { RewriteClient } from '../../src/agent/rewrite-client';
 
 export interface AgentSetup {
   post(msg: PageToPanel): void;
@@ -12,6 +13,17 @@ export interface AgentSetup {
   context?: { kind: string; name: string };
   /** Where modules compiled in other contexts are asked for (module-exchange.ts); absent: no channel. */
   exchange?: ModuleExchange;
+  /** Big modules of the async entry points are rewritten there (the page's rewrite worker); absent: here. */
+  rewriter?: RewriteClient;
+}
+
+/**
+ * 'table' (malloc/free bookkeeping inside wasm, in a second memory: see
+ * bench/slowdown.ts) where multi-memory exists, else 'call' (one JS call per
+ * event). The rewrite worker asks its own engine, which is the page's.
+ */
+export function eventPath(wa: typeof WebAssembly): 'table' | 'call' {
+  return supportsMultiMemory(wa) ? 'table' : 'call';
 }
 
 export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAgent {
@@ -19,10 +31,7 @@ export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAge
   const now = () => perf.timeOrigin + perf.now();
   const setTimer = scope.setTimeout.bind(scope);
   const fetchText = scope.fetch.bind(scope);
-  // 'table' (malloc/free bookkeeping inside wasm, in a second memory: see
-  // bench/slowdown.ts) where multi-memory exists, else 'call' (one JS call
-  // per event).
-  const eventPath = supportsMultiMemory(WebAssembly) ? ('table' as const) : ('call' as const);
+  const path = eventPath(WebAssembly);
   return new PageAgent(WebAssembly, {
     post: setup.post,
     now,
@@ -30,7 +39,8 @@ export function startAgent(scope: typeof globalThis, setup: AgentSetup): PageAge
     context: setup.context,
     foreignModule: setup.exchange ? (id) => setup.exchange!.request(id) : undefined,
     markId: setup.exchange ? () => randomToken(scope) : undefined,
-    instrument: (bytes: Uint8Array) => instrument(bytes, { eventPath }),
+    instrument: (bytes: Uint8Array) => instrument(bytes, { eventPath: path }),
+    rewriteElsewhere: setup.rewriter ? (bytes, name, mark) => setup.rewriter!.rewrite(bytes, name, mark) : undefined,
     setTimer: (fn, ms) => setTimer(fn, ms),
     // Source maps next to the modules, fetched as the page itself would.
     loadText: async (url) => {

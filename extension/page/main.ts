@@ -10,6 +10,14 @@ import { hookWorkers } from '../../src/agent/worker-hook';
 import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
 import { parsePanelMsg } from '../../src/protocol/validate';
 import { randomToken, startAgent } from './agent-setup';
+import { REWRITER_NAME, RewriteClient, type WorkerLike } from '../../src/agent/rewrite-client';
+
+/**
+ * Modules at least this big that reach an async entry point are rewritten in
+ * the rewrite worker: the rewriter's first call in a page runs ≈17 MB/s (cold
+ * code), so 1 MiB holds the page ≈60 ms, well under the 200 ms it may.
+ */
+const REWRITE_AWAY_BYTES = 1 << 20;
 
 const FLAG = Symbol.for('wasm-leaks.installed');
 const g = globalThis as unknown as Record<symbol, unknown>;
@@ -23,10 +31,14 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
   const exchange = channel
     ? new ModuleExchange(randomToken(window), channel.send, (id) => agent?.hooks.markedModule(id) ?? null, setTimeout.bind(window))
     : undefined;
-  agent = startAgent(window, { post: (msg) => post({ tag: PAGE_TAG, msg }, '*'), url: location.href, exchange });
+  // One copy of the worker agent's script per page, for every worker (and
+  // their workers) to load, and for the rewrite worker; it lives as long as the page.
+  const agentUrl = workerAgentUrl();
+  const rewriter = agentUrl ? rewriteWorker(agentUrl, (list) => agent?.reportPending(list)) : undefined;
+  agent = startAgent(window, { post: (msg) => post({ tag: PAGE_TAG, msg }, '*'), url: location.href, exchange, rewriter });
   const page = agent;
   const unreached = (kind: string, url: string, reason: string) => page.reportUnreached(kind, url, reason);
-  const relay = channel && exchange ? startWorkerContexts(channel, exchange, unreached) : null;
+  const relay = channel && exchange && agentUrl ? startWorkerContexts(channel, exchange, agentUrl, unreached) : null;
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== window) return;
     const data = event.data as { tag?: unknown; msg?: unknown; ctx?: unknown } | null;
@@ -68,6 +80,7 @@ function openChannel(): Channel | null {
 function startWorkerContexts(
   channel: Channel,
   exchange: ModuleExchange,
+  agentUrl: string,
   unreached: (kind: string, url: string, reason: string) => void,
 ): ContextRelay | null {
   try {
@@ -80,9 +93,6 @@ function startWorkerContexts(
     channel.listen((data) => {
       if (!exchange.receive(data)) relay.receive(data);
     });
-    // One copy of the agent's script per page, for every worker (and their
-    // workers) to load; it lives as long as the page.
-    const agentUrl = URL.createObjectURL(new Blob([__WASM_LEAKS_WORKER_AGENT__], { type: 'text/javascript' }));
     hookWorkers(window, {
       channel: channel.name,
       agent: agentUrl,
@@ -95,4 +105,34 @@ function startWorkerContexts(
     unreached('worker', '', `workers cannot be followed in this page: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
+}
+
+/** The worker agent's script as a blob: URL, or null where none can be made. */
+function workerAgentUrl(): string | null {
+  try {
+    return URL.createObjectURL(new Blob([__WASM_LEAKS_WORKER_AGENT__], { type: 'text/javascript' }));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The page's rewrite worker (src/agent/rewrite-client.ts), started on the
+ * first big module. Not where the page visibly has a Content-Security-Policy
+ * (a <meta>): a policy that refuses blob: workers would report our attempt to
+ * the page. One sent only as a header cannot be seen: a refusal there is
+ * caught (the page may get one violation report) and modules are rewritten here.
+ */
+function rewriteWorker(agentUrl: string, onPending: (list: { name: string; size: number }[]) => void): RewriteClient | undefined {
+  if (typeof Worker !== 'function') return undefined;
+  const NativeWorker = Worker; // (before hookWorkers replaces it)
+  return new RewriteClient({
+    start: () =>
+      document.querySelector('meta[http-equiv="Content-Security-Policy" i]')
+        ? null
+        : (new NativeWorker(agentUrl, { name: REWRITER_NAME }) as unknown as WorkerLike),
+    setTimer: setTimeout.bind(window),
+    minBytes: REWRITE_AWAY_BYTES,
+    onPending,
+  });
 }

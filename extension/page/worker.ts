@@ -3,11 +3,16 @@
 // bootstrap left in `self.__wasmLeaksWorker`, removes it, and speaks to the
 // page's agent over the BroadcastChannel named there; the page relays to the
 // panel (src/agent/context-relay.ts).
+// Started without a bootstrap and named REWRITER_NAME, the same script is the
+// page's rewrite worker instead (src/agent/rewrite-worker.ts).
 import { BOOT_KEY, hookWorkers, type WorkerBoot } from '../../src/agent/worker-hook';
 import { parsePanelMsg } from '../../src/protocol/validate';
 import { ModuleExchange } from '../../src/agent/module-exchange';
 import type { PageAgent } from '../../src/agent/page-agent';
-import { randomToken, startAgent } from './agent-setup';
+import { eventPath, randomToken, startAgent } from './agent-setup';
+import { serveRewrites, type RewriteScope } from '../../src/agent/rewrite-worker';
+import { REWRITER_NAME } from '../../src/agent/rewrite-client';
+import { instrument } from '../../src/wasm';
 
 const FLAG = Symbol.for('wasm-leaks.installed');
 const scope = globalThis as unknown as Record<string | symbol, unknown>;
@@ -45,4 +50,7 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
     unreached,
     token: () => randomToken(globalThis),
   });
+} else if (!boot && scope.name === REWRITER_NAME && typeof WebAssembly === 'object') {
+  const path = eventPath(WebAssembly);
+  serveRewrites(globalThis as unknown as RewriteScope, WebAssembly, (bytes) => instrument(bytes, { eventPath: path }));
 }

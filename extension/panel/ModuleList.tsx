@@ -3,7 +3,7 @@
 // Below: errors (double free, invalid free, …), each expandable to its stack.
 import { useState } from 'preact/hooks';
 import type { Store, ModuleView } from './store';
-import { baseName, bytes, count, hex } from './format';
+import { baseName, bytes, count, hex, shortBytes } from './format';
 import { frameLabel } from './site-index';
 import { Unreached } from './Unreached';
 import { LoadSymbols } from './LoadSymbols';
@@ -64,6 +64,21 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
       {m.wrappedExports.length > 0 && <div class="allocators">JS calls to {m.wrappedExports.join(', ')} tracked</div>}
       <LoadSymbols store={store} m={m} />
     </li>
+  );
+}
+
+/** Big modules the page is still rewriting off its main thread (PendingMsg): listed until their module arrives. */
+function Pending({ store }: { store: Store }) {
+  const pending = store.pending;
+  if (pending.length === 0) return null;
+  return (
+    <ul class="pending-modules">
+      {pending.map((p, i) => (
+        <li key={`${p.frame}:${i}`} data-testid="module-pending" title={p.name}>
+          instrumenting {baseName(p.name)} <span class="size">{shortBytes(p.size)}</span>…
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -176,7 +191,8 @@ export function ModuleList({
         <h2>Modules</h2>
       )}
       <div class="modules-body" hidden={!expanded}>
-        {modules.length === 0 && (
+        <Pending store={store} />
+        {modules.length === 0 && store.pending.length === 0 && (
           <p class="empty" data-testid="no-modules">
             {store.readOnly ? (
               'This recording has no module.'

@@ -26,6 +26,7 @@ import {
   type SnapshotMsg,
   type FrameMsg,
   type UnreachedMsg,
+  type PendingMsg,
 } from '../../src/protocol';
 import { Series } from './series';
 import { SiteSeries } from '../../src/tracker/site-series';
@@ -38,6 +39,8 @@ import { scriptFile } from './format';
 
 /** Unreached workers the panel lists; more are not news. */
 const MAX_UNREACHED = 100;
+/** Frames whose pending modules (PendingMsg) are shown at once. */
+const MAX_PENDING_FRAMES = 64;
 /** Modules with live bytes by site kept (each SiteSeries is bounded: ≤ 1 M entries, 8 MB); later ones are counted only. */
 const MAX_SITE_SERIES = 256;
 
@@ -171,6 +174,8 @@ export class Store {
   #contexts = new Map<number, string>();
   /** Workers the pages started that their hooks could not follow (UnreachedMsg), per frame. */
   #unreached: (UnreachedMsg & { frame: number })[] = [];
+  /** Big modules being rewritten off the page's main thread (PendingMsg), per frame: shown until their module arrives. */
+  #pending = new Map<number, PendingMsg['modules']>();
   #modules = new Map<string, ModuleView>();
   #series = new Map<string, Series>();
   /** Per module: live bytes by stack over time (BatchMsg.siteSamples). */
@@ -275,6 +280,10 @@ export class Store {
   /** Workers the page started that are not tracked, and why (at most MAX_UNREACHED). */
   get unreached(): readonly (UnreachedMsg & { frame: number })[] {
     return this.#unreached;
+  }
+  /** Modules the pages are still rewriting in their rewrite workers, with their frame. */
+  get pending(): { frame: number; name: string; size: number }[] {
+    return [...this.#pending].flatMap(([frame, list]) => list.map((m) => ({ frame, ...m })));
   }
   /** Per frame id, its hello's start (epoch ms): block times count from it. */
   get frameStart(): ReadonlyMap<number, number> {
@@ -550,6 +559,7 @@ export class Store {
     this.#frameStart.clear();
     this.#contexts.clear();
     this.#unreached = [];
+    this.#pending.clear();
     this.lastSeq.clear();
     this.changed();
   }
@@ -684,6 +694,13 @@ export class Store {
       }
       case 'batch':
         return this.applyBatch(frame, msg);
+      case 'pending':
+        // The page's whole current list (at most LIMITS.maxPending): replaces the last.
+        // (frames listing some: bounded like the modules a panel keeps per frame)
+        if (msg.modules.length > 0) {
+          if (this.#pending.has(frame) || this.#pending.size < MAX_PENDING_FRAMES) this.#pending.set(frame, msg.modules);
+        } else this.#pending.delete(frame);
+        break;
       case 'unreached': {
         // A panel that reconnects hears them again: keep one of each.
         const same = (u: UnreachedMsg & { frame: number }) => u.frame === frame && u.url === msg.url && u.reason === msg.reason;
@@ -810,6 +827,7 @@ export class Store {
 
   private dropFrame(frame: number): void {
     this.#unreached = this.#unreached.filter((u) => u.frame !== frame);
+    this.#pending.delete(frame);
     this.#budgets.get(frame)?.reset();
     for (const [key, m] of this.#modules) {
       if (m.frame !== frame) continue;

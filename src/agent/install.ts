@@ -10,6 +10,8 @@ import type { FrameMsg } from '../protocol/messages';
 import { visibleExports } from './visible-exports';
 import { patchEntryPoints, type Originals } from './patch';
 import { MarkedModules, markOf, withMark } from './module-mark';
+import { usableOutcome } from './rewrite-wire';
+import type { Declined, Offloaded } from './rewrite-client';
 // (a leaf of the rewriter: the table the wrappers call `ev` through, and the deferred start)
 import { linkHook } from '../wasm/hook';
 
@@ -31,6 +33,12 @@ export interface HookEnv extends RecordEnv {
   foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
   /** A unique id for marking a module; absent, modules are not marked. */
   markId?(): string;
+  /**
+   * Rewrites and compiles a module that reached an async entry point in a
+   * worker, off the page's main thread (rewrite-client.ts), taking its bytes;
+   * absent or null: rewritten here, synchronously.
+   */
+  rewriteElsewhere?(bytes: Uint8Array<ArrayBuffer>, name: string, mark: string | null): Promise<Offloaded | Declined> | null;
 }
 
 /**
@@ -154,15 +162,20 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       return info;
     }
     try {
-      const outcome = env.instrument(bytes);
-      if (outcome.reason && outcome.sites.length === 0) info.reason = outcome.reason;
-      else {
-        info.outcome = outcome;
-        // Instrumented, but frees unseen: the module list says so, misuse is not reported.
-        if (outcome.partial) info.reason = outcome.partial;
-      }
+      return described(info, env.instrument(bytes), null);
     } catch (error) {
-      info.reason = `the rewriter refused it: ${message(error)}`;
+      return described(info, null, message(error));
+    }
+  }
+
+  /** What the module list says of a module the rewriter returned `outcome` for, or refused with `refused`. */
+  function described(info: ModuleInfo, outcome: InstrumentOutcome | null, refused: string | null): ModuleInfo {
+    if (!outcome) info.reason = `the rewriter refused it: ${refused}`;
+    else if (!usableOutcome(outcome)) info.reason = outcome.reason ?? '';
+    else {
+      info.outcome = outcome;
+      // Instrumented, but frees unseen: the module list says so, misuse is not reported.
+      if (outcome.partial) info.reason = outcome.partial;
     }
     return info;
   }
@@ -373,13 +386,38 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     return instance;
   }
 
+  /**
+   * An async entry point's bytes: rewritten and compiled in the rewrite
+   * worker when there is one and the module is big, else here.
+   */
+  async function compileBytes(bytes: Uint8Array<ArrayBuffer>, name: string): Promise<WebAssembly.Module> {
+    const mark = env.markId ? env.markId() : null;
+    const away = env.instrument ? env.rewriteElsewhere?.(bytes, name, mark) : null;
+    if (!away) return compileAsync(bytes, prepare(bytes, name));
+    const done = await away;
+    if ('here' in done) return compileAsync(done.here, prepare(done.here, name));
+    const info = described({ name, original: done.original, outcome: null, reason: '' }, done.outcome, done.refused);
+    if (info.outcome) {
+      if (done.rewritten) info.instrumented = done.rewritten;
+      else {
+        fallbackReason(info, done.rewrittenError);
+        info.instrumented = null;
+      }
+    }
+    if (done.marked && mark !== null) marked.add(mark, info);
+    // Not compiled there: compiled here, so bytes that do not compile get the native error.
+    const module = done.module ?? (await orig.compile.call(wa, toCompile(done.original, info)));
+    modules.set(module, info);
+    return module;
+  }
+
   async function instantiateBytes(bytes: Uint8Array<ArrayBuffer>, imports: unknown, name: string) {
-    const module = await compileAsync(bytes, prepare(bytes, name));
+    const module = await compileBytes(bytes, name);
     const instance = await instanceAsync(module, imports);
     return { module, instance };
   }
 
-  const unpatch = patchEntryPoints(wa, orig, { prepare, compileSync, compileAsync, instanceSync, instanceAsync, instantiateBytes }, env);
+  const unpatch = patchEntryPoints(wa, orig, { prepare, compileSync, compileBytes, instanceSync, instanceAsync, instantiateBytes }, env);
   return {
     get records() {
       return records.map((r) => r.deref()).filter((r): r is InstanceRecord => r !== undefined);

@@ -6,6 +6,7 @@
 import { installHooks, type InstalledHooks } from './install';
 import type { InstanceRecord } from './instance-record';
 import type { Instrumenter, TrackerLike } from './types';
+import type { HookEnv } from './install';
 import { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import {
@@ -23,6 +24,7 @@ import {
   bytesToBase64,
   type PageToPanel,
   type UnreachedMsg,
+  type PendingMsg,
   type PanelToPage,
   type ErrorMsg,
   type SnapshotName,
@@ -56,6 +58,8 @@ export interface AgentOptions {
   /** Modules compiled in other contexts: see HookEnv.foreignModule and markId (install.ts). */
   foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
   markId?(): string;
+  /** Big modules of the async entry points rewritten off the main thread: see HookEnv.rewriteElsewhere. */
+  rewriteElsewhere?: HookEnv['rewriteElsewhere'];
 }
 
 /** Largest .debug.wasm the page fetches (it is held while the module lives). */
@@ -123,6 +127,8 @@ export class PageAgent {
   private helloSent = false;
   /** Workers the hook could not follow, and why: re-sent to every panel that connects (bounded). */
   private readonly unreached: UnreachedMsg[] = [];
+  /** The modules being rewritten in the rewrite worker (the last `pending` message; empty: none). */
+  private pending: PendingMsg = { t: 'pending', modules: [] };
   /** Set by the panel's "Full stacks" toggle. */
   fullStacks = false;
   /** See coarseNow(). */
@@ -143,6 +149,7 @@ export class PageAgent {
       now: opts.now,
       foreignModule: opts.foreignModule,
       markId: opts.markId,
+      rewriteElsewhere: opts.rewriteElsewhere,
       sites: this.sites,
       symbolize: (rec, func, offset) => this.symbolize(rec, func, offset),
       fullStacks: () => this.fullStacks,
@@ -595,9 +602,19 @@ export class PageAgent {
     this.send(msg);
   }
 
+  /** The big modules being rewritten off the main thread (rewrite-client.ts): the panel lists them as pending. */
+  reportPending(modules: { name: string; size: number }[]): void {
+    this.pending = {
+      t: 'pending',
+      modules: modules.slice(0, LIMITS.maxPending).map((m) => ({ name: m.name.slice(0, LIMITS.maxStringChars), size: m.size })),
+    };
+    this.send(this.pending);
+  }
+
   private resync(): void {
     this.helloSent = false;
     for (const msg of this.unreached) this.send(msg);
+    if (this.pending.modules.length > 0) this.send(this.pending);
     if (this.rows.length === 0) return; // nothing seen: stay silent
     for (const row of this.rows) this.send(this.moduleMsg(row.rec));
     this.flush();

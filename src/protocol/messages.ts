@@ -237,10 +237,32 @@ export interface UnreachedMsg {
   reason: string;
 }
 
+/**
+ * The big modules this page (or worker) is rewriting in its rewrite worker
+ * (src/agent/rewrite-client.ts), all of them, each time the list changes: the
+ * module list shows them as pending until their `module` message arrives. At
+ * most LIMITS.maxPending entries; an empty list when none is left.
+ */
+export interface PendingMsg {
+  t: 'pending';
+  modules: { name: string; size: number }[];
+}
+
 export const SNAPSHOT_NAMES = ['A', 'B', 'C'] as const;
 export type SnapshotName = (typeof SNAPSHOT_NAMES)[number];
 
-export type PageToPanel = HelloMsg | ModuleMsg | BatchMsg | SnapshotMsg | DiffMsg | RangeMsg | LeaksMsg | BytesMsg | FailMsg | UnreachedMsg;
+export type PageToPanel =
+  | HelloMsg
+  | ModuleMsg
+  | BatchMsg
+  | SnapshotMsg
+  | DiffMsg
+  | RangeMsg
+  | LeaksMsg
+  | BytesMsg
+  | FailMsg
+  | UnreachedMsg
+  | PendingMsg;
 
 export type PanelToPage =
   | { t: 'hello'; v: number }

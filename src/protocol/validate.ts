@@ -195,6 +195,14 @@ export function parsePageMsg(x: unknown): PageToPanel {
       return { t: 'fail', req: int(o, 'req', 0, 2 ** 53), message: str(o, 'message') };
     case 'unreached':
       return { t: 'unreached', kind: str(o, 'kind', 64), url: str(o, 'url'), reason: str(o, 'reason') };
+    case 'pending':
+      return {
+        t: 'pending',
+        modules: arr(o, 'modules', LIMITS.maxPending, (x) => {
+          const m = obj(x, 'pending module');
+          return { name: str(m, 'name'), size: int(m, 'size', 0, 2 ** 53) };
+        }),
+      };
     default:
       throw new ProtocolError(`unknown message type ${JSON.stringify(String(o.t)).slice(0, 40)}`);
   }

@@ -18,4 +18,6 @@ export const LIMITS = {
   /** Sites / stack frames per message. */
   maxSites: 100_000,
   maxFrames: 64,
+  /** Modules listed in one `pending` message. */
+  maxPending: 64,
 } as const;

@@ -5,6 +5,14 @@
  * became a call), an inserted run (added wrappers, imports) maps to -1.
  * Typed arrays: a dense module makes tens of thousands of runs.
  */
+/** An OffsetMap as data (structured-clonable, transferable buffers). */
+export interface OffsetRuns {
+  newStart: Int32Array<ArrayBuffer>;
+  origStart: Int32Array<ArrayBuffer>;
+  len: Int32Array<ArrayBuffer>;
+  copy: Uint8Array<ArrayBuffer>;
+}
+
 export class OffsetMap {
   private n = 0;
   private newStart: Int32Array;
@@ -67,6 +75,34 @@ export class OffsetMap {
     const o = this.origStart[lo];
     if (o < 0) return -1;
     return this.copy[lo] ? o + (offset - ns[lo]) : o;
+  }
+
+  /**
+   * The runs as trimmed copies: what another context (the page, for a module
+   * rewritten in a worker) rebuilds the same map from with `fromRuns`.
+   */
+  toRuns(): OffsetRuns {
+    const n = this.n;
+    return {
+      newStart: this.newStart.slice(0, n),
+      origStart: this.origStart.slice(0, n),
+      len: this.len.slice(0, n),
+      copy: this.copy.slice(0, n),
+    };
+  }
+
+  /** The map `toRuns` describes; throws on runs that are not ascending and disjoint (they come from another context). */
+  static fromRuns(r: OffsetRuns): OffsetMap {
+    const n = r.newStart.length;
+    if (r.origStart.length !== n || r.len.length !== n || r.copy.length !== n) throw new Error('offset runs of unequal lengths');
+    for (let i = 1; i < n; i++) if (r.newStart[i] < r.newStart[i - 1] + r.len[i - 1]) throw new Error('offset runs out of order');
+    const m = new OffsetMap(n);
+    m.newStart.set(r.newStart);
+    m.origStart.set(r.origStart);
+    m.len.set(r.len);
+    m.copy.set(r.copy);
+    m.n = n;
+    return m;
   }
 
   /** Number of runs (for tests/diagnostics). */

@@ -34,6 +34,7 @@ import {
 import { CtxBodies, reachingCalls, simpleType } from './contexts';
 import { allocatorWrappers } from './fold';
 import { Editor } from './writer';
+import type { OffsetMap } from './offset-map';
 import { appendNames } from './names';
 import { EVENT, allocWrapperBody, evCall, growWrapperBody } from './wrappers';
 import {
@@ -107,6 +108,8 @@ export interface InstrumentResult {
   /** The module's own functions keep their indices: n below the number of functions, -1 for the rewriter's. */
   toOriginalFunc(newIndex: number): number;
   toOriginalOffset(newOffset: number): number;
+  /** The map behind toOriginalOffset, as data for another context (a module rewritten in a worker); absent when unchanged. */
+  offsets?: OffsetMap;
   /**
    * Export name of the funcref table (appended after the module's tables)
    * whose element 0 must hold `ev` before any event: see hook.ts
@@ -587,6 +590,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     startExport,
     toOriginalFunc: (n) => (n < N ? n : -1),
     toOriginalOffset: (o) => map.toOriginal(o),
+    offsets: map,
     ...(shared ? { shared } : {}),
   };
 }
