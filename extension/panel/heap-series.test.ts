@@ -120,6 +120,8 @@ describe('Store: the live heap extent', () => {
     const h = store.heapSeries.get('0:1')!;
     expect([h.time, h.base, h.top, h.source]).toEqual([[START + 300], [71_536], [1_111_536], [1]]);
     expect(store.heapSeries.has('0:9')).toBe(false);
+    // Kept rows count as timeline points against the frame's budget (FRAME_LIMITS.points), beside the samples'.
+    expect(store.budget(0)!.held.points).toBe(2 + 2 + 1);
     expect(breakdownModule(store)).toBe('0:1');
     expect(breakdownAt(store, '0:1', Number.POSITIVE_INFINITY)).toEqual({
       memory: 1_114_112,

@@ -799,10 +799,14 @@ export class Store {
     }
   }
 
-  /** Heap sample rows (HSR) into each module's HeapSeries; rows that are not addresses in a 32-bit memory are dropped. */
+  /**
+   * Heap sample rows (HSR) into each module's HeapSeries; rows that are not addresses in a 32-bit memory are
+   * dropped. They count as timeline points against the frame's budget (FRAME_LIMITS.points), as samples do.
+   */
   private applyHeapSamples(frame: number, rows: Float64Array): void {
     if (rows.length % HSR.width !== 0) throw new ProtocolError('heapSamples: ragged rows');
     const address = (v: number) => Number.isInteger(v) && v >= 0 && v <= 2 ** 32;
+    const budget = this.frameBudget(frame);
     for (let i = 0; i < rows.length; i += HSR.width) {
       const base = rows[i + HSR.base];
       const top = rows[i + HSR.top];
@@ -815,7 +819,10 @@ export class Store {
         if (this.#heapSeries.size >= MAX_SITE_SERIES) continue;
         this.#heapSeries.set(key, (s = new HeapSeries()));
       }
+      if (!budget.admitPoint()) continue;
+      const before = s.length;
       s.add(rows[i + HSR.time], base, top, source);
+      budget.points(s.length - before);
     }
   }
 
