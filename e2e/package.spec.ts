@@ -5,7 +5,9 @@
 // the CLI through `npx`, the Node API, the `--import` hook and the vitest
 // matcher through the package's own name, and a TypeScript consumer checked
 // against the shipped declarations. The install takes playwright-core from the
-// npm cache `npm ci` filled (--prefer-offline), else from the registry.
+// npm cache `npm ci` filled (--prefer-offline), else from the registry. When
+// dist/ and lib/ are newer than their sources (npm test has just built them)
+// the pack reuses them instead of running prepack's identical build again.
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -16,6 +18,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -52,6 +55,30 @@ async function ok(cmd: string, args: string[], cwd: string, env?: NodeJS.Process
   return r;
 }
 
+/** Newest modification time (ms) of `paths` and, for folders, every file under them. */
+function newest(paths: string[]): number {
+  let t = 0;
+  for (const p of paths) {
+    const st = statSync(p);
+    t = Math.max(t, st.mtimeMs);
+    if (st.isDirectory())
+      for (const f of readdirSync(p, { recursive: true, encoding: 'utf8' })) t = Math.max(t, statSync(join(p, f)).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Whether dist/ and lib/ were built after the last change to what they are built from: `npm test`
+ * runs `npm run build` (prepack's command) just before, and building again costs ≈14 s of CPU.
+ * Anything newer, or a missing output, and the pack runs prepack as `npm publish` would.
+ */
+function buildIsCurrent(): boolean {
+  const outputs = ['dist/manifest.json', 'lib/bin.js', 'lib/types/cli/index.d.ts'].map((f) => join(ROOT, f));
+  if (!outputs.every((f) => existsSync(f))) return false;
+  const inputs = ['src', 'extension', 'public', 'manifest.json', 'vite.config.ts', 'scripts/build-node.mjs', 'package.json'];
+  return Math.min(...outputs.map((f) => statSync(f).mtimeMs)) > newest(inputs.map((f) => join(ROOT, f)));
+}
+
 let dir: string;
 let tarball: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
 
@@ -59,8 +86,9 @@ test.beforeAll(async ({}, info) => {
   info.setTimeout(300_000);
   dir = mkdtempSync(join(tmpdir(), 'wasm-leaks-package-'));
   const t0 = Date.now();
+  const prebuilt = buildIsCurrent();
   // The prepack build prints on stdout too, before npm's JSON: the JSON is the last array starting a line.
-  const pack = await ok('npm', ['pack', '--json', '--pack-destination', dir], ROOT);
+  const pack = await ok('npm', ['pack', '--json', '--pack-destination', dir, ...(prebuilt ? ['--ignore-scripts'] : [])], ROOT);
   [tarball] = JSON.parse(pack.stdout.slice(pack.stdout.lastIndexOf('\n[') + 1));
   const t1 = Date.now();
   const app = join(dir, 'app');
@@ -72,7 +100,7 @@ test.beforeAll(async ({}, info) => {
   copyFileSync(join(ROOT, 'e2e/site/wasm/leak-wasi-O0.wasm'), join(app, 'leak.wasm'));
   symlinkSync(join(NODE_MODULES, 'vitest'), join(app, 'node_modules/vitest'));
   console.log(
-    `package: npm pack ${((t1 - t0) / 1000).toFixed(1)} s (${tarball.files.length} files, ${tarball.size} B packed, ${tarball.unpackedSize} B unpacked); npm install ${((t2 - t1) / 1000).toFixed(1)} s`,
+    `package: npm pack${prebuilt ? ' of the current build (prepack skipped)' : ''} ${((t1 - t0) / 1000).toFixed(1)} s (${tarball.files.length} files, ${tarball.size} B packed, ${tarball.unpackedSize} B unpacked); npm install ${((t2 - t1) / 1000).toFixed(1)} s`,
   );
 });
 test.afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
