@@ -46,7 +46,12 @@ export function serve(root, port = 0) {
       if (!path) throw new Error('outside root');
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
       const body = await readFile(path);
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      // Pages under /threads/ are cross-origin isolated: SharedArrayBuffer and
+      // wasm threads (emscripten -pthread) need it.
+      if (url.pathname.startsWith('/threads/'))
+        Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });

@@ -7,6 +7,7 @@ import { ContextRelay } from '../../src/agent/context-relay';
 import { ModuleExchange } from '../../src/agent/module-exchange';
 import type { PageAgent } from '../../src/agent/page-agent';
 import { hookWorkers } from '../../src/agent/worker-hook';
+import { WorkerPorts } from '../../src/agent/worker-ports';
 import { BRIDGE_TAG, PAGE_TAG } from '../../src/protocol/version';
 import { parsePanelMsg } from '../../src/protocol/validate';
 import { randomToken, startAgent } from './agent-setup';
@@ -28,8 +29,16 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
   const post = window.postMessage.bind(window);
   const channel = openChannel();
   let agent: PageAgent | null = null;
+  // The workers this page starts, by token: for what the channel cannot carry (worker-ports.ts).
+  const ports = typeof Worker === 'function' ? new WorkerPorts(Worker) : null;
   const exchange = channel
-    ? new ModuleExchange(randomToken(window), channel.send, (id) => agent?.hooks.markedModule(id) ?? null, setTimeout.bind(window))
+    ? new ModuleExchange(
+        randomToken(window),
+        channel.send,
+        (id) => agent?.hooks.markedModule(id) ?? null,
+        setTimeout.bind(window),
+        (token, data) => ports?.send(token, data) ?? false,
+      )
     : undefined;
   // One copy of the worker agent's script per page, for every worker (and
   // their workers) to load, and for the rewrite worker; it lives as long as the page.
@@ -38,7 +47,7 @@ if (!g[FLAG] && typeof WebAssembly === 'object') {
   agent = startAgent(window, { post: (msg) => post({ tag: PAGE_TAG, msg }, '*'), url: location.href, exchange, rewriter });
   const page = agent;
   const unreached = (kind: string, url: string, reason: string) => page.reportUnreached(kind, url, reason);
-  const relay = channel && exchange && agentUrl ? startWorkerContexts(channel, exchange, agentUrl, unreached) : null;
+  const relay = channel && exchange && agentUrl ? startWorkerContexts(channel, exchange, agentUrl, unreached, ports) : null;
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== window) return;
     const data = event.data as { tag?: unknown; msg?: unknown; ctx?: unknown } | null;
@@ -82,6 +91,7 @@ function startWorkerContexts(
   exchange: ModuleExchange,
   agentUrl: string,
   unreached: (kind: string, url: string, reason: string) => void,
+  ports: WorkerPorts | null,
 ): ContextRelay | null {
   try {
     const post = window.postMessage.bind(window);
@@ -99,6 +109,7 @@ function startWorkerContexts(
       base: () => document.baseURI,
       unreached,
       token: () => randomToken(window),
+      started: (token, worker) => ports?.started(token, worker),
     });
     return relay;
   } catch (error) {

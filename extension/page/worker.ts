@@ -8,6 +8,8 @@
 import { BOOT_KEY, hookWorkers, type WorkerBoot } from '../../src/agent/worker-hook';
 import { parsePanelMsg } from '../../src/protocol/validate';
 import { ModuleExchange } from '../../src/agent/module-exchange';
+import { gateMessages } from '../../src/agent/message-gate';
+import { WorkerPorts, portMessage } from '../../src/agent/worker-ports';
 import type { PageAgent } from '../../src/agent/page-agent';
 import { eventPath, randomToken, startAgent } from './agent-setup';
 import { serveRewrites, type RewriteScope } from '../../src/agent/rewrite-worker';
@@ -24,7 +26,22 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
   const channel = new BroadcastChannel(boot.channel);
   const send = channel.postMessage.bind(channel);
   let agent: PageAgent | null = null;
-  const exchange = new ModuleExchange(boot.token, send, (id) => agent?.hooks.markedModule(id) ?? null, setTimeout.bind(globalThis));
+  // This worker's own workers (emscripten's pthreads started from a worker), by token: for what the channel cannot carry.
+  const ports = new WorkerPorts(Worker);
+  const exchange = new ModuleExchange(
+    boot.token,
+    send,
+    (id) => agent?.hooks.markedModule(id) ?? null,
+    setTimeout.bind(globalThis),
+    (token, data) => ports.send(token, data),
+  );
+  // Our messages on this worker's port go to the exchange, never to the page's script (this listener is the first).
+  globalThis.addEventListener('message', (event: MessageEvent) => {
+    const ours = portMessage(event.data);
+    if (ours === undefined) return;
+    event.stopImmediatePropagation();
+    exchange.receivePort(ours);
+  });
   agent = startAgent(globalThis, {
     post: (msg) => send({ from: boot.token, msg }),
     url: boot.url,
@@ -32,6 +49,13 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
     exchange,
   });
   const workerAgent = agent;
+  // emscripten's pthread workers get the module in a message and instantiate
+  // it synchronously: such messages wait for its rewrite (message-gate.ts).
+  gateMessages(globalThis, {
+    isForeign: (value) => workerAgent.hooks.isForeign(value),
+    prepare: (module) => workerAgent.hooks.prefetch(module),
+    setTimer: setTimeout.bind(globalThis),
+  });
   channel.addEventListener('message', (event: MessageEvent) => {
     if (exchange.receive(event.data)) return;
     const data = event.data as { to?: unknown; msg?: unknown } | null;
@@ -49,6 +73,7 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
     base: () => boot.url,
     unreached,
     token: () => randomToken(globalThis),
+    started: (token, worker) => ports.started(token, worker),
   });
 } else if (!boot && scope.name === REWRITER_NAME && typeof WebAssembly === 'object') {
   const path = eventPath(WebAssembly);

@@ -10,6 +10,8 @@ import type { FrameMsg } from '../protocol/messages';
 import { visibleExports } from './visible-exports';
 import { patchEntryPoints, type Originals } from './patch';
 import { MarkedModules, markOf, withMark } from './module-mark';
+import { SharedLog } from './shared-log';
+import { ThreadHeaps } from './thread-heaps';
 import { usableOutcome } from './rewrite-wire';
 import type { Declined, Offloaded } from './rewrite-client';
 // (a leaf of the rewriter: the table the wrappers call `ev` through, and the deferred start)
@@ -30,7 +32,7 @@ export interface HookEnv extends RecordEnv {
    * instantiate untracked. Also where the marks come from: absent, modules
    * compiled here are not marked.
    */
-  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
+  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string; log?: SharedArrayBuffer } | null>;
   /** A unique id for marking a module; absent, modules are not marked. */
   markId?(): string;
   /**
@@ -55,6 +57,8 @@ interface ModuleInfo {
   reason: string;
   /** The rewritten module, once compiled (async paths start compiling it with the original). */
   instrumented?: WebAssembly.Module | Promise<WebAssembly.Module | null> | null;
+  /** A module on a shared memory compiled in another context: the log its threads write to (thread-heaps.ts). */
+  log?: SharedLog;
 }
 
 /** Names the rewriter adds to the export list; the page never sees them. */
@@ -63,25 +67,15 @@ const OWN_EXPORT_PREFIX = '__wasm_leaks';
 export interface InstalledHooks {
   uninstall(): void;
   /** The original bytes and name of a module this context compiled and marked, for another context. */
-  markedModule(id: string): { bytes: Uint8Array<ArrayBuffer>; name: string } | null;
+  markedModule(id: string): { bytes: Uint8Array<ArrayBuffer>; name: string; log?: SharedArrayBuffer } | null;
+  /** Replays the events of the shared heaps this context drains (threads) into their trackers. */
+  drainShared(): void;
+  /** Whether `value` is a module compiled in another context (module-mark.ts). */
+  isForeign(value: unknown): boolean;
+  /** Gets such a module's bytes and compiles its rewritten copy ahead of a synchronous instantiation (message-gate.ts). */
+  prefetch(module: WebAssembly.Module): Promise<unknown>;
   /** The records of the instances the page still holds (held weakly: see PageAgent's rows). */
   readonly records: InstanceRecord[];
-}
-
-/** Whether the import object passes a shared WebAssembly.Memory. */
-function importsSharedMemory(imports: unknown, Memory: typeof WebAssembly.Memory): boolean {
-  if (!imports || typeof imports !== 'object' || typeof SharedArrayBuffer !== 'function') return false;
-  try {
-    for (const ns of Object.values(imports as Record<string, unknown>)) {
-      if (!ns || typeof ns !== 'object') continue;
-      for (const value of Object.values(ns as Record<string, unknown>)) {
-        if (value instanceof Memory && value.buffer instanceof SharedArrayBuffer) return true;
-      }
-    }
-  } catch {
-    /* a getter of the page threw: treat as not shared; instantiation reads the imports itself */
-  }
-  return false;
 }
 
 function message(error: unknown): string {
@@ -104,6 +98,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   const records: WeakRef<InstanceRecord>[] = [];
   const marked = new MarkedModules<ModuleInfo>();
   let nextId = 1;
+  const heaps = new ThreadHeaps(env);
 
   /**
    * The bytes the page's module is compiled from: the page's own, plus a mark
@@ -118,18 +113,20 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   /** What a module compiled elsewhere is, when its context tells us; else undefined (it runs untracked). */
-  async function foreign(module: WebAssembly.Module, imports: unknown): Promise<ModuleInfo | undefined> {
+  async function foreign(module: WebAssembly.Module): Promise<ModuleInfo | undefined> {
     const id = env.foreignModule ? markOf(module, orig.Module.customSections) : null;
     if (id === null) return undefined;
-    // Threads on one shared memory (emscripten pthreads) would each keep their
-    // own tracker of the same heap: a block freed by another thread would show
-    // as an invalid free here and a leak there. Until threads share one
-    // tracker, a module compiled elsewhere on a shared memory runs untracked.
-    if (importsSharedMemory(imports, orig.Memory))
-      return unseen(module, 'it runs on a shared memory (threads): threads are not tracked yet');
     const found = await env.foreignModule!(id).catch(() => null);
     if (!found) return unseen(module, 'the context that compiled it did not send its bytes');
     const info = modules.get(module) ?? prepare(found.bytes, found.name);
+    // Threads on one shared memory: every thread's events go to the compiling
+    // context's log, in one order (thread-heaps.ts); without it, each thread
+    // would see the others' frees as invalid.
+    if (info.outcome?.shared && !info.log) {
+      const log = SharedLog.from(found.log);
+      if (!log) return unseen(module, 'it runs on a shared memory (threads) and the context that compiled it keeps no log of its heap');
+      info.log = log;
+    }
     if (info.outcome && info.instrumented === undefined) {
       info.instrumented = orig.compile.call(wa, info.outcome.bytes as BufferSource).catch((error: unknown) => {
         fallbackReason(info, error);
@@ -207,6 +204,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       recordEnv,
       info.original,
     );
+    if (info.outcome?.shared) heaps.attach(rec, info, info);
     if (info.outcome?.partial) rec.tracker.reportErrors = false;
     // A heuristic discovery is checked by the first events (Tracker.probation).
     else if (info.outcome?.allocators.some((a) => a.foundBy === 'heuristic')) rec.tracker.probation = true;
@@ -366,7 +364,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   async function instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance> {
-    const info = modules.get(module) ?? (await foreign(module, imports));
+    const info = modules.get(module) ?? (await foreign(module));
     if (!info) return orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
     const rewritten = info.outcome ? ((await info.instrumented) ?? instrumentedSync(info)) : null;
     const rec = newRecord(info);
@@ -424,7 +422,17 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     },
     markedModule(id) {
       const info = marked.get(id);
-      return info ? { bytes: info.original, name: info.name } : null;
+      if (!info) return null;
+      const log = info.outcome?.shared ? heaps.own(info)?.log.sab : undefined;
+      return log ? { bytes: info.original, name: info.name, log } : { bytes: info.original, name: info.name };
+    },
+    drainShared: () => heaps.drain(),
+    isForeign: (value) => value instanceof orig.Module && !modules.has(value) && markOf(value, orig.Module.customSections) !== null,
+    async prefetch(module) {
+      const info = await foreign(module);
+      const compiled = await info?.instrumented;
+      // (ready for a synchronous `new WebAssembly.Instance`, which would otherwise compile it again)
+      if (info && compiled instanceof orig.Module) info.instrumented = compiled;
     },
     uninstall: unpatch,
   };

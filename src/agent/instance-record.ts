@@ -12,8 +12,11 @@ import { isAllocatorWrapperName } from '../symbols/allocator-names';
 
 export interface RecordEnv {
   sites: SiteTable;
-  /** `table`: the module is on the table event path; return a TableTracker for its wasm table to be used. */
-  newTracker(table?: boolean): TrackerLike;
+  /**
+   * `table`: the module is on the table event path; return a TableTracker for its wasm table to be used.
+   * `clock`: the tracker's clock instead of the page's (a shared heap replays each event at its own time).
+   */
+  newTracker(table?: boolean, clock?: () => number): TrackerLike;
   /** A memory.grow ran inside wasm (instrumented modules only). */
   onGrow(rec: InstanceRecord): void;
   onHookError(rec: InstanceRecord, error: unknown): void;
@@ -48,6 +51,11 @@ export class InstanceRecord {
    * log, in one order with the other threads', instead of to `tracker`.
    */
   thread: ThreadLink | null = null;
+  /**
+   * A thread of a shared heap that another record counts (thread-heaps.ts):
+   * its own tracker stays empty, so snapshots and comparisons leave it out.
+   */
+  countedElsewhere = false;
   /** This instance's thread on its sites ("main thread", "thread 2"), when its memory is shared. */
   threadLabel: string | undefined = undefined;
   /** Table event path, once the instance's table memory is attached: the tracker, whose table lives in wasm. */

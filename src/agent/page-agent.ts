@@ -153,9 +153,9 @@ export class PageAgent {
       sites: this.sites,
       symbolize: (rec, func, offset) => this.symbolize(rec, func, offset),
       fullStacks: () => this.fullStacks,
-      newTracker: (table?: boolean): TrackerLike => {
+      newTracker: (table?: boolean, clock?: () => number): TrackerLike => {
         this.cachedNow = opts.now(); // the tracker's time origin must be exact
-        const options = { clock: () => this.coarseNow() };
+        const options = { clock: clock ?? (() => this.coarseNow()) };
         return table ? new TableTracker(options) : new Tracker(options);
       },
       onInstance: (rec) => this.addInstance(rec),
@@ -391,6 +391,11 @@ export class PageAgent {
     return rows;
   }
 
+  /** The rows whose blocks are their own: not a thread of a heap another context counts (InstanceRecord.countedElsewhere). */
+  private get counting(): Row[] {
+    return this.rows.filter((row) => !row.rec.countedElsewhere);
+  }
+
   /** The module message of each live row, to say so once it is released (the record itself is gone by then). */
   private readonly released = new Map<number, Extract<PageToPanel, { t: 'module' }>>();
 
@@ -457,6 +462,8 @@ export class PageAgent {
 
   /** Posts one batch with what changed since the last one. Public for tests. */
   flush(): void {
+    // Threads on a shared heap: their events, in order, into its tracker first.
+    this.hooks.drainShared();
     const now = this.opts.now();
     this.cachedNow = now;
     for (const row of this.rows) {
@@ -651,13 +658,13 @@ export class PageAgent {
    */
   private peak(req: number): void {
     this.flush();
-    for (const row of this.rows) this.sendInstant(req, row, row.ticks.peak, { peak: true });
+    for (const row of this.counting) this.sendInstant(req, row, row.ticks.peak, { peak: true });
   }
 
   /** heaptrack's "consumed at": per module, the blocks live at the last tick at or before `time` (epoch ms), freed since or not. */
   private liveAt(req: number, time: number): void {
     this.flush();
-    for (const row of this.rows) {
+    for (const row of this.counting) {
       const at = row.past.liveAt(time, row.tracker.blocks as unknown as LiveIndex);
       this.sendInstant(req, row, at, { instant: true, complete: at?.complete ?? true });
     }
@@ -712,7 +719,7 @@ export class PageAgent {
   private snapshot(req: number, name: SnapshotName): void {
     const taken = new Map<number, TrackerSnapshot>();
     const modules = [];
-    for (const row of this.rows) {
+    for (const row of this.counting) {
       const s = row.tracker.snapshot();
       taken.set(row.rec.id, s);
       modules.push({ module: row.rec.id, liveCount: s.count, liveBytes: s.bytes });
@@ -782,7 +789,7 @@ export class PageAgent {
 
   /** The Firefox profiler's "retained allocations": alive now, allocated in [from, to] (epoch ms). */
   private range(req: number, from: number, to: number): void {
-    for (const row of this.rows) {
+    for (const row of this.counting) {
       const s = row.tracker.snapshot();
       // allocTime counts 0.1 ms from the tracker's creation (≈ rec.time).
       const lo = (from - row.rec.time) * 10;

@@ -45,6 +45,8 @@ export interface WorkerHookOptions {
   unreached(kind: string, url: string, reason: string): void;
   /** Unique per worker started (crypto.randomUUID where it exists). */
   token(): string;
+  /** A worker started hooked, by the token its agent speaks with (worker-ports.ts). */
+  started?(token: string, worker: Worker): void;
 }
 
 /** Replaces `scope.Worker` (and reports `SharedWorker`s) so workers start with the agent; returns the undo. */
@@ -126,6 +128,7 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       const worker = Reflect.construct(target, [blob, ...args.slice(1)], newTarget) as Worker;
       // The worker fetched its script when constructed; a moment later the blob can go.
       setTimer(() => revokeObjectURL(blob), 10_000);
+      opts.started?.(boot.token, worker);
       return worker;
     } catch (error) {
       // (the original then runs with the page's own arguments and raises its own error, if any)
