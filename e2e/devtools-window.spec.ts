@@ -112,9 +112,9 @@ test('in DevTools docked right: Reload and record, the seed leak between two sna
   await devtools.keyboard.press('Escape');
   await expect(theme).toHaveCount(0);
 
-  // A wasm frame: leak.c is not a file DevTools has (the page never loads it), so the module at the
-  // frame's offset is what DevTools opens. The page compiled the rewritten bytes, so Sources has no
-  // script at the module's URL: DevTools reveals the module's network resource (Application panel).
+  // A wasm frame: leak.c is not a file DevTools has (the page never loads it), so the module's URL at the
+  // frame's offset is what DevTools opens. The page compiled the module from bytes, so Sources has it only
+  // as a wasm:// script: DevTools reveals the module's network resource (Application panel) instead.
   const wasmLocation = frames.first().getByTestId('frame-location');
   await expect(wasmLocation).toHaveText('leak.c:19 wasm-function[2]:0x1f2');
   await wasmLocation.click();
