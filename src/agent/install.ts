@@ -10,6 +10,10 @@ import type { FrameMsg } from '../protocol/messages';
 import { visibleExports } from './visible-exports';
 import { patchEntryPoints, showExports, type Originals } from './patch';
 import { MarkedModules, markOf, withMark } from './module-mark';
+import { SharedLog } from './shared-log';
+import { ThreadHeaps } from './thread-heaps';
+import { usableOutcome } from './rewrite-wire';
+import type { Declined, Offloaded } from './rewrite-client';
 // (a leaf of the rewriter: the table the wrappers call `ev` through, and the deferred start)
 import { linkHook } from '../wasm/hook';
 
@@ -28,9 +32,15 @@ export interface HookEnv extends RecordEnv {
    * instantiate untracked. Also where the marks come from: absent, modules
    * compiled here are not marked.
    */
-  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
+  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string; log?: SharedArrayBuffer } | null>;
   /** A unique id for marking a module; absent, modules are not marked. */
   markId?(): string;
+  /**
+   * Rewrites and compiles a module that reached an async entry point in a
+   * worker, off the page's main thread (rewrite-client.ts), taking its bytes;
+   * absent or null: rewritten here, synchronously.
+   */
+  rewriteElsewhere?(bytes: Uint8Array<ArrayBuffer>, name: string, mark: string | null): Promise<Offloaded | Declined> | null;
 }
 
 /**
@@ -47,6 +57,8 @@ interface ModuleInfo {
   reason: string;
   /** The rewritten module, once compiled (async paths start compiling it with the original). */
   instrumented?: WebAssembly.Module | Promise<WebAssembly.Module | null> | null;
+  /** A module on a shared memory compiled in another context: the log its threads write to (thread-heaps.ts). */
+  log?: SharedLog;
 }
 
 /** Names the rewriter adds to the export list; the page never sees them. */
@@ -55,25 +67,15 @@ const OWN_EXPORT_PREFIX = '__wasm_leaks';
 export interface InstalledHooks {
   uninstall(): void;
   /** The original bytes and name of a module this context compiled and marked, for another context. */
-  markedModule(id: string): { bytes: Uint8Array<ArrayBuffer>; name: string } | null;
+  markedModule(id: string): { bytes: Uint8Array<ArrayBuffer>; name: string; log?: SharedArrayBuffer } | null;
+  /** Replays the events of the shared heaps this context drains (threads) into their trackers. */
+  drainShared(): void;
+  /** Whether `value` is a module compiled in another context (module-mark.ts). */
+  isForeign(value: unknown): boolean;
+  /** Gets such a module's bytes and compiles its rewritten copy ahead of a synchronous instantiation (message-gate.ts). */
+  prefetch(module: WebAssembly.Module): Promise<unknown>;
   /** The records of the instances the page still holds (held weakly: see PageAgent's rows). */
   readonly records: InstanceRecord[];
-}
-
-/** Whether the import object passes a shared WebAssembly.Memory. */
-function importsSharedMemory(imports: unknown, Memory: typeof WebAssembly.Memory): boolean {
-  if (!imports || typeof imports !== 'object' || typeof SharedArrayBuffer !== 'function') return false;
-  try {
-    for (const ns of Object.values(imports as Record<string, unknown>)) {
-      if (!ns || typeof ns !== 'object') continue;
-      for (const value of Object.values(ns as Record<string, unknown>)) {
-        if (value instanceof Memory && value.buffer instanceof SharedArrayBuffer) return true;
-      }
-    }
-  } catch {
-    /* a getter of the page threw: treat as not shared; instantiation reads the imports itself */
-  }
-  return false;
 }
 
 function message(error: unknown): string {
@@ -96,6 +98,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   const records: WeakRef<InstanceRecord>[] = [];
   const marked = new MarkedModules<ModuleInfo>();
   let nextId = 1;
+  const heaps = new ThreadHeaps(env);
 
   /**
    * The bytes the page's module is compiled from: the page's own, plus a mark
@@ -110,18 +113,20 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   /** What a module compiled elsewhere is, when its context tells us; else undefined (it runs untracked). */
-  async function foreign(module: WebAssembly.Module, imports: unknown): Promise<ModuleInfo | undefined> {
+  async function foreign(module: WebAssembly.Module): Promise<ModuleInfo | undefined> {
     const id = env.foreignModule ? markOf(module, orig.Module.customSections) : null;
     if (id === null) return undefined;
-    // Threads on one shared memory (emscripten pthreads) would each keep their
-    // own tracker of the same heap: a block freed by another thread would show
-    // as an invalid free here and a leak there. Until threads share one
-    // tracker, a module compiled elsewhere on a shared memory runs untracked.
-    if (importsSharedMemory(imports, orig.Memory))
-      return unseen(module, 'it runs on a shared memory (threads): threads are not tracked yet');
     const found = await env.foreignModule!(id).catch(() => null);
     if (!found) return unseen(module, 'the context that compiled it did not send its bytes');
     const info = modules.get(module) ?? prepare(found.bytes, found.name);
+    // Threads on one shared memory: every thread's events go to the compiling
+    // context's log, in one order (thread-heaps.ts); without it, each thread
+    // would see the others' frees as invalid.
+    if (info.outcome?.shared && !info.log) {
+      const log = SharedLog.from(found.log);
+      if (!log) return unseen(module, 'it runs on a shared memory (threads) and the context that compiled it keeps no log of its heap');
+      info.log = log;
+    }
     if (info.outcome && info.instrumented === undefined) {
       info.instrumented = orig.compile.call(wa, info.outcome.bytes as BufferSource).catch((error: unknown) => {
         fallbackReason(info, error);
@@ -154,15 +159,20 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       return info;
     }
     try {
-      const outcome = env.instrument(bytes);
-      if (outcome.reason && outcome.sites.length === 0) info.reason = outcome.reason;
-      else {
-        info.outcome = outcome;
-        // Instrumented, but frees unseen: the module list says so, misuse is not reported.
-        if (outcome.partial) info.reason = outcome.partial;
-      }
+      return described(info, env.instrument(bytes), null);
     } catch (error) {
-      info.reason = `the rewriter refused it: ${message(error)}`;
+      return described(info, null, message(error));
+    }
+  }
+
+  /** What the module list says of a module the rewriter returned `outcome` for, or refused with `refused`. */
+  function described(info: ModuleInfo, outcome: InstrumentOutcome | null, refused: string | null): ModuleInfo {
+    if (!outcome) info.reason = `the rewriter refused it: ${refused}`;
+    else if (!usableOutcome(outcome)) info.reason = outcome.reason ?? '';
+    else {
+      info.outcome = outcome;
+      // Instrumented, but frees unseen: the module list says so, misuse is not reported.
+      if (outcome.partial) info.reason = outcome.partial;
     }
     return info;
   }
@@ -194,6 +204,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       recordEnv,
       info.original,
     );
+    if (info.outcome?.shared) heaps.attach(rec, info, info);
     if (info.outcome?.partial) rec.tracker.reportErrors = false;
     // A heuristic discovery is checked by the first events (Tracker.probation).
     else if (info.outcome?.allocators.some((a) => a.foundBy === 'heuristic')) rec.tracker.probation = true;
@@ -351,7 +362,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
   }
 
   async function instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance> {
-    const info = modules.get(module) ?? (await foreign(module, imports));
+    const info = modules.get(module) ?? (await foreign(module));
     if (!info) return orig.instantiate.call(wa, module, imports as WebAssembly.Imports);
     const rewritten = info.outcome ? ((await info.instrumented) ?? instrumentedSync(info)) : null;
     const rec = newRecord(info);
@@ -371,20 +382,55 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     return instance;
   }
 
+  /**
+   * An async entry point's bytes: rewritten and compiled in the rewrite
+   * worker when there is one and the module is big, else here.
+   */
+  async function compileBytes(bytes: Uint8Array<ArrayBuffer>, name: string): Promise<WebAssembly.Module> {
+    const mark = env.markId ? env.markId() : null;
+    const away = env.instrument ? env.rewriteElsewhere?.(bytes, name, mark) : null;
+    if (!away) return compileAsync(bytes, prepare(bytes, name));
+    const done = await away;
+    if ('here' in done) return compileAsync(done.here, prepare(done.here, name));
+    const info = described({ name, original: done.original, outcome: null, reason: '' }, done.outcome, done.refused);
+    if (info.outcome) {
+      if (done.rewritten) info.instrumented = done.rewritten;
+      else {
+        fallbackReason(info, done.rewrittenError);
+        info.instrumented = null;
+      }
+    }
+    if (done.marked && mark !== null) marked.add(mark, info);
+    // Not compiled there: compiled here, so bytes that do not compile get the native error.
+    const module = done.module ?? (await orig.compile.call(wa, toCompile(done.original, info)));
+    modules.set(module, info);
+    return module;
+  }
+
   async function instantiateBytes(bytes: Uint8Array<ArrayBuffer>, imports: unknown, name: string) {
-    const module = await compileAsync(bytes, prepare(bytes, name));
+    const module = await compileBytes(bytes, name);
     const instance = await instanceAsync(module, imports);
     return { module, instance };
   }
 
-  const unpatch = patchEntryPoints(wa, orig, { prepare, compileSync, compileAsync, instanceSync, instanceAsync, instantiateBytes }, env);
+  const unpatch = patchEntryPoints(wa, orig, { prepare, compileSync, compileBytes, instanceSync, instanceAsync, instantiateBytes }, env);
   return {
     get records() {
       return records.map((r) => r.deref()).filter((r): r is InstanceRecord => r !== undefined);
     },
     markedModule(id) {
       const info = marked.get(id);
-      return info ? { bytes: info.original, name: info.name } : null;
+      if (!info) return null;
+      const log = info.outcome?.shared ? heaps.own(info)?.log.sab : undefined;
+      return log ? { bytes: info.original, name: info.name, log } : { bytes: info.original, name: info.name };
+    },
+    drainShared: () => heaps.drain(),
+    isForeign: (value) => value instanceof orig.Module && !modules.has(value) && markOf(value, orig.Module.customSections) !== null,
+    async prefetch(module) {
+      const info = await foreign(module);
+      const compiled = await info?.instrumented;
+      // (ready for a synchronous `new WebAssembly.Instance`, which would otherwise compile it again)
+      if (info && compiled instanceof orig.Module) info.instrumented = compiled;
     },
     uninstall: unpatch,
   };

@@ -31,7 +31,8 @@ export interface Originals {
 export interface Steps<Info> {
   prepare(bytes: Uint8Array<ArrayBuffer>, name: string): Info;
   compileSync(bytes: Uint8Array<ArrayBuffer>, info: Info, newTarget: Function): WebAssembly.Module;
-  compileAsync(bytes: Uint8Array<ArrayBuffer>, info: Info): Promise<WebAssembly.Module>;
+  /** An async entry point's bytes (install.ts decides where they are rewritten). */
+  compileBytes(bytes: Uint8Array<ArrayBuffer>, name: string): Promise<WebAssembly.Module>;
   instanceSync(module: WebAssembly.Module, imports: unknown, newTarget: Function): WebAssembly.Instance;
   instanceAsync(module: WebAssembly.Module, imports: unknown): Promise<WebAssembly.Instance>;
   instantiateBytes(bytes: Uint8Array<ArrayBuffer>, imports: unknown, name: string): Promise<unknown>;
@@ -127,12 +128,12 @@ export function patchEntryPoints<Info>(wa: WA, orig: Originals, steps: Steps<Inf
     compile(source: unknown): Promise<WebAssembly.Module> {
       const bytes = copyBytes(source);
       if (!bytes) return orig.compile.call(wa, source as BufferSource);
-      return steps.compileAsync(bytes, steps.prepare(bytes, '(bytes)'));
+      return steps.compileBytes(bytes, '(bytes)');
     },
     async compileStreaming(source: unknown): Promise<WebAssembly.Module> {
       const read = await readResponse(source, orig, wa);
       if (!read) return orig.compileStreaming.call(wa, source as Response);
-      return steps.compileAsync(read.bytes, steps.prepare(read.bytes, read.url));
+      return steps.compileBytes(read.bytes, read.url);
     },
   };
 
