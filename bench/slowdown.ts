@@ -89,7 +89,7 @@ export async function run(): Promise<void> {
   console.log();
   console.log(table(`Chromium ${chrome.version}`, chrome.times, runs));
   console.log(`
-call        the shipping page side (PageAgent) with the ev import called per event, whole stacks
+call        the shipping page side (PageAgent) with ev called per event (call_indirect), whole stacks
 table       as shipped in Chromium: malloc/free-like sites keep the live-block table inside wasm (second memory,
             multi-memory); whole stacks (calling contexts kept in wasm, a V8 stack captured once per context);
             JS called on a context's first allocation, calloc/realloc/..., misuse, and to grow the table
