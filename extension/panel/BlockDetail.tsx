@@ -54,7 +54,8 @@ export function BlockDetail({ store, size, side }: { store: Store; size: number;
   if (!sel) return null;
   const frameId = Number(sel.moduleKey.split(':')[0]);
   const module = store.modules.get(sel.moduleKey);
-  const frames = store.site(frameId, sel.site)?.frames ?? [];
+  const site = store.site(frameId, sel.site);
+  const frames = site?.frames ?? [];
   const allocatedAt = store.startOf(frameId) + sel.time / BLOCK_TIME_PER_MS;
   const now = store.now();
   const view = store.memoryView?.moduleKey === sel.moduleKey && store.memoryView.ptr === sel.ptr ? store.memoryView : null;
@@ -74,8 +75,8 @@ export function BlockDetail({ store, size, side }: { store: Store; size: number;
       <div class="detail-head">
         <b>Block {hex(sel.ptr)}</b>
         <span data-testid="block-facts">
-          {bytes(sel.size)} · {module?.name.split('/').pop() || sel.moduleKey} · memory 0 · allocation #{sel.seq} at{' '}
-          {seconds(allocatedAt - store.recordingStart)} · {age(now - allocatedAt)}
+          {bytes(sel.size)} · {module?.name.split('/').pop() || sel.moduleKey} · memory 0 · {site?.thread ? `${site.thread} · ` : ''}
+          allocation #{sel.seq} at {seconds(allocatedAt - store.recordingStart)} · {age(now - allocatedAt)}
         </span>
         {kind && (
           <span class={`kind k-${sel.table.leaks!.kinds[sel.row]}`} data-testid="block-leak-kind">

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { LEAK_KIND_NAMES } from '../../src/protocol';
 import type { Store, BlockTable, RangeView } from './store';
+import { forThread, threadsOf } from './thread-filter';
 import { GrowingSites } from './GrowingSites';
 import type { Controller } from './controller';
 import { bytes, count, seconds } from './format';
@@ -88,9 +89,15 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
   const [savedView, setView] = usePref('view');
   const view: View = (VIEWS as string[]).includes(savedView) ? (savedView as View) : 'Sites';
   const [filter, setFilter] = useState('');
+  const [thread, setThread] = useState('');
   const { A, B, C } = store.snapshots;
   const range = store.range;
-  const tables: BlockTable[] = (range ? range.tables : store.diffs).filter((t) => store.shows(t.moduleKey));
+  const all: BlockTable[] = (range ? range.tables : store.diffs).filter((t) => store.shows(t.moduleKey));
+  // Threads on one shared memory: a filter by the thread that allocated (thread-filter.ts).
+  const siteOf = (t: BlockTable, id: number) => store.site(t.frame, id);
+  const threads = threadsOf(all, siteOf);
+  const picked = threads.includes(thread) ? thread : '';
+  const tables = picked ? all.map((t) => forThread(t, picked, siteOf)) : all;
   const rel = (t: number) => seconds(t - store.recordingStart);
   // The timeline shows live bytes by site: its ranking takes this place (a selection or Peak still shows here).
   if (store.bySite && !range) return <GrowingSites store={store} />;
@@ -170,6 +177,21 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
             </button>
           ))}
         </span>
+        {threads.length > 0 && (
+          <select
+            aria-label="Thread"
+            title="Blocks allocated by one thread"
+            value={picked}
+            onChange={(e) => setThread((e.target as HTMLSelectElement).value)}
+          >
+            <option value="">All threads</option>
+            {threads.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        )}
         <input
           type="search"
           placeholder="Filter sites"

@@ -105,12 +105,15 @@ export class FrameBudget {
       if (!f) return this.undo();
       frames[i] = f;
     }
+    // The thread that allocated (threads on one shared memory): a string like the frames'.
+    const thread = site.thread === undefined ? undefined : this.text(site.thread);
+    if (thread === null) return this.undo();
     this.journal.length = 0;
     if (!known) {
       this.held.sites++;
       this.siteIds.add(site.id);
     }
-    return { id: site.id, module: site.module, frames };
+    return thread === undefined ? { id: site.id, module: site.module, frames } : { id: site.id, module: site.module, frames, thread };
   }
 
   /** The module message as kept (strings and lists shared), or null when dropped. `known`: same id as a held module. */

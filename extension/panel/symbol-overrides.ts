@@ -172,7 +172,7 @@ export function symbolizeSite(site: SiteMsg, symbols: LoadedSymbols): SiteMsg {
     }
     i = j;
   }
-  return changed ? { id: site.id, module: site.module, frames: out.slice(0, LIMITS.maxFrames) } : site;
+  return changed ? { ...site, frames: out.slice(0, LIMITS.maxFrames) } : site;
 }
 
 /** The loaded symbols of every module, by symbolKey; `version` changes with each file applied. */

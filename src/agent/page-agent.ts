@@ -719,6 +719,8 @@ export class PageAgent {
   private snapshot(req: number, name: SnapshotName): void {
     const taken = new Map<number, TrackerSnapshot>();
     const modules = [];
+    // (every thread's events up to now, before the trackers are read)
+    this.hooks.drainShared();
     for (const row of this.counting) {
       const s = row.tracker.snapshot();
       taken.set(row.rec.id, s);
@@ -789,6 +791,7 @@ export class PageAgent {
 
   /** The Firefox profiler's "retained allocations": alive now, allocated in [from, to] (epoch ms). */
   private range(req: number, from: number, to: number): void {
+    this.hooks.drainShared();
     for (const row of this.counting) {
       const s = row.tracker.snapshot();
       // allocTime counts 0.1 ms from the tracker's creation (≈ rec.time).
