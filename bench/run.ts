@@ -5,6 +5,7 @@
 const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   tracker: () => import('./tracker'),
   rewrite: () => import('./wasm-rewrite'),
+  'ev-call': () => import('./ev-call'),
   symbols: () => import('./symbols'),
   stacks: () => import('./stacks'),
   codec: () => import('./codec'),
