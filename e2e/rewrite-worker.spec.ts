@@ -43,6 +43,14 @@ test.describe('a big module rewritten off the main thread', () => {
     size = bytes.length;
     writeFileSync(join(dir, 'dense.wasm'), bytes);
     writeFileSync(join(dir, 'index.html'), PAGE);
+    // A CSP <meta> (allowing what the page does): the rewrite worker is not started, the page rewrites it itself.
+    writeFileSync(
+      join(dir, 'csp.html'),
+      PAGE.replace(
+        '<title>',
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'"><title>`,
+      ),
+    );
     server = await serve(dir, 0);
     origin = `http://127.0.0.1:${server.address().port}`;
   });
@@ -83,6 +91,24 @@ test.describe('a big module rewritten off the main thread', () => {
       new Set([JSON.stringify([{ name: `${origin}/dense.wasm`, size }])]),
     );
     await expect(panel.getByTestId('module-pending')).toHaveCount(0);
+  });
+
+  test('where the page has a CSP <meta>, no worker is started: rewritten in the page, same result and counts', async ({ context }) => {
+    test.setTimeout(240_000);
+    await recordSite(context, origin, true);
+    const page = await context.newPage();
+    await page.goto('about:blank');
+    const panel = await openPanel(context, await tabIdOf(context, page));
+    await page.goto(`${origin}/csp.html`);
+    expect(await page.evaluate('window.run()')).toEqual({
+      heapTop: 250_016,
+      allocs: 14_596,
+      frees: 4_874,
+      exports: ['allocs', 'free', 'frees', 'main', 'malloc', 'memory'],
+    });
+    await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓', { timeout: 30_000 });
+    await expect(panel.getByTestId('module-live-count')).toHaveText('9,722', { timeout: 90_000 });
+    expect(await page.evaluate('window.pending')).toEqual([]);
   });
 });
 

@@ -81,6 +81,25 @@ describe('rewrite worker', () => {
     expect(there.stacks).toEqual(here.stacks);
   });
 
+  it('bytes that do not compile fail as they do when rewritten here (the page compiles them and gets the error)', async () => {
+    const whole = denseModule({ bytes: 2e6, funcs: 300, allocSites: 300, calls: 300, runnable: true });
+    const cut = whole.slice(0, 1_500_000) as Uint8Array<ArrayBuffer>;
+    const errors = [];
+    for (const away of [false, true]) {
+      const pending: { name: string; size: number }[][] = [];
+      const ch = channelClient(pending);
+      const page = new TestPage('test://cut', away ? { rewriteElsewhere: (b, name, mark) => ch.client.rewrite(b, name, mark) } : {});
+      const error = await page.wa.instantiate(cut, { env: { note() {} } }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      errors.push({ ctor: error?.constructor, message: error?.message, pending: pending.length });
+      ch.close();
+    }
+    expect(errors[0].ctor).toBe(WebAssembly.CompileError);
+    expect(errors[1]).toEqual({ ...errors[0], pending: 2 });
+  });
+
   it('the outcome crosses as data: every offset and function index maps back as the rewriter maps it', async () => {
     for (const name of ['leak-emcc-O0.wasm', 'stacks-emcc-O0.wasm', 'leak-wasi-O2.wasm']) {
       const bytes = fixture(name);
