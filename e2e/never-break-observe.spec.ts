@@ -35,6 +35,30 @@ test('the WebAssembly API as the page sees it: functions, names, lengths, toStri
   for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
 });
 
+test('the WebAssembly API as a worker sees it (a worker the extension hooks): the same probe, as without the extension', async ({
+  context,
+  site,
+}) => {
+  const { native, hooked } = await both(
+    context,
+    `${site}/workers.html`,
+    `(async () => {
+      const bytes = await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer();
+      const worker = new Worker('workers/observe.js');
+      const seen = await new Promise((resolve) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.postMessage({ probe: ${JSON.stringify(observeWebAssembly.toString())}, bytes });
+      });
+      worker.terminate();
+      return seen;
+    })()`,
+  );
+  expect(native.error).toBeUndefined();
+  expect(Object.keys(hooked)).toEqual(Object.keys(native));
+  for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
+  expect(Object.keys(native).length).toBeGreaterThan(50);
+});
+
 test('a trap in an instrumented module names the same wasm-function[N] as without the extension, frame by frame', async ({
   context,
   site,
