@@ -88,6 +88,11 @@ export class InstanceRecord {
       if (this.disabled) return 0;
       if (this.delegated) return this.learnScript(ev);
       try {
+        // (threads: a realloc about to run; no stack of its own, its result brings one)
+        if (kind === EV.reallocBegin) {
+          this.dispatch(kind, a >>> 0, 0, 0, 0);
+          return 0;
+        }
         const alloc = kind !== EV.free && kind !== EV.rustDealloc && kind !== EV.memoryGrow;
         const id = alloc ? this.contextFor(key, ev) : this.siteFor(site, ev);
         this.dispatch(kind, a >>> 0, b >>> 0, c >>> 0, id);

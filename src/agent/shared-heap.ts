@@ -33,6 +33,9 @@ export function applyEvent(t: TrackerLike, kind: number, a: number, b: number, c
     case EV.posixMemalign:
       t.posixMemalign(a, b, c, site);
       break;
+    case EV.reallocBegin:
+      t.reallocBegin?.(a);
+      break;
     default:
       throw new Error(`unknown event kind ${kind}`);
   }

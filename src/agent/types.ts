@@ -51,6 +51,8 @@ export interface AllocationSink {
   alignedAlloc(ptr: number, size: number, align: number, site: number): void;
   posixMemalign(ret: number, outPtrValue: number, size: number, site: number): void;
   free(ptr: number, site: number): void;
+  /** Threads on one heap: realloc(ptr) is about to run (Tracker.reallocBegin). */
+  reallocBegin?(ptr: number): void;
 }
 
 /** Event kinds of the rewriter's `ev(kind, a, b, c, site, key)` import. */
@@ -66,6 +68,8 @@ export const EV = {
   rustDealloc: 9,
   rustRealloc: 10,
   memoryGrow: 11,
+  /** Threads on one memory: realloc(a) is about to run (before any other thread can be given its old address). */
+  reallocBegin: 12,
 } as const;
 
 export const HOOK_MODULE = '__wasm_leaks';

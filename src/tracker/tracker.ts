@@ -197,6 +197,7 @@ export class Tracker {
     newPtr >>>= 0;
     oldPtr >>>= 0;
     size >>>= 0;
+    if (this.moving !== null && this.moving.count !== 0 && this.settleMove(newPtr, oldPtr, size, site)) return;
     if (oldPtr === 0) {
       this.malloc(newPtr, size, site);
       return;
@@ -256,6 +257,69 @@ export class Tracker {
     origins.words[at + RO.site] = originSite;
     origins.words[at + RO.time] = originTime;
     origins.words[at + RO.count] = chain;
+  }
+
+  /**
+   * Threads on one heap (src/agent/shared-heap.ts): realloc(ptr) is about to
+   * run on some thread. Its block leaves the live table until the realloc's
+   * result arrives (realloc), so that another thread's allocation of the same
+   * address, when the realloc moves the block and frees ptr meanwhile, is
+   * not taken for an allocation over a live block. Live bytes are unchanged.
+   */
+  reallocBegin(ptr: number): void {
+    ptr >>>= 0;
+    const blocks = this.blocks;
+    const b = ptr === 0 ? -1 : blocks.find(ptr);
+    if (b < 0) return; // (the realloc reports an invalid realloc)
+    this.moving ??= new RecordTable(LB.width, { initialCapacity: 16 });
+    const at = this.moving.insert(ptr);
+    const w = this.moving.words;
+    w[at + LB.size] = blocks.get(b, LB.size);
+    w[at + LB.site] = blocks.get(b, LB.site);
+    w[at + LB.seq] = blocks.get(b, LB.seq);
+    w[at + LB.time] = blocks.get(b, LB.time);
+    blocks.removeAt(b);
+  }
+
+  /** Blocks between reallocBegin and their realloc's result, keyed by pointer (LB layout). */
+  private moving: RecordTable | null = null;
+
+  /**
+   * The result of a realloc whose block reallocBegin took out: put back (the
+   * usual realloc then runs), or, when another thread holds the address again
+   * (the block moved and its old address was reused meanwhile), the old block
+   * is freed here and the new one allocated. True when handled here.
+   */
+  private settleMove(newPtr: number, oldPtr: number, size: number, site: number): boolean {
+    const moving = this.moving!;
+    const at = oldPtr === 0 ? -1 : moving.find(oldPtr);
+    if (at < 0) return false;
+    const w = moving.words;
+    const oldSize = w[at + LB.size];
+    const oldSite = w[at + LB.site];
+    const oldSeq = w[at + LB.seq];
+    const oldTime = w[at + LB.time];
+    moving.removeAt(at);
+    if (this.blocks.find(oldPtr) < 0) {
+      // Put back as it was (live bytes never left): the usual realloc follows.
+      this.blocks.add(oldPtr, oldSize, oldSite, oldSeq, oldTime);
+      return false;
+    }
+    // Moved, and its old address already given to another thread's block.
+    this.reallocs++;
+    this.totalFrees++;
+    this.freeBytes += oldSize;
+    this.liveBytes -= oldSize;
+    this.dropOrigin(oldPtr);
+    if (newPtr !== 0) {
+      this.record(newPtr, size, site);
+      const o = this.origins.insert(newPtr);
+      this.origins.words[o + RO.seq] = oldSeq;
+      this.origins.words[o + RO.site] = oldSite;
+      this.origins.words[o + RO.time] = oldTime;
+      this.origins.words[o + RO.count] = 1;
+    }
+    return true;
   }
 
   free(ptr: number, site: number): void {

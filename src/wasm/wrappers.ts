@@ -43,7 +43,9 @@ export const EV_MALLOC = 1,
   EV_RUST_ALLOC_ZEROED = 8,
   EV_RUST_DEALLOC = 9,
   EV_RUST_REALLOC = 10,
-  EV_MEMORY_GROW = 11;
+  EV_MEMORY_GROW = 11,
+  /** Threads on one memory: realloc(a) is about to run (src/tracker/tracker.ts reallocBegin). */
+  EV_REALLOC_BEGIN = 12;
 
 /** How a wrapper fills ev(kind, a, b, c): 'r' = the call's result, a number = that parameter, null = 0. */
 export type Arg = 'r' | number | null;
@@ -81,6 +83,8 @@ export function allocWrapperBody(
   site: number,
   ctx: number,
   slots?: number[],
+  /** Memory 0 is shared (threads): a realloc also reports before it runs (EV_REALLOC_BEGIN). */
+  shared = false,
 ): number[] {
   const np = t.params.length;
   const hasResult = t.results.length === 1;
@@ -117,6 +121,12 @@ export function allocWrapperBody(
   };
   // A free is reported before it runs: dlmalloc traps on a double free, and
   // the report is how the user learns which free it was.
+  // Threads: a realloc that moves a block frees its old address, which
+  // another thread may be handed before this realloc reports: reported first
+  // too, the page takes the block out of the live table until the result.
+  if (shared && (role === 'realloc' || role === 'wbg_realloc' || role === 'rust_realloc')) {
+    body.push(0x41, EV_REALLOC_BEGIN, 0x20, 0, 0x41, 0, 0x41, 0, 0x41, 0, ...F64_ZERO, ...ev, 0x1a);
+  }
   if (hasResult) {
     call();
     report();
