@@ -50,17 +50,16 @@ export class ThreadHeaps {
       const n = source.log.join();
       rec.thread = new ThreadLink(source.log, n, this.env.sites, now, !this.inPage);
       rec.threadLabel = threadLabel(n, true);
-      rec.instrumented = false;
+      // (instrumented: its events are tracked, only reported under the compiling context's module)
       rec.countedElsewhere = true;
-      rec.reason = `${threadLabel(n, true)} of a module on a shared memory: its allocations are counted with the module in the context that compiled it`;
+      rec.reason = `${threadLabel(n, true)} on a shared memory: its blocks are counted with this module in the context that compiled it`;
       return;
     }
     const heap = this.own(key);
     if (!heap) return; // no SharedArrayBuffer: this context's tracker alone
     if (heap.module !== 0) {
       // A second instance here: its events join the heap, counted by the first.
-      rec.reason = `another instance of this module (#${heap.module}) counts the shared heap`;
-      rec.instrumented = false;
+      rec.reason = `on a shared memory: its blocks are counted with instance #${heap.module} of this module`;
       rec.countedElsewhere = true;
     } else {
       heap.module = rec.id;
