@@ -19,7 +19,9 @@ const TYPES = {
  * the pages in e2e/site/npm: `/node_modules/<pkg>/...`, nothing else of it.
  */
 const NODE_MODULES = resolve('node_modules');
-const PACKAGES = ['sql.js', '@sqlite.org/sqlite-wasm', 'brotli-wasm'];
+const PACKAGES = ['sql.js', '@sqlite.org/sqlite-wasm', 'brotli-wasm', 'wasm-vips'];
+/** Paths served cross-origin isolated: the pages under /threads/, and wasm-vips, whose glue those pages start as their pthread workers. */
+const ISOLATED = ['/threads/', '/node_modules/wasm-vips/'];
 
 /** The file a URL path names, or null when it is outside what may be served. */
 function locate(base, pathname) {
@@ -48,8 +50,9 @@ export function serve(root, port = 0) {
       const body = await readFile(path);
       const headers = { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
       // Pages under /threads/ are cross-origin isolated: SharedArrayBuffer and
-      // wasm threads (emscripten -pthread) need it.
-      if (url.pathname.startsWith('/threads/'))
+      // wasm threads (emscripten -pthread) need it; their workers' scripts get the
+      // same headers (a dedicated worker of an isolated page must be isolated too).
+      if (ISOLATED.some((prefix) => url.pathname.startsWith(prefix)))
         Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
       res.writeHead(200, headers);
       res.end(body);
