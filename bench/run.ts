@@ -14,6 +14,7 @@ const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'main-thread': () => import('./main-thread'),
   slowdown: () => import('./slowdown'),
   'site-ticks': () => import('./site-ticks'),
+  'shared-log': () => import('./shared-log'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in all);
