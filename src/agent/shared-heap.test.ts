@@ -21,7 +21,9 @@ describe('a module on a shared memory', () => {
   it('work(10): 10 mallocs, 10 reallocs that move, 9 frees: 1 block of 32 B left, no misuse, through the log', async () => {
     const page = new TestPage('test://threads/');
     const memory = new page.wa.Memory({ initial: 1, maximum: 16, shared: true });
-    const r = (await page.wa.instantiate(fixture('shared-realloc.wasm'), { env: { memory } })) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
+    const r = (await page.wa.instantiate(fixture('shared-realloc.wasm'), {
+      env: { memory },
+    })) as unknown as WebAssembly.WebAssemblyInstantiatedSource;
     const work = r.instance.exports.work as (n: number) => number;
     const rec = page.agent.hooks.records[0];
     expect(rec.thread?.thread).toBe(0);

@@ -416,7 +416,9 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
       // body inserted below, once the layout (number of sites) is known
       pendingTable.push({ at: code.length, t, a, site, free: TABLE_FREE_ROLES.has(a.role) });
     } else
-      callBodies.emit(code, `${a.role}${a.funcIndex}`, site, (slots) => allocWrapperBody(t, a.role, a.funcIndex, ev, site, ctx, slots, shared));
+      callBodies.emit(code, `${a.role}${a.funcIndex}`, site, (slots) =>
+        allocWrapperBody(t, a.role, a.funcIndex, ev, site, ctx, slots, shared),
+      );
     return idx;
   };
 
