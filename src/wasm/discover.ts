@@ -1,4 +1,4 @@
-import { ParsedModule, KIND_FUNC, funcType } from './reader';
+import { type ParsedModule, KIND_FUNC, funcType } from './reader';
 import { R_CALL, R_RETURN_CALL, R_REF_FUNC, R_FUNCIDX, R_MEM_GROW, R_MEM_SIZE } from './refs';
 import { constAddresses, decode, multipliesParams, paramPassedTo, readsBelow, returnedCalls, usesBulk } from './flow';
 
@@ -67,7 +67,10 @@ function names(role: AllocatorRole, list: string): void {
 names('malloc', 'malloc emscripten_builtin_malloc dlmalloc emmalloc_malloc ~lib/rt/tlsf/__alloc mi_malloc mi_zalloc');
 names('free', 'free emscripten_builtin_free dlfree emmalloc_free ~lib/rt/tlsf/__free mi_free mi_free_size');
 names('calloc', 'calloc emscripten_builtin_calloc dlcalloc emmalloc_calloc mi_calloc');
-names('realloc', 'realloc emscripten_builtin_realloc dlrealloc emmalloc_realloc ~lib/rt/tlsf/__realloc mi_realloc');
+// reallocf (BSD, in emscripten's libc): realloc that frees the block when it fails. Known, it makes
+// the helper it shares with realloc internal (mimalloc's _mi_heap_realloc_zero in wasm-vips: its
+// malloc/free inside a realloc were reported as events of their own: 262 invalid frees at load).
+names('realloc', 'realloc emscripten_builtin_realloc dlrealloc emmalloc_realloc ~lib/rt/tlsf/__realloc mi_realloc reallocf');
 names('aligned_alloc', 'aligned_alloc emmalloc_aligned_alloc');
 names('memalign', 'memalign emscripten_builtin_memalign dlmemalign emmalloc_memalign');
 names('posix_memalign', 'posix_memalign dlposix_memalign emmalloc_posix_memalign');
@@ -98,7 +101,7 @@ const CXX: Record<string, AllocatorRole> = {
 };
 
 export function allocatorRoleForName(name: string): AllocatorRole | undefined {
-  return Object.prototype.hasOwnProperty.call(NAMES, name) ? NAMES[name] : undefined;
+  return Object.hasOwn(NAMES, name) ? NAMES[name] : undefined;
 }
 
 function sigMatches(m: ParsedModule, func: number, role: AllocatorRole): boolean {
@@ -135,7 +138,7 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
   const cxx: AllocatorInfo[] = [];
   const consider = (func: number, name: string, foundBy: AllocatorInfo['foundBy']): void => {
     if (found.has(func)) return;
-    const isCxx = Object.prototype.hasOwnProperty.call(CXX, name);
+    const isCxx = Object.hasOwn(CXX, name);
     const role = isCxx ? CXX[name] : allocatorRoleForName(name);
     if (!role || !sigMatches(m, func, role)) return;
     const info: AllocatorInfo = { role, funcIndex: func, name, foundBy, confidence: 'certain' };
@@ -172,7 +175,30 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
   // realloc/calloc are searched by structure whenever malloc and free are known.
   if (roles().has('malloc') && roles().has('free')) complement(m, found, graph());
   exportedForwarders(m, found);
+  freeCopies(m, found, graph());
   return [...found.values()].sort((a, b) => a.funcIndex - b.funcIndex);
+}
+
+/**
+ * A copy of a known free inlined into another function and left out of line:
+ * (i32) -> (), calling exactly the free's internals (at least 3 of them). wasm-vips
+ * (mimalloc, -O3): the sized operator delete `_ZdlPvm` frees through such a copy
+ * of mi_free on its fast path and through free itself otherwise; unhooked, the
+ * blocks C++ code deletes stayed live and their reuse read as allocations over
+ * live blocks (120 in 3 resizes).
+ */
+function freeCopies(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
+  for (const info of [...found.values()]) {
+    if (info.role !== 'free') continue;
+    const inner = new Set(callees[info.funcIndex]);
+    if (inner.size < 3) continue;
+    for (let g = m.numImportedFuncs; g < callees.length; g++) {
+      if (found.has(g) || !sigIs(m, g, 1, 0)) continue;
+      const c = callees[g];
+      if (c.length !== inner.size || !c.every((t) => inner.has(t))) continue; // (callees are distinct)
+      found.set(g, heuristic(m, 'free', g, null, `a copy of ${info.name}: calls exactly its internals`));
+    }
+  }
 }
 
 const ALLOC_ROLES: ReadonlySet<AllocatorRole> = new Set([

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { instrument, linkHook, parseModule } from './index';
+import { allocatorInternal, callGraph, discover } from './discover';
 import { hookedInstance, recordingEv } from '../test-support/hooked';
 
 const require = createRequire(import.meta.url);
@@ -211,5 +212,39 @@ describe('tiktoken 1.0 (wasm-bindgen, allocator exports renamed __wbindgen_expor
       /* nothing to hook */
     }
     expect(found.filter((role) => role.startsWith('wbg_'))).toEqual([]);
+  });
+});
+
+describe('wasm-vips 0.0.19 (emscripten -pthread, mimalloc)', () => {
+  const bytes = readFileSync(new URL('wasm-vips/lib/vips.wasm', root));
+
+  it("reallocf is a realloc: the helper it shares with realloc (mimalloc's _mi_heap_realloc_zero) is the allocator's own", () => {
+    const m = parseModule(bytes);
+    const allocators = discover(m);
+    const byName = (name: string) => m.exports.find((e) => e.kind === 0 && e.name === name)?.index ?? -1;
+    const realloc = byName('realloc');
+    const reallocf = byName('reallocf');
+    expect(allocators.filter((a) => a.role === 'realloc').map((a) => a.funcIndex)).toEqual([realloc, reallocf]);
+    const callees = callGraph(m);
+    const shared = callees[realloc].filter((f) => callees[reallocf].includes(f) && !allocators.some((a) => a.funcIndex === f));
+    // The helper (malloc, copy, free when the block cannot grow in place) and memcpy.
+    expect(shared.length).toBe(2);
+    const internal = allocatorInternal(m, allocators, callees);
+    const helper = shared.find((f) => callees[f].includes(byName('free')));
+    expect(helper).toBeDefined();
+    // Internal: its call to free is not rewritten, so a realloc that moves is one realloc
+    // event, not also a free of the old block (262 invalid frees at load in Chromium before).
+    expect(internal[helper ?? 0]).toBe(1);
+  });
+
+  it("the sized operator delete's inlined copy of mi_free is a free too", () => {
+    const m = parseModule(bytes);
+    const allocators = discover(m);
+    const sizedDelete = m.exports.find((e) => e.kind === 0 && e.name === '_ZdlPvm')?.index ?? -1;
+    const frees = allocators.filter((a) => a.role === 'free');
+    // free itself (exported) and the copy _ZdlPvm calls on its fast path; _ZdlPvm calls both.
+    expect(frees.map((a) => a.foundBy)).toEqual(['export', 'heuristic']);
+    expect(frees[1].evidence).toBe('a copy of free: calls exactly its internals');
+    expect(callGraph(m)[sizedDelete].filter((f) => frees.some((a) => a.funcIndex === f)).length).toBe(2);
   });
 });
