@@ -4,15 +4,16 @@
 // a pool of 6 pthread workers. Served cross-origin isolated by scripts/serve.mjs
 // (e2e/site/threads/vips.html; the package from /node_modules/wasm-vips/lib/).
 //
-// What holds and is asserted: the resize gives the same output bytes with the
-// extension; the main module is instrumented on the page, its side modules are
-// counted through it (they import its allocator and memory), each pthread's
-// instance is one thread of that heap. What does not hold yet (not asserted; see
-// docs/ARCHITECTURE.md "Threads on one shared memory", Not covered): the heap's
-// tracker reports misuse already at load (262 errors, invalid-realloc and
-// alloc-over-live, ≥1,000 after 3 resizes), so its new-block figures are no leak
-// count (Snapshot A → 3 resizes → B: 12,702 new blocks / 516,573 B; after delete()
-// of the 3 images, still 8,313 / 308,231 B over A).
+// Asserted: the resize gives the same output bytes with the extension; the main
+// module is instrumented on the page, its side modules are counted through it (they
+// import its allocator and memory), each pthread's instance is one thread of that
+// heap; no misuse reported at load (it was 262 invalid frees before discover.ts knew
+// mimalloc's realloc helper and the sized delete's copy of mi_free); the comparison
+// around 3 resizes and after delete(). Not shown: "balanced after cleanup" (delete()
+// of every image does not bring the count back to A, see below), and resizes may
+// still report a few errors (8 in one of 5 runs: invalid frees of 64 KiB-aligned
+// blocks allocated where nothing is hooked, allocations over live 12-byte blocks),
+// so no error count is asserted after the resizes.
 import { expect, openPanel, tabIdOf, test, withoutExtension } from './harness';
 
 interface Resized {
@@ -31,7 +32,7 @@ declare const vips: {
 
 // A 256 × 192 zone plate resized to 37 %: 95 × 71 × 1 band, FNV-1a of the pixels and of the PNG.
 const RESIZED: Resized = { width: 95, height: 71, raw: 550789780, rawBytes: 6745, png: 1536231071, pngBytes: 4037 };
-const THREAD_REASON = / of a module on a shared memory: its allocations are counted with the module in the context that compiled it$/;
+const THREAD_REASON = / on a shared memory: its blocks are counted with this module in the context that compiled it$/;
 
 test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, main module instrumented, side modules counted through it, 6 threads of one heap', async ({
   context,
@@ -42,17 +43,14 @@ test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, 
   const native = await withoutExtension(async (plain) => {
     const page = await plain.newPage();
     await page.goto(url);
-    return [await page.evaluate(() => vips.ready), await page.evaluate(() => vips.resize(2)), await page.evaluate(() => vips.drop())];
+    return [await page.evaluate(() => vips.ready), await page.evaluate(() => vips.resize(3)), await page.evaluate(() => vips.drop())];
   });
-  expect(native).toEqual([{ isolated: true, version: '8.18.7' }, [RESIZED, RESIZED], 'deleted']);
+  expect(native).toEqual([{ isolated: true, version: '8.18.7' }, [RESIZED, RESIZED, RESIZED], 'deleted']);
 
   const page = await context.newPage();
   await page.goto(url);
   const panel = await openPanel(context, await tabIdOf(context, page));
   expect(await page.evaluate(() => vips.ready)).toEqual({ isolated: true, version: '8.18.7' });
-  expect(await page.evaluate(() => vips.resize(2))).toEqual([RESIZED, RESIZED]);
-  expect(await page.evaluate(() => vips.drop())).toBe('deleted');
-
   // The page's modules (no context line): vips.wasm instrumented, the two side modules
   // counted by it, and emscripten's 34-byte feature probe (no allocator).
   const modules = () =>
@@ -63,7 +61,19 @@ test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, 
         status: m.querySelector('[data-testid="module-status"]')?.textContent ?? '',
       })),
     );
-  await expect.poll(async () => (await modules()).filter((m) => THREAD_REASON.test(m.status)).length, { timeout: 30_000 }).toBe(6);
+  // (all 6 threads and their 12 side modules listed: the panel learns them as the workers start)
+  await expect
+    .poll(
+      async () => {
+        const all = await modules();
+        return [
+          all.filter((m) => THREAD_REASON.test(m.status)).length,
+          all.filter((m) => m.name === '(compiled in another context) 0 B').length,
+        ];
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual([6, 12]);
   const all = await modules();
   const onPage = all.filter((m) => m.context === '');
   expect(onPage.slice(0, 3)).toEqual([
@@ -88,9 +98,29 @@ test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, 
   const inWorkers = all.filter((m) => m.context === 'in module worker vips-es6.js “em-pthread”');
   expect(inWorkers.length).toBe(all.length - onPage.length);
   const threads = inWorkers.filter((m) => m.name === 'vips.wasm 5,154,052 B').map((m) => m.status.replace(THREAD_REASON, ''));
-  expect(threads.sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `not instrumented: thread ${n}`));
+  expect(threads.sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `instrumented, thread ${n}`));
   const sideModules = inWorkers.filter((m) => m.name === '(compiled in another context) 0 B');
   expect(sideModules.length).toBe(12);
   for (const m of sideModules)
     expect(m.status).toBe('not instrumented: compiled in another context and instantiated synchronously (new WebAssembly.Instance)');
+
+  // Nothing misread while libvips starts (its constructors, 6 threads).
+  await expect(panel.getByTestId('module-live-count').first()).not.toHaveText('0');
+  await expect(panel.getByTestId('errors')).toHaveCount(0);
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
+  expect(await page.evaluate(() => vips.resize(3))).toEqual([RESIZED, RESIZED, RESIZED]);
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  // One section with blocks, the heap's (vips.wasm); the side modules' sections are empty:
+  // their allocations are the main module's. (The same in each of 5 runs since the
+  // discover.ts fixes, 12,702 in 3 runs before; the live count at A is not: 5,025–5,509.)
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['12,668', '0', '0']);
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['514,837 B', '0 B', '0 B']);
+  // delete() of the 3 images, compared again with A: not back to A. Most of it is libvips'
+  // first use (a second round of 3 resizes and delete() leaves 751–753 blocks), so no
+  // "balanced after cleanup" is claimed here.
+  expect(await page.evaluate(() => vips.drop())).toBe('deleted');
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['8,276', '0', '0']);
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['306,471 B', '0 B', '0 B']);
 });
