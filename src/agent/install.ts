@@ -70,6 +70,8 @@ export interface InstalledHooks {
   markedModule(id: string): { bytes: Uint8Array<ArrayBuffer>; name: string; log?: SharedArrayBuffer } | null;
   /** Replays the events of the shared heaps this context drains (threads) into their trackers. */
   drainShared(): void;
+  /** Heaps that lost events to a full log since the last call (ThreadHeaps.newlyLost). */
+  sharedLost(): { module: number; lost: number; total: number }[];
   /** Whether `value` is a module compiled in another context (module-mark.ts). */
   isForeign(value: unknown): boolean;
   /** Gets such a module's bytes and compiles its rewritten copy ahead of a synchronous instantiation (message-gate.ts). */
@@ -425,6 +427,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
       return log ? { bytes: info.original, name: info.name, log } : { bytes: info.original, name: info.name };
     },
     drainShared: () => heaps.drain(),
+    sharedLost: () => heaps.newlyLost(),
     isForeign: (value) => value instanceof orig.Module && !modules.has(value) && markOf(value, orig.Module.customSections) !== null,
     async prefetch(module) {
       const info = await foreign(module);

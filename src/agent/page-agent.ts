@@ -465,6 +465,16 @@ export class PageAgent {
     // Threads on a shared heap: their events, in order, into its tracker first.
     this.hooks.drainShared();
     const now = this.opts.now();
+    for (const { module, lost, total } of this.hooks.sharedLost())
+      this.errors.push({
+        module,
+        kind: 'hook-failed',
+        ptr: 0,
+        site: 0,
+        otherSite: 0,
+        message: `${lost.toLocaleString('en-US')} allocation events of other threads were lost (${total.toLocaleString('en-US')} in all): the shared log stayed full while this page did not drain it (its main thread was busy); this heap's figures are approximate from here`,
+        time: now,
+      });
     this.cachedNow = now;
     for (const row of this.rows) {
       const { rec, tracker, last } = row;

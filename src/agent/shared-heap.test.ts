@@ -8,6 +8,8 @@ import { fixture } from '../test-support/fixtures';
 import { instrument } from '../wasm';
 import { Tracker } from '../tracker';
 import { EV } from './types';
+import { ThreadLink } from './shared-heap';
+import { SiteTable } from './site-table';
 
 describe('a module on a shared memory', () => {
   it('stays on the call path, and each realloc is reported before it runs (EV.reallocBegin) and after', () => {
@@ -45,6 +47,24 @@ describe('a module on a shared memory', () => {
     expect([t.totalAllocs, t.totalFrees, t.reallocs, t.liveCount, t.liveBytes]).toEqual([20, 19, 10, 1, 32]);
     // Every new block's site names the thread that allocated it.
     expect(page.newBlocks(d).map((b) => b.site.thread)).toEqual(['thread 0']);
+  });
+
+  it('events another thread could not log (the ring stayed full) are counted and said in an error, once', async () => {
+    const page = new TestPage('test://threads/');
+    const memory = new page.wa.Memory({ initial: 1, maximum: 16, shared: true });
+    await page.wa.instantiate(fixture('shared-realloc.wasm'), { env: { memory } });
+    const log = page.agent.hooks.records[0].thread!.log;
+    // A writer that may not wait, and nobody draining: 2^19 records fit, 5 more are lost.
+    const other = new ThreadLink(log, log.join(), new SiteTable(10), () => Date.now(), false);
+    for (let i = 0; i < (1 << 19) + 5; i++) other.event(EV.malloc, 0x10000 + i * 16, 8, 0, 0);
+    expect(log.lost).toBe(5);
+    page.agent.flush();
+    page.agent.flush();
+    const said = page.reply('batch').flatMap((b) => b.errors.map((e) => e.message));
+    expect(said).toEqual([
+      "5 allocation events of other threads were lost (5 in all): the shared log stayed full while this page did not drain it (its main thread was busy); this heap's figures are approximate from here",
+    ]);
+    expect((page.agent.hooks.records[0].tracker as Tracker).liveCount).toBe(1 << 19);
   });
 
   it('Tracker: a block moved by a realloc on one thread while another thread is given its old address', () => {

@@ -14,11 +14,12 @@
 // before the free made the pointer available). Records are published by a
 // stamp written last; the drain stops at the first slot not yet stamped.
 //
-// Bounded: a ring of RECORDS records and TEXT_BYTES of site text. A worker
+// Bounded: a ring of 2^19 records (16 MiB) and 4 MiB of site text. A worker
 // that finds the ring full waits (≤ FULL_WAIT_MS) for the drain, the draining
-// context drains first; past that the event is counted as lost, never blocks
-// the page for good (emscripten's main thread busy-waits in pthread_join, and
-// does not drain meanwhile).
+// context drains first; past that the event is counted as lost, and until the
+// drain moves again that writer drops at once instead of waiting again (the
+// page's main thread busy-waits in emscripten's pthread_join and does not
+// drain meanwhile: waiting on every event would stall the program).
 
 /** Int32 words of the header (64 bytes; an f64 at byte 32). */
 const H = { next: 0, drained: 1, lost: 2, threads: 3, text: 4, records: 5, textBytes: 6, magic: 7 } as const;
@@ -44,7 +45,7 @@ export class SharedLog {
   readonly t0: number;
 
   /** A new log; null where SharedArrayBuffer is missing (not cross-origin isolated). */
-  static create(now: number, records = 1 << 17, textBytes = 4 << 20): SharedLog | null {
+  static create(now: number, records = 1 << 19, textBytes = 4 << 20): SharedLog | null {
     if (typeof SharedArrayBuffer !== 'function') return null;
     const sab = new SharedArrayBuffer(HEADER_BYTES + records * RECORD_BYTES + textBytes);
     const h = new Int32Array(sab, 0, HEADER_BYTES / 4);
@@ -75,6 +76,9 @@ export class SharedLog {
     this.text = new Uint8Array(sab, HEADER_BYTES + records * RECORD_BYTES, this.h[H.textBytes]);
     this.t0 = new Float64Array(sab, T0_BYTE, 1)[0];
   }
+
+  /** The drain's position when this writer last gave up waiting (see append). */
+  private gaveUpAt = -1;
 
   /** A number for a new writing thread (1, 2, …; 0 is the draining context's). */
   join(): number {
@@ -108,17 +112,19 @@ export class SharedLog {
       const seq = Atomics.load(h, H.next);
       const drained = Atomics.load(h, H.drained);
       if ((seq - drained) >>> 0 >= records) {
-        // Full: the draining context makes room, a worker waits for it.
+        // Full: the draining context makes room, a worker waits for it
+        // (not again while the drain has not moved since it gave up).
         if (drain && waited < 4) {
           drain();
           waited++;
           continue;
         }
-        if (wait && waited < FULL_WAIT_MS / 50) {
+        if (wait && drained !== this.gaveUpAt && waited < FULL_WAIT_MS / 50) {
           Atomics.wait(h, H.drained, drained, 50);
           waited++;
           continue;
         }
+        this.gaveUpAt = drained;
         Atomics.add(h, H.lost, 1);
         return false;
       }

@@ -74,10 +74,19 @@ export class ThreadHeaps {
     for (const heap of this.draining) heap.drain();
   }
 
-  /** Events lost to a full log, over the heaps drained here. */
-  get lost(): number {
-    let n = 0;
-    for (const heap of this.draining) n += heap.log.lost;
-    return n;
+  /** Per heap drained here that lost events to a full log since the last call: its module and how many. */
+  newlyLost(): { module: number; lost: number; total: number }[] {
+    const out: { module: number; lost: number; total: number }[] = [];
+    for (const heap of this.draining) {
+      const total = heap.log.lost;
+      const told = this.told.get(heap) ?? 0;
+      if (total > told) {
+        out.push({ module: heap.module, lost: total - told, total });
+        this.told.set(heap, total);
+      }
+    }
+    return out;
   }
+
+  private readonly told = new WeakMap<SharedHeap, number>();
 }
