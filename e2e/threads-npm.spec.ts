@@ -34,6 +34,11 @@ declare const vips: {
 const RESIZED: Resized = { width: 95, height: 71, raw: 550789780, rawBytes: 6745, png: 1536231071, pngBytes: 4037 };
 const THREAD_REASON = / on a shared memory: its blocks are counted with this module in the context that compiled it$/;
 
+/** "514,837 B" → 514837. */
+function bytesOf(text: string | null): number {
+  return Number((text ?? '').replace(/[^0-9]/g, ''));
+}
+
 test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, main module instrumented, side modules counted through it, 6 threads of one heap', async ({
   context,
   site,
@@ -115,12 +120,18 @@ test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, 
   // their allocations are the main module's. (The same in each of 5 runs since the
   // discover.ts fixes, 12,702 in 3 runs before; the live count at A is not: 5,025–5,509.)
   await expect(panel.getByTestId('diff-new-count')).toHaveText(['12,668', '0', '0']);
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['514,837 B', '0 B', '0 B']);
+  // The bytes are not exactly the same in every run: 514,837 B in 5 runs here, 513,813 B
+  // (one block 1,024 B smaller) in a fresh-clone CI run; within 2 KiB of the first.
+  await expect(panel.getByTestId('diff-new-bytes').nth(1)).toHaveText('0 B');
+  await expect(panel.getByTestId('diff-new-bytes').nth(2)).toHaveText('0 B');
+  expect(Math.abs(bytesOf(await panel.getByTestId('diff-new-bytes').first().textContent()) - 514_837)).toBeLessThanOrEqual(2048);
   // delete() of the 3 images, compared again with A: not back to A. Most of it is libvips'
   // first use (a second round of 3 resizes and delete() leaves 751–753 blocks), so no
   // "balanced after cleanup" is claimed here.
   expect(await page.evaluate(() => vips.drop())).toBe('deleted');
   await panel.getByRole('button', { name: 'Snapshot B' }).click();
   await expect(panel.getByTestId('diff-new-count')).toHaveText(['8,276', '0', '0']);
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['306,471 B', '0 B', '0 B']);
+  await expect(panel.getByTestId('diff-new-bytes').nth(1)).toHaveText('0 B');
+  await expect(panel.getByTestId('diff-new-bytes').nth(2)).toHaveText('0 B');
+  expect(Math.abs(bytesOf(await panel.getByTestId('diff-new-bytes').first().textContent()) - 306_471)).toBeLessThanOrEqual(2048);
 });
