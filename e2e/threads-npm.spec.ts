@@ -106,8 +106,11 @@ test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, 
   expect(threads.sort()).toEqual([1, 2, 3, 4, 5, 6].map((n) => `instrumented, thread ${n}`));
   const sideModules = inWorkers.filter((m) => m.name === '(compiled in another context) 0 B');
   expect(sideModules.length).toBe(12);
+  // (a worker may have dropped one already: then its status goes on "; released by the page (garbage-collected) …")
   for (const m of sideModules)
-    expect(m.status).toBe('not instrumented: compiled in another context and instantiated synchronously (new WebAssembly.Instance)');
+    expect(m.status).toMatch(
+      /^not instrumented: compiled in another context and instantiated synchronously \(new WebAssembly\.Instance\)(;|$)/,
+    );
 
   // Nothing misread while libvips starts (its constructors, 6 threads).
   await expect(panel.getByTestId('module-live-count').first()).not.toHaveText('0');
