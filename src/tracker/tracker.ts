@@ -252,10 +252,16 @@ export class Tracker {
       this.freed.note(oldPtr, oldSite, site, oldSize);
       this.record(newPtr, size, site);
     }
-    const at = origins.insert(newPtr);
-    origins.words[at + RO.seq] = originSeq;
-    origins.words[at + RO.site] = originSite;
-    origins.words[at + RO.time] = originTime;
+    this.noteOrigin(newPtr, originSeq, originSite, originTime, chain);
+  }
+
+  /** `ptr` came from a realloc: where its chain of reallocs began, and how long the chain is (see `origins`). */
+  private noteOrigin(ptr: number, seq: number, site: number, time: number, chain: number): void {
+    const origins = this.origins;
+    const at = origins.insert(ptr);
+    origins.words[at + RO.seq] = seq;
+    origins.words[at + RO.site] = site;
+    origins.words[at + RO.time] = time;
     origins.words[at + RO.count] = chain;
   }
 
@@ -313,11 +319,7 @@ export class Tracker {
     this.dropOrigin(oldPtr);
     if (newPtr !== 0) {
       this.record(newPtr, size, site);
-      const o = this.origins.insert(newPtr);
-      this.origins.words[o + RO.seq] = oldSeq;
-      this.origins.words[o + RO.site] = oldSite;
-      this.origins.words[o + RO.time] = oldTime;
-      this.origins.words[o + RO.count] = 1;
+      this.noteOrigin(newPtr, oldSeq, oldSite, oldTime, 1);
     }
     return true;
   }
