@@ -22,6 +22,11 @@ type WA = typeof WebAssembly;
 export interface HookEnv extends RecordEnv {
   instrument: Instrumenter | null;
   now(): number;
+  /**
+   * The event path's clock: cheap, exact to the agent's tick (PageAgent.coarseNow);
+   * absent, `now`. Threads on a shared heap stamp every event with it.
+   */
+  eventClock?(): number;
   /** An instance is ready (its memory and exports are known). */
   onInstance(rec: InstanceRecord): void;
   /** A memory was created by JS or grown by `Memory.prototype.grow`. */

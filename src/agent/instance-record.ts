@@ -37,7 +37,7 @@ export interface RecordEnv {
 const MAX_RETRIES = 4;
 
 export class InstanceRecord {
-  /** Replaced once, before any event, by a shared heap's tracker (onHeap). */
+  /** Replaced once, before any event, by a shared heap's tracker (ThreadHeaps.attach). */
   tracker: TrackerLike;
   memory: WebAssembly.Memory | null = null;
   /** The instance's own exports (before wrapping), for globals such as __heap_base. */

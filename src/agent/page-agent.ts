@@ -147,6 +147,7 @@ export class PageAgent {
     this.hooks = installHooks(wa, {
       instrument: opts.instrument,
       now: opts.now,
+      eventClock: () => this.coarseNow(),
       foreignModule: opts.foreignModule,
       markId: opts.markId,
       rewriteElsewhere: opts.rewriteElsewhere,
