@@ -6,6 +6,8 @@
 // another call. Facts are approximate by design (straight-line patterns, no
 // stack simulation across blocks); a body with an instruction this decoder
 // does not know (GC, exotic prefixes) yields no facts at all, never wrong ones.
+import { CALL, END, GLOBAL_GET, I32_ADD, I32_CONST, I32_SUB, I64_CONST, LOCAL_GET, LOCAL_SET, LOCAL_TEE, RETURN, RETURN_CALL } from './op';
+import { IMM, OPS } from './opcodes';
 import type { ParsedModule } from './reader';
 
 /** Decoded instructions of one body, flat: op, sub (prefixed ops), first immediate, per instruction. */
@@ -90,62 +92,15 @@ export function decode(m: ParsedModule, func: number): Decoded | null {
   }
 }
 
-// Immediate classes, one byte per opcode: 0 = not decoded here (no facts for that body).
-const NONE = 1,
-  BLOCK = 2,
-  U32 = 3,
-  U32X2 = 4,
-  MEMARG = 5,
-  BR_TABLE = 6,
-  S32 = 7,
-  S64 = 8,
-  F32 = 9,
-  F64 = 10,
-  SELECT_T = 11,
-  HEAPTYPE = 12,
-  FC = 13,
-  FD = 14,
-  FE = 15;
-const CLASS = (() => {
-  const t = new Uint8Array(256);
-  const set = (from: number, to: number, c: number) => {
-    for (let i = from; i <= to; i++) t[i] = c;
-  };
-  set(0x00, 0x01, NONE);
-  set(0x02, 0x04, BLOCK);
-  set(0x05, 0x05, NONE);
-  set(0x06, 0x06, BLOCK);
-  set(0x07, 0x09, U32);
-  set(0x0a, 0x0b, NONE);
-  set(0x0c, 0x0d, U32);
-  set(0x0e, 0x0e, BR_TABLE);
-  set(0x0f, 0x0f, NONE);
-  set(0x10, 0x10, U32);
-  set(0x11, 0x11, U32X2);
-  set(0x12, 0x12, U32);
-  set(0x13, 0x13, U32X2);
-  set(0x14, 0x15, U32);
-  set(0x18, 0x18, U32);
-  set(0x19, 0x1b, NONE);
-  set(0x1c, 0x1c, SELECT_T);
-  set(0x20, 0x26, U32);
-  set(0x28, 0x3e, MEMARG);
-  set(0x3f, 0x40, U32);
-  set(0x41, 0x41, S32);
-  set(0x42, 0x42, S64);
-  set(0x43, 0x43, F32);
-  set(0x44, 0x44, F64);
-  set(0x45, 0xc4, NONE);
-  set(0xd0, 0xd0, HEAPTYPE);
-  set(0xd1, 0xd1, NONE);
-  set(0xd2, 0xd2, U32);
-  set(0xd3, 0xd4, NONE);
-  set(0xd5, 0xd6, U32);
-  set(0xfc, 0xfc, FC);
-  set(0xfd, 0xfd, FD);
-  set(0xfe, 0xfe, FE);
-  return t;
-})();
+/** The classes this decoder does not tell apart, folded into those it does; BAD: not decoded here (no facts for that body). */
+const FOLDED: [number, number[]][] = [
+  [IMM.U32, [IMM.CALL, IMM.RET_CALL, IMM.CALL_REF, IMM.RET_CALL_REF, IMM.REF_FUNC, IMM.MEM_GROW, IMM.MEM_SIZE, IMM.DELEGATE]],
+  [IMM.U32X2, [IMM.CALL_IND, IMM.RET_CALL_IND]],
+  [IMM.NONE, [IMM.END]],
+  [IMM.BAD, [IMM.TRY_TABLE, IMM.P_FB]],
+];
+/** Immediate class per opcode: the rewriter's scanner's (opcodes.ts), folded. */
+const CLASS = OPS.map((c) => FOLDED.find(([, from]) => from.includes(c))?.[0] ?? c);
 
 function decodeBody(m: ParsedModule, func: number): Decoded | null {
   const i = func - m.numImportedFuncs;
@@ -167,49 +122,49 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
     let s = 0;
     let a = 0;
     switch (CLASS[o]) {
-      case NONE:
+      case IMM.NONE:
         break;
-      case BLOCK:
+      case IMM.BLOCK:
         p = blockType(b, p);
         break;
-      case U32:
+      case IMM.U32:
         p = uleb(b, p);
         a = val;
         break;
-      case U32X2:
+      case IMM.U32X2:
         p = uleb(b, p);
         a = val;
         p = uleb(b, p);
         break;
-      case MEMARG:
+      case IMM.MEMARG:
         p = memarg(b, p);
         a = val;
         break;
-      case S32:
-      case S64:
+      case IMM.S32:
+      case IMM.S64:
         p = sleb(b, p);
         a = val;
         break;
-      case F32:
+      case IMM.F32:
         p += 4;
         break;
-      case F64:
+      case IMM.F64:
         p += 8;
         break;
-      case BR_TABLE: {
+      case IMM.BR_TABLE: {
         p = uleb(b, p);
         const k = val;
         for (let j = 0; j <= k; j++) p = uleb(b, p);
         break;
       }
-      case SELECT_T:
+      case IMM.SELECT_T:
         p = uleb(b, p);
         p += val;
         break; // value types: single bytes in MVP + reference types
-      case HEAPTYPE:
+      case IMM.HEAPTYPE:
         p = sleb(b, p);
         break;
-      case FC:
+      case IMM.P_FC:
         p = uleb(b, p);
         s = val;
         if (s === 8 || s === 10 || s === 12 || s === 14) {
@@ -221,7 +176,7 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
           a = val;
         } else if (s > 7) return null;
         break;
-      case FD:
+      case IMM.P_FD:
         p = uleb(b, p);
         s = val;
         if (s <= 11 || s === 92 || s === 93) {
@@ -235,7 +190,7 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
           p += 1;
         } else if (s > 0x113) return null;
         break;
-      case FE:
+      case IMM.P_FE:
         p = uleb(b, p);
         s = val;
         if (s === 3) p += 1;
@@ -255,17 +210,6 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
   scratch.n = n;
   return scratch;
 }
-
-const LOCAL_GET = 0x20,
-  LOCAL_SET = 0x21,
-  LOCAL_TEE = 0x22,
-  CALL = 0x10,
-  RET_CALL = 0x12,
-  I32_CONST = 0x41,
-  I32_ADD = 0x6a,
-  I32_SUB = 0x6b,
-  RETURN = 0x0f,
-  END = 0x0b;
 
 const isLoad = (o: number) => o >= 0x28 && o <= 0x35;
 const isStore = (o: number) => o >= 0x36 && o <= 0x3e;
@@ -292,7 +236,7 @@ export function constAddresses(m: ParsedModule, func: number): Set<number> {
       let simple = true;
       for (let j = i - back + 1; j < i; j++) {
         const x = d.op[j];
-        if (x !== LOCAL_GET && x !== I32_CONST && x !== 0x42 && x !== 0x23) simple = false;
+        if (x !== LOCAL_GET && x !== I32_CONST && x !== I64_CONST && x !== GLOBAL_GET) simple = false;
       }
       if (simple) {
         out.add(d.imm[i - back] + d.imm[i]);
@@ -343,7 +287,7 @@ export function returnedCalls(m: ParsedModule, func: number): Set<number> {
   const fromCall = new Map<number, number[]>(); // local -> callees stored into it
   for (let i = 0; i < d.n; i++) {
     const o = d.op[i];
-    if (o === RET_CALL) out.add(d.imm[i]);
+    if (o === RETURN_CALL) out.add(d.imm[i]);
     if (o !== CALL) continue;
     const next = i + 1 < d.n ? d.op[i + 1] : -1;
     if (next === RETURN || (next === END && i + 2 === d.n)) out.add(d.imm[i]);
@@ -381,7 +325,7 @@ export function paramPassedTo(m: ParsedModule, func: number, param: number, arit
       aliases.add(d.imm[i + 1]);
   }
   for (let i = 0; i < d.n; i++) {
-    if (d.op[i] !== CALL && d.op[i] !== RET_CALL) continue;
+    if (d.op[i] !== CALL && d.op[i] !== RETURN_CALL) continue;
     const k = arity(d.imm[i]);
     if (k < 1 || i - k < 0) continue;
     const first = i - k;
@@ -412,7 +356,7 @@ export function resultFlows(m: ParsedModule, func: number, arity: (callee: numbe
   }
   if (fromCall.size === 0) return out;
   for (let i = 1; i < d.n; i++) {
-    if (d.op[i] !== CALL && d.op[i] !== RET_CALL) continue;
+    if (d.op[i] !== CALL && d.op[i] !== RETURN_CALL) continue;
     if (arity(d.imm[i]) !== 1) continue;
     const prev = i - 1;
     if (d.op[prev] !== LOCAL_GET && d.op[prev] !== LOCAL_TEE) continue;

@@ -18,143 +18,163 @@ import {
  * instruction's immediates take, plus where function indices and
  * memory.grow are. Anything not in these tables is rejected (never guessed):
  * a skipped byte in the wrong place would make us patch the wrong bytes.
+ * flow.ts's decoder reads the same table (`IMM`, `OPS`).
  */
-const BAD = 0,
-  NONE = 1,
-  BLOCK = 2,
-  U32 = 3,
-  U32X2 = 4,
-  MEMARG = 5,
-  BR_TABLE = 6,
-  S32 = 7,
-  S64 = 8,
-  F32 = 9,
-  F64 = 10,
-  SELECT_T = 11,
-  HEAPTYPE = 12,
-  TRY_TABLE = 13,
-  CALL = 14,
-  RET_CALL = 15,
-  REF_FUNC = 16,
-  MEM_GROW = 17,
-  MEM_SIZE = 29,
-  END = 18,
-  DELEGATE = 19,
-  P_FB = 20,
-  P_FC = 21,
-  P_FD = 22,
-  P_FE = 23,
-  BR_ON_CAST = 24,
-  LANE = 25,
-  MEMARG_LANE = 26,
-  V128 = 27,
-  FENCE = 28,
-  CALL_IND = 30,
-  RET_CALL_IND = 31,
-  CALL_REF = 32,
-  RET_CALL_REF = 33;
+export const IMM = {
+  BAD: 0,
+  NONE: 1,
+  BLOCK: 2,
+  U32: 3,
+  U32X2: 4,
+  MEMARG: 5,
+  BR_TABLE: 6,
+  S32: 7,
+  S64: 8,
+  F32: 9,
+  F64: 10,
+  SELECT_T: 11,
+  HEAPTYPE: 12,
+  TRY_TABLE: 13,
+  CALL: 14,
+  RET_CALL: 15,
+  REF_FUNC: 16,
+  MEM_GROW: 17,
+  END: 18,
+  DELEGATE: 19,
+  P_FB: 20,
+  P_FC: 21,
+  P_FD: 22,
+  P_FE: 23,
+  BR_ON_CAST: 24,
+  LANE: 25,
+  MEMARG_LANE: 26,
+  V128: 27,
+  FENCE: 28,
+  MEM_SIZE: 29,
+  CALL_IND: 30,
+  RET_CALL_IND: 31,
+  CALL_REF: 32,
+  RET_CALL_REF: 33,
+} as const;
+const {
+  BAD,
+  NONE,
+  BLOCK,
+  U32,
+  U32X2,
+  MEMARG,
+  BR_TABLE,
+  S32,
+  S64,
+  F32,
+  F64,
+  SELECT_T,
+  HEAPTYPE,
+  TRY_TABLE,
+  CALL,
+  RET_CALL,
+  REF_FUNC,
+  MEM_GROW,
+  END,
+  DELEGATE,
+  P_FB,
+  P_FC,
+  P_FD,
+  P_FE,
+  BR_ON_CAST,
+  LANE,
+  MEMARG_LANE,
+  V128,
+  FENCE,
+  MEM_SIZE,
+  CALL_IND,
+  RET_CALL_IND,
+  CALL_REF,
+  RET_CALL_REF,
+} = IMM;
 
-function table(size: number, entries: [number, number, number][]): Uint8Array {
-  const t = new Uint8Array(size); // 0 = BAD
-  for (const [from, to, cls] of entries) for (let i = from; i <= to; i++) t[i] = cls;
+/**
+ * A class per opcode from `classes`: class → its opcodes, single ones and
+ * ranges, e.g. '0x07-0x09 0x20'. An opcode no class lists is BAD (0).
+ */
+function table(size: number, classes: Record<number, string>): Uint8Array {
+  const t = new Uint8Array(size);
+  for (const [cls, list] of Object.entries(classes))
+    for (const item of list.split(' ')) {
+      const [from, to = from] = item.split('-').map(Number);
+      for (let i = from; i <= to; i++) t[i] = Number(cls);
+    }
   return t;
 }
 
-const OPS = table(256, [
-  [0x00, 0x01, NONE],
-  [0x02, 0x04, BLOCK],
-  [0x05, 0x05, NONE],
-  [0x06, 0x06, BLOCK],
-  [0x07, 0x09, U32],
-  [0x0a, 0x0a, NONE],
-  [0x0b, 0x0b, END],
-  [0x0c, 0x0d, U32],
-  [0x0e, 0x0e, BR_TABLE],
-  [0x0f, 0x0f, NONE],
-  [0x10, 0x10, CALL],
-  [0x11, 0x11, CALL_IND],
-  [0x12, 0x12, RET_CALL],
-  [0x13, 0x13, RET_CALL_IND],
-  [0x14, 0x14, CALL_REF],
-  [0x15, 0x15, RET_CALL_REF],
-  [0x18, 0x18, DELEGATE],
-  [0x19, 0x1b, NONE],
-  [0x1c, 0x1c, SELECT_T],
-  [0x1f, 0x1f, TRY_TABLE],
-  [0x20, 0x26, U32],
-  [0x28, 0x3e, MEMARG],
-  [0x3f, 0x3f, MEM_SIZE],
-  [0x40, 0x40, MEM_GROW],
-  [0x41, 0x41, S32],
-  [0x42, 0x42, S64],
-  [0x43, 0x43, F32],
-  [0x44, 0x44, F64],
-  [0x45, 0xc4, NONE],
-  [0xd0, 0xd0, HEAPTYPE],
-  [0xd1, 0xd1, NONE],
-  [0xd2, 0xd2, REF_FUNC],
-  [0xd3, 0xd4, NONE],
-  [0xd5, 0xd6, U32],
-  [0xfb, 0xfb, P_FB],
-  [0xfc, 0xfc, P_FC],
-  [0xfd, 0xfd, P_FD],
-  [0xfe, 0xfe, P_FE],
-]);
+/** The class of each single-byte opcode. */
+export const OPS = table(256, {
+  [NONE]: '0x00-0x01 0x05 0x0a 0x0f 0x19-0x1b 0x45-0xc4 0xd1 0xd3-0xd4',
+  [BLOCK]: '0x02-0x04 0x06',
+  [U32]: '0x07-0x09 0x0c-0x0d 0x20-0x26 0xd5-0xd6',
+  [END]: '0x0b',
+  [BR_TABLE]: '0x0e',
+  [CALL]: '0x10',
+  [CALL_IND]: '0x11',
+  [RET_CALL]: '0x12',
+  [RET_CALL_IND]: '0x13',
+  [CALL_REF]: '0x14',
+  [RET_CALL_REF]: '0x15',
+  [DELEGATE]: '0x18',
+  [SELECT_T]: '0x1c',
+  [TRY_TABLE]: '0x1f',
+  [MEMARG]: '0x28-0x3e',
+  [MEM_SIZE]: '0x3f',
+  [MEM_GROW]: '0x40',
+  [S32]: '0x41',
+  [S64]: '0x42',
+  [F32]: '0x43',
+  [F64]: '0x44',
+  [HEAPTYPE]: '0xd0',
+  [REF_FUNC]: '0xd2',
+  [P_FB]: '0xfb',
+  [P_FC]: '0xfc',
+  [P_FD]: '0xfd',
+  [P_FE]: '0xfe',
+});
 
-// GC (0xFB): struct/array ops carry type/field/data/elem indices.
-const OPS_FB = table(31, [
-  [0, 1, U32],
-  [2, 5, U32X2],
-  [6, 7, U32],
-  [8, 10, U32X2],
-  [11, 14, U32],
-  [15, 15, NONE],
-  [16, 16, U32],
-  [17, 19, U32X2],
-  [20, 23, HEAPTYPE],
-  [24, 25, BR_ON_CAST],
-  [26, 30, NONE],
-]);
+/** The class of each prefixed opcode, by prefix: the sub-opcode's table. */
+const PREFIXED: Record<number, Uint8Array> = {
+  // GC (0xFB): struct/array ops carry type/field/data/elem indices.
+  251: table(31, { [U32]: '0-1 6-7 11-14 16', [U32X2]: '2-5 8-10 17-19', [NONE]: '15 26-30', [HEAPTYPE]: '20-23', [BR_ON_CAST]: '24-25' }),
+  // 0xFC: saturating truncation (0-7), bulk memory and table ops (8-17).
+  252: table(18, { [NONE]: '0-7', [U32X2]: '8 10 12 14', [U32]: '9 11 13 15-17' }),
+  // SIMD (0xFD) incl. relaxed SIMD 0x100-0x113. Gaps in the numbering are BAD.
+  253: (() => {
+    const t = table(0x114, {
+      [MEMARG]: '0-11 92-93',
+      [V128]: '12-13',
+      [NONE]: '14-20 35-83 94-255 256-0x113',
+      [LANE]: '21-34',
+      [MEMARG_LANE]: '84-91',
+    });
+    for (const gap of [154, 162, 165, 166, 175, 176, 178, 179, 180, 187, 194, 197, 198, 207, 208, 210, 211, 212, 226, 238]) t[gap] = BAD;
+    return t;
+  })(),
+  // Threads (0xFE): atomic.fence has one reserved 0x00 byte, everything else a memarg.
+  254: table(0x4f, { [MEMARG]: '0-2 0x10-0x4e', [FENCE]: '3' }),
+};
 
-// 0xFC: saturating truncation (0-7), bulk memory and table ops (8-17).
-const OPS_FC = table(18, [
-  [0, 7, NONE],
-  [8, 8, U32X2],
-  [9, 9, U32],
-  [10, 10, U32X2],
-  [11, 11, U32],
-  [12, 12, U32X2],
-  [13, 13, U32],
-  [14, 14, U32X2],
-  [15, 17, U32],
-]);
-
-// SIMD (0xFD) incl. relaxed SIMD 0x100-0x113. Gaps in the numbering are BAD.
-const OPS_FD = (() => {
-  const t = table(0x114, [
-    [0, 11, MEMARG],
-    [12, 13, V128],
-    [14, 20, NONE],
-    [21, 34, LANE],
-    [35, 83, NONE],
-    [84, 91, MEMARG_LANE],
-    [92, 93, MEMARG],
-    [94, 255, NONE],
-    [256, 0x113, NONE],
-  ]);
-  for (const gap of [154, 162, 165, 166, 175, 176, 178, 179, 180, 187, 194, 197, 198, 207, 208, 210, 211, 212, 226, 238]) t[gap] = BAD;
-  return t;
-})();
-
-// Threads (0xFE): atomic.fence has one reserved 0x00 byte, everything else a memarg.
-const OPS_FE = table(0x4f, [
-  [0, 2, MEMARG],
-  [3, 3, FENCE],
-  [0x10, 0x4e, MEMARG],
-]);
+/** The ref kind each call-like class records. */
+const REF_KIND: Record<number, number> = {
+  [CALL]: R_CALL,
+  [RET_CALL]: R_RETURN_CALL,
+  [CALL_IND]: R_CALL_INDIRECT,
+  [RET_CALL_IND]: R_RETURN_CALL_INDIRECT,
+  [CALL_REF]: R_CALL_REF,
+  [RET_CALL_REF]: R_RETURN_CALL_REF,
+  [REF_FUNC]: R_REF_FUNC,
+  [MEM_GROW]: R_MEM_GROW,
+  [MEM_SIZE]: R_MEM_SIZE,
+};
 
 /** Abstract heap types (negative s33 single bytes) accepted in ref types. */
-const ABSTRACT_HEAP = table(128, [[0x69, 0x74, 1]]);
+const ABSTRACT_HEAP = table(128, { 1: '0x69-0x74' });
 
 export function readHeapType(c: Cursor): void {
   const first = c.b[c.p];
@@ -250,6 +270,7 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
       case NONE:
         continue;
       case U32:
+      case S32:
         // most immediates are one byte: skipped here, without a call
         if (b[p] < 0x80) p++;
         else p = skipLeb(b, p, 5);
@@ -266,10 +287,6 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
         else p = skipLeb(b, p, 10); // offset: u64 for memory64
         continue;
       }
-      case S32:
-        if (b[p] < 0x80) p++;
-        else p = skipLeb(b, p, 5);
-        continue;
       case END:
         if (--depth === 0) {
           c.p = p;
@@ -292,35 +309,21 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
         p = skipLeb(b, skipLeb(b, p, 5), 5);
         continue;
       case CALL:
-        p = readU32(b, p);
-        refs.push(R_CALL, at, at + 1, p - at - 1, lebValue, func);
-        continue;
       case RET_CALL:
+      case CALL_REF:
+      case RET_CALL_REF:
+      case REF_FUNC:
+      case MEM_GROW:
+      case MEM_SIZE:
         p = readU32(b, p);
-        refs.push(R_RETURN_CALL, at, at + 1, p - at - 1, lebValue, func);
+        refs.push(REF_KIND[OPS[op]], at, at + 1, p - at - 1, lebValue, func);
         continue;
       case CALL_IND:
       case RET_CALL_IND:
+        // the immediates span the type index and the table index
         p = readU32(b, p);
-        refs.push(OPS[op] === CALL_IND ? R_CALL_INDIRECT : R_RETURN_CALL_INDIRECT, at, at + 1, skipLeb(b, p, 5) - at - 1, lebValue, func);
+        refs.push(REF_KIND[OPS[op]], at, at + 1, skipLeb(b, p, 5) - at - 1, lebValue, func);
         p = skipLeb(b, p, 5);
-        continue;
-      case CALL_REF:
-      case RET_CALL_REF:
-        p = readU32(b, p);
-        refs.push(OPS[op] === CALL_REF ? R_CALL_REF : R_RETURN_CALL_REF, at, at + 1, p - at - 1, lebValue, func);
-        continue;
-      case REF_FUNC:
-        p = readU32(b, p);
-        refs.push(R_REF_FUNC, at, at + 1, p - at - 1, lebValue, func);
-        continue;
-      case MEM_GROW:
-        p = readU32(b, p);
-        refs.push(R_MEM_GROW, at, at + 1, p - at - 1, lebValue, func);
-        continue;
-      case MEM_SIZE:
-        p = readU32(b, p);
-        refs.push(R_MEM_SIZE, at, at + 1, p - at - 1, lebValue, func);
         continue;
       case S64:
         p = skipLeb(b, p, 10);
@@ -365,9 +368,14 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
         c.u32();
         if (--depth === 0) fail(`delegate outside try at 0x${at.toString(16)}`);
         break;
-      case P_FB: {
+      case P_FB:
+      case P_FC:
+      case P_FD:
+      case P_FE: {
+        // each prefix's table holds only the classes its sub-opcodes take
         const sub = c.u32();
-        switch (sub < OPS_FB.length ? OPS_FB[sub] : BAD) {
+        const subs = PREFIXED[op];
+        switch (sub < subs.length ? subs[sub] : BAD) {
           case NONE:
             break;
           case U32:
@@ -386,33 +394,6 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
             readHeapType(c);
             readHeapType(c);
             break;
-          default:
-            fail(`unknown opcode 0xfb ${sub} at 0x${at.toString(16)}`);
-        }
-        break;
-      }
-      case P_FC: {
-        const sub = c.u32();
-        switch (sub < OPS_FC.length ? OPS_FC[sub] : BAD) {
-          case NONE:
-            break;
-          case U32:
-            c.u32();
-            break;
-          case U32X2:
-            c.u32();
-            c.u32();
-            break;
-          default:
-            fail(`unknown opcode 0xfc ${sub} at 0x${at.toString(16)}`);
-        }
-        break;
-      }
-      case P_FD: {
-        const sub = c.u32();
-        switch (sub < OPS_FD.length ? OPS_FD[sub] : BAD) {
-          case NONE:
-            break;
           case MEMARG:
             readMemarg(c);
             break;
@@ -426,22 +407,11 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
             readMemarg(c);
             c.skip(1);
             break;
-          default:
-            fail(`unknown opcode 0xfd ${sub} at 0x${at.toString(16)}`);
-        }
-        break;
-      }
-      case P_FE: {
-        const sub = c.u32();
-        switch (sub < OPS_FE.length ? OPS_FE[sub] : BAD) {
-          case MEMARG:
-            readMemarg(c);
-            break;
           case FENCE:
             if (c.u8() !== 0) fail(`bad atomic.fence at 0x${at.toString(16)}`);
             break;
           default:
-            fail(`unknown opcode 0xfe ${sub} at 0x${at.toString(16)}`);
+            fail(`unknown opcode 0x${op.toString(16)} ${sub} at 0x${at.toString(16)}`);
         }
         break;
       }

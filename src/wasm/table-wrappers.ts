@@ -29,6 +29,48 @@ import { encodeS32, pushU32 } from './leb128';
 import { EVENT, F64_ZERO, type Arg } from './wrappers';
 import { pushKeyToF64, pushMix, pushSpread } from './contexts';
 import { markSlot, shiftSlots, SLOT_SITE, SLOT_SITE_MAP } from './site-slots';
+import {
+  BLOCK,
+  BR,
+  BR_IF,
+  CALL,
+  DROP,
+  END,
+  F64_ADD,
+  F64_CONST,
+  F64_CONVERT_I32_U,
+  F64_LOAD,
+  F64_STORE,
+  I32_ADD,
+  I32_AND,
+  I32_CONST,
+  I32_EQ,
+  I32_EQZ,
+  I32_GE_U,
+  I32_LOAD,
+  I32_LOAD8_U,
+  I32_MUL,
+  I32_NE,
+  I32_OR,
+  I32_SHL,
+  I32_SHR_U,
+  I32_STORE,
+  I32_SUB,
+  I32_WRAP_I64,
+  I32_XOR,
+  I64_CONST,
+  I64_LOAD,
+  I64_NE,
+  I64_SHR_U,
+  I64_STORE,
+  IF,
+  LOCAL_GET,
+  LOCAL_SET,
+  LOCAL_TEE,
+  LOOP,
+  SELECT,
+  VOID,
+} from './op';
 
 /** Header u32 word indices. */
 export const TH_MASK = 0,
@@ -103,48 +145,6 @@ export function tableLayout(sites: number): TableLayout {
   };
 }
 
-// --- a few opcodes --------------------------------------------------------
-const BLOCK = 0x02,
-  LOOP = 0x03,
-  IF = 0x04,
-  END = 0x0b,
-  BR = 0x0c,
-  BR_IF = 0x0d,
-  CALL = 0x10,
-  SELECT = 0x1b,
-  VOID = 0x40;
-const LGET = 0x20,
-  LSET = 0x21,
-  LTEE = 0x22;
-const I64_NE = 0x52,
-  I64_SHR_U = 0x88,
-  I32_WRAP_I64 = 0xa7,
-  DROP = 0x1a,
-  I64_CONST = 0x42;
-const I32_LOAD = 0x28,
-  I64_LOAD = 0x29,
-  F64_LOAD = 0x2b,
-  I32_LOAD8_U = 0x2d,
-  I32_STORE = 0x36,
-  I64_STORE = 0x37,
-  F64_STORE = 0x39;
-const I32_CONST = 0x41,
-  F64_CONST = 0x44;
-const I32_EQZ = 0x45,
-  I32_EQ = 0x46,
-  I32_NE = 0x47,
-  I32_GE_U = 0x4f;
-const I32_ADD = 0x6a,
-  I32_SUB = 0x6b,
-  I32_MUL = 0x6c,
-  I32_AND = 0x71,
-  I32_OR = 0x72,
-  I32_XOR = 0x73,
-  I32_SHL = 0x74,
-  I32_SHR_U = 0x76;
-const F64_ADD = 0xa0,
-  F64_CONVERT_I32_U = 0xb8;
-
 /** Little-endian bytes of an f64 constant (one scratch buffer: wrappers are built by the thousand). */
 const F64_SCRATCH = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
@@ -185,13 +185,13 @@ class Asm {
     return this;
   }
   get(l: number): this {
-    return this.op(LGET).u(l);
+    return this.op(LOCAL_GET).u(l);
   }
   set(l: number): this {
-    return this.op(LSET).u(l);
+    return this.op(LOCAL_SET).u(l);
   }
   tee(l: number): this {
-    return this.op(LTEE).u(l);
+    return this.op(LOCAL_TEE).u(l);
   }
   i32(v: number): this {
     this.b.push(I32_CONST, ...encodeS32(v | 0));

@@ -1,0 +1,46 @@
+// The opcodes the rewriter's generated code (table-wrappers.ts) and the
+// discovery decoder (flow.ts) name, by their name in the spec.
+export const BLOCK = 0x02;
+export const LOOP = 0x03;
+export const IF = 0x04;
+export const END = 0x0b;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const RETURN = 0x0f;
+export const CALL = 0x10;
+export const RETURN_CALL = 0x12;
+export const DROP = 0x1a;
+export const SELECT = 0x1b;
+export const LOCAL_GET = 0x20;
+export const LOCAL_SET = 0x21;
+export const LOCAL_TEE = 0x22;
+export const GLOBAL_GET = 0x23;
+export const I32_LOAD = 0x28;
+export const I64_LOAD = 0x29;
+export const F64_LOAD = 0x2b;
+export const I32_LOAD8_U = 0x2d;
+export const I32_STORE = 0x36;
+export const I64_STORE = 0x37;
+export const F64_STORE = 0x39;
+export const I32_CONST = 0x41;
+export const I64_CONST = 0x42;
+export const F64_CONST = 0x44;
+export const I32_EQZ = 0x45;
+export const I32_EQ = 0x46;
+export const I32_NE = 0x47;
+export const I32_GE_U = 0x4f;
+export const I64_NE = 0x52;
+export const I32_ADD = 0x6a;
+export const I32_SUB = 0x6b;
+export const I32_MUL = 0x6c;
+export const I32_AND = 0x71;
+export const I32_OR = 0x72;
+export const I32_XOR = 0x73;
+export const I32_SHL = 0x74;
+export const I32_SHR_U = 0x76;
+export const I64_SHR_U = 0x88;
+export const F64_ADD = 0xa0;
+export const I32_WRAP_I64 = 0xa7;
+export const F64_CONVERT_I32_U = 0xb8;
+/** The empty block type (a block with no result). */
+export const VOID = 0x40;
