@@ -1,6 +1,7 @@
 // The seams between the WebAssembly hooks and the rest of the core: the hooks
 // depend on these shapes only, so the rewriter (src/wasm) and the tracker
 // (src/tracker) plug in without the hooks importing them.
+import type { TableLayoutLike } from './wasm-table';
 
 /** What the binary rewriter produced for one module (see src/wasm). */
 export interface InstrumentOutcome {
@@ -19,18 +20,7 @@ export interface InstrumentOutcome {
   /** Memory 0 is shared (threads): events of every thread go through one ordered log (src/agent/shared-log.ts). */
   shared?: boolean;
   /** Table event path: the appended memory holding the live-block table and its layout (see wasm-table.ts); absent/null otherwise. */
-  table?: {
-    memoryExport: string;
-    siteMap: number;
-    sites: number;
-    originMap: number;
-    freed: number;
-    freedEntries: number;
-    ctxCache: number;
-    ctxEntries: number;
-    base: number;
-    capacity: number;
-  } | null;
+  table?: (TableLayoutLike & { memoryExport: string }) | null;
   /** Functions (original indices) that only forward to the allocator: their frames are folded. */
   allocWrappers?: number[];
   /** Export names of exported functions (original indices), for frames of modules without names. */
