@@ -19,7 +19,7 @@ const TYPES = {
  * the pages in e2e/site/npm: `/node_modules/<pkg>/...`, nothing else of it.
  */
 const NODE_MODULES = resolve('node_modules');
-const PACKAGES = ['sql.js', '@sqlite.org/sqlite-wasm', 'brotli-wasm', 'wasm-vips'];
+const PACKAGES = ['sql.js', '@sqlite.org/sqlite-wasm', 'brotli-wasm', 'wasm-vips', '@ffmpeg/ffmpeg', '@ffmpeg/core'];
 /** Paths served cross-origin isolated: the pages under /threads/, and wasm-vips, whose glue those pages start as their pthread workers. */
 const ISOLATED = ['/threads/', '/node_modules/wasm-vips/'];
 

@@ -174,6 +174,7 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
   if (r.has('malloc') && !r.has('free') && !r.has('rust_dealloc')) pairFree(m, found, graph());
   // realloc/calloc are searched by structure whenever malloc and free are known.
   if (roles().has('malloc') && roles().has('free')) complement(m, found, graph());
+  if (roles().has('malloc') && !roles().has('memalign')) dlmemalign(m, found, graph());
   exportedForwarders(m, found);
   freeCopies(m, found, graph());
   return [...found.values()].sort((a, b) => a.funcIndex - b.funcIndex);
@@ -691,19 +692,22 @@ function pairFree(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: n
   const exported = new Set<number>();
   for (const e of m.exports) if (e.kind === KIND_FUNC) exported.add(e.index);
   for (const pool of [[...exported], Array.from({ length: m.bodies.length }, (_, i) => i + m.numImportedFuncs)]) {
-    let best = -1;
+    let tops: number[] = [];
     let bestN = 0;
-    let tie = false;
     for (const f of pool) {
       if (found.has(f) || f < m.numImportedFuncs || !sigIs(m, f, 1, 0) || !readsHeader(m, f)) continue;
       const n = shared(ms, stateOf(m, callees, f));
       if (n > bestN) {
-        best = f;
+        tops = [f];
         bestN = n;
-        tie = false;
-      } else if (n === bestN && n > 0) tie = true;
+      } else if (n === bestN && n > 0) tops.push(f);
     }
-    if (best >= 0 && !tie) {
+    // A wrapper that reads its own header and calls the free (x264_free in ffmpeg.wasm:
+    // `if (p) free(((void **)p)[-1])`) shares all of the free's state: it yields to it.
+    if (tops.length > 1) tops = tops.filter((f) => !callees[f].some((t) => t !== f && tops.includes(t)));
+    const best = tops.length === 1 ? tops[0] : -1;
+    const tie = tops.length > 1;
+    if (best >= 0) {
       found.set(
         best,
         heuristic(m, 'free', best, null, `reads the chunk header below its pointer; shares ${bestN} static address(es) with malloc`),
@@ -737,6 +741,47 @@ function alignedInner(m: ParsedModule, found: Map<number, AllocatorInfo>): void 
 }
 
 /**
+ * dlmalloc's memalign, unnamed (ffmpeg.wasm: its av_malloc is posix_memalign(&p, 64, size)):
+ * `alignment <= MALLOC_ALIGNMENT ? malloc(size) : internal_memalign(alignment, size)`, an
+ * (i32, i32) -> i32 calling exactly a known malloc with (local 1) and one other function of
+ * its type with (local 0, local 1), comparing local 0 with a power of two up to 16. Both are
+ * memaligns: the inner one returns a pointer inside the block its malloc made, so unhooked,
+ * every free of an aligned block was an invalid free and its malloc a leak. Unique, else nothing.
+ */
+function dlmemalign(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
+  const mallocs = new Set([...found.values()].filter((a) => a.role === 'malloc').map((a) => a.funcIndex));
+  const hits: [number, number][] = [];
+  for (let f = m.numImportedFuncs; f < m.funcTypes.length; f++) {
+    const c = callees[f];
+    if (found.has(f) || c.length !== 2 || !sigIs(m, f, 2, 1)) continue;
+    const mal = c.find((t) => mallocs.has(t));
+    const x = c.find((t) => !mallocs.has(t));
+    if (mal === undefined || x === undefined || found.has(x) || x < m.numImportedFuncs || !sigIs(m, x, 2, 1)) continue;
+    if (callArgLocals(m, f, mal, 1)?.join() !== '1' || callArgLocals(m, f, x, 2)?.join() !== '0,1') continue;
+    const d = decode(m, f);
+    if (!d) continue;
+    let compares = false;
+    for (let i = 0; i + 2 < d.n && !compares; i++) {
+      const k = d.imm[i + 1];
+      compares =
+        d.op[i] === 0x20 &&
+        d.imm[i] === 0 &&
+        d.op[i + 1] === 0x41 &&
+        k >= 4 &&
+        k <= 16 &&
+        (k & (k - 1)) === 0 &&
+        d.op[i + 2] >= 0x49 &&
+        d.op[i + 2] <= 0x50;
+    }
+    if (compares) hits.push([f, x]);
+  }
+  if (hits.length !== 1) return;
+  const [f, x] = hits[0];
+  found.set(f, heuristic(m, 'memalign', f, null, 'malloc(size) for a small alignment, else an inner memalign(alignment, size)'));
+  found.set(x, heuristic(m, 'memalign', x, null, `called by ${nameOf(m, f)} with (alignment, size)`));
+}
+
+/**
  * realloc and calloc by structure, whenever malloc and free are known (a
  * module that exports malloc/free by name but not realloc/calloc still calls
  * its own): realloc is an (i32, i32) -> i32 function that calls the
@@ -754,7 +799,7 @@ function complement(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
   for (const f of mallocs) for (const c of stateOf(m, callees, f)) ms.add(c);
   const arity = (f: number) => funcType(m, f)?.params.length ?? -1;
   const calls = (f: number, set: Set<number>): boolean => callees[f].some((t) => set.has(t));
-  const reallocs: number[] = [];
+  let reallocs: number[] = [];
   const callocs: number[] = [];
   for (let f = m.numImportedFuncs; f < m.funcTypes.length; f++) {
     if (found.has(f) || !calls(f, mallocs) || !sigIs(m, f, 2, 1)) continue;
@@ -766,6 +811,10 @@ function complement(m: ParsedModule, found: Map<number, AllocatorInfo>, callees:
       if (usesBulk(m, f, 'fill') || callees[f].some((t) => !found.has(t) && sigIs(m, t, 3, 1))) callocs.push(f);
     }
   }
+  // A caller of the realloc that does the same (ffmpeg.wasm: a 78-callee function calling
+  // dlrealloc) yields to it, as a free's wrapper does in pairFree.
+  const innermost = (list: number[]) => (list.length > 1 ? list.filter((f) => !callees[f].some((t) => t !== f && list.includes(t))) : list);
+  reallocs = innermost(reallocs);
   if (reallocs.length === 1)
     found.set(
       reallocs[0],

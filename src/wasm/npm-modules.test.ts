@@ -248,3 +248,34 @@ describe('wasm-vips 0.0.19 (emscripten -pthread, mimalloc)', () => {
     expect(callGraph(m)[sizedDelete].filter((f) => frees.some((a) => a.funcIndex === f)).length).toBe(2);
   });
 });
+
+describe('@ffmpeg/core 0.12.10 (emscripten, minified exports, no name section; ffmpeg.wasm)', () => {
+  const bytes = readFileSync(new URL('@ffmpeg/core/dist/esm/ffmpeg-core.wasm', root));
+  const glue = readFileSync(new URL('@ffmpeg/core/dist/esm/ffmpeg-core.js', root), 'utf8');
+
+  it('finds malloc, its free past the wrappers that share its state, realloc, and dlmalloc memalign (outer and inner)', () => {
+    const m = parseModule(bytes);
+    const allocators = discover(m);
+    expect(allocators.map((a) => [a.role, a.name])).toEqual([
+      ['free', 'func75'],
+      ['malloc', 'ta'],
+      ['realloc', 'func236'],
+      ['memalign', 'Ba'],
+      ['memalign', 'func5949'],
+    ]);
+    // The glue agrees on the two it names: `_malloc = Module["asm"]["ta"]`, `_emscripten_builtin_memalign = …["Ba"]`.
+    expect(glue).toContain('_malloc=Module["_malloc"]=Module["asm"]["ta"]');
+    expect(glue).toContain('_emscripten_builtin_memalign=Module["asm"]["Ba"]');
+    // free ties on allocator state with two wrappers that call it (x264_free: free(((void **)p)[-1]), and
+    // another); realloc with a 78-callee function that calls it: each wrapper yields to what it calls.
+    const callees = callGraph(m);
+    const callersOf = (f: number) => callees.flatMap((c, g) => (c.includes(f) && g !== f ? [g] : []));
+    expect(callersOf(75).length).toBeGreaterThan(700);
+    expect(callees[5949].includes(167)).toBe(true);
+    // posix_memalign (av_malloc's) calls malloc and the inner memalign, and is not internal: both calls report.
+    const internal = allocatorInternal(m, allocators, callees);
+    const posixMemalign = callersOf(5949).filter((f) => f !== 3079);
+    expect(posixMemalign.length).toBe(1);
+    expect(internal[posixMemalign[0]]).toBe(0);
+  });
+});
