@@ -45,22 +45,8 @@ export interface AllocationSink {
   reallocBegin?(ptr: number): void;
 }
 
-/** Event kinds of the rewriter's `ev(kind, a, b, c, site, key)` import. */
-export const EV = {
-  malloc: 1,
-  calloc: 2,
-  realloc: 3,
-  free: 4,
-  alignedAlloc: 5,
-  posixMemalign: 6,
-  rustAlloc: 7,
-  rustAllocZeroed: 8,
-  rustDealloc: 9,
-  rustRealloc: 10,
-  memoryGrow: 11,
-  /** Threads on one memory: realloc(a) is about to run (before any other thread can be given its old address). */
-  reallocBegin: 12,
-} as const;
+/** Event kinds of the rewriter's `ev` import. */
+export { EV } from '../wasm/ev-kinds';
 
 export const HOOK_MODULE = '__wasm_leaks';
 

@@ -3,23 +3,10 @@
  * discovery and the rewriter that routes allocator calls to a hook.
  * Pure, synchronous, dependency-free: it runs in the page at document_start.
  */
+export { EV } from './ev-kinds';
 export { instrument, instrumentWith, roundTrip, HOOK_TABLE } from './rewrite';
 export { linkHook, wasmFunction, type EvHook, type HookLink, type HookWA } from './hook';
-export {
-  HOOK_FIELD,
-  EVENT,
-  EV_MALLOC,
-  EV_CALLOC,
-  EV_REALLOC,
-  EV_FREE,
-  EV_ALIGNED,
-  EV_POSIX_MEMALIGN,
-  EV_RUST_ALLOC,
-  EV_RUST_ALLOC_ZEROED,
-  EV_RUST_DEALLOC,
-  EV_RUST_REALLOC,
-  EV_MEMORY_GROW,
-} from './wrappers';
+export { HOOK_FIELD, EVENT } from './wrappers';
 export type { InstrumentResult, InstrumentOptions, SiteInfo, SiteRole, ExportSite, EventPath, TableInfo } from './rewrite';
 export { supportsMultiMemory } from './table-wrappers';
 export { discover as discoverAllocatorsIn } from './discover';

@@ -3,6 +3,7 @@ import type { FuncType } from './reader';
 import { encodeS32, pushU32 } from './leb128';
 import { pushKeyToF64, pushMix } from './contexts';
 import { markSlot, shiftSlots, SLOT_SITE } from './site-slots';
+import { EV } from './ev-kinds';
 
 /**
  * Field name of the one hook import: ev(kind, a, b, c, site, key) -> id.
@@ -33,37 +34,23 @@ export function allocates(role: AllocatorRole): boolean {
   return EVENT[role][1] === 'r';
 }
 
-export const EV_MALLOC = 1,
-  EV_CALLOC = 2,
-  EV_REALLOC = 3,
-  EV_FREE = 4,
-  EV_ALIGNED = 5,
-  EV_POSIX_MEMALIGN = 6,
-  EV_RUST_ALLOC = 7,
-  EV_RUST_ALLOC_ZEROED = 8,
-  EV_RUST_DEALLOC = 9,
-  EV_RUST_REALLOC = 10,
-  EV_MEMORY_GROW = 11,
-  /** Threads on one memory: realloc(a) is about to run (src/tracker/tracker.ts reallocBegin). */
-  EV_REALLOC_BEGIN = 12;
-
 /** How a wrapper fills ev(kind, a, b, c): 'r' = the call's result, a number = that parameter, null = 0. */
 export type Arg = 'r' | number | null;
 export const EVENT: Record<AllocatorRole, [number, Arg, Arg, Arg]> = {
-  malloc: [EV_MALLOC, 'r', 0, null],
-  wbg_malloc: [EV_MALLOC, 'r', 0, null], // only when size != 0
-  calloc: [EV_CALLOC, 'r', 0, 1],
-  realloc: [EV_REALLOC, 'r', 0, 1],
-  wbg_realloc: [EV_REALLOC, 'r', 0, 2], // (ptr, old, new[, align])
-  free: [EV_FREE, 0, null, null],
-  wbg_free: [EV_FREE, 0, null, null], // only when size (param 1) != 0
-  aligned_alloc: [EV_ALIGNED, 'r', 1, 0], // (align, size)
-  memalign: [EV_ALIGNED, 'r', 1, 0],
-  posix_memalign: [EV_POSIX_MEMALIGN, 'r', 0, 2], // (outp, align, size)
-  rust_alloc: [EV_RUST_ALLOC, 'r', 0, 1], // (size, align)
-  rust_alloc_zeroed: [EV_RUST_ALLOC_ZEROED, 'r', 0, 1],
-  rust_dealloc: [EV_RUST_DEALLOC, 0, 1, 2], // (ptr, size, align)
-  rust_realloc: [EV_RUST_REALLOC, 'r', 0, 3], // (ptr, old, align, new)
+  malloc: [EV.malloc, 'r', 0, null],
+  wbg_malloc: [EV.malloc, 'r', 0, null], // only when size != 0
+  calloc: [EV.calloc, 'r', 0, 1],
+  realloc: [EV.realloc, 'r', 0, 1],
+  wbg_realloc: [EV.realloc, 'r', 0, 2], // (ptr, old, new[, align])
+  free: [EV.free, 0, null, null],
+  wbg_free: [EV.free, 0, null, null], // only when size (param 1) != 0
+  aligned_alloc: [EV.alignedAlloc, 'r', 1, 0], // (align, size)
+  memalign: [EV.alignedAlloc, 'r', 1, 0],
+  posix_memalign: [EV.posixMemalign, 'r', 0, 2], // (outp, align, size)
+  rust_alloc: [EV.rustAlloc, 'r', 0, 1], // (size, align)
+  rust_alloc_zeroed: [EV.rustAllocZeroed, 'r', 0, 1],
+  rust_dealloc: [EV.rustDealloc, 0, 1, 2], // (ptr, size, align)
+  rust_realloc: [EV.rustRealloc, 'r', 0, 3], // (ptr, old, align, new)
 };
 
 /**
@@ -83,7 +70,7 @@ export function allocWrapperBody(
   site: number,
   ctx: number,
   slots?: number[],
-  /** Memory 0 is shared (threads): a realloc also reports before it runs (EV_REALLOC_BEGIN). */
+  /** Memory 0 is shared (threads): a realloc also reports before it runs (EV.reallocBegin). */
   shared = false,
 ): number[] {
   const np = t.params.length;
@@ -125,7 +112,7 @@ export function allocWrapperBody(
   // another thread may be handed before this realloc reports: reported first
   // too, the page takes the block out of the live table until the result.
   if (shared && (role === 'realloc' || role === 'wbg_realloc' || role === 'rust_realloc')) {
-    body.push(0x41, EV_REALLOC_BEGIN, 0x20, 0, 0x41, 0, 0x41, 0, 0x41, 0, ...F64_ZERO, ...ev, 0x1a);
+    body.push(0x41, EV.reallocBegin, 0x20, 0, 0x41, 0, 0x41, 0, 0x41, 0, ...F64_ZERO, ...ev, 0x1a);
   }
   if (hasResult) {
     call();
@@ -148,7 +135,7 @@ export const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 export function growWrapperBody(mem: number, ev: readonly number[], site: number): number[] {
   const body: number[] = [1, 1, 0x7f, 0x20, 0, 0x40];
   pushU32(body, mem);
-  body.push(0x21, 1, 0x41, EV_MEMORY_GROW, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), ...F64_ZERO, ...ev);
+  body.push(0x21, 1, 0x41, EV.memoryGrow, 0x20, 1, 0x20, 0, 0x41, ...encodeS32(mem), 0x41, ...encodeS32(site), ...F64_ZERO, ...ev);
   body.push(0x1a, 0x20, 1, 0x0b);
   return withSize(body);
 }
