@@ -7,6 +7,7 @@
 // of an optimized emscripten C++ module: minimal LEB128 call indices (so the
 // rewriter's wrapper indices outgrow some of them and bodies are spliced).
 // Deterministic: the same options give the same bytes.
+import { Bytes } from '../src/wasm/bytes';
 
 export interface DenseOptions {
   /** Target size in bytes (reached with filler code; the result is within a few KB). */
@@ -27,63 +28,23 @@ export interface DenseOptions {
   runnable?: boolean;
 }
 
-class Out {
-  buf: Uint8Array;
-  n = 0;
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(capacity);
-  }
-  private room(k: number): void {
-    if (this.n + k <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.n + k) cap *= 2;
-    const b = new Uint8Array(cap);
-    b.set(this.buf.subarray(0, this.n));
-    this.buf = b;
-  }
+/** The rewriter's byte buffer, with the names this generator writes with. */
+class Out extends Bytes {
   byte(...bs: number[]): void {
-    this.room(bs.length);
-    for (const b of bs) this.buf[this.n++] = b;
-  }
-  u32(v: number): void {
-    this.room(5);
-    do {
-      let b = v & 0x7f;
-      v >>>= 7;
-      if (v !== 0) b |= 0x80;
-      this.buf[this.n++] = b;
-    } while (v !== 0);
-  }
-  s32(v: number): void {
-    this.room(5);
-    for (;;) {
-      const b = v & 0x7f;
-      v >>= 7;
-      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-        this.buf[this.n++] = b;
-        return;
-      }
-      this.buf[this.n++] = b | 0x80;
-    }
+    this.raw(bs);
   }
   bytes(b: Uint8Array): void {
-    this.room(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
-  }
-  name(s: string): void {
-    this.u32(s.length);
-    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+    this.append(b);
   }
   done(): Uint8Array {
-    return this.buf.slice(0, this.n);
+    return this.buf.slice(0, this.length);
   }
 }
 
 function section(out: Out, id: number, content: Out): void {
   out.byte(id);
-  out.u32(content.n);
-  out.bytes(content.buf.subarray(0, content.n));
+  out.u32(content.length);
+  out.bytes(content.view());
 }
 
 /** Small deterministic PRNG (mulberry32). */
@@ -158,7 +119,7 @@ export function denseModule(o: DenseOptions): Uint8Array {
       b.byte(0x21, 2); // local.set 2
     }
     if (run) b.byte(0x41, 0, 0x04, 0x40); // i32.const 0; if: never taken
-    for (let k = 0; b.n < size - 40; k++) {
+    for (let k = 0; b.length < size - 40; k++) {
       const r = Math.floor(rand() * 4);
       if (r === 0) {
         // block; local.get 0; i32.load offset; i32.const c; i32.xor; local.tee 2; br_if 0; end
@@ -267,17 +228,17 @@ export function denseModule(o: DenseOptions): Uint8Array {
     fnames.name(`dense_function_${f}`);
   }
   names.byte(1);
-  names.u32(fnames.n);
-  names.bytes(fnames.buf.subarray(0, fnames.n));
+  names.u32(fnames.length);
+  names.bytes(fnames.buf.subarray(0, fnames.length));
 
   // The code section: malloc, free, then each function filled to its share of the size.
-  const per = Math.max(64, Math.floor((o.bytes - head.n - names.n - 16) / n));
+  const per = Math.max(64, Math.floor((o.bytes - head.length - names.length - 16) / n));
   const code = new Out(o.bytes + (1 << 20));
   code.u32(run ? n + 3 : n + 2);
   const scratch = new Out(per * 2);
   const emitBody = (b: Out): void => {
-    code.u32(b.n);
-    code.bytes(b.buf.subarray(0, b.n));
+    code.u32(b.length);
+    code.bytes(b.buf.subarray(0, b.length));
   };
   // malloc: top = heap; heap += (size + 15) & ~7; store the size in the header; return top + 8
   const m = new Out();
@@ -295,7 +256,7 @@ export function denseModule(o: DenseOptions): Uint8Array {
   fr.byte(0x20, 0, 0x41, 8, 0x6b, 0x41, 0, 0x36, 2, 0, 0x0b); // i32.store (p - 8) 0
   emitBody(fr);
   for (let f = 0; f < n; f++) {
-    scratch.n = 0;
+    scratch.length = 0;
     writeBody(scratch, f, per - 4);
     emitBody(scratch);
   }
@@ -311,11 +272,11 @@ export function denseModule(o: DenseOptions): Uint8Array {
     mn.byte(0x23, 0, 0x0b); // global.get heap top; end
     emitBody(mn);
   }
-  const out = new Out(head.n + code.n + names.n + 16);
-  out.bytes(head.buf.subarray(0, head.n));
+  const out = new Out(head.length + code.length + names.length + 16);
+  out.bytes(head.buf.subarray(0, head.length));
   section(out, 10, code);
   out.byte(0);
-  out.u32(names.n);
-  out.bytes(names.buf.subarray(0, names.n));
-  return out.buf.length === out.n ? out.buf : out.done();
+  out.u32(names.length);
+  out.bytes(names.buf.subarray(0, names.length));
+  return out.buf.length === out.length ? out.buf : out.done();
 }

@@ -7,40 +7,33 @@
 // usually gzipped (the CLI does).
 import type { FrameMsg } from '../protocol/messages';
 import type { LeakReport } from './leak-report';
+import { Bytes } from '../wasm/bytes';
 
 /** Protobuf wire writer: varints, length-delimited fields, nested messages. */
-class Writer {
-  private buf = new Uint8Array(1024);
-  private len = 0;
-
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+class Writer extends Bytes {
+  constructor() {
+    super(1024);
   }
 
   /** Unsigned varint of a non-negative integer (a bigint for values past 2^53, such as epoch nanoseconds). */
   varint(v: number | bigint): void {
     if (typeof v === 'bigint') {
       if (v < 0n || v >= 1n << 64n) throw new RangeError(`pprof: not a uint64: ${v}`);
-      this.ensure(10);
+      this.room(10);
       while (v >= 0x80n) {
-        this.buf[this.len++] = Number(v & 0x7fn) | 0x80;
+        this.buf[this.length++] = Number(v & 0x7fn) | 0x80;
         v >>= 7n;
       }
-      this.buf[this.len++] = Number(v);
+      this.buf[this.length++] = Number(v);
       return;
     }
     if (!(v >= 0) || !Number.isSafeInteger(v)) throw new RangeError(`pprof: not a non-negative safe integer: ${v}`);
-    this.ensure(10);
+    this.room(10);
     while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
+      this.buf[this.length++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.buf[this.len++] = v;
+    this.buf[this.length++] = v;
   }
 
   private tag(field: number, wire: number): void {
@@ -61,9 +54,7 @@ class Writer {
   bytes(field: number, b: Uint8Array): void {
     this.tag(field, 2);
     this.varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
+    this.append(b);
   }
 
   /** A string field, always written (string_table[0] must be ""). */
@@ -86,7 +77,7 @@ class Writer {
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.buf.slice(0, this.length);
   }
 }
 
