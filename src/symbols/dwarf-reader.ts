@@ -1,3 +1,5 @@
+import { utf8 } from '../wasm/cursor';
+
 /** Little-endian reader over one DWARF section. Reads past `end` throw. */
 export class Reader {
   p: number;
@@ -108,31 +110,7 @@ export function cstrAt(b: Uint8Array, off: number): string {
   if (off >= b.length) throw new Error(`string offset 0x${off.toString(16)} out of range`);
   let end = off;
   while (end < b.length && b[end] !== 0) end++;
-  let s = '';
-  let ascii = true;
-  for (let i = off; i < end; i++)
-    if (b[i] >= 0x80) {
-      ascii = false;
-      break;
-    }
-  if (ascii) for (let i = off; i < end; i++) s += String.fromCharCode(b[i]);
-  else {
-    for (let i = off; i < end; ) {
-      const c = b[i++];
-      let cp = c;
-      if (c >= 0xf0) {
-        cp = ((c & 7) << 18) | ((b[i] & 63) << 12) | ((b[i + 1] & 63) << 6) | (b[i + 2] & 63);
-        i += 3;
-      } else if (c >= 0xe0) {
-        cp = ((c & 15) << 12) | ((b[i] & 63) << 6) | (b[i + 1] & 63);
-        i += 2;
-      } else if (c >= 0x80) {
-        cp = ((c & 31) << 6) | (b[i] & 63);
-        i += 1;
-      }
-      s += String.fromCodePoint(cp);
-    }
-  }
+  const s = utf8(b, off, end);
   m.set(off, s);
   return s;
 }

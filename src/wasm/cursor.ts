@@ -1,5 +1,39 @@
 import { fail } from './errors';
 
+/** Value of the last readU32 (module state: no pair allocated per read). */
+export const leb = { value: 0 };
+
+/**
+ * Reads a u32 LEB at p, which must end before `end`; returns the position
+ * after it, its value in `leb.value`. The rewriter's hot loop (opcodes.ts)
+ * calls it directly, the Cursor through `u32()`.
+ */
+export function readU32(b: Uint8Array, p: number, end: number): number {
+  const start = p;
+  if (p >= end) fail(`unexpected end in LEB at 0x${start.toString(16)}`);
+  let byte = b[p++];
+  if (byte < 0x80) {
+    leb.value = byte;
+    return p;
+  }
+  let result = byte & 0x7f;
+  let shift = 7;
+  for (;;) {
+    if (p >= end) fail(`unexpected end in LEB at 0x${start.toString(16)}`);
+    byte = b[p++];
+    if (shift === 28) {
+      if (byte & 0xf0) fail(`u32 LEB out of range at 0x${start.toString(16)}`);
+      result = (result | (byte << 28)) >>> 0;
+      break;
+    }
+    result |= (byte & 0x7f) << shift;
+    if (!(byte & 0x80)) break;
+    shift += 7;
+  }
+  leb.value = result >>> 0;
+  return p;
+}
+
 /**
  * Byte cursor over a module. `u32()` etc. advance `p`; `last` is the width of
  * the last LEB read, which the rewriter needs to re-encode at the same width.
@@ -21,26 +55,10 @@ export class Cursor {
   }
 
   u32(): number {
-    const b = this.b;
     const start = this.p;
-    let p = start;
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (p >= this.end) fail(`unexpected end in LEB at 0x${start.toString(16)}`);
-      const byte = b[p++];
-      if (shift === 28) {
-        if (byte & 0xf0) fail(`u32 LEB out of range at 0x${start.toString(16)}`);
-        result = (result | (byte << 28)) >>> 0;
-        break;
-      }
-      result |= (byte & 0x7f) << shift;
-      if ((byte & 0x80) === 0) break;
-      shift += 7;
-    }
-    this.p = p;
-    this.last = p - start;
-    return result >>> 0;
+    this.p = readU32(this.b, start, this.end);
+    this.last = this.p - start;
+    return leb.value;
   }
 
   /** Skips a LEB of at most `maxBytes` bytes (s32: 5, s33: 5, s64/u64: 10). */

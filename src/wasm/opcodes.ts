@@ -1,4 +1,4 @@
-import type { Cursor } from './cursor';
+import { type Cursor, leb, readU32 } from './cursor';
 import { fail } from './errors';
 import {
   type RefList,
@@ -223,32 +223,6 @@ function skipLeb(b: Uint8Array, p: number, max: number): number {
   return p;
 }
 
-/** Value of the last readU32; module state avoids allocating a pair per read. */
-let lebValue = 0;
-function readU32(b: Uint8Array, p: number): number {
-  let byte = b[p++];
-  if (byte < 0x80) {
-    lebValue = byte;
-    return p;
-  }
-  const start = p - 1;
-  let result = byte & 0x7f;
-  let shift = 7;
-  for (;;) {
-    byte = b[p++];
-    if (shift === 28) {
-      if (byte & 0xf0) fail(`u32 LEB out of range at 0x${start.toString(16)}`);
-      result = (result | (byte << 28)) >>> 0;
-      break;
-    }
-    result |= (byte & 0x7f) << shift;
-    if (!(byte & 0x80)) break;
-    shift += 7;
-  }
-  lebValue = result >>> 0;
-  return p;
-}
-
 /**
  * Scans one expression (function body or constant expression) from c.p up to
  * and including its final `end`, recording calls, ref.func, memory.grow and
@@ -278,8 +252,8 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
       case MEMARG: {
         let align = b[p++];
         if (align & 0x80) {
-          p = readU32(b, p - 1);
-          align = lebValue;
+          p = readU32(b, p - 1, end);
+          align = leb.value;
         }
         if (align & 0x40) p = skipLeb(b, p, 5); // multi-memory: memory index follows
         if (align >= 0x80) fail(`bad memarg alignment at 0x${at.toString(16)}`);
@@ -315,14 +289,14 @@ export function scanExpr(c: Cursor, refs: RefList, func: number): void {
       case REF_FUNC:
       case MEM_GROW:
       case MEM_SIZE:
-        p = readU32(b, p);
-        refs.push(REF_KIND[OPS[op]], at, at + 1, p - at - 1, lebValue, func);
+        p = readU32(b, p, end);
+        refs.push(REF_KIND[OPS[op]], at, at + 1, p - at - 1, leb.value, func);
         continue;
       case CALL_IND:
       case RET_CALL_IND:
         // the immediates span the type index and the table index
-        p = readU32(b, p);
-        refs.push(REF_KIND[OPS[op]], at, at + 1, skipLeb(b, p, 5) - at - 1, lebValue, func);
+        p = readU32(b, p, end);
+        refs.push(REF_KIND[OPS[op]], at, at + 1, skipLeb(b, p, 5) - at - 1, leb.value, func);
         p = skipLeb(b, p, 5);
         continue;
       case S64:
