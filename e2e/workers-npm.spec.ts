@@ -4,6 +4,7 @@
 // be its script's: src/agent/worker-shims.ts).
 import type { Page } from '@playwright/test';
 import { expect, launch, openPanel, tabIdOf, test } from './harness';
+import { compareAround } from './scenario';
 
 interface SqliteWorker {
   ready: Promise<unknown>;
@@ -65,4 +66,76 @@ test('@sqlite.org/sqlite-wasm through its worker API: instrumented in its module
   const otherDb = (await run(other, 'open')) as string;
   expect(await run(other, 'use', otherDb)).toEqual(rows);
   await plain.close();
+});
+
+interface SqliteStatus {
+  open: number;
+  /** sqlite3_status64(SQLITE_STATUS_MALLOC_COUNT): allocations SQLite holds. */
+  mallocCount: number;
+  /** sqlite3_status64(SQLITE_STATUS_MEMORY_USED): their sqlite3MallocSize(), ROUND8 of each request. */
+  memoryUsed: number;
+  /** sqlite3_db_status(SQLITE_DBSTATUS_LOOKASIDE_USED): the connection's lookaside slots in use (not malloc'ed). */
+  lookasideUsed: number;
+}
+declare const stmts: { ready: Promise<string>; call(op: 'status' | 'prepare' | 'finalize', n?: number): Promise<SqliteStatus> };
+
+// The Worker1 API above finalizes every statement it prepares, so the figure of #11 (statements
+// prepared and never finalized, against SQLite's own counters) uses the package's C API in a
+// page-owned module worker (e2e/site/npm/sqlite-statements.mjs imports its sqlite3InitModule),
+// as the Node test (src/agent/npm-modules.test.ts) does on the main thread, with the same figures.
+test('@sqlite.org/sqlite-wasm in a module worker: statements never finalized = what sqlite3_status64 counts, and all back once finalized', async ({
+  context,
+  site,
+}) => {
+  const page = await context.newPage();
+  await page.goto(`${site}/no-wasm.html`);
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await page.goto(`${site}/npm/sqlite-statements.html`);
+  expect(await page.evaluate(() => stmts.ready)).toBe('3.54.1');
+  const sqlite = panel.getByTestId('module').filter({ hasText: 'sqlite3.wasm' });
+  await expect(sqlite.getByTestId('module-context')).toHaveText('in module worker sqlite-statements.mjs “statements”');
+  await expect(sqlite.getByTestId('module-status')).toHaveText('instrumented ✓');
+  const liveCount = sqlite.getByTestId('module-live-count');
+  const liveBytes = sqlite.getByTestId('module-live-bytes');
+  /**
+   * The panel's live blocks are SQLite's allocations plus the 2 the runtime makes before SQLite
+   * starts (a 32-byte block and the environment strings); each block is SQLite's size plus the
+   * 8-byte prefix its memsys adds. The strings' size depends on the browser's language (130 B
+   * here), so it is taken from the first reading and must stay the same.
+   */
+  let startupBytes = -1;
+  const agree = async (s: SqliteStatus) => {
+    await expect(liveCount).toHaveText((s.mallocCount + 2).toLocaleString('en-US'));
+    const bytes = Number(((await liveBytes.textContent()) ?? '').replace(/[^0-9]/g, '')) - s.memoryUsed - 8 * s.mallocCount;
+    if (startupBytes < 0) startupBytes = bytes;
+    expect(bytes).toBe(startupBytes);
+  };
+  // The database is open, its table created: 110 allocations of SQLite's.
+  const start = await page.evaluate(() => stmts.call('status'));
+  expect(start).toEqual({ open: 0, mallocCount: 110, memoryUsed: 86_976, lookasideUsed: 0 });
+  await agree(start);
+  expect(startupBytes).toBeGreaterThan(32);
+
+  // 100 statements on a fresh connection: lookaside serves part of the first ones.
+  await compareAround(panel, () => page.evaluate(() => stmts.call('prepare', 100)));
+  const first = await page.evaluate(() => stmts.call('status'));
+  expect(first).toEqual({ open: 100, mallocCount: 1187, memoryUsed: 262_720, lookasideUsed: 123 });
+  await expect(panel.getByTestId('diff-new-count').first()).toHaveText((first.mallocCount - start.mallocCount).toLocaleString('en-US'));
+  await expect(panel.getByTestId('diff-new-count').first()).toHaveText('1,077');
+  // 175,744 B by SQLite's count + 8 × 1,077
+  await expect(panel.getByTestId('diff-new-bytes').first()).toHaveText('184,360 B');
+  await agree(first);
+
+  // Lookaside exhausted: 12 allocations / 2,048 B per statement (SQLite: 1,952 B).
+  await compareAround(panel, () => page.evaluate(() => stmts.call('prepare', 100)));
+  const steady = await page.evaluate(() => stmts.call('status'));
+  expect([steady.mallocCount - first.mallocCount, steady.memoryUsed - first.memoryUsed]).toEqual([1200, 195_200]);
+  await expect(panel.getByTestId('diff-new-count').first()).toHaveText('1,200');
+  await expect(panel.getByTestId('diff-new-bytes').first()).toHaveText('204,800 B');
+  await agree(steady);
+
+  // Finalized: SQLite is back to its start, and so is the panel.
+  expect(await page.evaluate(() => stmts.call('finalize'))).toEqual(start);
+  await agree(start);
+  await expect(panel.getByTestId('errors')).toHaveCount(0);
 });
