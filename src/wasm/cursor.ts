@@ -34,6 +34,17 @@ export function readU32(b: Uint8Array, p: number, end: number): number {
   return p;
 }
 
+/** Where a section (or a name subsection) is: its id byte at `start`, its size LEB, its content [contentStart, end). */
+export interface Span {
+  id: number;
+  /** Offset of the id byte. */
+  start: number;
+  sizePos: number;
+  sizeLen: number;
+  contentStart: number;
+  end: number;
+}
+
 /**
  * Byte cursor over a module. `u32()` etc. advance `p`; `last` is the width of
  * the last LEB read, which the rewriter needs to re-encode at the same width.
@@ -94,6 +105,15 @@ export class Cursor {
     this.p = p;
     this.last = p - start;
     return result;
+  }
+
+  /** Reads a section or subsection header (id, size): where it and its content are. The caller checks `end`. */
+  span(): Span {
+    const start = this.p;
+    const id = this.u8();
+    const sizePos = this.p;
+    const size = this.u32();
+    return { id, start, sizePos, sizeLen: this.last, contentStart: this.p, end: this.p + size };
   }
 
   skip(n: number): void {

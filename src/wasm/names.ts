@@ -1,16 +1,10 @@
-import { Cursor } from './cursor';
+import { Cursor, type Span } from './cursor';
 import { fail } from './errors';
 import type { Editor } from './writer';
 
 /** A subsection of the name section whose entries are keyed by function index. */
-export interface FuncIndexedSubsection {
-  id: number; // 1 function names, 2 local names, 3 label names
-  /** Offset of the subsection id byte. */
-  start: number;
-  sizePos: number;
-  sizeLen: number;
-  contentStart: number;
-  end: number;
+/** `id`: 1 function names, 2 local names, 3 label names. */
+export interface FuncIndexedSubsection extends Span {
   countPos: number;
   countLen: number;
   count: number;
@@ -35,13 +29,8 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
   const c = new Cursor(bytes, start, end);
   let lastId = -1;
   while (c.p < end) {
-    const subStart = c.p;
-    const id = c.u8();
-    const sizePos = c.p;
-    const size = c.u32();
-    const sizeLen = c.last;
-    const contentStart = c.p;
-    const subEnd = contentStart + size;
+    const span = c.span();
+    const { id, contentStart, end: subEnd } = span;
     if (subEnd > end) fail('name subsection runs past its section');
     if (id <= lastId) fail('name subsections out of order');
     lastId = id;
@@ -49,12 +38,7 @@ export function parseNameSection(bytes: Uint8Array, start: number, end: number):
     if (id === 0) ns.moduleName = s.name();
     else if (id >= 1 && id <= 3) {
       const sub: FuncIndexedSubsection = {
-        id,
-        start: subStart,
-        sizePos,
-        sizeLen,
-        contentStart,
-        end: subEnd,
+        ...span,
         countPos: s.p,
         countLen: 0,
         count: 0,

@@ -47,18 +47,10 @@ export class OffsetMap {
 
   private grow(): void {
     const c = this.newStart.length * 2;
-    const a = new Int32Array(c);
-    a.set(this.newStart);
-    this.newStart = a;
-    const b = new Int32Array(c);
-    b.set(this.origStart);
-    this.origStart = b;
-    const l = new Int32Array(c);
-    l.set(this.len);
-    this.len = l;
-    const k = new Uint8Array(c);
-    k.set(this.copy);
-    this.copy = k;
+    this.newStart = grown(this.newStart, new Int32Array(c));
+    this.origStart = grown(this.origStart, new Int32Array(c));
+    this.len = grown(this.len, new Int32Array(c));
+    this.copy = grown(this.copy, new Uint8Array(c));
   }
 
   toOriginal(offset: number): number {
@@ -109,4 +101,10 @@ export class OffsetMap {
   get runs(): number {
     return this.n;
   }
+}
+
+/** `to`, a larger array, with `from` copied to its start. */
+function grown<T extends Int32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

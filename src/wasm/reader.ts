@@ -1,4 +1,4 @@
-import { Cursor, utf8 } from './cursor';
+import { Cursor, type Span, utf8 } from './cursor';
 import { fail } from './errors';
 import { readHeapType, readValType, scanExpr } from './opcodes';
 import { RefList, R_FUNCIDX } from './refs';
@@ -28,14 +28,7 @@ export const KIND_FUNC = 0,
   KIND_GLOBAL = 3,
   KIND_TAG = 4;
 
-export interface SectionInfo {
-  id: number;
-  /** Offset of the section id byte. */
-  start: number;
-  sizePos: number;
-  sizeLen: number;
-  contentStart: number;
-  end: number;
+export interface SectionInfo extends Span {
   /** Custom section name. */
   name?: string;
 }
@@ -208,15 +201,9 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
   let numImportedTables = 0;
 
   while (c.p < bytes.length) {
-    const start = c.p;
-    const id = c.u8();
-    const sizePos = c.p;
-    const size = c.u32();
-    const sizeLen = c.last;
-    const contentStart = c.p;
-    const end = contentStart + size;
+    const sec: SectionInfo = c.span();
+    const { id, start, contentStart, end } = sec;
     if (end > bytes.length) fail(`section ${id} at 0x${start.toString(16)} runs past the end of the module`);
-    const sec: SectionInfo = { id, start, sizePos, sizeLen, contentStart, end };
     m.sections.push(sec);
     if (id !== SEC_CUSTOM) {
       const ord = id < ORDER.length ? ORDER[id] : 0;
