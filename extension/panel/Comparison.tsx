@@ -12,6 +12,7 @@ import { StackTree } from './StackTree';
 import { BlockList } from './BlockList';
 import { FlameGraph } from './FlameGraph';
 import { usePref } from './prefs';
+import { SNAPSHOT_WAIT_MS, type CutGap } from './snapshot-cuts';
 
 type View = 'Sites' | 'Tree' | 'Flame' | 'Blocks';
 const VIEWS: View[] = ['Sites', 'Tree', 'Flame', 'Blocks'];
@@ -29,6 +30,27 @@ function LeakSummary({ table }: { table: BlockTable }) {
   return (
     <div class="leak-summary" data-testid="leak-summary">
       Leak kinds: {parts.length ? parts.join(', ') : 'no block still alive'}
+    </div>
+  );
+}
+
+/**
+ * The contexts a comparison across contexts leaves out (snapshot-cuts.ts): one that did not answer a snapshot in
+ * time, or answered at another instant, is named, never mixed in.
+ */
+function CutGaps({ store, gaps }: { store: Store; gaps: CutGap[] }) {
+  if (gaps.length === 0) return null;
+  return (
+    <div class="compare-gaps" data-testid="compare-gaps">
+      {gaps.map((g) => (
+        <div key={`${g.source}:${g.name}`} data-testid="compare-gap">
+          Not compared: {store.sourceLabel(g.source)}{' '}
+          {g.lateBy === null
+            ? `did not answer Snapshot ${g.name} within ${SNAPSHOT_WAIT_MS / 1000} s (busy, or ended)`
+            : `answered Snapshot ${g.name} ${seconds(g.lateBy)} after it was asked, at another instant`}
+          .
+        </div>
+      ))}
     </div>
   );
 }
@@ -126,6 +148,14 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
   } else if (A && B) {
     title = <b>Comparison: A → B{C ? ', still alive at C' : ''}</b>;
   }
+  // Snapshots of the live page are one cut across its contexts: how many answered each in time.
+  const cutA = !range && !store.readOnly ? store.cut('A') : undefined;
+  const cutB = !range && !store.readOnly ? store.cut('B') : undefined;
+  const inTime = (c: typeof cutA) => (c ? [...c.answers.values()].filter((a) => !a.late).length : 0);
+  const across =
+    cutA && cutB && A && B && Math.max(inTime(cutA), inTime(cutB)) > 1
+      ? ` across ${inTime(cutB)} context${inTime(cutB) === 1 ? '' : 's'} (cut #${cutA.cut} → #${cutB.cut})`
+      : '';
 
   let body: preact.ComponentChildren;
   if (!range && !(A && B)) {
@@ -152,7 +182,10 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
   return (
     <section class="comparison" aria-label="Comparison">
       <div class="diff-head">
-        <span class="title">{title}</span>
+        <span class="title" data-testid="compare-title">
+          {title}
+          {across && <span class="dim">{across}</span>}
+        </span>
         {/* Beside the title, not in it: a narrow panel cuts the title short, never this button. */}
         {range && (
           <button type="button" aria-label="Close selection" title="Back to the comparison" onClick={() => ctl.closeRange()}>
@@ -200,6 +233,7 @@ export function Comparison({ store, ctl }: { store: Store; ctl: Controller }) {
           onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
         />
       </div>
+      {!range && A && B && <CutGaps store={store} gaps={store.comparisonGaps} />}
       <div class="tables">{body}</div>
     </section>
   );

@@ -1,5 +1,5 @@
-// Linear memory, the highest live block's end and live heap per module over
-// time, and below it the allocation and free rates; snapshot markers, the peak,
+// Linear memory (one line per shared memory), the highest live block's end and
+// live heap per module (per context when the tab has several) over time, and below it the allocation and free rates; snapshot markers, the peak,
 // each growth of linear memory, zoom/pan and a Shift-drag selection that asks
 // the page for the retained allocations of that range. By site: live bytes by
 // site, stacked; hovering names a band, clicking one picks its site.
@@ -13,6 +13,7 @@ import { overlayPlugin, installGestures, type XWindow, type OverlayState } from 
 import { THEME_EVENT } from './theme';
 import { bySiteModule, moduleGrowth } from './GrowingSites';
 import { HeapBreakdown } from './HeapBreakdown';
+import { contextLines, counts, memoryLines } from './context-series';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
 
@@ -94,6 +95,8 @@ function config(
   yTick: (v: number) => string,
   showX: boolean,
   overlay: ReturnType<typeof overlayPlugin>,
+  /** A click on a legend item: the line it names is hidden or shown again (kept across redraws by its label). */
+  toggle: (label: string) => void,
 ): ChartConfiguration<'line', Point[]> {
   const c = theme();
   return {
@@ -129,7 +132,22 @@ function config(
       },
       onResize: (chart, size) => placeLegend(chart, size.width, size.height),
       plugins: {
-        legend: { position: 'right', align: 'start', labels: { boxWidth: 10, boxHeight: 2, color: c.tick, font: { size: 10 } } },
+        legend: {
+          position: 'right',
+          align: 'start',
+          labels: {
+            boxWidth: 10,
+            boxHeight: 2,
+            color: c.tick,
+            font: { size: 10 },
+            // Long names (a module in a worker) are cut in the middle, keeping what the line is; the tooltip has it whole.
+            generateLabels: (chart) =>
+              Chart.defaults.plugins.legend.labels
+                .generateLabels(chart)
+                .map((item) => ({ ...item, text: middleCut(item.text, LEGEND_CHARS) })),
+          },
+          onClick: (_e, item, legend) => toggle(legend.chart.data.datasets[item.datasetIndex ?? -1]?.label ?? item.text),
+        },
         tooltip: {
           callbacks: {
             title: (items) => `${(items[0]?.parsed.x ?? 0).toFixed(2)} s`,
@@ -139,6 +157,16 @@ function config(
       },
     },
   };
+}
+
+/** A legend item's most characters: longer ones would run past the canvas beside the plot. */
+const LEGEND_CHARS = 46;
+
+/** `text` cut to `max` characters in the middle ("leak.wasm (worker w…) live heap"). */
+function middleCut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = Math.floor((max - 1) / 2);
+  return `${text.slice(0, max - 1 - tail)}…${text.slice(text.length - tail)}`;
 }
 
 /** Below this chart height a legend above the plot would leave no plot: it is left out (the tooltip names the lines). */
@@ -183,6 +211,12 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
   const hoverBand = useRef<ReturnType<typeof bandAt>>(null);
   const [hover, setHover] = useState<string>('');
   const grows = useRef<number[]>([]);
+  /** Lines hidden from the legend, by label: every redraw builds new datasets, so Chart.js's own flag would not last. */
+  const hidden = useRef(new Set<string>());
+  const toggle = (label: string) => {
+    if (!hidden.current.delete(label)) hidden.current.add(label);
+    redraw();
+  };
 
   const extent = (): XWindow => {
     let max = 0;
@@ -207,22 +241,35 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
       const buckets = Math.max(50, Math.round(c.bytes.chartArea?.width ?? 600));
       const bytesSets: LineChart['data']['datasets'] = [];
       const rateSets: LineChart['data']['datasets'] = [];
+      const all = store.moduleFilter === null;
+      // One live-heap line per context (the page, each frame, each worker) when there are several; a module's own
+      // is then one click away (the module list's filter).
+      const contexts = all ? contextLines(store.modules, store.series, (source) => store.sourceLabel(source)) : [];
+      const perContext = contexts.length > 1;
+      // Threads on one shared memory: one linear-memory line for all of them.
+      const memory = memoryLines(store.modules, all ? store.series.keys() : [store.moduleFilter!]);
+      const colorOf = new Map<string, string>();
       let i = 0;
       for (const [key, s] of store.series) {
         const color = COLORS[i++ % COLORS.length];
+        colorOf.set(key, color);
         if (!store.shows(key)) continue;
         const m = store.modules.get(key);
         // Three workers running the same module are told apart by their worker.
+        const line = memory.get(key);
         const file = m ? baseName(m.name) : key;
         const name = m?.context ? `${file} (${m.context})` : file;
-        const multi = store.series.size > 1 && store.moduleFilter === null;
+        const multi = store.series.size > 1 && all;
         const label = (what: string) => (multi ? `${name} ${what}` : what);
-        bytesSets.push({
-          label: label('linear memory'),
-          data: decimate(s.time, s.memory, from, to, buckets, toX),
-          borderColor: color,
-          backgroundColor: color,
-        });
+        if (line)
+          bytesSets.push({
+            label: multi ? `${line.name} linear memory` : 'linear memory',
+            data: decimate(s.time, s.memory, from, to, buckets, toX),
+            borderColor: color,
+            backgroundColor: color,
+          });
+        // A thread whose blocks another instance counts has no live heap or rates of its own.
+        if (!counts(m)) continue;
         const heap = store.heapSeries.get(key);
         if (heap && heap.length > 0)
           bytesSets.push({
@@ -233,13 +280,14 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
             borderDash: [1, 2],
             borderWidth: 1,
           });
-        bytesSets.push({
-          label: label('live heap'),
-          data: decimate(s.time, s.live, from, to, buckets, toX),
-          borderColor: color,
-          backgroundColor: color,
-          borderDash: [4, 3],
-        });
+        if (!perContext)
+          bytesSets.push({
+            label: label('live heap'),
+            data: decimate(s.time, s.live, from, to, buckets, toX),
+            borderColor: color,
+            backgroundColor: color,
+            borderDash: [4, 3],
+          });
         rateSets.push({
           label: label('allocs/s'),
           data: decimate(s.time, s.rate('allocs'), from, to, buckets, toX),
@@ -254,6 +302,19 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
           borderDash: [2, 2],
         });
       }
+      if (perContext)
+        for (const c of contexts) {
+          const color = colorOf.get(c.first) ?? COLORS[0];
+          bytesSets.push({
+            label: `${c.label} live heap`,
+            data: decimate(c.time, c.live, from, to, buckets, toX),
+            borderColor: color,
+            backgroundColor: color,
+            borderDash: [4, 3],
+            borderWidth: 2,
+          });
+        }
+      for (const set of [...bytesSets, ...rateSets]) set.hidden = hidden.current.has(set.label ?? '');
       // Live bytes by site, stacked: the module picked (else the one with the most live bytes).
       const siteSets: LineChart['data']['datasets'] = [];
       const key = store.bySite ? bySiteModule(store) : null;
@@ -279,6 +340,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
           });
         });
       }
+      for (const set of siteSets) set.hidden = hidden.current.has(set.label ?? '');
       grows.current = growTimes(store).map(toX);
       // Where linear memory grew (x, seconds), for tests and anyone checking a mark (data, not pixels).
       (globalThis as { wasmLeaksGrowMarks?: number[] }).wasmLeaksGrowMarks = grows.current;
@@ -288,6 +350,9 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         [c.sites, siteSets],
       ] as const) {
         chart.data.datasets = sets;
+        // Many lines (contexts, threads): tighter legend rows, so they stay beside the plot rather than in a column past its edge.
+        const labels = chart.options.plugins?.legend?.labels;
+        if (labels) labels.padding = sets.length > 4 ? 3 : 10;
         chart.options.scales!.x!.min = w.min;
         chart.options.scales!.x!.max = w.max;
         chart.update('none');
@@ -311,14 +376,14 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
       if (peak !== null) markers.push({ name: 'Peak', x: (peak - store.recordingStart) / 1000 });
       return { markers, grows: grows.current, brush: sel, colors: theme() };
     });
-    const sitesConfig = config(shortBytes, true, overlay);
+    const sitesConfig = config(shortBytes, true, overlay, toggle);
     const y = sitesConfig.options?.scales?.y;
     if (y) y.stacked = true;
     charts.current = {
-      bytes: new Chart(bytesCanvas.current, config(shortBytes, true, overlay)),
+      bytes: new Chart(bytesCanvas.current, config(shortBytes, true, overlay, toggle)),
       rates: new Chart(
         ratesCanvas.current,
-        config((v) => `${count(v)}/s`, false, overlay),
+        config((v) => `${count(v)}/s`, false, overlay, toggle),
       ),
       sites: new Chart(sitesCanvas.current!, sitesConfig),
     };

@@ -62,8 +62,9 @@ export class Connection {
     this.answered = true;
   }
 
-  send(msg: PanelToPage): void {
-    this.post({ to: 'page', msg });
+  /** To every context of the tab, or to one source (frame id + context · 2^32, as the panel knows it). */
+  send(msg: PanelToPage, frame?: number): void {
+    this.post(frame === undefined ? { to: 'page', msg } : { to: 'page', frame, msg });
   }
 
   reloadTab(): void {

@@ -3,34 +3,97 @@
 import { describe, it, expect } from 'vitest';
 import { Controller } from './controller';
 import type { Store } from './store';
-import { liveStore, snapshotMsg, diffMsg, group, DIFF_ROWS, START } from './page-messages.test-helper';
+import { liveStore, snapshotMsg, diffMsg, group, hello, moduleMsg, DIFF_ROWS, START } from './page-messages.test-helper';
 import type { PageToPanel, PanelToPage } from '../../src/protocol';
 
 function panel(store: Store = liveStore()) {
   const sent: PanelToPage[] = [];
+  /** The source each command was addressed to (undefined: every context). */
+  const to: (number | undefined)[] = [];
   let reloads = 0;
-  const ctl = new Controller(store, { send: (m) => void sent.push(m), reloadTab: () => void reloads++ });
+  /** The snapshot waits (SNAPSHOT_WAIT_MS) not yet over: a test ends them with wait(). */
+  const waits: (() => void)[] = [];
+  const ctl = new Controller(
+    store,
+    {
+      send: (m, frame) => {
+        sent.push(m);
+        to.push(frame);
+      },
+      reloadTab: () => void reloads++,
+    },
+    (fn) => void waits.push(fn),
+  );
   const reply = (msg: PageToPanel, frame = 0) => store.receive({ frame, msg });
-  return { store, ctl, sent, reply, reloads: () => reloads };
+  const wait = () => {
+    for (const fn of waits.splice(0)) fn();
+  };
+  return { store, ctl, sent, to, reply, wait, reloads: () => reloads };
 }
 
 describe('Controller', () => {
   it('Snapshot A, B: the replies set the snapshots, B starts the comparison, its reply fills it', () => {
-    const { store, ctl, sent, reply } = panel();
+    const { store, ctl, sent, to, reply } = panel();
     ctl.snapshot('A');
-    expect(sent).toEqual([{ t: 'snapshot', req: 1, name: 'A' }]);
-    reply(snapshotMsg(1, 'A', 150, [[1, 1, 16]]));
+    expect(sent).toEqual([{ t: 'snapshot', req: 1, name: 'A', cut: 1 }]);
+    reply({ ...snapshotMsg(1, 'A', 150, [[1, 1, 16]]), cut: 1 });
     expect(store.snapshots).toEqual({ A: { time: START + 150, liveCount: 1, liveBytes: 16 } });
     ctl.snapshot('B');
-    reply(snapshotMsg(2, 'B', 250, [[1, 3, 2064]]));
+    reply({ ...snapshotMsg(2, 'B', 250, [[1, 3, 2064]]), cut: 2 });
+    // (one context, which answered both: compared at once, no wait)
     expect(sent.slice(1)).toEqual([
-      { t: 'snapshot', req: 2, name: 'B' },
-      { t: 'diff', req: 3, from: 'A', to: 'B', final: null },
+      { t: 'snapshot', req: 2, name: 'B', cut: 2 },
+      { t: 'diff', req: 3, from: 'A', to: 'B', final: null, cuts: { from: 1, to: 2, final: null } },
     ]);
+    expect(to).toEqual([undefined, undefined, 0]);
     expect(store.busy).toEqual({ label: 'Comparing…', req: 3 });
     reply(diffMsg(3, 1, DIFF_ROWS, [group(1)]));
     expect(store.busy).toBe(null);
     expect(store.diffs.map((d) => [d.moduleKey, d.newCount])).toEqual([['0:1', 3]]);
+  });
+
+  it('snapshots across contexts: one cut number for all; B waits for every context, then compares those that answered in time and names the others', () => {
+    const WORKER = 2 ** 32; // frame 0, context 1 (src/protocol/router.ts)
+    const LATE = 2 * 2 ** 32;
+    const store = liveStore();
+    store.apply(WORKER, { ...hello(START, 'https://example.test/w/busy.js'), context: { kind: 'worker', name: 'busy' } });
+    store.apply(WORKER, moduleMsg(1));
+    const { ctl, sent, to, reply, wait } = panel(store);
+    ctl.snapshot('A');
+    expect(store.busy).toEqual({ label: 'Snapshot A in 2 contexts…', req: -2 });
+    reply({ ...snapshotMsg(1, 'A', 150, [[1, 1, 16]]), cut: 1 }, 0);
+    expect(store.snapshots.A).toEqual({ time: START + 150, liveCount: 1, liveBytes: 16 });
+    reply({ ...snapshotMsg(1, 'A', 140, [[1, 100, 102_400]]), cut: 1 }, WORKER);
+    // (both answered: the wait is over, A sums both contexts at the first one's time)
+    expect([store.busy, store.snapshots.A]).toEqual([null, { time: START + 140, liveCount: 101, liveBytes: 102_416 }]);
+    wait();
+    // A worker that starts after A: not running at it, so it compares from nothing.
+    store.apply(LATE, { ...hello(START, 'https://example.test/w/late.js'), context: { kind: 'worker', name: '' } });
+    store.apply(LATE, moduleMsg(1));
+    ctl.snapshot('B');
+    expect(sent.at(-1)).toEqual({ t: 'snapshot', req: 2, name: 'B', cut: 2 });
+    reply({ ...snapshotMsg(2, 'B', 250, [[1, 2, 32]]), cut: 2 }, 0);
+    reply({ ...snapshotMsg(2, 'B', 260, [[1, 5, 500]]), cut: 2 }, LATE);
+    // An answer to another request (an older cut) counts for nothing.
+    reply({ ...snapshotMsg(2, 'B', 270, [[1, 9, 9]]), cut: 1 }, WORKER);
+    expect(sent.filter((m) => m.t === 'diff')).toEqual([]);
+    // The busy worker never answers in time: after the wait, the others are compared, each with its cuts.
+    wait();
+    expect(sent.filter((m) => m.t === 'diff')).toEqual([
+      { t: 'diff', req: 3, from: 'A', to: 'B', final: null, cuts: { from: 1, to: 2, final: null } },
+      { t: 'diff', req: 3, from: 'A', to: 'B', final: null, cuts: { from: 0, to: 2, final: null } },
+    ]);
+    expect(to.slice(-2)).toEqual([0, LATE]);
+    expect(store.snapshots.B).toEqual({ time: START + 250, liveCount: 7, liveBytes: 532 });
+    expect(store.comparisonGaps).toEqual([{ source: WORKER, name: 'B', lateBy: null }]);
+    expect(store.sourceLabel(WORKER)).toBe('worker busy.js “busy”');
+    // It answers at last (another instant): said so, still not compared, and its diff is not taken.
+    reply({ ...snapshotMsg(2, 'B', 9000, [[1, 100, 102_400]]), cut: 2 }, WORKER);
+    expect(store.comparisonGaps.map((g) => [g.source, g.name, g.lateBy !== null])).toEqual([[WORKER, 'B', true]]);
+    expect(store.snapshots.B?.liveCount).toBe(7);
+    reply(diffMsg(3, 1, DIFF_ROWS, [group(1)]), WORKER);
+    reply(diffMsg(3, 1, DIFF_ROWS, [group(1)]), 0);
+    expect(store.diffs.map((d) => d.moduleKey)).toEqual(['0:1']);
   });
 
   it('a failed comparison shows a red banner', () => {

@@ -2,7 +2,8 @@
 // the store, whose methods hold the rules of what changes. The page owns the
 // truth; the panel only asks.
 import type { Connection } from './connection';
-import { snapshotInfo, type Store, type BlockTable } from './store';
+import type { Store, BlockTable } from './store';
+import { SNAPSHOT_WAIT_MS } from './snapshot-cuts';
 import { PROTOCOL_VERSION, type SnapshotName, type PageToPanel } from '../../src/protocol';
 import { toRecording, parseRecording, MAX_RECORDING_BYTES } from './recording';
 
@@ -15,7 +16,12 @@ export class Controller {
   constructor(
     private readonly store: Store,
     private readonly conn: Pick<Connection, 'send' | 'reloadTab'>,
+    /** The wait for every context's answer to a snapshot (tests pass their own timer). */
+    private readonly later: (fn: () => void, ms: number) => void = (fn, ms) => void setTimeout(fn, ms),
   ) {}
+
+  /** The request listening to each snapshot's answers (one per context), until the next request of that name. */
+  private readonly snapshotReq = new Map<SnapshotName, number>();
 
   /** Sends a command whose replies may take a while; the store shows `label` with a spinner until the first one. */
   private long(label: string, send: (req: number) => void, onReply: (msg: PageToPanel & { frame: number }) => void): void {
@@ -32,26 +38,49 @@ export class Controller {
     send(req);
   }
 
+  /**
+   * One snapshot in every context at once: one cut number for all (snapshot-cuts.ts). B and C compare once every
+   * context with modules answered, or after SNAPSHOT_WAIT_MS without those that did not (the comparison names them).
+   */
   snapshot(name: SnapshotName): void {
     const { store } = this;
     if (store.readOnly) return;
+    const old = this.snapshotReq.get(name);
+    if (old !== undefined) store.forget(old);
+    const cut = store.beginSnapshot(name);
+    // (a negative id: a wait in the panel, nothing to cancel in the page)
+    const wait = -1 - cut.cut;
+    const settled = () => {
+      store.endBusy(wait);
+      if (name === 'B' || name === 'C') this.compare();
+    };
     const req = store.request((msg) => {
       if (msg.t === 'fail') return store.notice(`Snapshot ${name} failed: ${msg.message}`);
-      if (msg.t !== 'snapshot') return;
-      store.setSnapshot(name, snapshotInfo(msg));
-      if (name === 'B' || name === 'C') this.compare();
+      if (msg.t === 'snapshot' && store.snapshotAnswer(msg.frame, msg)) settled();
     });
-    this.conn.send({ t: 'snapshot', req, name });
+    this.snapshotReq.set(name, req);
+    if (cut.expected.size > 1) store.startBusy(`Snapshot ${name} in ${cut.expected.size} contexts…`, wait);
+    this.conn.send({ t: 'snapshot', req, name, cut: cut.cut });
+    this.later(() => {
+      if (store.settleSnapshot(name, cut.cut)) settled();
+    }, SNAPSHOT_WAIT_MS);
   }
 
+  /** Each context compared gets its own diff command naming the cuts it must have (a context left out gets none). */
   compare(): void {
     const { store } = this;
     const pair = store.beginComparison();
     if (!pair) return;
+    const { sources, ...names } = pair;
+    // (no context answered in time: the comparison says which did not)
+    if (sources.length === 0) return;
     this.long(
       'Comparing…',
-      (req) => this.conn.send({ t: 'diff', req, ...pair }),
+      (req) => {
+        for (const { source, cuts } of sources) this.conn.send({ t: 'diff', req, ...names, cuts }, source);
+      },
       (msg) => {
+        if (!store.compares(msg.frame)) return;
         if (msg.t === 'fail') store.setError(`Comparison failed: ${msg.message}`);
         if (msg.t === 'diff') store.setDiff(msg);
       },

@@ -327,10 +327,11 @@ describe('Store: snapshots and the comparison', () => {
     store.setDiff({ ...diffMsg(1, 1, DIFF_ROWS, [group(1)]), frame: 0 });
     store.selectBlock(store.diffs[0], 1);
     store.openRange(START, START + 1);
-    expect(store.beginComparison()).toEqual({ from: 'A', to: 'B', final: null });
+    // (snapshots set without a request of the live page, as an import does: no context to ask)
+    expect(store.beginComparison()).toEqual({ from: 'A', to: 'B', final: null, sources: [] });
     expect([store.diffs, store.selected, store.range]).toEqual([[], null, null]);
     store.setSnapshot('C', C);
-    expect(store.beginComparison()).toEqual({ from: 'A', to: 'B', final: 'C' });
+    expect(store.beginComparison()).toEqual({ from: 'A', to: 'B', final: 'C', sources: [] });
   });
 
   it("a comparison holds one table per module; a module's new one replaces its old one", () => {

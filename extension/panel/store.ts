@@ -27,6 +27,7 @@ import {
   type FrameMsg,
   type UnreachedMsg,
   type PendingMsg,
+  type DiffCuts,
 } from '../../src/protocol';
 import { Series } from './series';
 import { SiteSeries } from '../../src/tracker/site-series';
@@ -36,6 +37,7 @@ import type { SiteSource } from './site-index';
 import { FrameBudget, FRAME_LIMITS } from './frame-budget';
 import { SymbolOverrides, extensionSymbolStorage, type ModuleSymbols, type SymbolStatus } from './symbol-overrides';
 import { scriptFile } from './format';
+import { SnapshotCuts, type Cut, type CutGap } from './snapshot-cuts';
 
 /** Unreached workers the panel lists; more are not news. */
 const MAX_UNREACHED = 100;
@@ -194,6 +196,10 @@ export class Store {
   /** Per frame: what it holds against FRAME_LIMITS, what it dropped, a hello in another protocol. */
   #budgets = new Map<number, FrameBudget>();
   #snapshots: Snapshots = {};
+  /** The snapshot requests of the live page, one cut number each, and which contexts answered them (snapshot-cuts.ts). */
+  #cuts = new SnapshotCuts();
+  /** The sources the comparison shown compares (their diff replies are taken; others' are another instant). */
+  #compared = new Set<number>();
   #diffs: DiffView[] = [];
   #range: RangeSelection | null = null;
   #selected: SelectedBlock | null = null;
@@ -356,6 +362,29 @@ export class Store {
   get snapshots(): Readonly<Snapshots> {
     return this.#snapshots;
   }
+  /** The contexts the comparison leaves out, and why (empty without a comparison or in an imported recording). */
+  get comparisonGaps(): CutGap[] {
+    if (this.#readOnly || !this.#snapshots.A || !this.#snapshots.B) return [];
+    return this.#cuts.compared()?.gaps ?? [];
+  }
+  /** The request of snapshot `name` of the live page (its cut number, who answered), if any. */
+  cut(name: SnapshotName): Readonly<Cut> | undefined {
+    return this.#cuts.get(name);
+  }
+  /** Whether the comparison shown compares source `frame` (a diff reply of another is dropped). */
+  compares(frame: number): boolean {
+    return this.#compared.has(frame);
+  }
+  /**
+   * What a source is called wherever contexts are named: its worker's label (contextLabel), 'page' for the top
+   * frame, else 'frame <file>' from the frame's URL.
+   */
+  sourceLabel(source: number): string {
+    const worker = this.#contexts.get(source);
+    if (worker) return worker;
+    if (source === 0) return 'page';
+    return `frame ${scriptFile(this.#budgets.get(source)?.url ?? '') || source}`;
+  }
   /** The comparison: one table per module. */
   get diffs(): readonly DiffView[] {
     return this.#diffs;
@@ -475,17 +504,56 @@ export class Store {
   }
 
   /**
+   * Asks for snapshot `name` in every context: a new cut number, the sources known now (a source that says hello
+   * later was not running at it) and those it waits for (with modules whose blocks they count).
+   */
+  beginSnapshot(name: SnapshotName, now = Date.now()): Readonly<Cut> {
+    const expected = new Set<number>();
+    for (const m of this.#modules.values()) if (m.shared?.counted !== false) expected.add(m.frame);
+    return this.#cuts.begin(name, now, this.#frameStart.keys(), expected);
+  }
+
+  /**
+   * One context's answer to a snapshot request: the snapshot's figures are those of the answers in time (the
+   * first one sets it, a first A being a new baseline). True when it was the last answer the request waited for.
+   */
+  snapshotAnswer(frame: number, msg: SnapshotMsg, now = Date.now()): boolean {
+    const r = this.#cuts.answer(frame, msg, now);
+    if (!r) return false;
+    if (!r.cut.answers.get(frame)?.late) {
+      const info = SnapshotCuts.totals(r.cut);
+      if (r.first) this.setSnapshot(msg.name, info);
+      else this.#snapshots = { ...this.#snapshots, [msg.name]: info };
+    }
+    this.changed();
+    return r.settledNow;
+  }
+
+  /** The wait for request `cut` of snapshot `name` is over (SNAPSHOT_WAIT_MS); true when it was still waiting. */
+  settleSnapshot(name: SnapshotName, cut: number): boolean {
+    if (!this.#cuts.settle(name, cut)) return false;
+    this.changed();
+    return true;
+  }
+
+  /**
    * Starts a comparison of A and B (kept at C when C was taken): drops the
    * last comparison, the timeline selection and the selected block. Returns
-   * what to ask the page, or null without both A and B.
+   * what to ask the page, or null without both A and B: per context compared,
+   * the cuts it must have recorded (live snapshots; none for a page that
+   * answered without cuts).
    */
-  beginComparison(): { from: 'A'; to: 'B'; final: 'C' | null } | null {
+  beginComparison(): { from: 'A'; to: 'B'; final: 'C' | null; sources: { source: number; cuts: DiffCuts }[] } | null {
     if (!this.#snapshots.A || !this.#snapshots.B) return null;
     this.#diffs = [];
     this.#selected = null;
     this.#range = null;
+    // (a context without modules has nothing to compare)
+    const withModules = new Set([...this.#modules.values()].map((m) => m.frame));
+    const sources = (this.#cuts.compared()?.sources ?? []).filter((s) => withModules.has(s.source));
+    this.#compared = new Set(sources.map((s) => s.source));
     this.changed();
-    return { from: 'A', to: 'B', final: this.#snapshots.C ? 'C' : null };
+    return { from: 'A', to: 'B', final: this.#snapshots.C ? 'C' : null, sources };
   }
 
   /** A timeline selection from..to (epoch ms) is shown instead of the comparison until closeRange(). */
@@ -544,6 +612,8 @@ export class Store {
     this.#budgets = new Map();
     this.#notices = [];
     this.#snapshots = {};
+    this.#cuts.clear();
+    this.#compared.clear();
     this.#diffs = [];
     this.#range = null;
     this.#selected = null;
@@ -712,7 +782,8 @@ export class Store {
         if (msg.t === 'fail' && !resolve) this.notice(msg.message);
         resolve?.({ ...msg, frame });
         // Diff, range and leaks answer once per module: keep listening.
-        if (msg.t === 'snapshot' || msg.t === 'bytes') this.pendingReq.delete(msg.req);
+        // (a snapshot is answered once per context: the controller forgets its request at the next one)
+        if (msg.t === 'bytes') this.pendingReq.delete(msg.req);
         break;
       }
     }
@@ -985,9 +1056,13 @@ export class Store {
     let memoryBytes = 0;
     let liveCount = 0;
     let liveBytes = 0;
+    // (threads on one shared memory: that memory once, not once per thread)
+    const heaps = new Set<string>();
     for (const m of this.#modules.values()) {
       if (!this.shows(m.key)) continue;
-      memoryBytes += m.memoryBytes;
+      const heap = m.shared ? `${m.frame % 2 ** 32}:${m.shared.heap}` : null;
+      if (heap === null || !heaps.has(heap)) memoryBytes += m.memoryBytes;
+      if (heap !== null) heaps.add(heap);
       liveCount += m.liveCount;
       liveBytes += m.liveBytes;
     }

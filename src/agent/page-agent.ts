@@ -28,6 +28,7 @@ import {
   type PanelToPage,
   type ErrorMsg,
   type SnapshotName,
+  type DiffCuts,
   type FrameMsg,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
@@ -113,6 +114,8 @@ export class PageAgent {
   private readonly sites = new SiteTable(LIMITS.maxSites);
   private readonly allRows: Row[] = [];
   private readonly snapshots = new Map<SnapshotName, Map<number, TrackerSnapshot>>();
+  /** The panel's cut number each snapshot was recorded under (SnapshotCmd.cut), 0 when it sent none. */
+  private readonly cuts = new Map<SnapshotName, number>();
   /** Per module: the snapshot B of the last comparison and its new blocks (indices into it). */
   private lastDiff = new Map<number, { b: TrackerSnapshot; newBlocks: Uint32Array }>();
   private samples: number[] = [];
@@ -428,6 +431,8 @@ export class PageAgent {
       wrappedExports: rec.wrappedExports.slice(0, 256),
       time: rec.time,
       ...this.codeOf(rec),
+      // (a thread of a shared heap: the panel draws the heap's one memory once, named for every thread on it)
+      ...(rec.thread ? { shared: { heap: rec.thread.log.t0, thread: rec.thread.thread, counted: !rec.countedElsewhere } } : {}),
     };
   }
 
@@ -570,9 +575,9 @@ export class PageAgent {
         case 'hello':
           return this.resync();
         case 'snapshot':
-          return this.snapshot(cmd.req, cmd.name);
+          return this.snapshot(cmd.req, cmd.name, cmd.cut ?? 0);
         case 'diff':
-          return this.diff(cmd.req, cmd.from, cmd.to, cmd.final);
+          return this.diff(cmd.req, cmd.from, cmd.to, cmd.final, cmd.cuts);
         case 'read':
           return this.read(cmd.req, cmd.module, cmd.ptr, cmd.len);
         case 'range':
@@ -595,6 +600,7 @@ export class PageAgent {
             row.past.clear();
           }
           this.snapshots.clear();
+          this.cuts.clear();
           this.lastDiff.clear();
           return;
       }
@@ -727,7 +733,12 @@ export class PageAgent {
     });
   }
 
-  private snapshot(req: number, name: SnapshotName): void {
+  /**
+   * Every context of the tab gets the same command with the same `cut` (the panel's one sequence of snapshot
+   * requests) and records its snapshot under it: a comparison names the cuts it compares, so a context that missed
+   * one says so instead of comparing another instant.
+   */
+  private snapshot(req: number, name: SnapshotName, cut: number): void {
     const taken = new Map<number, TrackerSnapshot>();
     const modules = [];
     // (every thread's events up to now, before the trackers are read)
@@ -738,15 +749,28 @@ export class PageAgent {
       modules.push({ module: row.rec.id, liveCount: s.count, liveBytes: s.bytes });
     }
     this.snapshots.set(name, taken);
+    this.cuts.set(name, cut);
     this.flush();
-    this.send({ t: 'snapshot', req, name, time: this.opts.now(), modules });
+    this.send({ t: 'snapshot', req, name, ...(cut > 0 ? { cut } : {}), time: this.opts.now(), modules });
   }
 
-  private diff(req: number, from: SnapshotName, to: SnapshotName, final: SnapshotName | null): void {
-    const a = this.snapshots.get(from);
+  private diff(req: number, from: SnapshotName, to: SnapshotName, final: SnapshotName | null, cuts?: DiffCuts): void {
+    // (cuts.from 0: the panel knows this context was not running at `from`: nothing was alive here then)
+    const a = cuts?.from === 0 ? new Map<number, TrackerSnapshot>() : this.snapshots.get(from);
     const b = this.snapshots.get(to);
     const c = final ? this.snapshots.get(final) : undefined;
     if (!a || !b || (final && !c)) throw new Error(`snapshot ${!a ? from : !b ? to : final} was not taken in this page`);
+    if (cuts) {
+      const wrong = (
+        [
+          [from, cuts.from],
+          [to, cuts.to],
+          [final, cuts.final],
+        ] as const
+      ).find(([name, want]) => name !== null && want !== null && want > 0 && this.cuts.get(name) !== want);
+      if (wrong)
+        throw new Error(`Snapshot ${wrong[0]} #${wrong[1]} was not taken in this context (it has #${this.cuts.get(wrong[0]!) ?? 0})`);
+    }
     for (const row of this.rows) {
       const id = row.rec.id;
       const sb = b.get(id);

@@ -32,6 +32,20 @@ export interface ModuleMsg {
    * no bytes, and in recordings made before it existed.
    */
   code?: ModuleCodeMsg;
+  /**
+   * An instance on a shared memory (emscripten -pthread; src/agent/thread-heaps.ts):
+   * `heap` names the heap (its log's creation time, epoch ms: the same in every
+   * context running a thread on it), `thread` is this instance's thread (0 in
+   * the context that compiled the module), `counted` whether this instance
+   * reports the heap's blocks (one per heap). Absent otherwise.
+   */
+  shared?: SharedMemoryMsg;
+}
+
+export interface SharedMemoryMsg {
+  heap: number;
+  thread: number;
+  counted: boolean;
 }
 
 export interface ModuleCodeMsg {
@@ -147,6 +161,8 @@ export interface SnapshotMsg {
   t: 'snapshot';
   req: number;
   name: SnapshotName;
+  /** The panel's cut number the command carried (one per snapshot request, the same in every context), if any. */
+  cut?: number;
   time: number;
   modules: { module: number; liveCount: number; liveBytes: number }[];
 }
@@ -248,6 +264,12 @@ export interface PendingMsg {
   modules: { name: string; size: number }[];
 }
 
+export interface DiffCuts {
+  from: number;
+  to: number;
+  final: number | null;
+}
+
 export const SNAPSHOT_NAMES = ['A', 'B', 'C'] as const;
 export type SnapshotName = (typeof SNAPSHOT_NAMES)[number];
 
@@ -266,8 +288,13 @@ export type PageToPanel =
 
 export type PanelToPage =
   | { t: 'hello'; v: number }
-  | { t: 'snapshot'; req: number; name: SnapshotName }
-  | { t: 'diff'; req: number; from: SnapshotName; to: SnapshotName; final: SnapshotName | null }
+  /** `cut`: the panel's number for this request, sent to every context alike; each records its snapshot under it. */
+  | { t: 'snapshot'; req: number; name: SnapshotName; cut?: number }
+  /**
+   * `cuts`: the cut each snapshot must have been recorded under here (else the context refuses rather than compare
+   * another instant); `from` 0: this context was not running at `from`, all its live blocks are new.
+   */
+  | { t: 'diff'; req: number; from: SnapshotName; to: SnapshotName; final: SnapshotName | null; cuts?: DiffCuts }
   | { t: 'read'; req: number; module: number; ptr: number; len: number }
   /** Blocks alive now allocated between two epoch-ms times. */
   | { t: 'range'; req: number; from: number; to: number }

@@ -3,7 +3,18 @@
 // message leaves the page's reach) and again in the panel.
 import { LIMITS } from './version';
 import { ERROR_KINDS, SNAPSHOT_NAMES } from './messages';
-import type { PageToPanel, PanelToPage, SiteMsg, ErrorMsg, SiteGroupMsg, AllocatorMsg, FrameMsg, ModuleCodeMsg } from './messages';
+import type {
+  PageToPanel,
+  PanelToPage,
+  SiteMsg,
+  ErrorMsg,
+  SiteGroupMsg,
+  AllocatorMsg,
+  FrameMsg,
+  ModuleCodeMsg,
+  SharedMemoryMsg,
+  DiffCuts,
+} from './messages';
 import { ProtocolError, obj, num, int, str, bool, arr, oneOf, b64, U32 } from './checks';
 
 export { ProtocolError } from './checks';
@@ -85,6 +96,26 @@ function moduleCode(o: Record<string, unknown>): { code?: ModuleCodeMsg } {
   return { code };
 }
 
+/** ModuleMsg.shared: the heap's name (a finite time, epoch ms), a thread number, one flag. */
+function sharedMemory(o: Record<string, unknown>): { shared?: SharedMemoryMsg } {
+  if (o.shared === undefined) return {};
+  const s = obj(o.shared, 'shared');
+  return { shared: { heap: num(s, 'heap', 0, 2 ** 53), thread: int(s, 'thread', 0, 1 << 20), counted: bool(s, 'counted') } };
+}
+
+/** The panel's cut numbers: integers from 1 (from may be 0: nothing before). */
+const CUT_MAX = 2 ** 53;
+function cut(o: Record<string, unknown>): { cut?: number } {
+  return o.cut === undefined ? {} : { cut: int(o, 'cut', 1, CUT_MAX) };
+}
+function diffCuts(o: Record<string, unknown>): { cuts?: DiffCuts } {
+  if (o.cuts === undefined) return {};
+  const c = obj(o.cuts, 'cuts');
+  return {
+    cuts: { from: int(c, 'from', 0, CUT_MAX), to: int(c, 'to', 1, CUT_MAX), final: c.final === null ? null : int(c, 'final', 1, CUT_MAX) },
+  };
+}
+
 /** Returns a clean copy holding only known fields, or throws ProtocolError. */
 export function parsePageMsg(x: unknown): PageToPanel {
   const o = obj(x, 'message');
@@ -106,6 +137,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
         }),
         time: num(o, 'time'),
         ...moduleCode(o),
+        ...sharedMemory(o),
       };
     case 'batch':
       return {
@@ -122,6 +154,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
         t: 'snapshot',
         req: int(o, 'req', 0, 2 ** 53),
         name: oneOf(o, 'name', SNAPSHOT_NAMES),
+        ...cut(o),
         time: num(o, 'time'),
         modules: arr(o, 'modules', 10_000, (m) => {
           const mo = obj(m, 'module');
@@ -214,7 +247,7 @@ export function parsePanelMsg(x: unknown): PanelToPage {
     case 'hello':
       return { t: 'hello', v: int(o, 'v', 0, U32) };
     case 'snapshot':
-      return { t: 'snapshot', req: int(o, 'req', 0, 2 ** 53), name: oneOf(o, 'name', SNAPSHOT_NAMES) };
+      return { t: 'snapshot', req: int(o, 'req', 0, 2 ** 53), name: oneOf(o, 'name', SNAPSHOT_NAMES), ...cut(o) };
     case 'diff':
       return {
         t: 'diff',
@@ -222,6 +255,7 @@ export function parsePanelMsg(x: unknown): PanelToPage {
         from: oneOf(o, 'from', SNAPSHOT_NAMES),
         to: oneOf(o, 'to', SNAPSHOT_NAMES),
         final: o.final === null ? null : oneOf(o, 'final', SNAPSHOT_NAMES),
+        ...diffCuts(o),
       };
     case 'read':
       return {

@@ -1,0 +1,117 @@
+// Contexts in the panel (issue 11 item 5): the page and a worker each with the
+// seed leak module get a live-heap line each on the timeline; a snapshot is
+// one cut across both (extension/panel/snapshot-cuts.ts), and a context that
+// does not answer in time is named, not mixed in; threads on one shared memory
+// draw it as one line.
+import type { Chart } from 'chart.js';
+import type { Page } from '@playwright/test';
+import { join } from 'node:path';
+import { expect, openPanel, tabIdOf, test } from './harness';
+
+declare const contexts: { ready: Promise<string>; leak(where: string): Promise<string>; busy(ms: number): Promise<string> };
+declare const threads: { ready: Promise<string>; run(): Promise<number> };
+
+/** The bytes chart's lines as drawn: label, hidden, last value. */
+function lines(panel: Page): Promise<{ label: string; hidden: boolean; last: number | undefined }[]> {
+  return panel.evaluate(() =>
+    (globalThis as unknown as { wasmLeaksBytesChart: Chart<'line', { x: number; y: number }[]> }).wasmLeaksBytesChart.data.datasets.map(
+      (d) => ({ label: d.label ?? '', hidden: d.hidden === true, last: d.data.at(-1)?.y }),
+    ),
+  );
+}
+
+const PAGE_HEAP = 'page live heap';
+const WORKER_HEAP = 'worker worker.js “seed” live heap';
+
+test('the page and a worker: a live-heap line each on the timeline, one Snapshot A → B across both, a busy worker named and left out', async ({
+  context,
+  site,
+}, testInfo) => {
+  const shot = (name: string) => (process.env.CONTEXTS_SHOTS ? join(process.env.CONTEXTS_SHOTS, name) : testInfo.outputPath(name));
+  const page = await context.newPage();
+  await page.goto(`${site}/contexts.html`);
+  expect(await page.evaluate(() => contexts.ready)).toBe(`${site}/contexts/worker.js`);
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓']);
+  await expect(panel.getByTestId('module-context')).toHaveText(['in worker worker.js “seed”']);
+
+  expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('worker')]))).toEqual(['leaked', 'leaked']);
+  // One live-heap line per context, named as the module list names it, each ending at its 100 blocks of 1,024 B.
+  await expect
+    .poll(async () => (await lines(panel)).filter((l) => l.label.endsWith('live heap')).map((l) => [l.label, l.last]))
+    .toEqual([
+      [PAGE_HEAP, 102_400],
+      [WORKER_HEAP, 102_400],
+    ]);
+  // The legend toggles a context's line, and the next redraw (a new batch) keeps it hidden.
+  const hit = await panel.evaluate((label) => {
+    const c = (globalThis as unknown as { wasmLeaksBytesChart: Chart }).wasmLeaksBytesChart;
+    const dataset = c.data.datasets.findIndex((d) => d.label === label);
+    const i = c.legend!.legendItems!.findIndex((item) => item.datasetIndex === dataset);
+    const box = (c.legend as unknown as { legendHitBoxes: { left: number; top: number; width: number; height: number }[] }).legendHitBoxes[
+      i
+    ];
+    return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+  }, WORKER_HEAP);
+  const canvas = (await panel.getByTestId('timeline-chart').boundingBox())!;
+  await panel.mouse.click(canvas.x + hit.x, canvas.y + hit.y);
+  await expect.poll(async () => (await lines(panel)).find((l) => l.label === WORKER_HEAP)?.hidden).toBe(true);
+
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
+  expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('worker')]))).toEqual(['leaked', 'leaked']);
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B']);
+  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
+    'leak-wasi-O0.wasm',
+    'leak-wasi-O0.wasm in worker worker.js “seed”',
+  ]);
+  await expect(panel.getByTestId('compare-title')).toHaveText('Comparison: A → B across 2 contexts (cut #1 → #2)');
+  await expect(panel.getByTestId('compare-gap')).toHaveCount(0);
+  await expect
+    .poll(async () => (await lines(panel)).find((l) => l.label === WORKER_HEAP))
+    .toEqual({ label: WORKER_HEAP, hidden: true, last: 204_800 });
+  await panel.mouse.click(canvas.x + hit.x, canvas.y + hit.y);
+  await expect.poll(async () => (await lines(panel)).find((l) => l.label === WORKER_HEAP)?.hidden).toBe(false);
+  await panel.screenshot({ path: shot('contexts-timeline.png') });
+
+  // The worker in one long task (9 s): Snapshot B waits 3 s for it, then compares the page alone and says why.
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
+  const busy = page.evaluate(() => contexts.busy(9000));
+  expect(await page.evaluate(() => contexts.leak('page'))).toBe('leaked');
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('compare-gap')).toHaveText([
+    'Not compared: worker worker.js “seed” did not answer Snapshot B within 3 s (busy, or ended).',
+  ]);
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+  await expect(panel.locator('[data-testid="diff"] .module-name')).toHaveText(['leak-wasi-O0.wasm']);
+  await panel.screenshot({ path: shot('contexts-busy-worker.png') });
+  // Its answer comes when the task ends: at another instant, still not compared.
+  expect(await busy).toBe('done');
+  await expect(panel.getByTestId('compare-gap')).toHaveText([
+    /^Not compared: worker worker\.js “seed” answered Snapshot B \d+\.\d+ s after it was asked, at another instant\.$/,
+  ]);
+  testInfo.annotations.push({ type: 'late answer', description: (await panel.getByTestId('compare-gap').textContent()) ?? '' });
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+});
+
+test('threads on one shared memory: one linear-memory line, named for the module and its 5 threads', async ({
+  context,
+  site,
+}, testInfo) => {
+  const shot = (name: string) => (process.env.CONTEXTS_SHOTS ? join(process.env.CONTEXTS_SHOTS, name) : testInfo.outputPath(name));
+  const page = await context.newPage();
+  await page.goto(`${site}/threads/index.html`);
+  expect(await page.evaluate(() => threads.ready)).toBe('true');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-context')).toHaveCount(4);
+  expect(await page.evaluate(() => threads.run())).toBe(5092786);
+  // The page's instance and the 4 pthread workers' all run on one memory: one line, not five identical ones; the
+  // live heap is the counting instance's (the page's) alone, the only context counting blocks.
+  await expect
+    .poll(async () => (await lines(panel)).map((l) => l.label).filter((l) => !l.endsWith('highest live block end')))
+    .toEqual(['threads.wasm (shared by 5 threads) linear memory', 'threads.wasm live heap']);
+  await panel.screenshot({ path: shot('contexts-threads.png') });
+});

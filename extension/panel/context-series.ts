@@ -1,0 +1,115 @@
+// What the timeline draws per context and per memory, beside its per-module
+// lines. A context (the page, a frame, a worker: one source, see
+// src/protocol/router.ts) gets one live-heap line summing its modules; an
+// emscripten -pthread module runs one instance per thread on one shared
+// memory, so those instances get one linear-memory line, named for the module
+// and its threads, not one identical line per thread.
+import type { ModuleView } from './store';
+import type { Series } from './series';
+import { baseName } from './format';
+
+/** Several step series summed: at each time any of them has a point, each one's last value (0 before its first). */
+export function stepSum(parts: { time: readonly number[]; values: readonly number[] }[]): { time: number[]; values: number[] } {
+  const time: number[] = [];
+  const values: number[] = [];
+  const at = parts.map(() => 0);
+  const last = parts.map(() => 0);
+  let sum = 0;
+  for (;;) {
+    let t = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < parts.length; p++) if (at[p] < parts[p].time.length) t = Math.min(t, parts[p].time[at[p]]);
+    if (t === Number.POSITIVE_INFINITY) break;
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p];
+      // (every point of this part at time t: the last one is its value from t on)
+      while (at[p] < part.time.length && part.time[at[p]] === t) {
+        sum += part.values[at[p]] - last[p];
+        last[p] = part.values[at[p]];
+        at[p]++;
+      }
+    }
+    time.push(t);
+    values.push(sum);
+  }
+  return { time, values };
+}
+
+/** Whether a module's own figures are its blocks: not a thread of a shared heap counted by another instance. */
+export function counts(m: Pick<ModuleView, 'shared'> | undefined): boolean {
+  return m?.shared?.counted !== false;
+}
+
+export interface ContextLine {
+  source: number;
+  label: string;
+  /** The series key of its first module (the timeline gives the context that module's colour). */
+  first: string;
+  time: number[];
+  live: number[];
+}
+
+/**
+ * One live-heap line per context whose modules count blocks, in source order (the page first): the sum of its
+ * modules' live bytes over time. `label` names a source as the module list does.
+ */
+export function contextLines(
+  modules: ReadonlyMap<string, Pick<ModuleView, 'frame' | 'shared'>>,
+  series: ReadonlyMap<string, Pick<Series, 'time' | 'live'>>,
+  label: (source: number) => string,
+): ContextLine[] {
+  const bySource = new Map<number, string[]>();
+  for (const key of series.keys()) {
+    const m = modules.get(key);
+    if (!m || !counts(m)) continue;
+    const keys = bySource.get(m.frame);
+    if (keys) keys.push(key);
+    else bySource.set(m.frame, [key]);
+  }
+  return [...bySource]
+    .sort(([a], [b]) => a - b)
+    .map(([source, keys]) => {
+      const sum = stepSum(keys.map((k) => ({ time: series.get(k)!.time, values: series.get(k)!.live })));
+      return { source, label: label(source), first: keys[0], time: sum.time, live: sum.values };
+    });
+}
+
+/** Per series key: the line its linear memory is drawn as (null: drawn by another key's line, one shared memory). */
+export interface MemoryLine {
+  /** The name the line goes by: the module's (and its context's), or "vips.wasm (shared by 7 threads)". */
+  name: string;
+  threads: number;
+}
+
+/**
+ * The linear-memory lines of the series `keys`: one per module instance, except the instances on one shared
+ * memory (the same heap in one tab frame, whichever context runs them), which share the line of the first of them,
+ * named for the module and every instance the panel knows on that memory.
+ */
+export function memoryLines(
+  modules: ReadonlyMap<string, Pick<ModuleView, 'frame' | 'name' | 'context' | 'shared'>>,
+  keys: Iterable<string>,
+): Map<string, MemoryLine | null> {
+  // (a worker's source is its frame id + context · 2^32: the tab frame is the source modulo 2^32)
+  const heapOf = (m: Pick<ModuleView, 'frame' | 'shared'>) => (m.shared ? `${m.frame % 2 ** 32}:${m.shared.heap}` : null);
+  const threads = new Map<string, number>();
+  for (const m of modules.values()) {
+    const heap = heapOf(m);
+    if (heap !== null) threads.set(heap, (threads.get(heap) ?? 0) + 1);
+  }
+  const out = new Map<string, MemoryLine | null>();
+  const drawn = new Set<string>();
+  for (const key of keys) {
+    const m = modules.get(key);
+    const heap = m ? heapOf(m) : null;
+    if (!m || heap === null) {
+      const file = m ? baseName(m.name) : key;
+      out.set(key, { name: m?.context ? `${file} (${m.context})` : file, threads: 1 });
+    } else if (drawn.has(heap)) out.set(key, null);
+    else {
+      drawn.add(heap);
+      const n = threads.get(heap) ?? 1;
+      out.set(key, { name: `${baseName(m.name)} (shared by ${n} thread${n === 1 ? '' : 's'})`, threads: n });
+    }
+  }
+  return out;
+}
