@@ -127,3 +127,37 @@ export function joinPath(dir: string, name: string): string {
   if (!dir || name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) return name;
   return dir.endsWith('/') ? dir + name : dir + '/' + name;
 }
+
+/**
+ * Walks the units of a DWARF section (.debug_info's units, .debug_line's
+ * programs): `read` gets a Reader bounded to the unit, after its length and
+ * version (2–5). A unit that throws is a problem (`problem(start, message)`),
+ * not a failure: the walk goes on at the next unit when its length was read.
+ */
+export function forEachUnit(
+  b: Uint8Array,
+  what: string,
+  section: string,
+  versionName: string,
+  read: (r: Reader, start: number, offSize: number, version: number) => void,
+  problem: (start: number, message: string) => void,
+): void {
+  let start = 0;
+  while (start < b.length) {
+    const r = new Reader(b, start);
+    let next = b.length;
+    try {
+      const [len, offSize] = initialLength(r);
+      next = r.p + len;
+      if (next > b.length) throw new Error(`${what} runs past ${section}`);
+      r.end = next;
+      const version = r.u16();
+      if (version < 2 || version > 5) throw new Error(`unsupported ${versionName} ${version}`);
+      read(r, start, offSize, version);
+    } catch (e) {
+      problem(start, (e as Error).message);
+      if (next <= start) break;
+    }
+    start = next;
+  }
+}

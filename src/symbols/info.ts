@@ -1,4 +1,4 @@
-import { Reader, cstrAt, initialLength } from './dwarf-reader';
+import { Reader, cstrAt, forEachUnit } from './dwarf-reader';
 
 export interface InfoSections {
   info: Uint8Array;
@@ -337,17 +337,12 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
   const abbrevCache = new Map<number, Map<number, Abbrev>>();
   const b = s.info;
   const val = { val: 0, str: '' };
-  let unitOff = 0;
-  while (unitOff < b.length) {
-    const r = new Reader(b, unitOff);
-    let next = b.length;
-    try {
-      const [len, offSize] = initialLength(r);
-      next = r.p + len;
-      if (next > b.length) throw new Error('unit runs past .debug_info');
-      r.end = next;
-      const version = r.u16();
-      if (version < 2 || version > 5) throw new Error(`unsupported DWARF version ${version}`);
+  forEachUnit(
+    b,
+    'unit',
+    '.debug_info',
+    'DWARF version',
+    (r, unitOff, offSize, version) => {
       let abbrOff: number,
         addrSize: number,
         unitType = 1;
@@ -370,7 +365,7 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
       const stack: (Scope | null)[] = [];
       let parent: Scope | null = null;
       let first = true;
-      while (r.p < next) {
+      while (r.p < r.end) {
         const dieOff = r.p;
         const code = r.uleb();
         if (code === 0) {
@@ -496,12 +491,9 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
           if (scope) parent = scope;
         }
       }
-    } catch (e) {
-      di.problems.push(`unit at 0x${unitOff.toString(16)} of .debug_info: ${(e as Error).message}`);
-      if (next <= unitOff) break;
-    }
-    unitOff = next;
-  }
+    },
+    (unitOff, message) => di.problems.push(`unit at 0x${unitOff.toString(16)} of .debug_info: ${message}`),
+  );
   // One entry per range of every function, sorted: a function may be split (hot/cold).
   const rows: number[][] = [];
   di.functions.forEach((f, i) => {

@@ -1,4 +1,4 @@
-import { Reader, cstrAt, initialLength, joinPath } from './dwarf-reader';
+import { type Reader, cstrAt, forEachUnit, joinPath } from './dwarf-reader';
 
 /** Sections a line program may point into. */
 export interface LineSections {
@@ -109,17 +109,12 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
     return id;
   };
   const b = secs.line;
-  let unit = 0;
-  while (unit < b.length) {
-    const r = new Reader(b, unit);
-    let next = b.length;
-    try {
-      const [len, offSize] = initialLength(r);
-      next = r.p + len;
-      if (next > b.length) throw new Error('line program runs past .debug_line');
-      r.end = next;
-      const version = r.u16();
-      if (version < 2 || version > 5) throw new Error(`unsupported line table version ${version}`);
+  forEachUnit(
+    b,
+    'line program',
+    '.debug_line',
+    'line table version',
+    (r, unit, offSize, version) => {
       let addrSize = 4;
       if (version >= 5) {
         addrSize = r.u8();
@@ -181,7 +176,7 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
         rows = [];
         seqStart = -1;
       };
-      while (r.p < next) {
+      while (r.p < r.end) {
         const op = r.u8();
         if (op >= opcodeBase) {
           const adj = op - opcodeBase;
@@ -245,12 +240,9 @@ export function buildLineTable(secs: LineSections, compDirs: Map<number, string>
       }
       if (rows.length > 0) problems.push(`line program at 0x${unit.toString(16)}: sequence without end_sequence`);
       programFiles.set(unit, Int32Array.from(local));
-    } catch (e) {
-      problems.push(`line program at 0x${unit.toString(16)}: ${(e as Error).message}`);
-      if (next <= unit || next > b.length) break;
-    }
-    unit = next;
-  }
+    },
+    (unit, message) => problems.push(`line program at 0x${unit.toString(16)}: ${message}`),
+  );
   seqs.sort((x, y) => x.start - y.start);
   let n = 0;
   for (const s of seqs) n += s.rows.length / 5;
