@@ -1,7 +1,7 @@
 // Workers the page starts get the agent (src/agent/worker-hook.ts): each
 // worker is a source of its own in the panel, with its modules and blocks.
 import type { Page } from '@playwright/test';
-import { expect, launch, openPanel, tabIdOf, test } from './harness';
+import { expect, launch, openPanel, tabIdOf, test, withAndWithout } from './harness';
 
 declare const workers: { ask(kind: string, command: unknown): Promise<string>; compileAndPost(sync?: boolean): Promise<string> };
 
@@ -57,22 +57,175 @@ test('a classic, a module and a nested worker each run the seed module from thei
   await expect(panel.getByTestId('module-live-count')).toHaveText(['100', '100', '100']);
 });
 
-test('a SharedWorker and a data: worker run untouched, and the panel says why they are not tracked', async ({ context, site }) => {
+test('a classic and a module SharedWorker each run the seed module hooked; each shows its own 100 leaked blocks, noted as this tab’s copy', async ({
+  context,
+  site,
+}) => {
   const page = await context.newPage();
   await openWorkers(page, site);
-  expect(await page.evaluate(() => workers.ask('shared', 'leak'))).toBe('leaked');
-  const dataWorker = await page.evaluate(
-    () =>
+  // The shims: each sees its script's URL (the module one got its connection after its import).
+  expect(await page.evaluate(async () => [await workers.ask('shared', 'where'), await workers.ask('shared-module', 'where')])).toEqual([
+    `${site}/workers/shared.js`,
+    `${site}/workers/shared-module.mjs`,
+  ]);
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓']);
+  await expect(panel.getByTestId('module-context')).toHaveCount(2);
+  expect((await panel.getByTestId('module-context').allTextContents()).sort()).toEqual([
+    'in module shared worker shared-module.mjs “shared-module”',
+    'in shared worker shared.js “shared”',
+  ]);
+  // Said as a fact of the context, not as something that failed.
+  const note = 'hooked for this tab — other tabs that open it get their own copy while this site is recorded';
+  await expect(panel.getByTestId('module-context-note')).toHaveText([note, note]);
+  await expect(panel.getByTestId('unreached')).toHaveCount(0);
+
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
+  expect(await page.evaluate(() => Promise.all(['shared', 'shared-module'].map((k) => workers.ask(k, 'leak'))))).toEqual([
+    'leaked',
+    'leaked',
+  ]);
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B']);
+  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
+    'leak-wasi-O0.wasm in module shared worker shared-module.mjs “shared-module”',
+    'leak-wasi-O0.wasm in shared worker shared.js “shared”',
+  ]);
+  await panel.getByRole('button', { name: 'Filter to leak-wasi-O0.wasm in shared worker shared.js “shared”' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+  const top = panel.getByTestId('site-row').first();
+  await expect(top.getByTestId('site-label')).toContainText('process_data');
+  await expect(top.getByTestId('site-new')).toHaveText('100');
+  await expect(panel.getByTestId('module-live-count')).toHaveText(['100', '100']);
+  await expect(panel.getByTestId('module-live-bytes')).toHaveText(['102,400 B', '102,400 B']);
+});
+
+test('within a document, every SharedWorker of one script and name is one worker, and a mismatch, a missing script or one that throws errors, as natively', async ({
+  context,
+  site,
+}) => {
+  const { native, hooked } = await withAndWithout(context, `${site}/workers.html`, async () => {
+    const ask = (w: SharedWorker, command: string) =>
       new Promise<string>((resolve) => {
-        const w = new Worker('data:text/javascript,postMessage(typeof WebAssembly)');
-        w.onmessage = (e) => resolve(String(e.data));
+        w.port.onmessage = (e) => resolve(String(e.data));
+        w.port.postMessage(command);
+      });
+    // The event a construction gets (its file as the script constructed, or another).
+    const errorOf = (w: SharedWorker, script = '') =>
+      new Promise<string>((resolve) => {
+        w.onerror = (e: Event) =>
+          resolve(
+            e instanceof ErrorEvent
+              ? `${e.type} ErrorEvent ${e.message} at ${e.filename === script ? 'its script' : e.filename}:${e.lineno}:${e.colno} error ${e.error} cancelable ${e.cancelable}`
+              : `${e.type} ${e.constructor.name} cancelable ${e.cancelable}`,
+          );
+        w.port.onmessage = (e) => resolve(`answered ${e.data}`);
+        w.port.postMessage('count');
+      });
+    const blob = (source: string) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const thrower = blob('\n  throw new Error("boom")');
+    const moduleThrower = blob('\n\n throw new TypeError("boom")');
+    // Its handlers set before it throws: the error event, then it runs on.
+    const runsOn = blob('var n=0;onconnect=(e)=>{const p=e.ports[0];p.onmessage=()=>p.postMessage(++n)};throw new Error("late")');
+    const first = new SharedWorker(runsOn);
+    const threwThenRuns = [
+      await new Promise((resolve) => {
+        first.onerror = (e) => resolve((e as ErrorEvent).message);
       }),
-  );
-  expect(dataWorker).toBe('object');
+      await ask(new SharedWorker(runsOn), 'count'),
+    ];
+    const a = new SharedWorker('workers/shared.js', 'counter');
+    const counts = [await ask(a, 'count')];
+    // The name as a string or in options: the same worker, one count.
+    const b = new SharedWorker('workers/shared.js', { name: 'counter' });
+    counts.push(await ask(b, 'count'));
+    counts.push(await ask(new SharedWorker('workers/shared.js', 'other'), 'count'));
+    counts.push(await ask(a, 'count'));
+    return {
+      counts,
+      // The same script and name with another type or credentials than the running worker.
+      otherType: await errorOf(new SharedWorker('workers/shared.js', { name: 'counter', type: 'module' })),
+      otherCredentials: await errorOf(new SharedWorker('workers/shared.js', { name: 'counter', credentials: 'include' })),
+      missing: await errorOf(new SharedWorker('workers/missing.js')),
+      moduleMissing: await errorOf(new SharedWorker('workers/missing.mjs', { type: 'module' })),
+      // A script that throws as it first runs (its handlers were never set).
+      threw: await errorOf(new SharedWorker(thrower), thrower),
+      moduleThrew: await errorOf(new SharedWorker(moduleThrower, { type: 'module' }), moduleThrower),
+      syntax: await errorOf(new SharedWorker(blob('var = ;'))),
+      moduleSyntax: await errorOf(new SharedWorker(blob('export const = ;'), { type: 'module' })),
+      threwThenRuns,
+      bad: (() => {
+        try {
+          // @ts-expect-error no arguments
+          new SharedWorker();
+          return 'constructed';
+        } catch (e) {
+          return (e as Error).name;
+        }
+      })(),
+      badUrl: (() => {
+        try {
+          new SharedWorker('http://[bad');
+          return 'constructed';
+        } catch (e) {
+          return (e as Error).name;
+        }
+      })(),
+    };
+  });
+  expect(hooked).toEqual(native);
+  expect(native).toEqual({
+    counts: ['1 of 1 counter', '2 of 2 counter', '1 of 1 other', '3 of 2 counter'],
+    otherType: 'error Event cancelable true',
+    otherCredentials: 'error Event cancelable true',
+    missing: 'error Event cancelable true',
+    moduleMissing: 'error Event cancelable true',
+    threw: 'error ErrorEvent Uncaught Error: boom at its script:2:3 error null cancelable true',
+    moduleThrew: 'error ErrorEvent Uncaught TypeError: boom at its script:3:8 error null cancelable true',
+    syntax: 'error Event cancelable true',
+    moduleSyntax: 'error Event cancelable true',
+    threwThenRuns: ['Uncaught Error: late', '1'],
+    bad: 'TypeError',
+    badUrl: 'SyntaxError',
+  });
+});
+
+test('data: workers and audio worklets run untouched, and the panel says why they are not tracked', async ({ context, site }) => {
+  const probe = async () => {
+    const dataWorker = await new Promise<string>((resolve) => {
+      const w = new Worker('data:text/javascript,postMessage(typeof WebAssembly)');
+      w.onmessage = (e) => resolve(String(e.data));
+    });
+    const dataShared = await new Promise<string>((resolve) => {
+      const w = new SharedWorker('data:text/javascript,onconnect=(e)=>e.ports[0].postMessage(typeof WebAssembly)');
+      w.port.onmessage = (e) => resolve(String(e.data));
+      w.onerror = () => resolve('error');
+    });
+    const audio = new AudioContext();
+    await audio.audioWorklet.addModule('workers/worklet.js');
+    const node = new AudioWorkletNode(audio, 'probe');
+    const worklet = await new Promise((resolve) => {
+      node.port.onmessage = (e) => resolve(e.data);
+    });
+    await audio.close();
+    return { dataWorker, dataShared, worklet };
+  };
+  const { native, hooked } = await withAndWithout(context, `${site}/workers.html`, probe);
+  expect(hooked).toEqual(native);
+  expect(native).toEqual({
+    dataWorker: 'object',
+    // (Chromium refuses a data: SharedWorker: an error event, natively too)
+    dataShared: 'error',
+    worklet: { wasm: 'object', channel: 'undefined', timers: 'undefined' },
+  });
+  const page = context.pages().at(-1) as Page;
   const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('unreached-worker')).toHaveText([
-    'shared worker shared.js: a SharedWorker is shared between the tabs of a site; hooking it would give this tab its own copy',
     'worker data:text/javascript,postMessage(typeof WebAssembly): data: URL workers run in an opaque origin; hooked, this one would run in the page’s',
+    'shared worker data:text/javascript,onconnect=(e)=>e.ports[0].postMessage(typeof WebAssembly): data: URL workers run in an opaque origin; hooked, this one would run in the page’s',
+    'audio worklet worklet.js: an audio worklet has no BroadcastChannel, postMessage, timers, URL or TextDecoder (only its processors’ ports): the agent cannot run or report there, so its modules run untouched',
   ]);
   await expect(panel.getByTestId('module')).toHaveCount(0);
 });
@@ -126,20 +279,26 @@ test('pages with a Content-Security-Policy: their workers run untouched (a hooke
     for (const ctx of [context, plain]) {
       const page = await ctx.newPage();
       await page.goto(`${site}/${path}`);
-      answers.push(await page.evaluate(async () => [await workers.ask('classic', 'where'), await workers.ask('classic', 'leak')]));
+      answers.push(
+        await page.evaluate(async () => [
+          await workers.ask('classic', 'where'),
+          await workers.ask('classic', 'leak'),
+          await workers.ask('shared', 'where'),
+          await workers.ask('shared', 'leak'),
+        ]),
+      );
       if (ctx === context) {
         const panel = await openPanel(context, await tabIdOf(context, page));
         await expect(panel.getByTestId('unreached-worker')).toHaveText([
           `worker classic.js: ${reason}: a hooked worker would inherit the page’s Content-Security-Policy, which its own script does not have`,
+          `shared worker shared.js: ${reason}: a hooked worker would inherit the page’s Content-Security-Policy, which its own script does not have`,
         ]);
         await panel.close();
       }
       await page.close();
     }
-    expect(answers).toEqual([
-      [`${site}/workers/classic.js`, 'leaked'],
-      [`${site}/workers/classic.js`, 'leaked'],
-    ]);
+    const answer = [`${site}/workers/classic.js`, 'leaked', `${site}/workers/shared.js`, 'leaked'];
+    expect(answers).toEqual([answer, answer]);
   }
   await plain.close();
 });
@@ -157,6 +316,11 @@ test('what a page and its worker can observe of the hook is what they observe na
           worker.onmessage = (e) => resolve(e.data);
           worker.postMessage('look');
         });
+        const shared = new SharedWorker('workers/identity.js', 'identity');
+        const inShared = await new Promise((resolve) => {
+          shared.port.onmessage = (e) => resolve(e.data);
+          shared.port.postMessage('look');
+        });
         return {
           workerCtor: Worker.prototype.constructor === Worker,
           sharedCtor: SharedWorker.prototype.constructor === SharedWorker,
@@ -165,6 +329,17 @@ test('what a page and its worker can observe of the hook is what they observe na
           name: Worker.name,
           length: Worker.length,
           inWorker,
+          shared: {
+            instance: shared instanceof SharedWorker,
+            proto: Object.getPrototypeOf(shared) === SharedWorker.prototype,
+            native: /\[native code\]/.test(Function.prototype.toString.call(SharedWorker)),
+            name: SharedWorker.name,
+            length: SharedWorker.length,
+            own: Object.getOwnPropertyNames(SharedWorker.prototype).sort(),
+            port: shared.port instanceof MessagePort,
+            onerror: shared.onerror,
+            inShared,
+          },
         };
       }),
     );
@@ -184,6 +359,24 @@ test('what a page and its worker can observe of the hook is what they observe na
       fetchNative: true,
       importScriptsName: 'importScripts',
       workerCtor: true,
+    },
+    shared: {
+      instance: true,
+      proto: true,
+      native: true,
+      name: 'SharedWorker',
+      length: 1,
+      own: ['constructor', 'onerror', 'port'],
+      port: true,
+      onerror: null,
+      inShared: {
+        location: `${site}/workers/identity.js`,
+        requestCtor: true,
+        fetchNative: true,
+        importScriptsName: 'importScripts',
+        workerCtor: 'no Worker',
+        name: 'identity',
+      },
     },
   });
 });

@@ -27,13 +27,14 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
   const send = channel.postMessage.bind(channel);
   let agent: PageAgent | null = null;
   // This worker's own workers (emscripten's pthreads started from a worker), by token: for what the channel cannot carry.
-  const ports = new WorkerPorts(Worker);
+  // (a SharedWorker may have no Worker to start them with)
+  const ports = typeof Worker === 'function' ? new WorkerPorts(Worker) : null;
   const exchange = new ModuleExchange(
     boot.token,
     send,
     (id) => agent?.hooks.markedModule(id) ?? null,
     setTimeout.bind(globalThis),
-    (token, data) => ports.send(token, data),
+    (token, data) => ports?.send(token, data) ?? false,
   );
   // Our messages on this worker's port go to the exchange, never to the page's script (this listener is the first).
   globalThis.addEventListener('message', (event: MessageEvent) => {
@@ -73,7 +74,7 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
     base: () => boot.url,
     unreached,
     token: () => randomToken(globalThis),
-    started: (token, worker) => ports.started(token, worker),
+    started: (token, worker) => ports?.started(token, worker),
   });
 } else if (!boot && scope.name === REWRITER_NAME && typeof WebAssembly === 'object') {
   const path = eventPath(WebAssembly);

@@ -1,10 +1,12 @@
 // Reaching workers. Content scripts never run in workers, so the agent goes in
-// with the worker: `Worker` is replaced (in the page, and in each hooked worker
-// for nested ones) by a proxy that starts the worker from a small blob: script
-// which installs the URL shims (worker-shims.ts), loads the agent, then loads
-// the page's own script with its own URL (`importScripts` for classic workers,
-// `import()` for module workers). The hooked worker talks to the page's agent
-// over a BroadcastChannel whose name is random per page load (context-relay.ts).
+// with the worker: `Worker` and `SharedWorker` are replaced (in the page, and
+// `Worker` in each hooked worker for nested ones) by proxies that start the
+// worker from a small blob: script which installs the URL shims
+// (worker-shims.ts), loads the agent, then loads the page's own script with its
+// own URL (`importScripts` for classic workers, `import()` for module workers).
+// The hooked worker talks to the page's agent over a BroadcastChannel whose
+// name is random per page load (context-relay.ts). SharedWorkers are kept one
+// per (script URL, name) in the document (shared-worker-hook.ts).
 //
 // Chosen over chrome.debugger's auto-attach (which reaches every worker, even
 // cross-origin ones, but needs the "debugger" permission and shows Chrome's
@@ -13,8 +15,10 @@
 // is reported, and the page then gets the untouched worker:
 // - a page whose CSP forbids blob: workers (the constructor throws: we catch it);
 // - data: URL workers (they run in an opaque origin; ours would run in the page's);
-// - SharedWorker: a blob: URL is unique to this page, so the same worker would
-//   no longer be shared with the site's other tabs.
+// - a page that visibly has a CSP (see inheritedPolicy);
+// - audio worklets (reported only: see AUDIO_WORKLET_REASON).
+import { SharedWorkerTable, sharedWorkerIsModule, sharedWorkerName } from './shared-worker-hook';
+import { nativeLike } from './native-look';
 import { workerShimsSource } from './worker-shims';
 
 /** What a hooked worker reads first (as `self[BOOT_KEY]`), and deletes. */
@@ -32,7 +36,7 @@ export interface WorkerBoot {
   name: string;
 }
 
-export type WorkerKind = 'worker' | 'module worker';
+export type WorkerKind = 'worker' | 'module worker' | 'shared worker' | 'module shared worker';
 export const BOOT_KEY = '__wasmLeaksWorker';
 
 export interface WorkerHookOptions {
@@ -49,7 +53,16 @@ export interface WorkerHookOptions {
   started?(token: string, worker: Worker): void;
 }
 
-/** Replaces `scope.Worker` (and reports `SharedWorker`s) so workers start with the agent; returns the undo. */
+/**
+ * Measured in Chromium: an AudioWorkletGlobalScope has no BroadcastChannel,
+ * postMessage, timers, queueMicrotask, performance, URL or TextDecoder, only
+ * the MessagePort of each AudioWorkletProcessor: the agent can neither run
+ * there nor report out without a node of ours in the page's audio graph.
+ */
+export const AUDIO_WORKLET_REASON =
+  'an audio worklet has no BroadcastChannel, postMessage, timers, URL or TextDecoder (only its processors’ ports): the agent cannot run or report there, so its modules run untouched';
+
+/** Replaces `scope.Worker` and `scope.SharedWorker` so workers start with the agent, lists audio worklets; returns the undo. */
 export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): () => void {
   const NativeWorker = scope.Worker;
   const NativeShared = scope.SharedWorker;
@@ -67,26 +80,25 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       }),
     );
   }
-  if (typeof NativeShared === 'function') {
+  const shared = typeof NativeShared === 'function' ? sharedWorkers(NativeShared) : null;
+  if (shared) {
     scope.SharedWorker = stand(
-      NativeShared,
-      new Proxy(NativeShared, {
+      shared.native,
+      new Proxy(shared.native, {
         construct(target, args, newTarget) {
-          const url = absolute(args[0]);
-          if (url)
-            opts.unreached(
-              'shared worker',
-              url,
-              'a SharedWorker is shared between the tabs of a site; hooking it would give this tab its own copy',
-            );
-          return Reflect.construct(target, args, newTarget);
+          return shared.start(target, args, newTarget) ?? Reflect.construct(target, args, newTarget);
         },
       }),
     );
   }
+  const undoWorklets = listAudioWorklets(scope, absolute, opts.unreached);
   return () => {
     if (typeof NativeWorker === 'function') scope.Worker = stand(NativeWorker, NativeWorker);
-    if (typeof NativeShared === 'function') scope.SharedWorker = stand(NativeShared, NativeShared);
+    if (shared) {
+      scope.SharedWorker = stand(shared.native, shared.native);
+      shared.close();
+    }
+    undoWorklets();
   };
 
   function absolute(input: unknown): string | null {
@@ -97,24 +109,38 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
     }
   }
 
+  /** False (the reason reported) when a worker for `url` must start untouched; cross-origin ones throw natively. */
+  function hookable(kind: WorkerKind, url: string, script: unknown): boolean {
+    const inherited = inheritedPolicy(scope, script);
+    if (inherited) {
+      opts.unreached(kind, url, inherited);
+      return false;
+    }
+    const parsed = new URL(url);
+    if (parsed.protocol === 'data:') {
+      opts.unreached(kind, url, 'data: URL workers run in an opaque origin; hooked, this one would run in the page’s');
+      return false;
+    }
+    // Cross-origin scripts: the original throws a SecurityError, as it should.
+    return parsed.protocol === 'blob:' || parsed.origin === new URL(opts.base()).origin;
+  }
+
+  function refused(kind: WorkerKind, url: string, error: unknown): void {
+    opts.unreached(
+      kind,
+      url,
+      `the browser refused to start it from a blob: URL, as a page's Content-Security-Policy without blob: in worker-src does (${String(error instanceof Error ? error.message : error).slice(0, 200)})`,
+    );
+  }
+
   /** The hooked worker, or null to start the original with the page's own arguments. */
   function start(target: typeof Worker, args: unknown[], newTarget: Function): Worker | null {
+    if (args.length === 0) return null; // the original throws its own TypeError
     const url = absolute(args[0]);
     if (url === null) return null; // the original throws its own SyntaxError
     const options = args[1] as WorkerOptions | undefined;
     const kind: WorkerKind = options?.type === 'module' ? 'module worker' : 'worker';
-    const parsed = new URL(url);
-    const inherited = inheritedPolicy(scope, args[0]);
-    if (inherited) {
-      opts.unreached(kind, url, inherited);
-      return null;
-    }
-    if (parsed.protocol === 'data:') {
-      opts.unreached(kind, url, 'data: URL workers run in an opaque origin; hooked, this one would run in the page’s');
-      return null;
-    }
-    // Cross-origin scripts: the original throws a SecurityError, as it should.
-    if (parsed.protocol !== 'blob:' && parsed.origin !== new URL(opts.base()).origin) return null;
+    if (!hookable(kind, url, args[0])) return null;
     const boot: WorkerBoot = {
       channel: opts.channel,
       token: opts.token(),
@@ -133,14 +159,94 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
     } catch (error) {
       // (the original then runs with the page's own arguments and raises its own error, if any)
       revokeObjectURL(blob);
-      opts.unreached(
-        kind,
-        url,
-        `the browser refused to start it from a blob: URL, as a page's Content-Security-Policy without blob: in worker-src does (${String(error instanceof Error ? error.message : error).slice(0, 200)})`,
-      );
+      refused(kind, url, error);
       return null;
     }
   }
+
+  /** SharedWorkers: one blob: URL per (script URL, name) for the document's life (shared-worker-hook.ts). */
+  function sharedWorkers(native: typeof SharedWorker) {
+    const dispatchEvent = EventTarget.prototype.dispatchEvent;
+    // (a listener that throws is reported by the browser; dispatchEvent itself does not throw)
+    const table = new SharedWorkerTable((worker, threw) => {
+      const init = { cancelable: true };
+      dispatchEvent.call(
+        worker as EventTarget,
+        threw ? new ErrorEvent('error', { ...init, ...threw, error: null }) : new Event('error', init),
+      );
+    }, revokeObjectURL);
+    // Our own end of the channel, for load failures (opened with the first hooked SharedWorker).
+    let channel: BroadcastChannel | null = null;
+    const listen = () => {
+      if (channel || typeof scope.BroadcastChannel !== 'function') return;
+      channel = new scope.BroadcastChannel(opts.channel);
+      channel.addEventListener('message', (event: MessageEvent) => table.receive(event.data));
+    };
+    return {
+      native,
+      close: () => channel?.close(),
+      start(target: typeof SharedWorker, args: unknown[], newTarget: Function): SharedWorker | null {
+        if (args.length === 0) return null;
+        const url = absolute(args[0]);
+        const name = sharedWorkerName(args[1]);
+        if (url === null || name === null) return null;
+        const kind: WorkerKind = sharedWorkerIsModule(args[1]) ? 'module shared worker' : 'shared worker';
+        if (!hookable(kind, url, args[0])) return null;
+        let known = table.get(url, name);
+        if (!known) {
+          if (table.full) {
+            opts.unreached(kind, url, 'more than 256 shared workers in this document: later ones are not followed');
+            return null;
+          }
+          const token = opts.token();
+          const boot: WorkerBoot = { channel: opts.channel, token, agent: opts.agent, url, kind, name };
+          known = { blob: createObjectURL(new Blob([bootstrap(boot)], { type: 'text/javascript' })), token };
+        }
+        try {
+          const worker = Reflect.construct(target, [known.blob, ...args.slice(1)], newTarget) as SharedWorker;
+          if (!table.get(url, name)) {
+            listen();
+            table.add(url, name, known.blob, known.token);
+          }
+          table.constructed(url, name, worker);
+          return worker;
+        } catch (error) {
+          if (!table.get(url, name)) {
+            revokeObjectURL(known.blob);
+            // (a TypeError is the page's own options refused: the original raises it again)
+            if (!(error instanceof TypeError)) refused(kind, url, error);
+          }
+          return null;
+        }
+      },
+    };
+  }
+}
+
+/** Lists each module an AudioWorklet is given as not tracked (AUDIO_WORKLET_REASON); returns the undo. */
+function listAudioWorklets(
+  scope: typeof globalThis,
+  absolute: (input: unknown) => string | null,
+  unreached: (kind: string, url: string, reason: string) => void,
+): () => void {
+  const g = scope as unknown as { Worklet?: { prototype: Record<string, unknown> }; AudioWorklet?: Function };
+  const proto = g.Worklet?.prototype;
+  const AudioWorklet = g.AudioWorklet;
+  const desc = proto && Object.getOwnPropertyDescriptor(proto, 'addModule');
+  if (!proto || typeof AudioWorklet !== 'function' || !desc || typeof desc.value !== 'function' || !desc.configurable) return () => {};
+  const native = desc.value as Function;
+  const stand = nativeLike(native, (self, args) => {
+    try {
+      if (self instanceof AudioWorklet) unreached('audio worklet', (args.length > 0 && absolute(args[0])) || '', AUDIO_WORKLET_REASON);
+    } catch {
+      /* a page's odd Symbol.hasInstance: list nothing */
+    }
+    return Reflect.apply(native, self, args);
+  });
+  Object.defineProperty(proto, 'addModule', { ...desc, value: stand });
+  return () => {
+    if (Object.getOwnPropertyDescriptor(proto, 'addModule')?.value === stand) Object.defineProperty(proto, 'addModule', desc);
+  };
 }
 
 /**
@@ -185,20 +291,60 @@ function inheritedPolicy(scope: typeof globalThis, script: unknown): string {
 export function bootstrap(boot: WorkerBoot): string {
   const b = JSON.stringify(boot);
   const url = JSON.stringify(boot.url);
-  const failed = `function(e){try{delete self.${BOOT_KEY};new BroadcastChannel(${JSON.stringify(boot.channel)}).postMessage({from:${JSON.stringify(boot.token)},unreached:{kind:${JSON.stringify(boot.kind)},url:${url},reason:'the agent could not load in the worker: '+String(e&&e.message||e).slice(0,200)}})}catch(_){}}`;
+  const failed = `function(e){try{delete self.${BOOT_KEY}}catch(_){}${say(boot, `unreached:{kind:${JSON.stringify(boot.kind)},url:${url},reason:'the agent could not load in the worker: '+String(e&&e.message||e).slice(0,200)}`)}}`;
   const shims = `(${workerShimsSource})(self,${url});`;
-  if (boot.kind === 'module worker') {
-    // A module worker's messages are dispatched as soon as its script starts,
-    // and this one waits for two imports before the page's script has set its
-    // handlers: messages that arrive meanwhile are held, then dispatched again
-    // in order once that script has run (natively, its handlers exist by then).
+  const shared = boot.kind === 'shared worker' || boot.kind === 'module shared worker';
+  const watch = shared ? firstRunErrors(boot) : '';
+  const watched = shared ? 'self.removeEventListener("error",firstRun);' : '';
+  if (boot.kind === 'module worker' || boot.kind === 'module shared worker') {
+    // A module worker's messages (a shared one's connections) are dispatched
+    // as soon as its script starts, and this one waits for two imports before
+    // the page's script has set its handlers: events that arrive meanwhile
+    // are held, then dispatched again in order once that script has run
+    // (natively, its handlers exist by then).
+    const events = shared ? ['message', 'connect'] : ['message'];
+    const each = (method: string) => events.map((type) => `self.${method}(${JSON.stringify(type)},hold);`).join('');
     return (
-      `self.${BOOT_KEY}=${b};${shims}\n` +
-      'const held=[],hold=(e)=>{e.stopImmediatePropagation();held.push(e)};self.addEventListener("message",hold);\n' +
+      `self.${BOOT_KEY}=${b};${shims}${watch}\n` +
+      `const held=[],hold=(e)=>{e.stopImmediatePropagation();held.push(e)};${each('addEventListener')}\n` +
       `try{await import(${JSON.stringify(boot.agent)})}catch(e){(${failed})(e)}\n` +
-      `try{await import(${url})}finally{self.removeEventListener("message",hold);` +
-      'for(const e of held)self.dispatchEvent(new MessageEvent("message",{data:e.data,origin:e.origin,lastEventId:e.lastEventId,ports:[...e.ports]}))}\n'
+      `try{await import(${url});${watched}}finally{${each('removeEventListener')}` +
+      'for(const e of held)self.dispatchEvent(new MessageEvent(e.type,{data:e.data,origin:e.origin,lastEventId:e.lastEventId,source:e.source,ports:[...e.ports]}))}\n'
     );
   }
-  return `self.${BOOT_KEY}=${b};${shims}\ntry{importScripts(${JSON.stringify(boot.agent)})}catch(e){(${failed})(e)}\nimportScripts(${url});\n`;
+  return `self.${BOOT_KEY}=${b};${shims}${watch}\ntry{importScripts(${JSON.stringify(boot.agent)})}catch(e){(${failed})(e)}\nimportScripts(${url});${watched}\n`;
+}
+
+/** Source that posts `fields` (an object literal's body) on the page's channel, as this worker. */
+function say(boot: WorkerBoot, fields: string): string {
+  return `try{new BroadcastChannel(${JSON.stringify(boot.channel)}).postMessage({from:${JSON.stringify(boot.token)},${fields}})}catch(_){}`;
+}
+
+/**
+ * A SharedWorker's script that throws as it first runs fires an ErrorEvent
+ * (message, file, line, column) on the page's SharedWorker objects natively,
+ * and one that fails to load or parse a plain Event (measured in Chromium).
+ * Hooked, a classic worker's exception leaves the bootstrap and Chromium fires
+ * the ErrorEvent itself; a module worker's leaves it as a rejected top-level
+ * await, which Chromium does not forward, and a failed load would be an
+ * ErrorEvent. So the bootstrap watches the worker's own `error` event until
+ * the page's script has run, cancels those two (the page is not sent
+ * Chromium's) and says on the channel ({from, failed: 'threw' | 'not loaded',
+ * message, filename, lineno, colno}) what the page fires instead
+ * (shared-worker-hook.ts). One that did not load closes, so the next
+ * construction tries again, as natively.
+ */
+function firstRunErrors(boot: WorkerBoot): string {
+  const module = boot.kind === 'module shared worker';
+  const loadFailed = module
+    ? `m.includes(${JSON.stringify(`Failed to fetch dynamically imported module: ${boot.url}`)})`
+    : `m.includes(${JSON.stringify(`The script at '${boot.url}' failed to load`)})`;
+  const parseFailed = `(m.startsWith("Uncaught SyntaxError")&&e.filename===${JSON.stringify(boot.url)})`;
+  return (
+    'const firstRun=(e)=>{self.removeEventListener("error",firstRun);' +
+    `const m=String(e.message),gone=${loadFailed}||${parseFailed};` +
+    `if(!gone&&!${module})return;e.preventDefault();` +
+    say(boot, "failed:gone?'not loaded':'threw',message:m,filename:String(e.filename),lineno:e.lineno,colno:e.colno") +
+    'if(gone)self.close()};self.addEventListener("error",firstRun);'
+  );
 }

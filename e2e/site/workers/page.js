@@ -28,6 +28,11 @@
         shared.port.start();
         return shared.port;
       }
+      case 'shared-module': {
+        const shared = new SharedWorker(script('shared-module.mjs'), { type: 'module', name: 'shared-module' });
+        shared.port.start();
+        return shared.port;
+      }
       case 'compiled-here':
         return new Worker(script('compiled-here.js'), { name: 'compiled-here' });
     }

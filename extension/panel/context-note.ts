@@ -1,0 +1,11 @@
+// What the panel says of a hooked context beyond its label (store.ts
+// contextLabel: "<kind> <file> “<name>”"). A SharedWorker is hooked for the
+// recorded tab alone (src/agent/shared-worker-hook.ts): a fact of that
+// context, said beside its modules rather than listed as an error.
+
+export const SHARED_WORKER_NOTE = 'hooked for this tab — other tabs that open it get their own copy while this site is recorded';
+
+/** The note for a context label, '' when it has none. */
+export function contextNote(label: string): string {
+  return label.startsWith('shared worker ') || label.startsWith('module shared worker ') ? SHARED_WORKER_NOTE : '';
+}
