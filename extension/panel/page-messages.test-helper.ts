@@ -127,6 +127,17 @@ export const DIFF_ROWS: BlockRow[] = [
   { ptr: 0x1400, size: 1024, site: 1, seq: 7, time: 2000 },
 ];
 
+/** The error liveStore's second batch carries. */
+export const DOUBLE_FREE: ErrorMsg = {
+  module: 1,
+  kind: 'double-free',
+  ptr: 0x3000,
+  site: 2,
+  otherSite: 1,
+  message: 'double-free of a 16-byte block',
+  time: START + 150,
+};
+
 /**
  * A live page as the router would deliver it: frame 0 with module 1, two
  * batches (samples at +100 and +200 ms, two sites, one error).
@@ -139,16 +150,10 @@ export function liveStore(): Store {
     0,
     batch(0, [sample(1, 100, { liveCount: 1, liveBytes: 16, allocs: 1 })], [site(1, 1, 'process_data', 19), site(2, 1, '_Z4leakv')]),
   );
-  const error: ErrorMsg = {
-    module: 1,
-    kind: 'double-free',
-    ptr: 0x3000,
-    site: 2,
-    otherSite: 1,
-    message: 'double-free of a 16-byte block',
-    time: START + 150,
-  };
-  store.apply(0, batch(1, [sample(1, 200, { memoryBytes: 131072, liveCount: 3, liveBytes: 2064, allocs: 4, frees: 1 })], [], [error]));
+  store.apply(
+    0,
+    batch(1, [sample(1, 200, { memoryBytes: 131072, liveCount: 3, liveBytes: 2064, allocs: 4, frees: 1 })], [], [DOUBLE_FREE]),
+  );
   return store;
 }
 

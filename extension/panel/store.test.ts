@@ -18,6 +18,7 @@ import {
   snapshotMsg,
   DIFF_ROWS,
   stateOf,
+  DOUBLE_FREE,
 } from './page-messages.test-helper';
 import { encodeF64, type ErrorMsg, type RangeMsg, type SiteMsg } from '../../src/protocol';
 import { FRAME_LIMITS } from './frame-budget';
@@ -58,18 +59,7 @@ describe('Store: page messages', () => {
     ]);
     expect(store.site(0, 1)?.frames[0].name).toBe('process_data');
     expect(store.site(0, 2)?.frames[0].name).toBe('leak()');
-    expect(store.errors).toEqual([
-      {
-        module: 1,
-        kind: 'double-free',
-        ptr: 0x3000,
-        site: 2,
-        otherSite: 1,
-        message: 'double-free of a 16-byte block',
-        time: START + 150,
-        frame: 0,
-      },
-    ]);
+    expect(store.errors).toEqual([{ ...DOUBLE_FREE, frame: 0 }]);
     expect(store.totals()).toEqual({ memoryBytes: 131072, liveCount: 3, liveBytes: 2064 });
   });
 
