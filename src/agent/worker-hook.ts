@@ -166,13 +166,16 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
 
   /** SharedWorkers: one blob: URL per (script URL, name) for the document's life (shared-worker-hook.ts). */
   function sharedWorkers(native: typeof SharedWorker) {
+    // (ours, kept: the page may replace them later)
     const dispatchEvent = EventTarget.prototype.dispatchEvent;
+    const NativeEvent = Event;
+    const NativeErrorEvent = ErrorEvent;
     // (a listener that throws is reported by the browser; dispatchEvent itself does not throw)
     const table = new SharedWorkerTable((worker, threw) => {
       const init = { cancelable: true };
       dispatchEvent.call(
         worker as EventTarget,
-        threw ? new ErrorEvent('error', { ...init, ...threw, error: null }) : new Event('error', init),
+        threw ? new NativeErrorEvent('error', { ...init, ...threw, error: null }) : new NativeEvent('error', init),
       );
     }, revokeObjectURL);
     // Our own end of the channel, for load failures (opened with the first hooked SharedWorker).
