@@ -23,7 +23,7 @@ import {
   type SnapshotName,
   type FrameMsg,
 } from '../../src/protocol';
-import { Store } from './store';
+import { Store, type BlockTable } from './store';
 
 export const START = 1_700_000_000_000;
 
@@ -73,6 +73,26 @@ export function blockRows(rows: BlockRow[]): Uint32Array {
 
 export function group(site: number, g: Partial<SiteGroupMsg> = {}): SiteGroupMsg {
   return { site, newCount: 0, newBytes: 0, freedCount: 0, freedBytes: 0, liveCount: 0, liveBytes: 0, ...g };
+}
+
+/** A comparison's block table as the store holds it: module 1 of frame 0, `rows` new, nothing freed, no groups or kinds, unless `fields` say. */
+export function diffTable(rows: BlockRow[], fields: Partial<BlockTable> = {}): BlockTable {
+  return {
+    id: 1,
+    kind: 'diff',
+    moduleKey: '0:1',
+    frame: 0,
+    module: 1,
+    newCount: rows.length,
+    newBytes: rows.reduce((n, r) => n + r.size, 0),
+    freedCount: 0,
+    freedBytes: 0,
+    groups: [],
+    blocks: blockRows(rows),
+    truncated: false,
+    leaks: null,
+    ...fields,
+  };
 }
 
 export function diffMsg(req: number, module: number, rows: BlockRow[], groups: SiteGroupMsg[], final: SnapshotName | null = null): DiffMsg {

@@ -18,6 +18,7 @@ import { Store, type BlockTable } from './store';
 import { memoryStorage } from './wrapper-marks';
 import {
   blockRows,
+  diffTable,
   leaksMsg,
   hello,
   moduleMsg,
@@ -329,21 +330,11 @@ describe('sorting and labels', () => {
   ];
   const KINDS6 = [3, 2, FREED_SINCE_B, 0, 1, 3];
   function table(withKinds: boolean): BlockTable {
-    return {
-      id: 1,
-      kind: 'diff',
-      moduleKey: '0:1',
-      frame: 0,
-      module: 1,
-      newCount: 6,
-      newBytes: 312,
+    return diffTable(ROWS, {
       freedCount: 5,
       freedBytes: 504,
-      groups: [],
-      blocks: blockRows(ROWS),
-      truncated: false,
       leaks: withKinds ? { msg: leaksMsg(1, 1, KINDS6), kinds: Uint8Array.from(KINDS6) } : null,
-    };
+    });
   }
 
   it('sorts all rows by address, size, allocation number or leak kind; ties by row', () => {

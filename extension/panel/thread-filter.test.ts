@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BR, type SiteMsg } from '../../src/protocol';
 import { forThread, threadsOf } from './thread-filter';
 import type { BlockTable } from './store';
+import { diffTable } from './page-messages.test-helper';
 
 /** A table of blocks on sites 1–3: site 1 in thread 1, 2 in thread 2, 3 without a thread. */
 function table(): BlockTable {
@@ -10,14 +11,7 @@ function table(): BlockTable {
     [0x200, 101, 2],
     [0x300, 100, 1],
     [0x400, 8, 3],
-  ];
-  const blocks = new Uint32Array(rows.length * BR.width);
-  rows.forEach(([ptr, size, site], i) => {
-    blocks[i * BR.width + BR.ptr] = ptr;
-    blocks[i * BR.width + BR.size] = size;
-    blocks[i * BR.width + BR.site] = site;
-    blocks[i * BR.width + BR.seq] = i;
-  });
+  ].map(([ptr, size, site], seq) => ({ ptr, size, site, seq, time: 0 }));
   const g = (site: number, n: number, bytes: number) => ({
     site,
     newCount: n,
@@ -27,21 +21,7 @@ function table(): BlockTable {
     liveCount: n,
     liveBytes: bytes,
   });
-  return {
-    id: 1,
-    kind: 'diff',
-    moduleKey: '0:1',
-    frame: 0,
-    module: 1,
-    newCount: 4,
-    newBytes: 309,
-    freedCount: 0,
-    freedBytes: 0,
-    groups: [g(1, 2, 200), g(2, 1, 101), g(3, 1, 8)],
-    blocks,
-    truncated: false,
-    leaks: null,
-  };
+  return diffTable(rows, { groups: [g(1, 2, 200), g(2, 1, 101), g(3, 1, 8)] });
 }
 
 const SITES: Record<number, SiteMsg> = {
