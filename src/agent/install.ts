@@ -12,7 +12,8 @@ import { patchEntryPoints, showExports, type Originals } from './patch';
 import { MarkedModules, markOf, withMark } from './module-mark';
 import { SharedLog } from './shared-log';
 import { ThreadHeaps } from './thread-heaps';
-import { usableOutcome } from './rewrite-wire';
+import { type WireOutcome, fromWire, outcomeWire, usableOutcome } from './rewrite-wire';
+import type { ForeignModule } from './module-exchange';
 import type { Declined, Offloaded } from './rewrite-client';
 // (a leaf of the rewriter: the table the wrappers call `ev` through, and the deferred start)
 import { linkHook } from '../wasm/hook';
@@ -37,7 +38,7 @@ export interface HookEnv extends RecordEnv {
    * instantiate untracked. Also where the marks come from: absent, modules
    * compiled here are not marked.
    */
-  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string; log?: SharedArrayBuffer } | null>;
+  foreignModule?(id: string): Promise<ForeignModule | null>;
   /** A unique id for marking a module; absent, modules are not marked. */
   markId?(): string;
   /**
@@ -64,6 +65,8 @@ interface ModuleInfo {
   instrumented?: WebAssembly.Module | Promise<WebAssembly.Module | null> | null;
   /** A module on a shared memory compiled in another context: the log its threads write to (thread-heaps.ts). */
   log?: SharedLog;
+  /** The outcome as workers get it with the compiled module (module-exchange.ts), made on the first ask. */
+  wire?: WireOutcome;
 }
 
 /** Names the rewriter adds to the export list; the page never sees them. */
@@ -125,7 +128,7 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     if (id === null) return undefined;
     const found = await env.foreignModule!(id).catch(() => null);
     if (!found) return unseen(module, 'the context that compiled it did not send its bytes');
-    const info = modules.get(module) ?? prepare(found.bytes, found.name);
+    const info = modules.get(module) ?? compiledThere(found) ?? prepare(found.bytes, found.name);
     // Threads on one shared memory: every thread's events go to the compiling
     // context's log, in one order (thread-heaps.ts); without it, each thread
     // would see the others' frees as invalid.
@@ -142,6 +145,23 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     }
     modules.set(module, info);
     return info;
+  }
+
+  /**
+   * What the compiling context already rewrote and compiled (module-exchange.ts):
+   * used as it is; null when absent or not what it should be (then the bytes are rewritten here).
+   */
+  function compiledThere(found: ForeignModule): ModuleInfo | null {
+    const c = found.compiled;
+    if (!c || !(c.module instanceof orig.Module)) return null;
+    try {
+      const info = described({ name: found.name, original: found.bytes, outcome: null, reason: '' }, fromWire(c.wire), null);
+      if (!info.outcome) return null;
+      info.instrumented = c.module;
+      return info;
+    } catch {
+      return null;
+    }
   }
 
   /**
@@ -306,6 +326,19 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     info.reason = `instrumented module failed, original used: ${message(error)}`;
   }
 
+  /** The rewritten module and its outcome for a worker that instantiates `info`'s module, once compiled here. */
+  function compiledHere(info: ModuleInfo): ForeignModule['compiled'] | null {
+    const module = info.instrumented;
+    if (!info.outcome || !(module instanceof orig.Module)) return null;
+    try {
+      // (the rewritten bytes stay here: the worker gets them compiled)
+      info.wire ??= { ...outcomeWire(info.outcome, module, wa).wire, bytes: new Uint8Array(0) };
+      return { module, wire: info.wire };
+    } catch {
+      return null;
+    }
+  }
+
   // --- synchronous entry points -----------------------------------------
   function compileSync(bytes: Uint8Array<ArrayBuffer>, info: ModuleInfo, newTarget: Function): WebAssembly.Module {
     // The original first: if the page's bytes do not compile, the page gets the native error.
@@ -428,8 +461,12 @@ export function installHooks(wa: WA, env: HookEnv): InstalledHooks {
     markedModule(id) {
       const info = marked.get(id);
       if (!info) return null;
+      const found: ForeignModule = { bytes: info.original, name: info.name };
       const log = info.outcome?.shared ? heaps.own(info)?.log.sab : undefined;
-      return log ? { bytes: info.original, name: info.name, log } : { bytes: info.original, name: info.name };
+      if (log) found.log = log;
+      const compiled = compiledHere(info);
+      if (compiled) found.compiled = compiled;
+      return found;
     },
     drainShared: () => heaps.drain(),
     sharedLost: () => heaps.newlyLost(),

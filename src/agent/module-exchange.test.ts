@@ -49,6 +49,47 @@ describe('module exchange', () => {
     expect(two).toBe(one);
   });
 
+  it("answers a worker it started on that worker's port, with everything at once (the compiled rewrite too); the channel only says so", async () => {
+    const module = new WebAssembly.Module(SEED);
+    const compiled = { module, wire: { sites: [] } as never };
+    const sent: unknown[] = [];
+    const onPort: unknown[] = [];
+    let b: ModuleExchange | null = null;
+    const a = new ModuleExchange(
+      'A',
+      (d) => {
+        sent.push(d);
+        queueMicrotask(() => b?.receive(d));
+      },
+      (id) => (id === 'm3' ? { bytes: SEED, name: 'https://x/leak.wasm', compiled } : null),
+      () => 0,
+      (token, data) => {
+        if (token !== 'B') return false;
+        // (a structured clone, as postMessage delivers it)
+        onPort.push(data);
+        queueMicrotask(() => b?.receivePort(structuredClone(data)));
+        return true;
+      },
+    );
+    b = new ModuleExchange(
+      'B',
+      (d) => queueMicrotask(() => a.receive(d)),
+      () => null,
+      () => 0,
+    );
+    // Malformed or unasked-for port messages are ignored.
+    b.receivePort({ have: 'm3', bytes: 'x', name: 'y' });
+    b.receivePort({ have: 'other', bytes: new ArrayBuffer(4), name: 'y' });
+    const found = await b.request('m3');
+    expect(sent).toEqual([{ to: 'B', have: 'm3', port: 1 }]);
+    expect(onPort).toHaveLength(1);
+    expect(found?.name).toBe('https://x/leak.wasm');
+    expect(found?.bytes).toEqual(SEED);
+    expect(found?.compiled?.module).toBeInstanceOf(WebAssembly.Module);
+    expect(WebAssembly.Module.exports(found!.compiled!.module as WebAssembly.Module)).toEqual(WebAssembly.Module.exports(module));
+    expect(found?.compiled?.wire).toEqual({ sites: [] });
+  });
+
   it('resolves null when no context answers, and ignores answers meant for others or malformed', async () => {
     const { b, timeout } = pair(() => null);
     const asked = b.request('m2');

@@ -1,20 +1,27 @@
 // Modules compiled in one context and instantiated in another (module-mark.ts):
 // every context on the workers' BroadcastChannel answers for the modules it
 // marked, and asks the others for the ones it did not compile. Messages:
-//   { from: token, want: id }                       who compiled module `id`?
-//   { to: token, have: id, bytes, name[, log: 1] }  its original bytes, to the asker
-// A module on a shared memory also has a log its threads write to
-// (shared-log.ts), a SharedArrayBuffer, which a BroadcastChannel does not
-// carry (Chromium delivers it as null): it goes on the asking worker's own
-// port (worker-ports.ts) as { have: id, log }, and `log: 1` says to wait for it.
-// The channel is as untrusted as the page: answers are checked and bounded,
-// and a module nobody answers for within ANSWER_MS instantiates untracked.
+//   { from: token, want: id }             who compiled module `id`?
+//   { to: token, have: id, bytes, name }  its original bytes, to the asker
+//   { to: token, have: id, port: 1 }      sent on the asker's own port instead
+// A worker this context started is answered on its own port (worker-ports.ts)
+// with everything at once, { have: id, bytes, name[, log][, compiled] }: a
+// shared heap's log (a SharedArrayBuffer, which Chromium delivers as null on a
+// BroadcastChannel), and the rewritten module already compiled with the
+// rewriter's outcome, so the worker neither rewrites nor compiles it again
+// (wasm-vips' 6 pthread workers each spent 8–11 s rewriting its 5 MB module);
+// bytes sent on one port are copied once, not to every listener of the channel.
+// The channel and the port are as untrusted as the page: answers are checked
+// and bounded, and a module nobody answers for within ANSWER_MS instantiates untracked.
+import type { WireOutcome } from './rewrite-wire';
 
 export interface ForeignModule {
   bytes: Uint8Array<ArrayBuffer>;
   name: string;
   /** A SharedArrayBuffer (checked where it is used: SharedLog.from). */
   log?: SharedArrayBuffer;
+  /** The rewritten module compiled by the context that compiled the original, and its outcome: untrusted, checked where used (install.ts). */
+  compiled?: { module: WebAssembly.Module; wire: WireOutcome };
 }
 
 const ANSWER_MS = 10_000;
@@ -22,10 +29,6 @@ const MAX_BYTES = 1 << 30;
 
 export class ModuleExchange {
   private readonly pending = new Map<string, ((found: ForeignModule | null) => void)[]>();
-  /** Answers waiting for their log on this worker's port, and logs that came first. */
-  private readonly awaitingLog = new Map<string, ForeignModule>();
-  private readonly logs = new Map<string, SharedArrayBuffer>();
-
   constructor(
     /** This context's token on the channel. */
     private readonly token: string,
@@ -56,43 +59,49 @@ export class ModuleExchange {
       if (typeof d.from === 'string' && d.from !== this.token) {
         const found = this.lookup(d.want);
         if (found) {
-          const log = found.log !== undefined && this.toPort(d.from, { have: d.want, log: found.log });
-          this.send({ to: d.from, have: d.want, bytes: found.bytes.slice().buffer, name: found.name, ...(log ? { log: 1 } : {}) });
+          if (this.toPort(d.from, { have: d.want, ...found, bytes: found.bytes.slice().buffer }))
+            this.send({ to: d.from, have: d.want, port: 1 });
+          // (a worker we did not start: the bytes alone, on the channel; it rewrites them itself)
+          else this.send({ to: d.from, have: d.want, bytes: found.bytes.slice().buffer, name: found.name });
         }
       }
       return true;
     }
     if (typeof d.have === 'string') {
-      if (d.to === this.token && d.bytes instanceof ArrayBuffer && d.bytes.byteLength <= MAX_BYTES && typeof d.name === 'string') {
-        const found: ForeignModule = { bytes: new Uint8Array(d.bytes), name: d.name.slice(0, 2000) };
-        const log = this.logs.get(d.have);
-        if (log) found.log = log;
-        if (d.log === 1 && !log && this.pending.has(d.have)) this.awaitingLog.set(d.have, found);
-        else this.settle(d.have, found);
+      // (`port: 1`: the answer comes on this worker's port, receivePort)
+      if (d.to === this.token) {
+        const found = foreignOf(d);
+        if (found) this.settle(d.have, found);
       }
       return true;
     }
     return false;
   }
 
-  /** Our message on this worker's port (worker-ports.ts): a shared heap's log. */
+  /** Our message on this worker's port (worker-ports.ts): the whole answer. */
   receivePort(data: unknown): void {
     if (!data || typeof data !== 'object') return;
-    const d = data as { have?: unknown; log?: unknown };
-    if (typeof d.have !== 'string' || typeof SharedArrayBuffer !== 'function' || !(d.log instanceof SharedArrayBuffer)) return;
-    const found = this.awaitingLog.get(d.have);
-    if (found) {
-      found.log = d.log;
-      this.settle(d.have, found);
-    } else if (this.pending.has(d.have) && this.logs.size < 64) this.logs.set(d.have, d.log);
+    const d = data as Record<string, unknown>;
+    if (typeof d.have !== 'string' || !this.pending.has(d.have)) return;
+    const found = foreignOf(d);
+    if (!found) return;
+    if (typeof SharedArrayBuffer === 'function' && d.log instanceof SharedArrayBuffer) found.log = d.log;
+    const c = d.compiled as { module?: unknown; wire?: unknown } | null | undefined;
+    if (c && typeof c === 'object' && c.module && typeof c.module === 'object' && c.wire && typeof c.wire === 'object')
+      found.compiled = { module: c.module, wire: c.wire as WireOutcome };
+    this.settle(d.have, found);
   }
 
   private settle(id: string, found: ForeignModule | null): void {
-    this.awaitingLog.delete(id);
-    this.logs.delete(id);
     const waiting = this.pending.get(id);
     if (!waiting) return;
     this.pending.delete(id);
     for (const resolve of waiting) resolve(found);
   }
+}
+
+/** The bytes and name of an answer, checked and bounded; null when malformed. */
+function foreignOf(d: { bytes?: unknown; name?: unknown }): ForeignModule | null {
+  if (!(d.bytes instanceof ArrayBuffer) || d.bytes.byteLength > MAX_BYTES || typeof d.name !== 'string') return null;
+  return { bytes: new Uint8Array(d.bytes), name: d.name.slice(0, 2000) };
 }

@@ -40,6 +40,7 @@ import { HeapExtent } from './heap-extent';
 import { createSymbolizer, type Symbolizer } from '../symbols/symbolizer';
 import { codeFingerprint, type CodeFingerprint } from '../symbols/fingerprint';
 import type { SymbolizedFrame } from './stack';
+import type { ForeignModule } from './module-exchange';
 
 export interface AgentOptions {
   post(msg: PageToPanel): void;
@@ -57,7 +58,7 @@ export interface AgentOptions {
   /** Set in a worker: what the panel calls this source (HelloMsg.context). */
   context?: { kind: string; name: string };
   /** Modules compiled in other contexts: see HookEnv.foreignModule and markId (install.ts). */
-  foreignModule?(id: string): Promise<{ bytes: Uint8Array<ArrayBuffer>; name: string } | null>;
+  foreignModule?(id: string): Promise<ForeignModule | null>;
   markId?(): string;
   /** Big modules of the async entry points rewritten off the main thread: see HookEnv.rewriteElsewhere. */
   rewriteElsewhere?: HookEnv['rewriteElsewhere'];

@@ -97,6 +97,16 @@ function funcRunsOf(f: (i: number) => number, count: number): Int32Array<ArrayBu
   return new Int32Array(runs);
 }
 
+/** The outcome of `compiled` (its rewritten module) as data: what toWire needs from the compiled module is its count of imported functions. */
+export function outcomeWire(
+  outcome: InstrumentOutcome,
+  compiled: WebAssembly.Module | null,
+  wa: typeof WebAssembly,
+): { wire: WireOutcome; transfer: ArrayBuffer[] } {
+  const imported = compiled ? wa.Module.imports(compiled).filter((i) => i.kind === 'function').length : 0;
+  return toWire(outcome, compiled ? functionCount(outcome.bytes, imported) : 0);
+}
+
 /** The outcome as data, and the buffers to transfer with it. */
 export function toWire(
   outcome: InstrumentOutcome & { offsets?: { toRuns(): OffsetRuns } },
@@ -119,6 +129,8 @@ export function fromWire(wire: WireOutcome): InstrumentOutcome {
   const map = offsetRuns ? OffsetMap.fromRuns(offsetRuns) : null;
   return {
     ...data,
+    // (kept, so toWire gives the same runs again: a compiling context passes its outcome on to its workers)
+    ...(map ? { offsets: map } : {}),
     toOriginalFunc(n: number): number {
       let lo = 0;
       let hi = runs.length / 3 - 1;

@@ -9,7 +9,7 @@ import { denseModule } from '../../bench/dense-module';
 import { instrument } from '../wasm';
 import { RewriteClient, type WorkerLike } from './rewrite-client';
 import { serveRewrites, type RewriteScope } from './rewrite-worker';
-import { fromWire, toWire, functionCount } from './rewrite-wire';
+import { fromWire, toWire, functionCount, outcomeWire } from './rewrite-wire';
 import { fixture } from '../test-support/fixtures';
 
 /** A client whose "worker" is the other end of a MessageChannel served by serveRewrites in this thread. */
@@ -113,8 +113,10 @@ describe('rewrite worker', () => {
       const offsets = Array.from({ length: outcome.bytes.length + 8 }, (_, i) => i - 4);
       expect(offsets.map((o) => back.toOriginalOffset(o))).toEqual(offsets.map((o) => outcome.toOriginalOffset(o)));
       const { toOriginalFunc: _a, toOriginalOffset: _b, offsets: _c, ...data } = outcome;
-      const { toOriginalFunc: _d, toOriginalOffset: _e, ...same } = back;
+      const { toOriginalFunc: _d, toOriginalOffset: _e, offsets: _f, ...same } = back as typeof back & { offsets?: unknown };
       expect(same).toEqual(data);
+      // Passed on again (a page to its pthread workers, module-exchange.ts): the same runs.
+      expect(outcomeWire(back, module, WebAssembly).wire).toEqual(toWire(outcome, count).wire);
     }
   });
 });

@@ -7,15 +7,7 @@
 // This scope's WebAssembly is the worker's own, never hooked.
 import { withMark } from './module-mark';
 import type { InstrumentOutcome } from './types';
-import {
-  type RewriteFailed,
-  type RewriteReply,
-  type RewriteRequest,
-  errorText,
-  functionCount,
-  toWire,
-  usableOutcome,
-} from './rewrite-wire';
+import { type RewriteFailed, type RewriteReply, type RewriteRequest, errorText, outcomeWire, usableOutcome } from './rewrite-wire';
 
 export interface RewriteScope {
   postMessage(msg: unknown, transfer: Transferable[]): void;
@@ -68,8 +60,7 @@ async function rewrite(
   const transfer: Transferable[] = [bytes.buffer];
   let wire = null;
   if (outcome) {
-    const imported = rewritten?.m ? wa.Module.imports(rewritten.m).filter((i) => i.kind === 'function').length : 0;
-    const packed = toWire(outcome, rewritten?.m ? functionCount(outcome.bytes, imported) : 0);
+    const packed = outcomeWire(outcome, rewritten?.m ?? null, wa);
     wire = packed.wire;
     transfer.push(...packed.transfer);
     // (an outcome that left the module unchanged holds the request's own bytes: transferred once)
