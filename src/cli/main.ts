@@ -59,6 +59,22 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Options taking an integer: the field each sets and the least value it takes. */
+const NUMBER_OPTIONS = new Map<string, ['repeat' | 'maxLeakBytes' | 'timeoutMs' | 'settleMs', number]>([
+  ['--repeat', ['repeat', 1]],
+  ['--max-leak-bytes', ['maxLeakBytes', 0]],
+  ['--timeout', ['timeoutMs', 1]],
+  ['--settle', ['settleMs', 0]],
+]);
+/** Options taking a string (a path): the field each sets. */
+const STRING_OPTIONS = new Map<string, 'suppressionsFile' | 'pprof' | 'report' | 'chromePath' | 'extensionDir'>([
+  ['--suppressions', 'suppressionsFile'],
+  ['--pprof', 'pprof'],
+  ['--report', 'report'],
+  ['--chrome', 'chromePath'],
+  ['--extension', 'extensionDir'],
+]);
+
 export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
   if (argv.includes('-h') || argv.includes('--help') || argv.length === 0) return 'help';
   const [command, ...rest] = argv;
@@ -96,41 +112,15 @@ export function parseArgs(argv: readonly string[]): CliArgs | 'help' {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       return v;
     };
-    switch (a) {
-      case '--repeat':
-        args.repeat = number(a, value(), 1);
-        break;
-      case '--max-leak-bytes':
-        args.maxLeakBytes = number(a, value(), 0);
-        break;
-      case '--suppressions':
-        args.suppressionsFile = value();
-        break;
-      case '--json':
-        args.json = true;
-        break;
-      case '--pprof':
-        args.pprof = value();
-        break;
-      case '--report':
-        args.report = value();
-        break;
-      case '--timeout':
-        args.timeoutMs = number(a, value(), 1);
-        break;
-      case '--settle':
-        args.settleMs = number(a, value(), 0);
-        break;
-      case '--chrome':
-        args.chromePath = value();
-        break;
-      case '--extension':
-        args.extensionDir = value();
-        break;
-      default:
-        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-        if (args.scenario) throw new UsageError(`one scenario at a time (got ${args.scenario} and ${a})`);
-        args.scenario = a;
+    const numberField = NUMBER_OPTIONS.get(a);
+    const stringField = STRING_OPTIONS.get(a);
+    if (a === '--json') args.json = true;
+    else if (numberField) args[numberField[0]] = number(a, value(), numberField[1]);
+    else if (stringField) args[stringField] = value();
+    else {
+      if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+      if (args.scenario) throw new UsageError(`one scenario at a time (got ${args.scenario} and ${a})`);
+      args.scenario = a;
     }
   }
   if (!args.scenario) throw new UsageError('missing the scenario file');
