@@ -59,6 +59,28 @@ test('the WebAssembly API as a worker sees it (a worker the extension hooks): th
   expect(Object.keys(native).length).toBeGreaterThan(50);
 });
 
+test('the WebAssembly API as a SharedWorker sees it (hooked while recording): the same probe, as without the extension', async ({
+  context,
+  site,
+}) => {
+  const { native, hooked } = await both(
+    context,
+    `${site}/workers.html`,
+    `(async () => {
+      const bytes = await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer();
+      const worker = new SharedWorker('workers/observe.js', 'observe');
+      return new Promise((resolve) => {
+        worker.port.onmessage = (e) => resolve(e.data);
+        worker.port.postMessage({ probe: ${JSON.stringify(observeWebAssembly.toString())}, bytes });
+      });
+    })()`,
+  );
+  expect(native.error).toBeUndefined();
+  expect(Object.keys(hooked)).toEqual(Object.keys(native));
+  for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
+  expect(Object.keys(native).length).toBeGreaterThan(50);
+});
+
 test('a trap in an instrumented module names the same wasm-function[N] as without the extension, frame by frame', async ({
   context,
   site,
