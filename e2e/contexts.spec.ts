@@ -1,6 +1,6 @@
-// Contexts in the panel (issue 11 item 5): the page and a worker each with the
-// seed leak module get a live-heap line each on the timeline; a snapshot is
-// one cut across both (extension/panel/snapshot-cuts.ts), and a context that
+// Contexts in the panel (issue 11 item 5): the page, a frame and a worker each
+// with the seed leak module get a live-heap line each on the timeline; a
+// snapshot is one cut across them (extension/panel/snapshot-cuts.ts), and a context that
 // does not answer in time is named, not mixed in; threads on one shared memory
 // draw it as one line.
 import type { Chart } from 'chart.js';
@@ -21,9 +21,10 @@ function lines(panel: Page): Promise<{ label: string; hidden: boolean; last: num
 }
 
 const PAGE_HEAP = 'page live heap';
+const FRAME_HEAP = 'frame frame.html live heap';
 const WORKER_HEAP = 'worker worker.js “seed” live heap';
 
-test('the page and a worker: a live-heap line each on the timeline, one Snapshot A → B across both, a busy worker named and left out', async ({
+test('the page, a frame and a worker: a live-heap line each on the timeline, one Snapshot A → B across them, a busy worker named and left out', async ({
   context,
   site,
 }, testInfo) => {
@@ -32,15 +33,20 @@ test('the page and a worker: a live-heap line each on the timeline, one Snapshot
   await page.goto(`${site}/contexts.html`);
   expect(await page.evaluate(() => contexts.ready)).toBe(`${site}/contexts/worker.js`);
   const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓']);
-  await expect(panel.getByTestId('module-context')).toHaveText(['in worker worker.js “seed”']);
+  await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓', 'instrumented ✓']);
+  expect((await panel.getByTestId('module-context').allTextContents()).sort()).toEqual([
+    'in frame frame.html',
+    'in worker worker.js “seed”',
+  ]);
 
-  expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('worker')]))).toEqual(['leaked', 'leaked']);
+  const leakAll = () => page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('frame'), contexts.leak('worker')]));
+  expect(await leakAll()).toEqual(['leaked', 'leaked', 'leaked']);
   // One live-heap line per context, named as the module list names it, each ending at its 100 blocks of 1,024 B.
   await expect
     .poll(async () => (await lines(panel)).filter((l) => l.label.endsWith('live heap')).map((l) => [l.label, l.last]))
     .toEqual([
       [PAGE_HEAP, 102_400],
+      [FRAME_HEAP, 102_400],
       [WORKER_HEAP, 102_400],
     ]);
   // The legend toggles a context's line, and the next redraw (a new batch) keeps it hidden.
@@ -59,15 +65,16 @@ test('the page and a worker: a live-heap line each on the timeline, one Snapshot
 
   await panel.getByRole('button', { name: 'Snapshot A' }).click();
   await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
-  expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('worker')]))).toEqual(['leaked', 'leaked']);
+  expect(await leakAll()).toEqual(['leaked', 'leaked', 'leaked']);
   await panel.getByRole('button', { name: 'Snapshot B' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B']);
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100', '100']);
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B', '102,400 B']);
   expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
     'leak-wasi-O0.wasm',
+    'leak-wasi-O0.wasm in frame frame.html',
     'leak-wasi-O0.wasm in worker worker.js “seed”',
   ]);
-  await expect(panel.getByTestId('compare-title')).toHaveText('Comparison: A → B across 2 contexts (cut #1 → #2)');
+  await expect(panel.getByTestId('compare-title')).toHaveText('Comparison: A → B across 3 contexts (cut #1 → #2)');
   await expect(panel.getByTestId('compare-gap')).toHaveCount(0);
   await expect
     .poll(async () => (await lines(panel)).find((l) => l.label === WORKER_HEAP))
@@ -76,17 +83,21 @@ test('the page and a worker: a live-heap line each on the timeline, one Snapshot
   await expect.poll(async () => (await lines(panel)).find((l) => l.label === WORKER_HEAP)?.hidden).toBe(false);
   await panel.screenshot({ path: shot('contexts-timeline.png') });
 
-  // The worker in one long task (9 s): Snapshot B waits 3 s for it, then compares the page alone and says why.
+  // The worker in one long task (9 s): Snapshot B waits 3 s for it, then compares the page and the frame, and says why not the worker.
   await panel.getByRole('button', { name: 'Snapshot A' }).click();
   await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
   const busy = page.evaluate(() => contexts.busy(9000));
-  expect(await page.evaluate(() => contexts.leak('page'))).toBe('leaked');
+  expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('frame')]))).toEqual(['leaked', 'leaked']);
   await panel.getByRole('button', { name: 'Snapshot B' }).click();
   await expect(panel.getByTestId('compare-gap')).toHaveText([
     'Not compared: worker worker.js “seed” did not answer Snapshot B within 3 s (busy, or ended).',
   ]);
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
-  await expect(panel.locator('[data-testid="diff"] .module-name')).toHaveText(['leak-wasi-O0.wasm']);
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
+  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
+    'leak-wasi-O0.wasm',
+    'leak-wasi-O0.wasm in frame frame.html',
+  ]);
+  await expect(panel.getByTestId('compare-title')).toHaveText('Comparison: A → B across 2 contexts (cut #3 → #4)');
   await panel.screenshot({ path: shot('contexts-busy-worker.png') });
   // Its answer comes when the task ends: at another instant, still not compared.
   expect(await busy).toBe('done');
@@ -94,7 +105,7 @@ test('the page and a worker: a live-heap line each on the timeline, one Snapshot
     /^Not compared: worker worker\.js “seed” answered Snapshot B \d+\.\d+ s after it was asked, at another instant\.$/,
   ]);
   testInfo.annotations.push({ type: 'late answer', description: (await panel.getByTestId('compare-gap').textContent()) ?? '' });
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
 });
 
 test('threads on one shared memory: one linear-memory line, named for the module and its 5 threads', async ({

@@ -111,18 +111,20 @@ export function installGestures(canvas: HTMLCanvasElement, t: GestureTarget): ()
   };
 
   let drag: { mode: 'pan' | 'select'; x0: number; v0: number; w0: XWindow } | null = null;
-  /** Over the plot itself: a press on the legend or the axes is the legend's (a click there toggles a line), not a gesture. */
-  const inPlot = (e: MouseEvent): boolean => {
-    const area = t.chart()?.chartArea;
-    if (!area) return false;
+  /** A press on a legend item is the legend's (a click there toggles a line), not a gesture. */
+  const onLegend = (e: MouseEvent): boolean => {
+    const legend = t.chart()?.legend as
+      | { options: { display?: boolean }; legendHitBoxes?: { left: number; top: number; width: number; height: number }[] }
+      | undefined;
+    if (!legend || legend.options.display === false) return false;
     const rect = canvas.getBoundingClientRect();
     const x = e.clientX - rect.left;
     const y = e.clientY - rect.top;
-    return x >= area.left && x <= area.right && y >= area.top && y <= area.bottom;
+    return (legend.legendHitBoxes ?? []).some((b) => x >= b.left && x <= b.left + b.width && y >= b.top && y <= b.top + b.height);
   };
   const onDown = (e: MouseEvent) => {
     const v = valueAt(e.clientX);
-    if (v === null || e.button !== 0 || !inPlot(e)) return;
+    if (v === null || e.button !== 0 || onLegend(e)) return;
     drag = { mode: e.shiftKey ? 'select' : 'pan', x0: e.clientX, v0: v, w0: t.window() };
     e.preventDefault();
   };

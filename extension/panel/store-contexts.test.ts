@@ -10,15 +10,19 @@ const WORKER = 3 + 2 ** 32; // frame 3, context 1 (src/protocol/router.ts)
 const unreached = (url: string) => ({ t: 'unreached' as const, kind: 'shared worker', url, reason: 'shared between tabs' });
 
 describe('store: worker contexts', () => {
-  it("labels a worker's modules with its kind, script file and name; the page's modules with nothing", () => {
+  it("labels a worker's modules with its kind, script file and name, a frame's with its document; the page's modules with nothing", () => {
     const store = new Store();
     store.apply(3, hello());
     store.apply(3, moduleMsg(1));
     store.apply(WORKER, { ...hello(undefined, 'https://example.test/w/decoder.js?v=2'), context: { kind: 'module worker', name: 'dec' } });
     store.apply(WORKER, moduleMsg(1));
+    // (frame 3 is a frame below the top one, named by its document; the top frame, 0, is the page)
+    store.apply(0, hello());
+    store.apply(0, moduleMsg(1));
     expect([...store.modules.values()].map((m) => [m.key, m.context])).toEqual([
-      ['3:1', ''],
+      ['3:1', 'frame https://example.test/'],
       [`${WORKER}:1`, 'module worker decoder.js “dec”'],
+      ['0:1', ''],
     ]);
     expect(contextLabel({ url: 'https://x/y.js', context: { kind: 'worker', name: '' } })).toBe('worker y.js');
   });

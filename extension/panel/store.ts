@@ -29,6 +29,7 @@ import {
   type PendingMsg,
   type DiffCuts,
 } from '../../src/protocol';
+import { CONTEXT_UNIT } from '../../src/protocol/router';
 import { Series } from './series';
 import { SiteSeries } from '../../src/tracker/site-series';
 import { HeapSeries } from './heap-series';
@@ -49,7 +50,7 @@ const MAX_SITE_SERIES = 256;
 export interface ModuleView extends ModuleMsg {
   key: string;
   frame: number;
-  /** The worker this module runs in ("worker classic.js “name”"), or '' in the page itself. */
+  /** The worker this module runs in ("worker classic.js “name”"), the frame ("frame child.html"), or '' in the page itself. */
   context: string;
   memoryBytes: number;
   liveCount: number;
@@ -376,14 +377,11 @@ export class Store {
     return this.#compared.has(frame);
   }
   /**
-   * What a source is called wherever contexts are named: its worker's label (contextLabel), 'page' for the top
-   * frame, else 'frame <file>' from the frame's URL.
+   * What a source is called wherever contexts are named: its worker's label (contextLabel), 'frame <file>' for a
+   * frame below the top one, 'page' for the top frame.
    */
   sourceLabel(source: number): string {
-    const worker = this.#contexts.get(source);
-    if (worker) return worker;
-    if (source === 0) return 'page';
-    return `frame ${scriptFile(this.#budgets.get(source)?.url ?? '') || source}`;
+    return this.#contexts.get(source) || (source === 0 ? 'page' : `context ${source}`);
   }
   /** The comparison: one table per module. */
   get diffs(): readonly DiffView[] {
@@ -732,7 +730,8 @@ export class Store {
         this.dropFrame(frame);
         this.frameBudget(frame).url = msg.url;
         this.#frameStart.set(frame, msg.start);
-        this.#contexts.set(frame, contextLabel(msg));
+        // (a frame other than the top one is named by its document, as a worker is by its script)
+        this.#contexts.set(frame, contextLabel(msg) || (frame > 0 && frame < CONTEXT_UNIT ? `frame ${scriptFile(msg.url)}` : ''));
         if (frame === 0 || !this.#pageUrl) this.#pageUrl = msg.url;
         if (!this.#recordingStart || msg.start < this.#recordingStart) this.#recordingStart = msg.start;
         this.#lastTime = Math.max(this.#lastTime, msg.start);

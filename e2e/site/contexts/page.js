@@ -1,5 +1,6 @@
-// window.contexts: the seed leak module in the page and in a dedicated worker
-// (e2e/contexts.spec.ts). leak(where) leaks 100 × 1,024 B there; busy(ms) keeps
+// window.contexts: the seed leak module in the page, in a frame (frame.html)
+// and in a dedicated worker (e2e/contexts.spec.ts). leak(where) leaks
+// 100 × 1,024 B there; busy(ms) keeps
 // the worker in one long task (it answers nothing meanwhile, the panel's
 // snapshots included).
 (function () {
@@ -23,12 +24,25 @@
     r.instance.exports._initialize();
     return r.instance.exports;
   });
+  // The frame's seed module, once its document has run its script (it may have before this one ran).
+  const iframe = document.querySelector('iframe');
+  const frame = new Promise(function (resolve) {
+    const done = function () {
+      resolve(iframe.contentWindow.seedFrame);
+    };
+    if (iframe.contentWindow.seedFrame) done();
+    else iframe.addEventListener('load', done);
+  });
   window.contexts = {
-    ready: Promise.all([page, ask('where')]).then(function (r) {
+    ready: Promise.all([page, ask('where'), frame.then((f) => f.ready)]).then(function (r) {
       return r[1];
     }),
     leak: function (where) {
       if (where === 'worker') return ask('leak');
+      if (where === 'frame')
+        return frame.then(function (f) {
+          return f.leak();
+        });
       return page.then(function (e) {
         e.simulate_memory_leak();
         log('page: leaked');
@@ -39,7 +53,7 @@
       return ask({ busy: ms });
     },
   };
-  ['page', 'worker'].forEach(function (where) {
+  ['page', 'frame', 'worker'].forEach(function (where) {
     const b = document.createElement('button');
     b.textContent = `Leak in the ${where}`;
     b.onclick = function () {
