@@ -7,6 +7,7 @@ import { baseName, bytes, count, hex, shortBytes } from './format';
 import { frameLabel } from './site-index';
 import { Unreached } from './Unreached';
 import { LoadSymbols } from './LoadSymbols';
+import { contextNote } from './context-note';
 
 function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
   const picked = store.moduleFilter === m.key;
@@ -30,6 +31,11 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
           title={m.frame < 2 ** 32 ? 'This module runs in a frame of the page' : 'This module runs in a worker the page started'}
         >
           in {m.context}
+        </div>
+      )}
+      {m.context && contextNote(m.context) && (
+        <div class="context" data-testid="module-context-note">
+          {contextNote(m.context)}
         </div>
       )}
       <div class={m.instrumented && !m.reason ? 'ok' : 'warn'} data-testid="module-status">
