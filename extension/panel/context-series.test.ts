@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Store } from './store';
 import { contextLines, memoryLines, stepSum } from './context-series';
 import { batch, hello, moduleMsg, sample, START } from './page-messages.test-helper';
+import { parseRecording, toRecording } from './recording';
 
 const WORKER = 2 ** 32; // frame 0, context 1 (src/protocol/router.ts)
 const WORKER2 = 2 * 2 ** 32;
@@ -84,5 +85,28 @@ describe('context series', () => {
     store.apply(9, shared(0, true));
     store.apply(9, batch(0, [sample(1, 300, { memoryBytes: 65_536 })]));
     expect(memoryLines(store.modules, store.series.keys()).get('9:1')).toEqual({ name: 'threads.wasm (shared by 1 thread)', threads: 1 });
+  });
+
+  it('an exported recording keeps what names the contexts and which memory they share', () => {
+    const store = new Store();
+    store.apply(0, hello());
+    store.apply(0, { ...moduleMsg(1), shared: { heap: START + 0.5, thread: 0, counted: true } });
+    store.apply(0, batch(0, [sample(1, 100, { memoryBytes: 65_536, liveBytes: 64 })]));
+    store.apply(WORKER, { ...hello(START, 'https://example.test/w/t.js'), context: { kind: 'worker', name: 'em-pthread' } });
+    store.apply(WORKER, { ...moduleMsg(1), shared: { heap: START + 0.5, thread: 1, counted: false } });
+    store.apply(WORKER, batch(0, [sample(1, 100, { memoryBytes: 65_536 })]));
+    store.apply(5, hello(START, 'https://example.test/frames/child.html'));
+    store.apply(5, moduleMsg(2));
+    store.apply(5, batch(0, [sample(2, 100, { liveBytes: 8 })]));
+    const imported = new Store();
+    imported.importRecording(parseRecording(JSON.stringify(toRecording(store))), 'r.json');
+    const view = (s: Store) => ({
+      labels: [0, 5, WORKER].map((source) => s.sourceLabel(source)),
+      memory: [...memoryLines(s.modules, s.series.keys()).values()],
+      heaps: contextLines(s.modules, s.series, (x) => s.sourceLabel(x)).map((l) => [l.label, l.live]),
+    });
+    expect(view(imported)).toEqual(view(store));
+    expect(view(imported).labels).toEqual(['page', 'frame child.html', 'worker t.js “em-pthread”']);
+    expect(view(imported).memory[0]).toEqual({ name: 'm1.wasm (shared by 2 threads)', threads: 2 });
   });
 });

@@ -90,7 +90,14 @@ export function toRecording(store: Store): Recording {
     const ranges = (store.range?.tables ?? []).filter((t) => t.frame === frame).map((t) => t.msg);
     frames.push({
       frame,
-      hello: { t: 'hello', v: PROTOCOL_VERSION, url: frame === 0 ? store.pageUrl : '', start },
+      // (a frame's document and a worker's kind and name: what the panel names each context by)
+      hello: {
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        url: frame === 0 ? store.pageUrl : (store.budget(frame)?.url ?? ''),
+        start,
+        ...store.helloContext(frame),
+      },
       modules: modules.map((m) => ({
         t: 'module',
         id: m.id,
@@ -101,6 +108,7 @@ export function toRecording(store: Store): Recording {
         allocators: m.allocators,
         wrappedExports: m.wrappedExports,
         time: m.time,
+        ...(m.shared ? { shared: m.shared } : {}),
       })),
       timeline: {
         t: 'batch',

@@ -173,8 +173,10 @@ export class Store {
   #recordingStart = 0;
   #lastTime = 0;
   #frameStart = new Map<number, number>();
-  /** Per source, what its hello said it is when it is a worker (see contextLabel). */
+  /** Per source, what its hello said it is when it is a worker (see contextLabel), or 'frame <file>'. */
   #contexts = new Map<number, string>();
+  /** Per worker source, its hello's context as sent (an export keeps it). */
+  #helloContexts = new Map<number, { kind: string; name: string }>();
   /** Workers the pages started that their hooks could not follow (UnreachedMsg), per frame. */
   #unreached: (UnreachedMsg & { frame: number })[] = [];
   /** Big modules being rewritten off the page's main thread (PendingMsg), per frame: shown until their module arrives. */
@@ -371,6 +373,11 @@ export class Store {
   /** The request of snapshot `name` of the live page (its cut number, who answered), if any. */
   cut(name: SnapshotName): Readonly<Cut> | undefined {
     return this.#cuts.get(name);
+  }
+  /** A worker source's hello context ({ context }), as an export writes it; {} for a frame. */
+  helloContext(source: number): { context?: { kind: string; name: string } } {
+    const context = this.#helloContexts.get(source);
+    return context ? { context } : {};
   }
   /** Whether the comparison shown compares source `frame` (a diff reply of another is dropped). */
   compares(frame: number): boolean {
@@ -626,6 +633,7 @@ export class Store {
     this.#busy = null;
     this.#frameStart.clear();
     this.#contexts.clear();
+    this.#helloContexts.clear();
     this.#unreached = [];
     this.#pending.clear();
     this.lastSeq.clear();
@@ -642,6 +650,8 @@ export class Store {
     this.#recordingStart = imported.#recordingStart;
     this.#lastTime = imported.#lastTime;
     this.#frameStart = imported.#frameStart;
+    this.#contexts = imported.#contexts;
+    this.#helloContexts = imported.#helloContexts;
     this.#modules = imported.#modules;
     this.#series = imported.#series;
     this.#siteSeries = imported.#siteSeries;
@@ -732,6 +742,8 @@ export class Store {
         this.#frameStart.set(frame, msg.start);
         // (a frame other than the top one is named by its document, as a worker is by its script)
         this.#contexts.set(frame, contextLabel(msg) || (frame > 0 && frame < CONTEXT_UNIT ? `frame ${scriptFile(msg.url)}` : ''));
+        if (msg.context) this.#helloContexts.set(frame, msg.context);
+        else this.#helloContexts.delete(frame);
         if (frame === 0 || !this.#pageUrl) this.#pageUrl = msg.url;
         if (!this.#recordingStart || msg.start < this.#recordingStart) this.#recordingStart = msg.start;
         this.#lastTime = Math.max(this.#lastTime, msg.start);
