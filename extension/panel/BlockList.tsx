@@ -7,7 +7,8 @@ import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { sortRows, groupSites, kindName, type BlockSortKey } from './site-index';
-import { bytes, hex, age } from './format';
+import { age } from './format';
+import { BlockRow } from './BlockRow';
 import { useLayout } from './layout';
 
 export function BlockList({
@@ -90,34 +91,25 @@ export function BlockList({
       label="Blocks"
       total={rows.length}
       header={header}
-      active={Math.min(active, rows.length - 1)}
+      active={active}
       setActive={setActive}
       testId="block-grid"
       onKey={(r) => ctl.selectBlock(table, rows[r])}
       renderRow={(i, isActive) => {
         const r = rows[i];
         const o = r * BR.width;
-        const sel = store.selected?.table === table && store.selected.row === r;
         return (
-          <div
+          <BlockRow
             key={r}
-            class={`vrow ${sel ? 'selected' : ''}`}
-            role="row"
-            data-row={i}
-            data-testid="block-row"
-            tabIndex={isActive ? 0 : -1}
+            store={store}
+            ctl={ctl}
+            table={table}
+            r={r}
+            row={i}
+            isActive={isActive}
+            setActive={setActive}
             style={{ ...rowStyle(i), gridTemplateColumns: template }}
-            onClick={() => {
-              setActive(i);
-              ctl.selectBlock(table, r);
-            }}
           >
-            <div role="gridcell" class="mono" data-testid="block-address">
-              {hex(table.blocks[o + BR.ptr])}
-            </div>
-            <div role="gridcell" data-testid="block-size">
-              {bytes(table.blocks[o + BR.size])}
-            </div>
             {showSeq && <div role="gridcell">#{table.blocks[o + BR.seq]}</div>}
             {showAge && <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>}
             <div role="gridcell" class="left" data-testid="block-site">
@@ -128,7 +120,7 @@ export function BlockList({
                 {table.leaks ? kindName(table.leaks.kinds[r]) : ''}
               </div>
             )}
-          </div>
+          </BlockRow>
         );
       }}
     />

@@ -14,10 +14,11 @@ import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { groupSites, kindsText, kindName, sortGroups, frameLocation, type SiteRow, type Sort, type SortKey } from './site-index';
-import { bytes, count, hex, signedBytes, signedCount, age } from './format';
+import { bytes, count, signedBytes, signedCount, age } from './format';
 import { useLayout } from './layout';
 import { usePref } from './prefs';
 import { OverflowMenu } from './OverflowMenu';
+import { BlockRow } from './BlockRow';
 
 interface Column {
   key: SortKey;
@@ -302,34 +303,26 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     }
     const r = blockRow(group, block);
     const o = r * BR.width;
-    const sel = store.selected?.table === table && store.selected.row === r;
     const kind = table.leaks ? kindName(table.leaks.kinds[r]) : '';
     return (
-      <div
+      <BlockRow
         key={`b${r}`}
-        class={`vrow block ${sel ? 'selected' : ''}`}
-        role="row"
-        data-row={row}
-        data-testid="block-row"
-        tabIndex={isActive ? 0 : -1}
+        store={store}
+        ctl={ctl}
+        table={table}
+        r={r}
+        row={row}
+        isActive={isActive}
+        setActive={setActive}
+        cls="block "
         style={rowStyle(row)}
-        onClick={() => {
-          setActive(row);
-          ctl.selectBlock(table, r);
-        }}
       >
-        <div role="gridcell" class="mono" data-testid="block-address">
-          {hex(table.blocks[o + BR.ptr])}
-        </div>
-        <div role="gridcell" data-testid="block-size">
-          {bytes(table.blocks[o + BR.size])}
-        </div>
         <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
         <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
         <div role="gridcell" data-testid="block-kind">
           {kind}
         </div>
-      </div>
+      </BlockRow>
     );
   };
 
@@ -361,7 +354,7 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
       total={total}
       header={header}
       renderRow={renderRow}
-      active={Math.min(active, total - 1)}
+      active={active}
       setActive={setActive}
       onKey={onKey}
       testId="site-grid"

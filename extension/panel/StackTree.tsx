@@ -133,7 +133,7 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
       label="Leaked bytes by stack"
       total={rows.length}
       header={header}
-      active={Math.min(active, rows.length - 1)}
+      active={active}
       setActive={setActive}
       testId="stack-tree"
       onKey={(r, key) => rows[r] && toggle(rows[r], key === 'ArrowRight' ? true : key === 'ArrowLeft' ? false : undefined)}

@@ -16,13 +16,15 @@ export interface VirtualGridProps {
   total: number;
   header: ComponentChildren;
   renderRow: (row: number, active: boolean) => VNode;
+  /** The active row; past the end (the list shrank), the last row is. */
   active: number;
   setActive: (row: number) => void;
   onKey?: (row: number, key: string) => void;
   testId?: string;
 }
 
-export function VirtualGrid({ label, total, header, renderRow, active, setActive, onKey, testId }: VirtualGridProps) {
+export function VirtualGrid({ label, total, header, renderRow, active: wanted, setActive, onKey, testId }: VirtualGridProps) {
+  const active = Math.min(wanted, total - 1);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 400 });
   const focusNext = useRef(false);
