@@ -6,21 +6,12 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Store } from './store';
 import { siteGrowth, type SiteBands } from './site-growth';
 import { siteOfStack } from './site-index';
+import { shownModule } from './shown-module';
 import { bytes, count, seconds, shortBytes } from './format';
 
 /** The module the by-site chart and ranking show: the one picked, else the shown one with the most live bytes. */
 export function bySiteModule(store: Store): string | null {
-  if (store.moduleFilter !== null) return store.siteSeries.has(store.moduleFilter) ? store.moduleFilter : null;
-  let best: string | null = null;
-  let most = -1;
-  for (const key of store.siteSeries.keys()) {
-    const live = store.modules.get(key)?.liveBytes ?? 0;
-    if (live > most) {
-      most = live;
-      best = key;
-    }
-  }
-  return best;
+  return shownModule(store, store.siteSeries, (key) => store.modules.get(key)?.liveBytes ?? 0);
 }
 
 /** Bands and ranking of `moduleKey` over the timeline's window (everything when not zoomed). */

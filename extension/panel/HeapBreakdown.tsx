@@ -7,20 +7,11 @@
 import type { Store } from './store';
 import { memoryBreakdown, sourceText, type MemoryBreakdown } from './heap-series';
 import { baseName, bytes, seconds, shortBytes } from './format';
+import { shownModule } from './shown-module';
 
 /** The module the breakdown shows: the one picked, else the shown one with the most linear memory that has heap rows. */
 export function breakdownModule(store: Store): string | null {
-  if (store.moduleFilter !== null) return store.heapSeries.has(store.moduleFilter) ? store.moduleFilter : null;
-  let best: string | null = null;
-  let most = -1;
-  for (const key of store.heapSeries.keys()) {
-    const memory = store.modules.get(key)?.memoryBytes ?? 0;
-    if (store.shows(key) && memory > most) {
-      most = memory;
-      best = key;
-    }
-  }
-  return best;
+  return shownModule(store, store.heapSeries, (key) => (store.shows(key) ? (store.modules.get(key)?.memoryBytes ?? 0) : null));
 }
 
 /** When the breakdown is read (epoch ms): the instant of an open Peak or live-at view, else the end of the visible window. */

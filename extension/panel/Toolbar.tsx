@@ -33,7 +33,7 @@ interface Action extends MenuAction {
 }
 
 function actions(store: Store, ctl: Controller, openFile: () => void, onReload?: () => void): Action[] {
-  const { A, B, C } = store.snapshots;
+  const { A, B } = store.snapshots;
   const live = store.readOnly === null;
   const button = (a: Omit<Action, 'bar'> & { cls?: string; children?: preact.ComponentChildren }): Action => ({
     ...a,
@@ -51,6 +51,17 @@ function actions(store: Store, ctl: Controller, openFile: () => void, onReload?:
       </button>
     ),
   });
+  /** Snapshot A, B or C: marked once taken, enabled while live once the one before it (`after`) is taken. */
+  const snap = (name: 'A' | 'B' | 'C', after: unknown, title?: string): Action =>
+    button({
+      id: `snap${name}`,
+      name: `Snapshot ${name}`,
+      text: `Snapshot ${name}`,
+      cls: store.snapshots[name] ? 'taken' : '',
+      disabled: !live || !after,
+      title,
+      run: () => ctl.snapshot(name),
+    });
   const recordTitle = store.recording
     ? 'Stop: freeze the timeline and counters. The page keeps tracking every allocation, so snapshots and comparisons stay exact.'
     : 'Record: update the timeline and counters again (the page tracked all along)';
@@ -110,24 +121,9 @@ function actions(store: Store, ctl: Controller, openFile: () => void, onReload?:
         </label>
       ),
     },
-    button({ id: 'snapA', name: 'Snapshot A', text: 'Snapshot A', cls: A ? 'taken' : '', disabled: !live, run: () => ctl.snapshot('A') }),
-    button({
-      id: 'snapB',
-      name: 'Snapshot B',
-      text: 'Snapshot B',
-      cls: B ? 'taken' : '',
-      disabled: !live || !A,
-      run: () => ctl.snapshot('B'),
-    }),
-    button({
-      id: 'snapC',
-      name: 'Snapshot C',
-      text: 'Snapshot C',
-      cls: C ? 'taken' : '',
-      disabled: !live || !B,
-      title: 'Optional: keep only blocks still alive at C',
-      run: () => ctl.snapshot('C'),
-    }),
+    snap('A', true),
+    snap('B', A),
+    snap('C', B, 'Optional: keep only blocks still alive at C'),
     button({
       id: 'export',
       name: 'Export',
