@@ -8,7 +8,7 @@ import type { Controller } from './controller';
 import { VirtualGrid, rowStyle } from './VirtualGrid';
 import { sortRows, groupSites, kindName, type BlockSortKey } from './site-index';
 import { age } from './format';
-import { BlockRow } from './BlockRow';
+import { BlockRow, type BlockRows } from './BlockRow';
 import { useLayout } from './layout';
 
 export function BlockList({
@@ -27,6 +27,7 @@ export function BlockList({
 }) {
   const [sort, setSort] = useState<{ key: BlockSortKey; dir: 1 | -1 }>({ key: 'size', dir: -1 });
   const [active, setActive] = useState(0);
+  const rowsOf: BlockRows = { store, ctl, table, setActive };
   const grouping = groupSites(table, store.siteSource(table));
   const rowLabel = (stack: number) => grouping.rows[grouping.rowOf.get(stack) ?? -1]?.label ?? '(unknown site)';
   const rows = useMemo(() => {
@@ -99,17 +100,7 @@ export function BlockList({
         const r = rows[i];
         const o = r * BR.width;
         return (
-          <BlockRow
-            key={r}
-            store={store}
-            ctl={ctl}
-            table={table}
-            r={r}
-            row={i}
-            isActive={isActive}
-            setActive={setActive}
-            style={{ ...rowStyle(i), gridTemplateColumns: template }}
-          >
+          <BlockRow key={r} of={rowsOf} r={r} row={i} isActive={isActive} style={{ ...rowStyle(i), gridTemplateColumns: template }}>
             {showSeq && <div role="gridcell">#{table.blocks[o + BR.seq]}</div>}
             {showAge && <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>}
             <div role="gridcell" class="left" data-testid="block-site">

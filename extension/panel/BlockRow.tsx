@@ -7,22 +7,28 @@ import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
 import { bytes, hex } from './format';
 
-export function BlockRow(props: {
+/** What every row of one list shares: the table its blocks are in, and how a click makes a row the active one. */
+export interface BlockRows {
   store: Store;
   ctl: Controller;
   table: BlockTable;
+  setActive: (row: number) => void;
+}
+
+export function BlockRow(props: {
+  of: BlockRows;
   /** The block's row in `table.blocks`. */
   r: number;
   /** The grid row this is. */
   row: number;
   isActive: boolean;
-  setActive: (row: number) => void;
   /** Classes besides `vrow` and `selected`, each followed by a space. */
   cls?: string;
   style: JSX.CSSProperties;
   children: ComponentChildren;
 }) {
-  const { store, ctl, table, r, row } = props;
+  const { store, ctl, table, setActive } = props.of;
+  const { r, row } = props;
   const o = r * BR.width;
   const sel = store.selected?.table === table && store.selected.row === r;
   return (
@@ -34,7 +40,7 @@ export function BlockRow(props: {
       tabIndex={props.isActive ? 0 : -1}
       style={props.style}
       onClick={() => {
-        props.setActive(row);
+        setActive(row);
         ctl.selectBlock(table, r);
       }}
     >

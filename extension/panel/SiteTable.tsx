@@ -18,7 +18,7 @@ import { bytes, count, signedBytes, signedCount, age } from './format';
 import { useLayout } from './layout';
 import { usePref } from './prefs';
 import { OverflowMenu } from './OverflowMenu';
-import { BlockRow } from './BlockRow';
+import { BlockRow, type BlockRows } from './BlockRow';
 
 interface Column {
   key: SortKey;
@@ -130,6 +130,7 @@ function siteTitle(row: SiteRow): string {
 export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Controller; table: BlockTable; filter: string }) {
   const [sort, setSort] = useState<Sort>({ key: 'size', dir: -1 });
   const [active, setActive] = useState(0);
+  const rowsOf: BlockRows = { store, ctl, table, setActive };
   const source = store.siteSource(table);
   const grouping = groupSites(table, source);
   const kindsOf = grouping.kinds ? (g: SiteRow) => grouping.kinds![grouping.rowOf.get(g.stacks[0])!] : null;
@@ -305,18 +306,7 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     const o = r * BR.width;
     const kind = table.leaks ? kindName(table.leaks.kinds[r]) : '';
     return (
-      <BlockRow
-        key={`b${r}`}
-        store={store}
-        ctl={ctl}
-        table={table}
-        r={r}
-        row={row}
-        isActive={isActive}
-        setActive={setActive}
-        cls="block "
-        style={rowStyle(row)}
-      >
+      <BlockRow key={`b${r}`} of={rowsOf} r={r} row={row} isActive={isActive} cls="block " style={rowStyle(row)}>
         <div role="gridcell">#{table.blocks[o + BR.seq]}</div>
         <div role="gridcell">{age(now - blockTime(table.blocks, r, start))}</div>
         <div role="gridcell" data-testid="block-kind">

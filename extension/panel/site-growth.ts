@@ -85,19 +85,18 @@ export function siteGrowth(series: SiteSeries, keyOf: SiteKeyOf, from: number, t
     }
     s.since = upTo;
   };
-  const live = new Map<number, number>();
-  series.replay((c, _time, _live, changed) => {
-    if (c > c1) return;
-    const bytes = series.bytes[c];
-    for (let i = 0; i < changed.length; i++) {
-      const stack = changed[i];
+  replayDeltas(
+    series,
+    c1,
+    (c, stack, delta) => {
       const s = stateOf(stack);
       settle(s, c);
-      s.value += bytes[i] - (live.get(stack) ?? 0);
-      live.set(stack, bytes[i]);
-    }
-    if (c === c0) for (const s of byKey.values()) s.row.start = s.value;
-  });
+      s.value += delta;
+    },
+    (c) => {
+      if (c === c0) for (const s of byKey.values()) s.row.start = s.value;
+    },
+  );
   const ranking: GrowthRow[] = [];
   const den = n * stt - st * st;
   for (const s of byKey.values()) {
@@ -116,25 +115,47 @@ export function siteGrowth(series: SiteSeries, keyOf: SiteKeyOf, from: number, t
   let total = 0;
   const bandOf = new Map<number, number>();
   for (const [stack, s] of keyOfStack) bandOf.set(stack, index.get(s.row.key) ?? -1);
-  const seen = new Map<number, number>();
+  replayDeltas(
+    series,
+    c1,
+    (_c, stack, delta) => {
+      total += delta;
+      const b = bandOf.get(stack) ?? -1;
+      if (b >= 0) current[b] += delta;
+    },
+    (c) => {
+      if (c < c0) return;
+      let inBands = 0;
+      for (let b = 0; b < chosen.length; b++) {
+        bands[b].values.push(current[b]);
+        inBands += current[b];
+      }
+      other.push(total - inBands);
+    },
+  );
+  return { times: times.slice(c0, c1 + 1), bands, other, ranking };
+}
+
+/**
+ * Replays `series` from its first column to column `c1`: at each column, what
+ * each stack whose live bytes changed there gained (`change(c, stack, delta)`,
+ * negative when it lost), then `column(c)`.
+ */
+function replayDeltas(
+  series: SiteSeries,
+  c1: number,
+  change: (c: number, stack: number, delta: number) => void,
+  column: (c: number) => void,
+): void {
+  const last = new Map<number, number>();
   series.replay((c, _time, _live, changed) => {
     if (c > c1) return;
     const bytes = series.bytes[c];
     for (let i = 0; i < changed.length; i++) {
       const stack = changed[i];
-      const delta = bytes[i] - (seen.get(stack) ?? 0);
-      seen.set(stack, bytes[i]);
-      total += delta;
-      const b = bandOf.get(stack) ?? -1;
-      if (b >= 0) current[b] += delta;
+      change(c, stack, bytes[i] - (last.get(stack) ?? 0));
+      last.set(stack, bytes[i]);
     }
-    if (c < c0) return;
-    let inBands = 0;
-    for (let b = 0; b < chosen.length; b++) {
-      bands[b].values.push(current[b]);
-      inBands += current[b];
-    }
-    other.push(total - inBands);
+    column(c);
   });
-  return { times: times.slice(c0, c1 + 1), bands, other, ranking };
 }
