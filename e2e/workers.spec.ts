@@ -192,6 +192,41 @@ test('within a document, every SharedWorker of one script and name is one worker
   });
 });
 
+test('a page and its same-origin frame reach one SharedWorker, as natively; hooked, it is one context with its 100 blocks', async ({
+  context,
+  site,
+}) => {
+  const { native, hooked } = await withAndWithout(context, `${site}/workers.html`, async () => {
+    const ask = (w: SharedWorker, command: string) =>
+      new Promise<string>((resolve) => {
+        w.port.onmessage = (e) => resolve(String(e.data));
+        w.port.postMessage(command);
+      });
+    const iframe = document.createElement('iframe');
+    iframe.src = 'workers.html';
+    const loaded = new Promise((resolve) => {
+      iframe.onload = resolve;
+    });
+    document.body.append(iframe);
+    await loaded;
+    const frame = iframe.contentWindow as Window & typeof globalThis;
+    // The frame first: the worker is still the page's (the top-most same-origin frame's).
+    return [
+      await ask(new frame.SharedWorker('workers/shared.js', 'both'), 'count'),
+      await ask(new SharedWorker('workers/shared.js', 'both'), 'count'),
+      await ask(new frame.SharedWorker('workers/shared.js', 'both'), 'leak'),
+      await ask(new SharedWorker('workers/shared.js', 'both'), 'count'),
+    ];
+  });
+  expect(hooked).toEqual(native);
+  expect(native).toEqual(['1 of 1 both', '2 of 2 both', 'leaked', '3 of 4 both']);
+  const page = context.pages().at(-1) as Page;
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('module-context')).toHaveText(['in shared worker shared.js “both”']);
+  await expect(panel.getByTestId('module-live-count')).toHaveText(['100']);
+  await expect(panel.getByTestId('module-live-bytes')).toHaveText(['102,400 B']);
+});
+
 test('data: workers and audio worklets run untouched, and the panel says why they are not tracked', async ({ context, site }) => {
   const probe = async () => {
     const dataWorker = await new Promise<string>((resolve) => {

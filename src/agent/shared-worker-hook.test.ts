@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SHARED, SharedWorkerTable, sharedWorkerIsModule, sharedWorkerName } from './shared-worker-hook';
+import { type FirstRunError, MAX_SHARED, SharedWorkerTable, sharedWorkerIsModule, sharedWorkerName } from './shared-worker-hook';
 
 describe('the name and type a SharedWorker constructor reads', () => {
   it('takes a string, an options object, or nothing', () => {
@@ -38,14 +38,14 @@ describe('SharedWorkerTable', () => {
     const errors: object[] = [];
     const threw: unknown[] = [];
     const revoked: string[] = [];
-    const table = new SharedWorkerTable(
-      (w, t) => {
-        errors.push(w);
-        threw.push(t);
-      },
-      (b) => revoked.push(b),
-    );
-    return { errors, threw, revoked, table };
+    const table = new SharedWorkerTable((b) => revoked.push(b));
+    // Each object's error is fired by its own frame's hook: here, recorded.
+    const fire = (w: object, t: FirstRunError | null) => {
+      errors.push(w);
+      threw.push(t);
+    };
+    const constructed = (url: string, name: string, w: object) => table.constructed(url, name, w, fire);
+    return { errors, threw, revoked, table, constructed };
   };
 
   it('gives the same blob for the same (URL, name), another for another name', () => {
@@ -57,15 +57,15 @@ describe('SharedWorkerTable', () => {
   });
 
   it('a load failure fires error on each object of that worker, forgets it and revokes its blob', () => {
-    const { table, errors, revoked, threw } = make();
+    const { table, errors, revoked, threw, constructed } = make();
     const a = {};
     const b = {};
     const other = {};
     table.add('https://a.test/s.js', '', 'blob:1', 't1');
     table.add('https://a.test/u.js', '', 'blob:2', 't2');
-    table.constructed('https://a.test/s.js', '', a);
-    table.constructed('https://a.test/s.js', '', b);
-    table.constructed('https://a.test/u.js', '', other);
+    constructed('https://a.test/s.js', '', a);
+    constructed('https://a.test/s.js', '', b);
+    constructed('https://a.test/u.js', '', other);
     table.receive({ from: 't1', failed: 'not loaded' });
     expect(errors).toEqual([a, b]);
     expect(threw).toEqual([null, null]);
@@ -83,13 +83,13 @@ describe('SharedWorkerTable', () => {
   });
 
   it('a script that threw fires error on the objects connected by then, and the worker stays (it runs on, natively too)', () => {
-    const { table, errors, revoked, threw } = make();
+    const { table, errors, revoked, threw, constructed } = make();
     const a = {};
     const later = {};
     table.add('https://a.test/s.js', 'n', 'blob:1', 't1');
-    table.constructed('https://a.test/s.js', 'n', a);
+    constructed('https://a.test/s.js', 'n', a);
     table.receive({ from: 't1', failed: 'threw', message: 'Uncaught Error: boom', filename: 'https://a.test/s.js', lineno: 2, colno: 3 });
-    table.constructed('https://a.test/s.js', 'n', later);
+    constructed('https://a.test/s.js', 'n', later);
     expect(errors).toEqual([a]);
     expect(threw).toEqual([{ message: 'Uncaught Error: boom', filename: 'https://a.test/s.js', lineno: 2, colno: 3 }]);
     expect(revoked).toEqual([]);
@@ -97,9 +97,9 @@ describe('SharedWorkerTable', () => {
   });
 
   it('bounds what an untrusted message says', () => {
-    const { table, threw } = make();
+    const { table, threw, constructed } = make();
     table.add('https://a.test/s.js', '', 'blob:1', 't1');
-    table.constructed('https://a.test/s.js', '', {});
+    constructed('https://a.test/s.js', '', {});
     table.receive({ from: 't1', failed: 'threw', message: 'x'.repeat(20_000), filename: 5, lineno: -1, colno: 1.5 });
     expect(threw).toEqual([{ message: 'x'.repeat(10_000), filename: '', lineno: 0, colno: 0 }]);
   });

@@ -4,9 +4,10 @@
 // Chromium matches SharedWorkers by script URL and name, and a blob: URL is
 // this document's own, so another tab that opens the same script gets its own
 // copy (the panel says so on the hooked context; see context-note.ts).
-// Within this document sharing stays native: one blob: URL per (script URL,
-// name), kept for the document's life, so every `new SharedWorker(url, name)`
-// reaches the same worker. The page's own options go to the native constructor
+// Within this document (and its same-origin frames, which share the top-most
+// one's table: worker-hook.ts) sharing stays native: one blob: URL per (script
+// URL, name), kept for the document's life, so every `new SharedWorker(url,
+// name)` reaches the same worker. The page's own options go to the native constructor
 // unchanged, so a construction with another type or credentials than the
 // running worker gets Chromium's own error event, as it does natively.
 // A script that throws as it first runs fires an ErrorEvent on the page's
@@ -57,10 +58,13 @@ export interface FirstRunError {
   colno: number;
 }
 
+/** Fires the error event on one SharedWorker object, with the constructors of its own realm. */
+export type FireError = (worker: object, threw: FirstRunError | null) => void;
+
 interface Entry {
   blob: string;
   token: string;
-  objects: WeakRef<object>[];
+  objects: { ref: WeakRef<object>; fire: FireError }[];
 }
 
 /** This document's hooked SharedWorkers, by (script URL, name). */
@@ -68,10 +72,7 @@ export class SharedWorkerTable {
   private readonly byKey = new Map<string, Entry>();
   private readonly byToken = new Map<string, string>();
 
-  constructor(
-    private readonly dispatchError: (worker: object, threw: FirstRunError | null) => void,
-    private readonly revoke: (blob: string) => void,
-  ) {}
+  constructor(private readonly revoke: (blob: string) => void) {}
 
   /** The blob: URL and token of the worker already started for this pair, if any. */
   get(url: string, name: string): { blob: string; token: string } | undefined {
@@ -87,12 +88,12 @@ export class SharedWorkerTable {
     this.byToken.set(token, key(url, name));
   }
 
-  /** A SharedWorker object the page got for this pair. */
-  constructed(url: string, name: string, worker: object): void {
+  /** A SharedWorker object the page (this frame or a same-origin one) got for this pair, and how to fire its error. */
+  constructed(url: string, name: string, worker: object, fire: FireError): void {
     const entry = this.byKey.get(key(url, name));
     if (!entry) return;
-    if (entry.objects.length >= MAX_OBJECTS) entry.objects = entry.objects.filter((ref) => ref.deref() !== undefined);
-    if (entry.objects.length < MAX_OBJECTS) entry.objects.push(new WeakRef(worker));
+    if (entry.objects.length >= MAX_OBJECTS) entry.objects = entry.objects.filter((o) => o.ref.deref() !== undefined);
+    if (entry.objects.length < MAX_OBJECTS) entry.objects.push({ ref: new WeakRef(worker), fire });
   }
 
   /** One message from the workers' channel: a hooked SharedWorker whose script failed to load. */
@@ -117,9 +118,9 @@ export class SharedWorkerTable {
       failed === 'threw'
         ? { message: text(d.message), filename: text(d.filename), lineno: position(d.lineno), colno: position(d.colno) }
         : null;
-    for (const ref of objects) {
+    for (const { ref, fire } of objects) {
       const worker = ref.deref();
-      if (worker) this.dispatchError(worker, threw);
+      if (worker) fire(worker, threw);
     }
   }
 }

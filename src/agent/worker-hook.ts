@@ -17,7 +17,7 @@
 // - data: URL workers (they run in an opaque origin; ours would run in the page's);
 // - a page that visibly has a CSP (see inheritedPolicy);
 // - audio worklets (reported only: see AUDIO_WORKLET_REASON).
-import { SharedWorkerTable, sharedWorkerIsModule, sharedWorkerName } from './shared-worker-hook';
+import { type FirstRunError, SharedWorkerTable, sharedWorkerIsModule, sharedWorkerName } from './shared-worker-hook';
 import { nativeLike } from './native-look';
 import { workerShimsSource } from './worker-shims';
 
@@ -164,30 +164,44 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
     }
   }
 
-  /** SharedWorkers: one blob: URL per (script URL, name) for the document's life (shared-worker-hook.ts). */
+  /**
+   * SharedWorkers: one blob: URL per (script URL, name) for the document's
+   * life (shared-worker-hook.ts). Same-origin frames of the tab share one
+   * worker natively, so they share one table: the top-most same-origin
+   * ancestor's (found through SHARED_REGISTRY), which makes the blob: URL in
+   * its own document (it outlives its frames), and hears the worker's agent
+   * on its own channel (the worker is that frame's context in the panel).
+   */
   function sharedWorkers(native: typeof SharedWorker) {
     // (ours, kept: the page may replace them later)
     const dispatchEvent = EventTarget.prototype.dispatchEvent;
     const NativeEvent = Event;
     const NativeErrorEvent = ErrorEvent;
     // (a listener that throws is reported by the browser; dispatchEvent itself does not throw)
-    const table = new SharedWorkerTable((worker, threw) => {
+    const fire = (worker: object, threw: FirstRunError | null) => {
       const init = { cancelable: true };
       dispatchEvent.call(
         worker as EventTarget,
         threw ? new NativeErrorEvent('error', { ...init, ...threw, error: null }) : new NativeEvent('error', init),
       );
-    }, revokeObjectURL);
-    // Our own end of the channel, for load failures (opened with the first hooked SharedWorker).
-    let channel: BroadcastChannel | null = null;
-    const listen = () => {
-      if (channel || typeof scope.BroadcastChannel !== 'function') return;
-      channel = new scope.BroadcastChannel(opts.channel);
-      channel.addEventListener('message', (event: MessageEvent) => table.receive(event.data));
     };
+    const own = sharedRegistry();
+    try {
+      Object.defineProperty(scope, SHARED_REGISTRY, { value: own, configurable: true, enumerable: false, writable: false });
+    } catch {
+      /* a frozen global: this frame keeps its own table */
+    }
     return {
       native,
-      close: () => channel?.close(),
+      close: () => {
+        own.close();
+        try {
+          if ((scope as unknown as Record<symbol, unknown>)[SHARED_REGISTRY] === own)
+            delete (scope as unknown as Record<symbol, unknown>)[SHARED_REGISTRY];
+        } catch {
+          /* left as it is */
+        }
+      },
       start(target: typeof SharedWorker, args: unknown[], newTarget: Function): SharedWorker | null {
         if (args.length === 0) return null;
         const url = absolute(args[0]);
@@ -195,27 +209,22 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
         if (url === null || name === null) return null;
         const kind: WorkerKind = sharedWorkerIsModule(args[1]) ? 'module shared worker' : 'shared worker';
         if (!hookable(kind, url, args[0])) return null;
-        let known = table.get(url, name);
-        if (!known) {
-          if (table.full) {
-            opts.unreached(kind, url, 'more than 256 shared workers in this document: later ones are not followed');
-            return null;
-          }
-          const token = opts.token();
-          const boot: WorkerBoot = { channel: opts.channel, token, agent: opts.agent, url, kind, name };
-          known = { blob: createObjectURL(new Blob([bootstrap(boot)], { type: 'text/javascript' })), token };
+        const registry = ownerRegistry(scope) ?? own;
+        const known = registry.get(url, name);
+        const made = known ? null : registry.make(url, name, kind);
+        const use = known ?? made;
+        if (!use) {
+          opts.unreached(kind, url, 'more than 256 shared workers in this document: later ones are not followed');
+          return null;
         }
         try {
-          const worker = Reflect.construct(target, [known.blob, ...args.slice(1)], newTarget) as SharedWorker;
-          if (!table.get(url, name)) {
-            listen();
-            table.add(url, name, known.blob, known.token);
-          }
-          table.constructed(url, name, worker);
+          const worker = Reflect.construct(target, [use.blob, ...args.slice(1)], newTarget) as SharedWorker;
+          if (made) registry.add(url, name, made);
+          registry.constructed(url, name, worker, fire);
           return worker;
         } catch (error) {
-          if (!table.get(url, name)) {
-            revokeObjectURL(known.blob);
+          if (made) {
+            registry.discard(made);
             // (a TypeError is the page's own options refused: the original raises it again)
             if (!(error instanceof TypeError)) refused(kind, url, error);
           }
@@ -224,6 +233,67 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       },
     };
   }
+
+  /** This frame's table, for itself and its same-origin frames: its blob: URLs, tokens and channel. */
+  function sharedRegistry(): SharedRegistry {
+    const table = new SharedWorkerTable(revokeObjectURL);
+    // Our own end of the channel, for failed starts (opened with the first hooked SharedWorker).
+    let channel: BroadcastChannel | null = null;
+    return {
+      get: (url, name) => table.get(url, name),
+      make(url, name, kind) {
+        if (table.full) return null;
+        const token = opts.token();
+        const boot: WorkerBoot = { channel: opts.channel, token, agent: opts.agent, url, kind, name };
+        return { blob: createObjectURL(new Blob([bootstrap(boot)], { type: 'text/javascript' })), token };
+      },
+      add(url, name, made) {
+        if (!channel && typeof scope.BroadcastChannel === 'function') {
+          channel = new scope.BroadcastChannel(opts.channel);
+          channel.addEventListener('message', (event: MessageEvent) => table.receive(event.data));
+        }
+        table.add(url, name, made.blob, made.token);
+      },
+      discard: (made) => revokeObjectURL(made.blob),
+      constructed: (url, name, worker, fire) => table.constructed(url, name, worker, fire),
+      close: () => channel?.close(),
+    };
+  }
+}
+
+/** Where a frame's hook leaves its SharedWorker table for its same-origin frames (not enumerable). */
+const SHARED_REGISTRY = Symbol.for('wasm-leaks.shared-workers');
+
+interface SharedRegistry {
+  get(url: string, name: string): { blob: string; token: string } | undefined;
+  /** A new blob: bootstrap for this pair, or null when the table is full. */
+  make(url: string, name: string, kind: WorkerKind): { blob: string; token: string } | null;
+  add(url: string, name: string, made: { blob: string; token: string }): void;
+  discard(made: { blob: string; token: string }): void;
+  constructed(url: string, name: string, worker: object, fire: (worker: object, threw: FirstRunError | null) => void): void;
+  close(): void;
+}
+
+/**
+ * The table of the top-most ancestor frame of the same origin that has one
+ * (up to the first cross-origin ancestor: past it, Chromium partitions
+ * storage, and SharedWorkers, apart), or null when no ancestor has one.
+ */
+function ownerRegistry(scope: typeof globalThis): SharedRegistry | null {
+  let found: SharedRegistry | null = null;
+  try {
+    const origin = (scope as unknown as Window).location?.origin;
+    let w = scope as unknown as Window;
+    for (let depth = 0; depth < 64 && w.parent && w.parent !== w; depth++) {
+      w = w.parent;
+      if (w.location.origin !== origin) break; // (a cross-origin ancestor throws here instead)
+      const registry = (w as unknown as Record<symbol, unknown>)[SHARED_REGISTRY];
+      if (registry && typeof registry === 'object') found = registry as SharedRegistry;
+    }
+  } catch {
+    /* a cross-origin ancestor: stop there */
+  }
+  return found;
 }
 
 /** Lists each module an AudioWorklet is given as not tracked (AUDIO_WORKLET_REASON); returns the undo. */
