@@ -34,15 +34,7 @@ export interface RewriteClientOptions {
 }
 
 /** A module rewritten and compiled in the worker, its outcome rebuilt for the page agent. */
-export interface Offloaded {
-  original: Uint8Array<ArrayBuffer>;
-  module: WebAssembly.Module | null;
-  marked: boolean;
-  outcome: InstrumentOutcome | null;
-  refused: string | null;
-  rewritten: WebAssembly.Module | null;
-  rewrittenError: string | null;
-}
+export type Offloaded = Omit<RewriteReply, 't' | 'id' | 'outcome'> & { outcome: InstrumentOutcome | null };
 
 /** The worker was not used after all: the bytes (still the page's, or sent back) are to be rewritten here. */
 export interface Declined {
