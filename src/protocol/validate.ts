@@ -104,6 +104,16 @@ function sharedMemory(o: Record<string, unknown>): { shared?: SharedMemoryMsg } 
 }
 
 /** The panel's cut numbers: integers from 1 (from may be 0: nothing before). */
+/** A request's number, as the panel chose it. */
+function reqOf(o: Record<string, unknown>): number {
+  return int(o, 'req', 0, 2 ** 53);
+}
+
+/** A reply about one module: the request it answers and the module. */
+function moduleReply(o: Record<string, unknown>): { req: number; module: number } {
+  return { req: reqOf(o), module: int(o, 'module', 0, U32) };
+}
+
 const CUT_MAX = 2 ** 53;
 function cut(o: Record<string, unknown>): { cut?: number } {
   return o.cut === undefined ? {} : { cut: int(o, 'cut', 1, CUT_MAX) };
@@ -152,7 +162,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
     case 'snapshot':
       return {
         t: 'snapshot',
-        req: int(o, 'req', 0, 2 ** 53),
+        req: reqOf(o),
         name: oneOf(o, 'name', SNAPSHOT_NAMES),
         ...cut(o),
         time: num(o, 'time'),
@@ -168,8 +178,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
     case 'diff':
       return {
         t: 'diff',
-        req: int(o, 'req', 0, 2 ** 53),
-        module: int(o, 'module', 0, U32),
+        ...moduleReply(o),
         from: oneOf(o, 'from', SNAPSHOT_NAMES),
         to: oneOf(o, 'to', SNAPSHOT_NAMES),
         final: o.final === null ? null : oneOf(o, 'final', SNAPSHOT_NAMES),
@@ -184,8 +193,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
     case 'range':
       return {
         t: 'range',
-        req: int(o, 'req', 0, 2 ** 53),
-        module: int(o, 'module', 0, U32),
+        ...moduleReply(o),
         from: num(o, 'from'),
         to: num(o, 'to'),
         ...(o.peak !== undefined ? { peak: bool(o, 'peak') } : {}),
@@ -208,8 +216,7 @@ export function parsePageMsg(x: unknown): PageToPanel {
       };
       return {
         t: 'leaks',
-        req: int(o, 'req', 0, 2 ** 53),
-        module: int(o, 'module', 0, U32),
+        ...moduleReply(o),
         kinds: b64(o, 'kinds'),
         counts: four('counts'),
         bytes: four('bytes'),
@@ -219,13 +226,12 @@ export function parsePageMsg(x: unknown): PageToPanel {
     case 'bytes':
       return {
         t: 'bytes',
-        req: int(o, 'req', 0, 2 ** 53),
-        module: int(o, 'module', 0, U32),
+        ...moduleReply(o),
         ptr: int(o, 'ptr', 0, U32),
         data: b64(o, 'data'),
       };
     case 'fail':
-      return { t: 'fail', req: int(o, 'req', 0, 2 ** 53), message: str(o, 'message') };
+      return { t: 'fail', req: reqOf(o), message: str(o, 'message') };
     case 'unreached':
       return { t: 'unreached', kind: str(o, 'kind', 64), url: str(o, 'url'), reason: str(o, 'reason') };
     case 'pending':
@@ -247,11 +253,11 @@ export function parsePanelMsg(x: unknown): PanelToPage {
     case 'hello':
       return { t: 'hello', v: int(o, 'v', 0, U32) };
     case 'snapshot':
-      return { t: 'snapshot', req: int(o, 'req', 0, 2 ** 53), name: oneOf(o, 'name', SNAPSHOT_NAMES), ...cut(o) };
+      return { t: 'snapshot', req: reqOf(o), name: oneOf(o, 'name', SNAPSHOT_NAMES), ...cut(o) };
     case 'diff':
       return {
         t: 'diff',
-        req: int(o, 'req', 0, 2 ** 53),
+        req: reqOf(o),
         from: oneOf(o, 'from', SNAPSHOT_NAMES),
         to: oneOf(o, 'to', SNAPSHOT_NAMES),
         final: o.final === null ? null : oneOf(o, 'final', SNAPSHOT_NAMES),
@@ -260,19 +266,18 @@ export function parsePanelMsg(x: unknown): PanelToPage {
     case 'read':
       return {
         t: 'read',
-        req: int(o, 'req', 0, 2 ** 53),
-        module: int(o, 'module', 0, U32),
+        ...moduleReply(o),
         ptr: int(o, 'ptr', 0, U32),
         len: int(o, 'len', 0, LIMITS.maxReadBytes),
       };
     case 'range':
-      return { t: 'range', req: int(o, 'req', 0, 2 ** 53), from: num(o, 'from'), to: num(o, 'to') };
+      return { t: 'range', req: reqOf(o), from: num(o, 'from'), to: num(o, 'to') };
     case 'leaks':
-      return { t: 'leaks', req: int(o, 'req', 0, 2 ** 53) };
+      return { t: 'leaks', req: reqOf(o) };
     case 'peak':
-      return { t: 'peak', req: int(o, 'req', 0, 2 ** 53) };
+      return { t: 'peak', req: reqOf(o) };
     case 'at':
-      return { t: 'at', req: int(o, 'req', 0, 2 ** 53), time: num(o, 'time') };
+      return { t: 'at', req: reqOf(o), time: num(o, 'time') };
     case 'stacks':
       return { t: 'stacks', full: bool(o, 'full') };
     case 'clear':
