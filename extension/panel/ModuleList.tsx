@@ -34,7 +34,7 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
         </div>
       )}
       {m.context && contextNote(m.context) && (
-        <div class="context" data-testid="module-context-note">
+        <div class="context note" data-testid="module-context-note">
           {contextNote(m.context)}
         </div>
       )}
