@@ -62,6 +62,10 @@ describe('context series', () => {
       store.apply(source, shared(thread, false));
       store.apply(source, batch(0, [sample(1, 200, { memoryBytes: 16_777_216 })]));
     }
+    // A side module on the same memory in the second worker (untracked there: counts nothing): the same line, the
+    // same thread.
+    store.apply(WORKER2, { ...shared(2, false), id: 3, name: 'https://example.test/threads/side.wasm' });
+    store.apply(WORKER2, batch(2, [sample(3, 200, { memoryBytes: 16_777_216 })]));
     // A module of its own in the second worker: not on the shared memory.
     store.apply(WORKER2, moduleMsg(2));
     store.apply(WORKER2, batch(1, [sample(2, 200, { liveBytes: 8 })]));
@@ -70,6 +74,7 @@ describe('context series', () => {
     expect([...lines]).toEqual([
       [`${WORKER}:1`, { name: 'threads.wasm (shared by 3 threads)', threads: 3 }],
       [`${WORKER2}:1`, null],
+      [`${WORKER2}:3`, null],
       [`${WORKER2}:2`, { name: 'm2.wasm (worker threads.worker.js “em-pthread-2”)', threads: 1 }],
       ['0:1', null],
     ]);

@@ -82,8 +82,9 @@ export interface MemoryLine {
 
 /**
  * The linear-memory lines of the series `keys`: one per module instance, except the instances on one shared
- * memory (the same heap in one tab frame, whichever context runs them), which share the line of the first of them,
- * named for the module and every instance the panel knows on that memory.
+ * memory (the same name in one tab frame, whichever context runs them: a pthread program's main module in the
+ * page and in each worker, its side modules), which share the line of the first of them, named for the module
+ * that counts the memory's heap in the context that compiled it and for the threads (contexts) running on it.
  */
 export function memoryLines(
   modules: ReadonlyMap<string, Pick<ModuleView, 'frame' | 'name' | 'context' | 'shared'>>,
@@ -91,24 +92,32 @@ export function memoryLines(
 ): Map<string, MemoryLine | null> {
   // (a worker's source is its frame id + context · 2^32: the tab frame is the source modulo 2^32)
   const heapOf = (m: Pick<ModuleView, 'frame' | 'shared'>) => (m.shared ? `${m.frame % 2 ** 32}:${m.shared.heap}` : null);
-  const threads = new Map<string, number>();
+  const heaps = new Map<string, { sources: Set<number>; name: string; main: boolean }>();
   for (const m of modules.values()) {
     const heap = heapOf(m);
-    if (heap !== null) threads.set(heap, (threads.get(heap) ?? 0) + 1);
+    if (heap === null) continue;
+    const main = m.shared?.thread === 0 && m.shared.counted;
+    const h = heaps.get(heap);
+    if (!h) heaps.set(heap, { sources: new Set([m.frame]), name: m.name, main });
+    else {
+      h.sources.add(m.frame);
+      if (main && !h.main) Object.assign(h, { name: m.name, main });
+    }
   }
   const out = new Map<string, MemoryLine | null>();
   const drawn = new Set<string>();
   for (const key of keys) {
     const m = modules.get(key);
     const heap = m ? heapOf(m) : null;
-    if (!m || heap === null) {
+    const h = heap !== null ? heaps.get(heap) : undefined;
+    if (!m || heap === null || !h) {
       const file = m ? baseName(m.name) : key;
       out.set(key, { name: m?.context ? `${file} (${m.context})` : file, threads: 1 });
     } else if (drawn.has(heap)) out.set(key, null);
     else {
       drawn.add(heap);
-      const n = threads.get(heap) ?? 1;
-      out.set(key, { name: `${baseName(m.name)} (shared by ${n} thread${n === 1 ? '' : 's'})`, threads: n });
+      const n = h.sources.size;
+      out.set(key, { name: `${baseName(h.name)} (shared by ${n} thread${n === 1 ? '' : 's'})`, threads: n });
     }
   }
   return out;

@@ -29,6 +29,7 @@ import {
   type ErrorMsg,
   type SnapshotName,
   type DiffCuts,
+  type SharedMemoryMsg,
   type FrameMsg,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
@@ -115,6 +116,8 @@ export class PageAgent {
   private readonly sites = new SiteTable(LIMITS.maxSites);
   private readonly allRows: Row[] = [];
   private readonly snapshots = new Map<SnapshotName, Map<number, TrackerSnapshot>>();
+  /** Shared memories seen here, by the name the panel knows them by (see sharedOf). */
+  private readonly sharedMemories = new WeakMap<WebAssembly.Memory, number>();
   /** The panel's cut number each snapshot was recorded under (SnapshotCmd.cut), 0 when it sent none. */
   private readonly cuts = new Map<SnapshotName, number>();
   /** Per module: the snapshot B of the last comparison and its new blocks (indices into it). */
@@ -432,9 +435,26 @@ export class PageAgent {
       wrappedExports: rec.wrappedExports.slice(0, 256),
       time: rec.time,
       ...this.codeOf(rec),
-      // (a thread of a shared heap: the panel draws the heap's one memory once, named for every thread on it)
-      ...(rec.thread ? { shared: { heap: rec.thread.log.t0, thread: rec.thread.thread, counted: !rec.countedElsewhere } } : {}),
+      ...this.sharedOf(rec),
     };
+  }
+
+  /**
+   * An instance on a shared memory, for the panel to draw that memory once, named for every thread on it: the
+   * memory is named by the creation time of the heap log of the first thread on it seen here (the same log, so the
+   * same name, in every context running a thread of that heap); side modules and untracked instances on that
+   * memory in this context take the same name.
+   */
+  private sharedOf(rec: InstanceRecord): { shared?: SharedMemoryMsg } {
+    const memory = rec.memory;
+    const shared = memory !== null && typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+    let heap = shared ? this.sharedMemories.get(memory) : undefined;
+    if (heap === undefined && rec.thread) {
+      heap = rec.thread.log.t0;
+      if (shared) this.sharedMemories.set(memory, heap);
+    }
+    if (heap === undefined) return {};
+    return { shared: { heap, thread: rec.thread?.thread ?? 0, counted: rec.thread !== null && !rec.countedElsewhere } };
   }
 
   private schedule(): void {
