@@ -364,6 +364,11 @@ test('what a page and its worker can observe of the hook is what they observe na
           name: Worker.name,
           length: Worker.length,
           inWorker,
+          addModule: (() => {
+            const f = Worklet.prototype.addModule;
+            const d = Object.getOwnPropertyDescriptor(Worklet.prototype, 'addModule');
+            return [f.name, f.length, Function.prototype.toString.call(f), d?.writable, d?.enumerable, d?.configurable];
+          })(),
           shared: {
             instance: shared instanceof SharedWorker,
             proto: Object.getPrototypeOf(shared) === SharedWorker.prototype,
@@ -395,6 +400,7 @@ test('what a page and its worker can observe of the hook is what they observe na
       importScriptsName: 'importScripts',
       workerCtor: true,
     },
+    addModule: ['addModule', 1, 'function addModule() { [native code] }', true, true, true],
     shared: {
       instance: true,
       proto: true,
