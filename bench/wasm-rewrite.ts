@@ -51,6 +51,24 @@ function line(label: string, mb: number, ts: Timing[]): string {
   return s;
 }
 
+/** Each library's instrument() of `bytes` on the call path, then on the table path, alternating between libraries (median of `runs`). */
+function bothPaths(libs: Lib[], bytes: Uint8Array, runs: number): { call: Timing[]; table: Timing[] } {
+  const call = timeAlternating(
+    libs.map((lib) => () => lib.instrument(bytes)),
+    runs,
+  );
+  const table = timeAlternating(
+    libs.map((lib) => () => lib.instrument(bytes, { eventPath: 'table' })),
+    runs,
+  );
+  return { call, table };
+}
+
+function printPaths(mb: number, paths: { call: Timing[]; table: Timing[] }): void {
+  console.log(line('instrument (call)', mb, paths.call));
+  console.log(line('instrument (table)', mb, paths.table));
+}
+
 function realModules(libs: Lib[]): void {
   for (const path of MODULES) {
     const bytes = new Uint8Array(readFileSync(join(ROOT, path)));
@@ -59,23 +77,15 @@ function realModules(libs: Lib[]): void {
     const ours = libs[0];
     const tParse = time(() => ours.parseModule(bytes), RUNS);
     const tRound = time(() => ours.roundTrip(bytes), RUNS);
-    const tCall = timeAlternating(
-      libs.map((lib) => () => lib.instrument(bytes)),
-      RUNS,
-    );
-    const tTable = timeAlternating(
-      libs.map((lib) => () => lib.instrument(bytes, { eventPath: 'table' })),
-      RUNS,
-    );
+    const paths = bothPaths(libs, bytes, RUNS);
     const r = ours.instrument(bytes);
     console.log(
       `${path.split('/').pop()} ${mb.toFixed(2)} MB, ${n(r.sites.length)} sites, ${n(r.contextSites)} context sites (median of ${RUNS}):`,
     );
     console.log(`  ${'parse'.padEnd(20)} ${mbs(mb, tParse)}`);
     console.log(`  ${'round-trip'.padEnd(20)} ${mbs(mb, tRound)}`);
-    console.log(line('instrument (call)', mb, tCall));
-    console.log(line('instrument (table)', mb, tTable));
-    binaryenVsOurs(bytes, mb, tCall[0]);
+    printPaths(mb, paths);
+    binaryenVsOurs(bytes, mb, paths.call[0]);
   }
 }
 
@@ -118,18 +128,10 @@ function dense(libs: Lib[]): Uint8Array {
   const runs = 7;
   for (const lib of libs) for (let i = 0; i < 2; i++) lib.instrument(bytes);
   const tParse = time(() => ours.parseModule(bytes), runs);
-  const tCall = timeAlternating(
-    libs.map((lib) => () => lib.instrument(bytes)),
-    runs,
-  );
-  const tTable = timeAlternating(
-    libs.map((lib) => () => lib.instrument(bytes, { eventPath: 'table' })),
-    runs,
-  );
+  const paths = bothPaths(libs, bytes, runs);
   console.log(`  (median of ${runs}; goal ≥ ${GOAL_MBS} MB/s)`);
   console.log(`  ${'parse'.padEnd(20)} ${mbs(mb, tParse)}`);
-  console.log(line('instrument (call)', mb, tCall));
-  console.log(line('instrument (table)', mb, tTable));
+  printPaths(mb, paths);
   return bytes;
 }
 
