@@ -454,7 +454,9 @@ export class PageAgent {
       if (shared) this.sharedMemories.set(memory, heap);
     }
     if (heap === undefined) return {};
-    return { shared: { heap, thread: rec.thread?.thread ?? 0, counted: rec.thread !== null && !rec.countedElsewhere } };
+    // (a side module whose allocator the main module counts, or an untracked instance: no blocks of its own)
+    const counted = rec.thread !== null && !rec.countedElsewhere && !rec.delegated;
+    return { shared: { heap, thread: rec.thread?.thread ?? 0, counted } };
   }
 
   private schedule(): void {
