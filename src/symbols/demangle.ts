@@ -731,6 +731,14 @@ class Itanium {
     }
   }
 
+  /** An array type's `A <dimension> _` (the dimension may be empty); the element type follows. */
+  private arrayDim(): string {
+    this.p++;
+    const dim = this.peek() === '_' ? '' : String(this.number());
+    if (!this.eat('_')) this.fail();
+    return dim;
+  }
+
   typeInner(): string {
     const c = this.peek();
     if (BUILTIN[c]) {
@@ -752,11 +760,8 @@ class Itanium {
           const f = this.functionType();
           t = `${f.ret} (${sym})(${f.args})`;
         } else if (this.peek() === 'A') {
-          this.p++;
-          const dim = this.peek() === '_' ? '' : String(this.number());
-          if (!this.eat('_')) this.fail();
-          const elem = this.type();
-          t = `${elem} (${sym}) [${dim}]`;
+          const dim = this.arrayDim();
+          t = `${this.type()} (${sym}) [${dim}]`;
         } else t = this.type() + sym;
         break;
       }
@@ -777,9 +782,7 @@ class Itanium {
         break;
       }
       case 'A': {
-        this.p++;
-        const dim = this.peek() === '_' ? '' : String(this.number());
-        if (!this.eat('_')) this.fail();
+        const dim = this.arrayDim();
         t = `${this.type()} [${dim}]`;
         break;
       }
