@@ -8,6 +8,7 @@
 // back) from memory no live block has reached yet (an emscripten module's
 // initial memory, 16 MiB by default). Pure: Node tests drive it.
 import { HEAP_SOURCE } from '../../src/protocol';
+import { thinOlderHalf } from './series';
 
 /** Rows kept per module; every other of the older half is dropped beyond it (as Series does). */
 const MAX_ROWS = 20_000;
@@ -33,11 +34,7 @@ export class HeapSeries {
     this.top.push(top);
     this.source.push(source);
     this.reach.push(Math.max(top, n > 0 ? this.reach[n - 1] : 0));
-    if (this.time.length > MAX_ROWS) {
-      const half = this.time.length >> 1;
-      for (const arr of [this.time, this.base, this.top, this.source, this.reach])
-        arr.splice(0, half, ...arr.slice(0, half).filter((_, i) => i % 2 === 0));
-    }
+    if (this.time.length > MAX_ROWS) thinOlderHalf([this.time, this.base, this.top, this.source, this.reach]);
   }
 
   /** Index of the last row at or before `time`, or -1. */

@@ -7,6 +7,12 @@ const MAX_POINTS = 20_000;
 export const SERIES_FIELDS = ['time', 'memory', 'liveCount', 'live', 'allocs', 'frees'] as const;
 export type SeriesField = (typeof SERIES_FIELDS)[number];
 
+/** Keeps every other point of the older half of each of `arrays` (parallel: one length): the shape survives, memory stays bounded. */
+export function thinOlderHalf(arrays: number[][]): void {
+  const half = arrays[0].length >> 1;
+  for (const arr of arrays) arr.splice(0, half, ...arr.slice(0, half).filter((_, i) => i % 2 === 0));
+}
+
 export class Series {
   time: number[] = [];
   memory: number[] = [];
@@ -32,12 +38,7 @@ export class Series {
 
   /** Keeps every other point of the older half: the shape survives, memory stays bounded. */
   private thin(): void {
-    const half = this.time.length >> 1;
-    for (const f of SERIES_FIELDS) {
-      const arr = this[f];
-      const older = arr.slice(0, half).filter((_, i) => i % 2 === 0);
-      arr.splice(0, half, ...older);
-    }
+    thinOlderHalf(SERIES_FIELDS.map((f) => this[f]));
   }
 
   /** Events per second between consecutive samples (the value holds for the interval ending at i). */
