@@ -657,100 +657,78 @@ function echogarden(): RoundTrip[] {
       },
     });
   };
+  /** The package's module loaded with its wasm file (`wasm`: its path in the package), then `scenario` run on it. */
+  const driven = (pkg: string, wasm: string, scenario: (m: M) => void): RoundTrip => ({
+    pkg,
+    async load() {
+      const m = await load(pkg, `${pkg}/${wasm}`);
+      return () => scenario(m);
+    },
+  });
   const tone = (n: number, rate: number) => Float32Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate));
   return [
-    {
-      pkg: '@echogarden/kissfft-wasm',
-      async load() {
-        const m = await load('@echogarden/kissfft-wasm', '@echogarden/kissfft-wasm/kissfft.wasm');
-        return () => {
-          const n = 512;
-          const cfg = m._kiss_fftr_alloc(n, 0, 0, 0);
-          const inp = m._malloc(n * 4);
-          const out = m._malloc((n / 2 + 1) * 8);
-          m.HEAPF32.set(tone(n, 8000), inp / 4);
-          m._kiss_fftr(cfg, inp, out);
-          expect(m.HEAPF32[out / 4 + 2 * 28]).toBeGreaterThan(50); // 440 Hz ≈ bin 28
-          m._free(out);
-          m._free(inp);
-          m._free(cfg); // kiss_fftr_free is free
-        };
-      },
-    },
-    {
-      pkg: '@echogarden/fvad-wasm',
-      async load() {
-        const m = await load('@echogarden/fvad-wasm', '@echogarden/fvad-wasm/fvad.wasm');
-        return () => {
-          const vad = m._fvad_new();
-          expect(m._fvad_set_sample_rate(vad, 16000)).toBe(0);
-          const frame = m._malloc(320 * 2);
-          m.HEAP16.set(
-            Int16Array.from(tone(320, 16000), (x) => x * 20000),
-            frame / 2,
-          );
-          expect(m._fvad_process(vad, frame, 320)).toBeGreaterThanOrEqual(0);
-          m._free(frame);
-          m._fvad_free(vad);
-        };
-      },
-    },
-    {
-      pkg: '@echogarden/rnnoise-wasm',
-      async load() {
-        const m = await load('@echogarden/rnnoise-wasm', '@echogarden/rnnoise-wasm/rnnoise.wasm');
-        return () => {
-          const st = m._rnnoise_create(0);
-          const buf = m._malloc(480 * 4);
-          m.HEAPF32.set(
-            tone(480, 48000).map((x) => x * 20000),
-            buf / 4,
-          );
-          m._rnnoise_process_frame(st, buf, buf);
-          m._free(buf);
-          m._rnnoise_destroy(st);
-        };
-      },
-    },
-    {
-      pkg: '@echogarden/sonic-wasm',
-      async load() {
-        const m = await load('@echogarden/sonic-wasm', '@echogarden/sonic-wasm/sonic.wasm');
-        return () => {
-          const s = m._sonicCreateStream(16000, 1);
-          m._sonicSetSpeed(s, 1.5);
-          const n = 16000;
-          const buf = m._malloc(n * 4);
-          m.HEAPF32.set(tone(n, 16000), buf / 4);
-          m._sonicWriteFloatToStream(s, buf, n); // the stream's buffers grow by realloc
-          m._sonicFlushStream(s);
-          const got = m._sonicReadFloatFromStream(s, buf, n);
-          expect(Math.abs(got - n / 1.5)).toBeLessThan(400);
-          m._free(buf);
-          m._sonicDestroyStream(s);
-        };
-      },
-    },
-    {
-      pkg: '@echogarden/speex-resampler-wasm',
-      async load() {
-        const m = await load('@echogarden/speex-resampler-wasm', '@echogarden/speex-resampler-wasm/wasm/speex-resampler-nonsimd.wasm');
-        return () => {
-          const err = m._malloc(4);
-          const st = m._speex_resampler_init(1, 48000, 16000, 5, err);
-          const n = 4800;
-          const inp = m._malloc(n * 4);
-          const out = m._malloc(n * 4);
-          const lens = m._malloc(8);
-          m.HEAPF32.set(tone(n, 48000), inp / 4);
-          new Uint32Array(m.HEAPU8.buffer, lens, 2).set([n, n]);
-          expect(m._speex_resampler_process_float(st, 0, inp, lens, out, lens + 4)).toBe(0);
-          expect(new Uint32Array(m.HEAPU8.buffer, lens, 2)[1]).toBeGreaterThan(1500);
-          for (const p of [lens, out, inp, err]) m._free(p);
-          m._speex_resampler_destroy(st);
-        };
-      },
-    },
+    driven('@echogarden/kissfft-wasm', 'kissfft.wasm', (m) => {
+      const n = 512;
+      const cfg = m._kiss_fftr_alloc(n, 0, 0, 0);
+      const inp = m._malloc(n * 4);
+      const out = m._malloc((n / 2 + 1) * 8);
+      m.HEAPF32.set(tone(n, 8000), inp / 4);
+      m._kiss_fftr(cfg, inp, out);
+      expect(m.HEAPF32[out / 4 + 2 * 28]).toBeGreaterThan(50); // 440 Hz ≈ bin 28
+      m._free(out);
+      m._free(inp);
+      m._free(cfg); // kiss_fftr_free is free
+    }),
+    driven('@echogarden/fvad-wasm', 'fvad.wasm', (m) => {
+      const vad = m._fvad_new();
+      expect(m._fvad_set_sample_rate(vad, 16000)).toBe(0);
+      const frame = m._malloc(320 * 2);
+      m.HEAP16.set(
+        Int16Array.from(tone(320, 16000), (x) => x * 20000),
+        frame / 2,
+      );
+      expect(m._fvad_process(vad, frame, 320)).toBeGreaterThanOrEqual(0);
+      m._free(frame);
+      m._fvad_free(vad);
+    }),
+    driven('@echogarden/rnnoise-wasm', 'rnnoise.wasm', (m) => {
+      const st = m._rnnoise_create(0);
+      const buf = m._malloc(480 * 4);
+      m.HEAPF32.set(
+        tone(480, 48000).map((x) => x * 20000),
+        buf / 4,
+      );
+      m._rnnoise_process_frame(st, buf, buf);
+      m._free(buf);
+      m._rnnoise_destroy(st);
+    }),
+    driven('@echogarden/sonic-wasm', 'sonic.wasm', (m) => {
+      const s = m._sonicCreateStream(16000, 1);
+      m._sonicSetSpeed(s, 1.5);
+      const n = 16000;
+      const buf = m._malloc(n * 4);
+      m.HEAPF32.set(tone(n, 16000), buf / 4);
+      m._sonicWriteFloatToStream(s, buf, n); // the stream's buffers grow by realloc
+      m._sonicFlushStream(s);
+      const got = m._sonicReadFloatFromStream(s, buf, n);
+      expect(Math.abs(got - n / 1.5)).toBeLessThan(400);
+      m._free(buf);
+      m._sonicDestroyStream(s);
+    }),
+    driven('@echogarden/speex-resampler-wasm', 'wasm/speex-resampler-nonsimd.wasm', (m) => {
+      const err = m._malloc(4);
+      const st = m._speex_resampler_init(1, 48000, 16000, 5, err);
+      const n = 4800;
+      const inp = m._malloc(n * 4);
+      const out = m._malloc(n * 4);
+      const lens = m._malloc(8);
+      m.HEAPF32.set(tone(n, 48000), inp / 4);
+      new Uint32Array(m.HEAPU8.buffer, lens, 2).set([n, n]);
+      expect(m._speex_resampler_process_float(st, 0, inp, lens, out, lens + 4)).toBe(0);
+      expect(new Uint32Array(m.HEAPU8.buffer, lens, 2)[1]).toBeGreaterThan(1500);
+      for (const p of [lens, out, inp, err]) m._free(p);
+      m._speex_resampler_destroy(st);
+    }),
   ];
 }
 
