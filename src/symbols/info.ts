@@ -107,26 +107,25 @@ interface Unit {
   base: number;
 }
 
+/** An unsigned integer of 1 to 4 bytes (the strx and addrx forms). */
+function uFixed(r: Reader, bytes: number): number {
+  return bytes === 3 ? r.u24() : r.uN(bytes);
+}
+
 /** Reads one attribute value: sets `val`/`str`, returns its kind. */
 function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: number, out: { val: number; str: string }): number {
   switch (form) {
     case 0x01:
       out.val = r.uN(u.addrSize);
       return V_ADDR;
-    case 0x03:
-      r.skip(r.u16());
+    case 0x03: // block2
+    case 0x04: // block4
+      r.skip(r.uN(form === 0x03 ? 2 : 4));
       return V_NONE;
-    case 0x04:
-      r.skip(r.u32());
-      return V_NONE;
-    case 0x05:
-      out.val = r.u16();
-      return V_NUM;
-    case 0x06:
-      out.val = r.u32();
-      return V_NUM;
-    case 0x07:
-      out.val = r.u64();
+    case 0x05: // data2
+    case 0x06: // data4
+    case 0x07: // data8
+      out.val = r.uN(1 << (form - 0x04));
       return V_NUM;
     case 0x08:
       out.str = r.cstr();
@@ -138,10 +137,8 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x0a:
       r.skip(r.u8());
       return V_NONE;
-    case 0x0b:
-      out.val = r.u8();
-      return V_NUM;
-    case 0x0c:
+    case 0x0b: // data1
+    case 0x0c: // flag
       out.val = r.u8();
       return V_NUM;
     case 0x0d:
@@ -161,17 +158,11 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x10:
       out.val = r.uN(u.version <= 2 ? u.addrSize : u.offSize);
       return V_REF + 16; // ref_addr: section offset
-    case 0x11:
-      out.val = u.start + r.u8();
-      return V_REF;
-    case 0x12:
-      out.val = u.start + r.u16();
-      return V_REF;
-    case 0x13:
-      out.val = u.start + r.u32();
-      return V_REF;
-    case 0x14:
-      out.val = u.start + r.u64();
+    case 0x11: // ref1
+    case 0x12: // ref2
+    case 0x13: // ref4
+    case 0x14: // ref8
+      out.val = u.start + r.uN(1 << (form - 0x11));
       return V_REF;
     case 0x15:
       out.val = u.start + r.uleb();
@@ -199,7 +190,8 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x1e:
       r.skip(16);
       return V_NONE;
-    case 0x20:
+    case 0x20: // ref_sig8
+    case 0x24: // ref_sup8
       r.skip(8);
       return V_NONE;
     case 0x21:
@@ -211,32 +203,17 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x23:
       out.val = r.uleb();
       return V_RNGLISTX;
-    case 0x24:
-      r.skip(8);
-      return V_NONE;
-    case 0x25:
-      out.val = r.u8();
+    case 0x25: // strx1
+    case 0x26: // strx2
+    case 0x27: // strx3
+    case 0x28: // strx4
+      out.val = uFixed(r, form - 0x24);
       return V_STRX;
-    case 0x26:
-      out.val = r.u16();
-      return V_STRX;
-    case 0x27:
-      out.val = r.u24();
-      return V_STRX;
-    case 0x28:
-      out.val = r.u32();
-      return V_STRX;
-    case 0x29:
-      out.val = r.u8();
-      return V_ADDRX;
-    case 0x2a:
-      out.val = r.u16();
-      return V_ADDRX;
-    case 0x2b:
-      out.val = r.u24();
-      return V_ADDRX;
-    case 0x2c:
-      out.val = r.u32();
+    case 0x29: // addrx1
+    case 0x2a: // addrx2
+    case 0x2b: // addrx3
+    case 0x2c: // addrx4
+      out.val = uFixed(r, form - 0x28);
       return V_ADDRX;
     case 0x1f01:
       out.val = r.uleb();
