@@ -1,6 +1,7 @@
 // Linear memory (one line per shared memory), the highest live block's end and
-// live heap per module (per context when the tab has several) over time, and below it the allocation and free rates; snapshot markers, the peak,
-// each growth of linear memory, zoom/pan and a Shift-drag selection that asks
+// live heap per module over time, and below it the allocation and free rates
+// (live heap and rates per context when the tab has several); snapshot
+// markers, the peak, each growth of linear memory, zoom/pan and a Shift-drag selection that asks
 // the page for the retained allocations of that range. By site: live bytes by
 // site, stacked; hovering names a band, clicking one picks its site.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -13,7 +14,7 @@ import { overlayPlugin, installGestures, type XWindow, type OverlayState } from 
 import { THEME_EVENT } from './theme';
 import { bySiteModule, moduleGrowth } from './GrowingSites';
 import { HeapBreakdown } from './HeapBreakdown';
-import { contextLines, counts, memoryLines } from './context-series';
+import { contextLines, counts, memoryLines, perSecond } from './context-series';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
 
@@ -288,6 +289,8 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
             backgroundColor: color,
             borderDash: [4, 3],
           });
+        // (per context: the context's own rate lines below)
+        if (perContext) continue;
         rateSets.push({
           label: label('allocs/s'),
           data: decimate(s.time, s.rate('allocs'), from, to, buckets, toX),
@@ -312,6 +315,19 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
             backgroundColor: color,
             borderDash: [4, 3],
             borderWidth: 2,
+          });
+          rateSets.push({
+            label: `${c.label} allocs/s`,
+            data: decimate(c.time, perSecond(c.time, c.allocs), from, to, buckets, toX),
+            borderColor: color,
+            backgroundColor: color,
+          });
+          rateSets.push({
+            label: `${c.label} frees/s`,
+            data: decimate(c.time, perSecond(c.time, c.frees), from, to, buckets, toX),
+            borderColor: color,
+            backgroundColor: color,
+            borderDash: [2, 2],
           });
         }
       for (const set of [...bytesSets, ...rateSets]) set.hidden = hidden.current.has(set.label ?? '');

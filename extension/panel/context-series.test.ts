@@ -2,7 +2,7 @@
 // a store fed the messages a page, a worker and pthread workers send.
 import { describe, expect, it } from 'vitest';
 import { Store } from './store';
-import { contextLines, memoryLines, stepSum } from './context-series';
+import { contextLines, memoryLines, perSecond, stepSum } from './context-series';
 import { batch, hello, moduleMsg, sample, START } from './page-messages.test-helper';
 import { parseRecording, toRecording } from './recording';
 
@@ -29,14 +29,16 @@ describe('context series', () => {
     store.apply(0, moduleMsg(2));
     store.apply(WORKER, { ...hello(START, 'https://example.test/w/seed.js?v=1'), context: { kind: 'worker', name: 'seed' } });
     store.apply(WORKER, moduleMsg(1));
-    store.apply(0, batch(0, [sample(1, 100, { liveBytes: 1024 }), sample(2, 100, { liveBytes: 16 })]));
-    store.apply(0, batch(1, [sample(1, 600, { liveBytes: 102_400 })]));
-    store.apply(WORKER, batch(0, [sample(1, 300, { liveBytes: 102_400 })]));
+    store.apply(0, batch(0, [sample(1, 100, { liveBytes: 1024, allocs: 1 }), sample(2, 100, { liveBytes: 16, allocs: 2, frees: 1 })]));
+    store.apply(0, batch(1, [sample(1, 600, { liveBytes: 102_400, allocs: 101 })]));
+    store.apply(WORKER, batch(0, [sample(1, 300, { liveBytes: 102_400, allocs: 100 })]));
     const lines = contextLines(store.modules, store.series, (s) => store.sourceLabel(s));
-    expect(lines.map((l) => [l.label, l.first, l.time.map((t) => t - START), l.live])).toEqual([
-      ['page', '0:1', [100, 600], [1040, 102_416]],
-      ['worker seed.js “seed”', `${WORKER}:1`, [300], [102_400]],
+    expect(lines.map((l) => [l.label, l.first, l.time.map((t) => t - START), l.live, l.allocs, l.frees])).toEqual([
+      ['page', '0:1', [100, 600], [1040, 102_416], [3, 103], [1, 1]],
+      ['worker seed.js “seed”', `${WORKER}:1`, [300], [102_400], [100], [0]],
     ]);
+    // The context's allocation rate: 100 allocations in the 500 ms between its two points.
+    expect(perSecond(lines[0].time, lines[0].allocs)).toEqual([0, 200]);
     // A frame that is not the top one is named by its document.
     store.apply(7, hello(START, 'https://example.test/frames/child.html'));
     expect(store.sourceLabel(7)).toBe('frame child.html');

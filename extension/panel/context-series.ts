@@ -46,6 +46,20 @@ export interface ContextLine {
   first: string;
   time: number[];
   live: number[];
+  /** Cumulative allocations and frees of its modules (the rates are their slopes, see perSecond). */
+  allocs: number[];
+  frees: number[];
+}
+
+/** Events per second between consecutive points of a cumulative count (as Series.rate: the value holds for the interval ending at i). */
+export function perSecond(time: readonly number[], cumulative: readonly number[]): number[] {
+  const out = new Array<number>(time.length);
+  if (time.length > 0) out[0] = 0;
+  for (let i = 1; i < time.length; i++) {
+    const dt = time[i] - time[i - 1];
+    out[i] = dt > 0 ? ((cumulative[i] - cumulative[i - 1]) * 1000) / dt : 0;
+  }
+  return out;
 }
 
 /**
@@ -54,7 +68,7 @@ export interface ContextLine {
  */
 export function contextLines(
   modules: ReadonlyMap<string, Pick<ModuleView, 'frame' | 'shared'>>,
-  series: ReadonlyMap<string, Pick<Series, 'time' | 'live'>>,
+  series: ReadonlyMap<string, Pick<Series, 'time' | 'live' | 'allocs' | 'frees'>>,
   label: (source: number) => string,
 ): ContextLine[] {
   const bySource = new Map<number, string[]>();
@@ -68,8 +82,18 @@ export function contextLines(
   return [...bySource]
     .sort(([a], [b]) => a - b)
     .map(([source, keys]) => {
-      const sum = stepSum(keys.map((k) => ({ time: series.get(k)!.time, values: series.get(k)!.live })));
-      return { source, label: label(source), first: keys[0], time: sum.time, live: sum.values };
+      const sum = (field: 'live' | 'allocs' | 'frees') =>
+        stepSum(keys.map((k) => ({ time: series.get(k)!.time, values: series.get(k)![field] })));
+      const live = sum('live');
+      return {
+        source,
+        label: label(source),
+        first: keys[0],
+        time: live.time,
+        live: live.values,
+        allocs: sum('allocs').values,
+        frees: sum('frees').values,
+      };
     });
 }
 
