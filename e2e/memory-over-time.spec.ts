@@ -5,6 +5,7 @@
 // A click on the timeline lists what was live at that instant.
 import { join } from 'node:path';
 import { test, expect, openPanel, tabIdOf } from './harness';
+import { expectTopSite } from './scenario';
 
 interface Growth {
   ready: Promise<unknown>;
@@ -93,12 +94,8 @@ test('live bytes by site: the growing ranking puts the cache first, the stacked 
   // 80 C + 8 A (2 steps) + 32 B blocks; 5,242,880 + 8,192 + 8,192 bytes.
   await expect(panel.getByTestId('range-count')).toHaveText('120');
   await expect(panel.getByTestId('range-bytes')).toHaveText('5,259,264 B');
-  const top = panel.getByTestId('site-row').first();
-  await expect(top.getByTestId('site-label')).toContainText('spike_alloc');
-  await expect(top.getByTestId('site-new')).toHaveText('80');
-  await expect(top.getByTestId('site-size-delta')).toHaveText('5,242,880 B');
   // Its blocks, each with its whole stack.
-  await expect(panel.getByTestId('block-row')).toHaveCount(80);
+  await expectTopSite(panel, 'spike_alloc', '80', '5,242,880 B', 80);
   await panel.getByTestId('block-row').first().click();
   const frames = panel.getByTestId('block-detail').getByTestId('stack-frame');
   await expect(frames.filter({ hasText: 'spike_alloc' })).toHaveCount(1);

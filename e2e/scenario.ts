@@ -57,9 +57,14 @@ export async function compareAround(panel: Page, action: () => Promise<unknown>)
 export async function expectSeedLeak(panel: Page): Promise<void> {
   await expect(panel.getByTestId('diff-new-count')).toHaveText('100');
   await expect(panel.getByTestId('diff-new-bytes')).toHaveText('102,400 B');
+  await expectTopSite(panel, 'process_data', '100', '+102,400 B', 100);
+}
+
+/** The Sites table's first row: its label holds `label`, it has `count` new blocks and `delta` bytes; `blocks` block rows are listed (its own, expanded). */
+export async function expectTopSite(panel: Page, label: string, count: string, delta: string, blocks: number): Promise<void> {
   const top = panel.getByTestId('site-row').first();
-  await expect(top.getByTestId('site-label')).toContainText('process_data');
-  await expect(top.getByTestId('site-new')).toHaveText('100');
-  await expect(top.getByTestId('site-size-delta')).toHaveText('+102,400 B');
-  await expect(panel.getByTestId('block-row')).toHaveCount(100);
+  await expect(top.getByTestId('site-label')).toContainText(label);
+  await expect(top.getByTestId('site-new')).toHaveText(count);
+  await expect(top.getByTestId('site-size-delta')).toHaveText(delta);
+  await expect(panel.getByTestId('block-row')).toHaveCount(blocks);
 }
