@@ -14,25 +14,7 @@ import { Tracker, LB, FB, type LiveBlocks, type FreedBlocks, type TrackerOptions
 
 // The layout is the rewriter's own (src/wasm/table-wrappers.ts): one
 // definition for the wasm that writes the table and the JS that reads it.
-import {
-  TH_MASK,
-  TH_SHIFT,
-  TH_BASE,
-  TH_COUNT,
-  TH_LIMIT,
-  TH_NEXT_SEQ,
-  TH_TIME,
-  TH_END,
-  TF_ALLOCS,
-  TF_FREES,
-  TF_ALLOC_BYTES,
-  TF_FREE_BYTES,
-  TABLE_HASH_MUL,
-  ORIGIN_SHIFT,
-  HOME_SHIFT,
-  FREED_SHIFT,
-  type TableLayout,
-} from '../wasm/table-wrappers';
+import { TH, TF, TABLE_HASH_MUL, ORIGIN_SHIFT, HOME_SHIFT, FREED_SHIFT, type TableLayout } from '../wasm/table-wrappers';
 /** The table grows (×2, rehashed here) when an insert would exceed this load. */
 export const TABLE_MAX_LOAD = 0.7;
 
@@ -75,11 +57,11 @@ export class WasmTable {
   start(): void {
     const cap = this.capacity;
     const h = this.u32;
-    h[TH_MASK] = cap - 1;
-    h[TH_SHIFT] = HOME_SHIFT + Math.log2(cap);
-    h[TH_BASE] = this.layout.base;
-    h[TH_END] = this.layout.base + cap * LB.width * 4;
-    h[TH_LIMIT] = Math.floor(cap * TABLE_MAX_LOAD);
+    h[TH.MASK] = cap - 1;
+    h[TH.SHIFT] = HOME_SHIFT + Math.log2(cap);
+    h[TH.BASE] = this.layout.base;
+    h[TH.END] = this.layout.base + cap * LB.width * 4;
+    h[TH.LIMIT] = Math.floor(cap * TABLE_MAX_LOAD);
     this.mask = cap - 1;
     this.shift = HOME_SHIFT + Math.log2(cap);
   }
@@ -97,7 +79,7 @@ export class WasmTable {
   }
 
   get count(): number {
-    return this.u32[TH_COUNT];
+    return this.u32[TH.COUNT];
   }
 
   get byteLength(): number {
@@ -126,7 +108,7 @@ export class WasmTable {
   /** As LiveBlocks.add: records a block, overwriting a live one (then `replaced` is set). */
   add(ptr: number, size: number, site: number, seq: number, time: number): number {
     ptr >>>= 0;
-    if (this.u32[TH_COUNT] >= this.u32[TH_LIMIT]) this.grow(this.capacity * 2);
+    if (this.u32[TH.COUNT] >= this.u32[TH.LIMIT]) this.grow(this.capacity * 2);
     const w = this.words;
     const mask = this.mask;
     let i = this.home(ptr);
@@ -141,7 +123,7 @@ export class WasmTable {
       this.replacedSite = w[at + LB.site];
     } else {
       w[at] = ptr;
-      this.u32[TH_COUNT]++;
+      this.u32[TH.COUNT]++;
     }
     w[at + LB.size] = size;
     w[at + LB.site] = site;
@@ -173,7 +155,7 @@ export class WasmTable {
       }
     }
     w[i * LB.width] = 0;
-    this.u32[TH_COUNT]--;
+    this.u32[TH.COUNT]--;
   }
 
   /** Rehash into `capacity` slots (a power of two), growing the memory if needed. Rare: JS only. */
@@ -204,7 +186,7 @@ export class WasmTable {
 
   clear(): void {
     this.words.fill(0);
-    this.u32[TH_COUNT] = 0;
+    this.u32[TH.COUNT] = 0;
   }
 
   // --- site map and origin map --------------------------------------------
@@ -315,11 +297,11 @@ export class TableTracker extends Tracker {
     // them in plain fields (accessors here would turn this object into a slow
     // dictionary-mode object for every event): each JS-path event pulls them
     // from the header and pushes them back; readers call sync() first.
-    t.f64[TF_ALLOCS] = this.totalAllocs;
-    t.f64[TF_FREES] = this.totalFrees;
-    t.f64[TF_ALLOC_BYTES] = this.allocBytes;
-    t.f64[TF_FREE_BYTES] = this.freeBytes;
-    t.u32[TH_NEXT_SEQ] = this.nextSeq;
+    t.f64[TF.ALLOCS] = this.totalAllocs;
+    t.f64[TF.FREES] = this.totalFrees;
+    t.f64[TF.ALLOC_BYTES] = this.allocBytes;
+    t.f64[TF.FREE_BYTES] = this.freeBytes;
+    t.u32[TH.NEXT_SEQ] = this.nextSeq;
     const self = this as unknown as { blocks: LiveBlocks; freed: FreedBlocks };
     self.blocks = t as unknown as LiveBlocks;
     self.freed = t.freed as unknown as FreedBlocks;
@@ -332,7 +314,7 @@ export class TableTracker extends Tracker {
     const t = this.table;
     if (!t) return;
     const ms = this.elapsed();
-    t.u32[TH_TIME] = ms > 0 ? (ms * 10) >>> 0 : 0;
+    t.u32[TH.TIME] = ms > 0 ? (ms * 10) >>> 0 : 0;
     if (this.origins.count === 0) t.clearOrigins();
     this.sync();
   }
@@ -347,22 +329,22 @@ export class TableTracker extends Tracker {
   private pull(): void {
     const t = this.table;
     if (!t) return;
-    this.totalAllocs = t.f64[TF_ALLOCS];
-    this.totalFrees = t.f64[TF_FREES];
-    this.allocBytes = t.f64[TF_ALLOC_BYTES];
-    this.freeBytes = t.f64[TF_FREE_BYTES];
+    this.totalAllocs = t.f64[TF.ALLOCS];
+    this.totalFrees = t.f64[TF.FREES];
+    this.allocBytes = t.f64[TF.ALLOC_BYTES];
+    this.freeBytes = t.f64[TF.FREE_BYTES];
     this.liveBytes = this.allocBytes - this.freeBytes;
-    this.nextSeq = t.u32[TH_NEXT_SEQ];
+    this.nextSeq = t.u32[TH.NEXT_SEQ];
   }
 
   private push(): void {
     const t = this.table;
     if (!t) return;
-    t.f64[TF_ALLOCS] = this.totalAllocs;
-    t.f64[TF_FREES] = this.totalFrees;
-    t.f64[TF_ALLOC_BYTES] = this.allocBytes;
-    t.f64[TF_FREE_BYTES] = this.freeBytes;
-    t.u32[TH_NEXT_SEQ] = this.nextSeq;
+    t.f64[TF.ALLOCS] = this.totalAllocs;
+    t.f64[TF.FREES] = this.totalFrees;
+    t.f64[TF.ALLOC_BYTES] = this.allocBytes;
+    t.f64[TF.FREE_BYTES] = this.freeBytes;
+    t.u32[TH.NEXT_SEQ] = this.nextSeq;
   }
 
   /** Runs one JS-path event between a pull and a push (outermost call only: events nest). */

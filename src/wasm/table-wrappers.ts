@@ -5,7 +5,7 @@
 // src/agent/wasm-table.ts; the layout below is shared with it (a test checks).
 //
 // Table memory layout (byte offsets):
-//   [0, 64)            header: u32 words TH_* (TH_END = base + 20·capacity), then f64 counters TF_*
+//   [0, 64)            header: u32 words TH (TH.END = base + 20·capacity), then f64 counters TF
 //   [siteMap, +4·n)    per static site: the page's interned site id, 0 = not seen yet
 //   [originMap, +4096) per hash bucket (hash >>> 20): non-zero = a live block there may
 //                      have a realloc origin (kept in JS): its free goes through JS
@@ -73,19 +73,23 @@ import {
 } from './op';
 
 /** Header u32 word indices. */
-export const TH_MASK = 0,
-  TH_SHIFT = 1,
-  TH_BASE = 2,
-  TH_COUNT = 3,
-  TH_LIMIT = 4,
-  TH_NEXT_SEQ = 5,
-  TH_TIME = 6,
-  TH_END = 7;
+export const TH = {
+  MASK: 0,
+  SHIFT: 1,
+  BASE: 2,
+  COUNT: 3,
+  LIMIT: 4,
+  NEXT_SEQ: 5,
+  TIME: 6,
+  END: 7,
+} as const;
 /** Header f64 indices (byte offset = 8 × index). */
-export const TF_ALLOCS = 4,
-  TF_FREES = 5,
-  TF_ALLOC_BYTES = 6,
-  TF_FREE_BYTES = 7;
+export const TF = {
+  ALLOCS: 4,
+  FREES: 5,
+  ALLOC_BYTES: 6,
+  FREE_BYTES: 7,
+} as const;
 export const TABLE_HEADER_BYTES = 64;
 export const TABLE_HASH_MUL = 0x9e3779b1;
 export const TABLE_SLOT_BYTES = 20;
@@ -315,35 +319,35 @@ export function allocWrapperBodyTable(
     .m(I32_LOAD, 2, L.ctxCache + 8)
     .set(s);
   a.get(r).op(I32_EQZ, I32_OR);
-  a.hdr(TH_COUNT).tee(c).hdr(TH_LIMIT).op(I32_GE_U, I32_OR, BR_IF, 0);
+  a.hdr(TH.COUNT).tee(c).hdr(TH.LIMIT).op(I32_GE_U, I32_OR, BR_IF, 0);
   // addr = base + home × 20
-  a.hdr(TH_BASE).tee(b);
-  a.get(r).i32(HOME_SHIFT).op(I32_SHR_U).get(r).hdr(TH_SHIFT).op(I32_SHR_U, I32_XOR).hdr(TH_MASK).op(I32_AND);
+  a.hdr(TH.BASE).tee(b);
+  a.get(r).i32(HOME_SHIFT).op(I32_SHR_U).get(r).hdr(TH.SHIFT).op(I32_SHR_U, I32_XOR).hdr(TH.MASK).op(I32_AND);
   a.i32(TABLE_SLOT_BYTES).op(I32_MUL, I32_ADD).set(addr);
   a.op(BLOCK, VOID); // $empty
   a.op(LOOP, VOID);
   a.get(addr).m(I32_LOAD, 2, 0).tee(k).op(I32_EQZ, BR_IF, 1);
   a.get(k).get(r).op(I32_EQ, BR_IF, 2); // already live: the tracker reports it
   // next slot, wrapping at the table's end
-  a.get(b).get(addr).i32(TABLE_SLOT_BYTES).op(I32_ADD).tee(addr).get(addr).hdr(TH_END).op(I32_EQ, SELECT).set(addr);
+  a.get(b).get(addr).i32(TABLE_SLOT_BYTES).op(I32_ADD).tee(addr).get(addr).hdr(TH.END).op(I32_EQ, SELECT).set(addr);
   a.op(BR, 0, END, END);
   a.get(addr).get(r).m(I32_STORE, 2, 0);
   a.get(addr).get(sizeParam).m(I32_STORE, 2, 4);
   a.get(addr).get(s).m(I32_STORE, 2, 8);
-  a.get(addr).hdr(TH_NEXT_SEQ).tee(seq).m(I32_STORE, 2, 12);
-  a.get(addr).hdr(TH_TIME).m(I32_STORE, 2, 16);
+  a.get(addr).hdr(TH.NEXT_SEQ).tee(seq).m(I32_STORE, 2, 12);
+  a.get(addr).hdr(TH.TIME).m(I32_STORE, 2, 16);
   a.i32(0)
     .get(seq)
     .i32(1)
     .op(I32_ADD)
-    .m(I32_STORE, 2, TH_NEXT_SEQ * 4);
+    .m(I32_STORE, 2, TH.NEXT_SEQ * 4);
   a.i32(0)
     .get(c)
     .i32(1)
     .op(I32_ADD)
-    .m(I32_STORE, 2, TH_COUNT * 4);
-  a.fAdd(TF_ALLOCS, (x) => x.f64(1));
-  a.fAdd(TF_ALLOC_BYTES, (x) => x.get(sizeParam).op(F64_CONVERT_I32_U));
+    .m(I32_STORE, 2, TH.COUNT * 4);
+  a.fAdd(TF.ALLOCS, (x) => x.f64(1));
+  a.fAdd(TF.ALLOC_BYTES, (x) => x.get(sizeParam).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
   slowCall(a, role, r, ev, site, key);
   a.tee(s).op(IF, VOID);
@@ -403,9 +407,9 @@ export function freeWrapperBodyTable(
     .mSite(I32_LOAD, 2, L.siteMap + 4 * site)
     .tee(s)
     .op(I32_EQZ);
-  a.hdr(TH_LIMIT).op(I32_EQZ, I32_OR, BR_IF, 0);
+  a.hdr(TH.LIMIT).op(I32_EQZ, I32_OR, BR_IF, 0);
   a.get(ptr).i32(TABLE_HASH_MUL).op(I32_MUL).i32(ORIGIN_SHIFT).op(I32_SHR_U).m(I32_LOAD8_U, 0, L.originMap).op(BR_IF, 0);
-  a.hdr(TH_SHIFT).set(sh).hdr(TH_BASE).set(b).hdr(TH_MASK).set(m);
+  a.hdr(TH.SHIFT).set(sh).hdr(TH.BASE).set(b).hdr(TH.MASK).set(m);
   a.get(ptr).i32(HOME_SHIFT).op(I32_SHR_U).get(ptr).get(sh).op(I32_SHR_U, I32_XOR).get(m).op(I32_AND).set(i);
   a.op(BLOCK, VOID); // $found
   a.op(LOOP, VOID);
@@ -449,9 +453,9 @@ export function freeWrapperBodyTable(
   a.get(j).set(i).get(aj).set(addr);
   a.op(END, BR, 0, END, END);
   a.get(addr).i32(0).m(I32_STORE, 2, 0);
-  a.hdrAdd(TH_COUNT, -1);
-  a.fAdd(TF_FREES, (x) => x.f64(1));
-  a.fAdd(TF_FREE_BYTES, (x) => x.get(sz).op(F64_CONVERT_I32_U));
+  a.hdrAdd(TH.COUNT, -1);
+  a.fAdd(TF.FREES, (x) => x.f64(1));
+  a.fAdd(TF.FREE_BYTES, (x) => x.get(sz).op(F64_CONVERT_I32_U));
   a.op(BR, 1, END); // end $slow
   slowCall(a, role, r, ev, site, -1);
   a.op(END); // $done
