@@ -38,26 +38,32 @@ export interface DebugInfo {
   problems: string[];
 }
 
-const TAG_compile_unit = 0x11,
-  TAG_partial_unit = 0x3c,
-  TAG_subprogram = 0x2e,
-  TAG_inlined_subroutine = 0x1d;
-const AT_name = 0x03,
-  AT_stmt_list = 0x10,
-  AT_low_pc = 0x11,
-  AT_high_pc = 0x12,
-  AT_comp_dir = 0x1b,
-  AT_abstract_origin = 0x31,
-  AT_specification = 0x47,
-  AT_ranges = 0x55,
-  AT_call_column = 0x57,
-  AT_call_file = 0x58,
-  AT_call_line = 0x59,
-  AT_linkage_name = 0x6e,
-  AT_MIPS_linkage_name = 0x2007,
-  AT_str_offsets_base = 0x72,
-  AT_addr_base = 0x73,
-  AT_rnglists_base = 0x74;
+/** The DW_TAG_* codes read here. */
+const TAG = {
+  compile_unit: 0x11,
+  partial_unit: 0x3c,
+  subprogram: 0x2e,
+  inlined_subroutine: 0x1d,
+} as const;
+/** The DW_AT_* codes read here. */
+const AT = {
+  name: 0x03,
+  stmt_list: 0x10,
+  low_pc: 0x11,
+  high_pc: 0x12,
+  comp_dir: 0x1b,
+  abstract_origin: 0x31,
+  specification: 0x47,
+  ranges: 0x55,
+  call_column: 0x57,
+  call_file: 0x58,
+  call_line: 0x59,
+  linkage_name: 0x6e,
+  MIPS_linkage_name: 0x2007,
+  str_offsets_base: 0x72,
+  addr_base: 0x73,
+  rnglists_base: 0x74,
+} as const;
 
 interface Abbrev {
   tag: number;
@@ -86,15 +92,17 @@ function parseAbbrevs(b: Uint8Array, off: number): Map<number, Abbrev> {
 }
 
 // Attribute value kinds returned by readForm.
-const V_NONE = 0,
-  V_NUM = 1,
-  V_STR = 2,
-  V_REF = 3,
-  V_ADDR = 4,
-  V_STRX = 5,
-  V_ADDRX = 6,
-  V_RNGLISTX = 7,
-  V_SECOFF = 8;
+const V = {
+  NONE: 0,
+  NUM: 1,
+  STR: 2,
+  REF: 3,
+  ADDR: 4,
+  STRX: 5,
+  ADDRX: 6,
+  RNGLISTX: 7,
+  SECOFF: 8,
+} as const;
 
 interface Unit {
   version: number;
@@ -117,114 +125,114 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
   switch (form) {
     case 0x01:
       out.val = r.uN(u.addrSize);
-      return V_ADDR;
+      return V.ADDR;
     case 0x03: // block2
     case 0x04: // block4
       r.skip(r.uN(form === 0x03 ? 2 : 4));
-      return V_NONE;
+      return V.NONE;
     case 0x05: // data2
     case 0x06: // data4
     case 0x07: // data8
       out.val = r.uN(1 << (form - 0x04));
-      return V_NUM;
+      return V.NUM;
     case 0x08:
       out.str = r.cstr();
-      return V_STR;
+      return V.STR;
     case 0x09:
     case 0x18:
       r.skip(r.uleb());
-      return V_NONE;
+      return V.NONE;
     case 0x0a:
       r.skip(r.u8());
-      return V_NONE;
+      return V.NONE;
     case 0x0b: // data1
     case 0x0c: // flag
       out.val = r.u8();
-      return V_NUM;
+      return V.NUM;
     case 0x0d:
       out.val = r.sleb();
-      return V_NUM;
+      return V.NUM;
     case 0x0e:
     case 0x1f: {
       const off = r.uN(u.offSize);
       const sec = form === 0x0e ? s.str : s.lineStr;
-      if (!sec) return V_NONE;
+      if (!sec) return V.NONE;
       out.str = cstrAt(sec, off);
-      return V_STR;
+      return V.STR;
     }
     case 0x0f:
       out.val = r.uleb();
-      return V_NUM;
+      return V.NUM;
     case 0x10:
       out.val = r.uN(u.version <= 2 ? u.addrSize : u.offSize);
-      return V_REF + 16; // ref_addr: section offset
+      return V.REF + 16; // ref_addr: section offset
     case 0x11: // ref1
     case 0x12: // ref2
     case 0x13: // ref4
     case 0x14: // ref8
       out.val = u.start + r.uN(1 << (form - 0x11));
-      return V_REF;
+      return V.REF;
     case 0x15:
       out.val = u.start + r.uleb();
-      return V_REF;
+      return V.REF;
     case 0x16:
       return readForm(r, r.uleb(), u, s, implicit, out);
     case 0x17:
       out.val = r.uN(u.offSize);
-      return V_SECOFF;
+      return V.SECOFF;
     case 0x19:
       out.val = 1;
-      return V_NUM;
+      return V.NUM;
     case 0x1a:
       out.val = r.uleb();
-      return V_STRX;
+      return V.STRX;
     case 0x1b:
       out.val = r.uleb();
-      return V_ADDRX;
+      return V.ADDRX;
     case 0x1c:
       r.skip(4);
-      return V_NONE;
+      return V.NONE;
     case 0x1d:
       r.skip(u.offSize);
-      return V_NONE;
+      return V.NONE;
     case 0x1e:
       r.skip(16);
-      return V_NONE;
+      return V.NONE;
     case 0x20: // ref_sig8
     case 0x24: // ref_sup8
       r.skip(8);
-      return V_NONE;
+      return V.NONE;
     case 0x21:
       out.val = implicit;
-      return V_NUM;
+      return V.NUM;
     case 0x22:
       r.uleb();
-      return V_NONE;
+      return V.NONE;
     case 0x23:
       out.val = r.uleb();
-      return V_RNGLISTX;
+      return V.RNGLISTX;
     case 0x25: // strx1
     case 0x26: // strx2
     case 0x27: // strx3
     case 0x28: // strx4
       out.val = uFixed(r, form - 0x24);
-      return V_STRX;
+      return V.STRX;
     case 0x29: // addrx1
     case 0x2a: // addrx2
     case 0x2b: // addrx3
     case 0x2c: // addrx4
       out.val = uFixed(r, form - 0x28);
-      return V_ADDRX;
+      return V.ADDRX;
     case 0x1f01:
       out.val = r.uleb();
-      return V_ADDRX;
+      return V.ADDRX;
     case 0x1f02:
       out.val = r.uleb();
-      return V_STRX;
+      return V.STRX;
     case 0x1f20:
     case 0x1f21:
       r.skip(u.offSize);
-      return V_NONE;
+      return V.NONE;
     default:
       throw new Error(`unknown DW_FORM 0x${form.toString(16)}`);
   }
@@ -353,8 +361,8 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
         const ab = abbrevs.get(code);
         if (!ab) throw new Error(`unknown abbreviation ${code} at 0x${dieOff.toString(16)}`);
         const tag = ab.tag;
-        const isFn = tag === TAG_subprogram,
-          isInl = tag === TAG_inlined_subroutine;
+        const isFn = tag === TAG.subprogram,
+          isInl = tag === TAG.inlined_subroutine;
         const wanted = isFn || isInl || first;
         let name: string | undefined,
           linkage: string | undefined,
@@ -377,53 +385,53 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
           const kind = readForm(r, a[i + 1], u, s, a[i + 2], val);
           if (!wanted) continue;
           switch (at) {
-            case AT_name:
-              if (kind === V_STR) name = val.str;
-              else if (kind === V_STRX) nameStrx = val.val;
+            case AT.name:
+              if (kind === V.STR) name = val.str;
+              else if (kind === V.STRX) nameStrx = val.val;
               break;
-            case AT_linkage_name:
-            case AT_MIPS_linkage_name:
-              if (kind === V_STR) linkage = val.str;
-              else if (kind === V_STRX) linkageStrx = val.val;
+            case AT.linkage_name:
+            case AT.MIPS_linkage_name:
+              if (kind === V.STR) linkage = val.str;
+              else if (kind === V.STRX) linkageStrx = val.val;
               break;
-            case AT_abstract_origin:
-            case AT_specification:
-              if (kind === V_REF || kind === V_REF + 16) ref = val.val;
+            case AT.abstract_origin:
+            case AT.specification:
+              if (kind === V.REF || kind === V.REF + 16) ref = val.val;
               break;
-            case AT_low_pc:
-              low = kind === V_ADDRX ? -2 - val.val : val.val;
+            case AT.low_pc:
+              low = kind === V.ADDRX ? -2 - val.val : val.val;
               break;
-            case AT_high_pc:
-              high = kind === V_ADDRX ? -2 - val.val : val.val;
-              highIsOffset = kind === V_NUM;
+            case AT.high_pc:
+              high = kind === V.ADDRX ? -2 - val.val : val.val;
+              highIsOffset = kind === V.NUM;
               break;
-            case AT_ranges:
+            case AT.ranges:
               rangesOff = val.val;
-              rangesIsIndex = kind === V_RNGLISTX;
+              rangesIsIndex = kind === V.RNGLISTX;
               break;
-            case AT_call_file:
+            case AT.call_file:
               callFile = val.val;
               break;
-            case AT_call_line:
+            case AT.call_line:
               callLine = val.val;
               break;
-            case AT_call_column:
+            case AT.call_column:
               callColumn = val.val;
               break;
-            case AT_stmt_list:
+            case AT.stmt_list:
               stmtList = val.val;
               break;
-            case AT_comp_dir:
-              if (kind === V_STR) compDir = val.str;
-              else if (kind === V_STRX) compDirStrx = val.val;
+            case AT.comp_dir:
+              if (kind === V.STR) compDir = val.str;
+              else if (kind === V.STRX) compDirStrx = val.val;
               break;
-            case AT_str_offsets_base:
+            case AT.str_offsets_base:
               u.strOffsetsBase = val.val;
               break;
-            case AT_addr_base:
+            case AT.addr_base:
               u.addrBase = val.val;
               break;
-            case AT_rnglists_base:
+            case AT.rnglists_base:
               u.rnglistsBase = val.val;
               break;
           }
@@ -446,7 +454,7 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
           } else if (low > 0 && low < 0xfffffffe && high > low) ranges.push(low, high);
           if (first) {
             first = false;
-            if (tag === TAG_compile_unit || tag === TAG_partial_unit) {
+            if (tag === TAG.compile_unit || tag === TAG.partial_unit) {
               u.base = Math.max(low, 0);
               if (stmtList >= 0 && compDir !== undefined) di.compDirs.set(stmtList, compDir);
             }

@@ -29,42 +29,45 @@ interface Seq {
   rows: number[];
 } // rows: addr, file, line, col, end (5 per row)
 
-const DW_FORM_block = 0x09,
-  DW_FORM_data1 = 0x0b,
-  DW_FORM_data2 = 0x05,
-  DW_FORM_data4 = 0x06,
-  DW_FORM_data8 = 0x07,
-  DW_FORM_data16 = 0x1e,
-  DW_FORM_string = 0x08,
-  DW_FORM_strp = 0x0e,
-  DW_FORM_line_strp = 0x1f,
-  DW_FORM_udata = 0x0f;
+/** The DW_FORM_* codes a v5 line program's entry formats use. */
+const FORM = {
+  block: 0x09,
+  data1: 0x0b,
+  data2: 0x05,
+  data4: 0x06,
+  data8: 0x07,
+  data16: 0x1e,
+  string: 0x08,
+  strp: 0x0e,
+  line_strp: 0x1f,
+  udata: 0x0f,
+} as const;
 
 function entryForm(r: Reader, form: number, secs: LineSections, offSize: number): string | number | null {
   switch (form) {
-    case DW_FORM_string:
+    case FORM.string:
       return r.cstr();
-    case DW_FORM_strp:
-    case DW_FORM_line_strp: {
+    case FORM.strp:
+    case FORM.line_strp: {
       const off = r.uN(offSize);
-      const s = form === DW_FORM_strp ? secs.str : secs.lineStr;
+      const s = form === FORM.strp ? secs.str : secs.lineStr;
       if (!s) throw new Error(`line header string form 0x${form.toString(16)} without its section`);
       return cstrAt(s, off);
     }
-    case DW_FORM_udata:
+    case FORM.udata:
       return r.uleb();
-    case DW_FORM_data1:
+    case FORM.data1:
       return r.u8();
-    case DW_FORM_data2:
+    case FORM.data2:
       return r.u16();
-    case DW_FORM_data4:
+    case FORM.data4:
       return r.u32();
-    case DW_FORM_data8:
+    case FORM.data8:
       return r.u64();
-    case DW_FORM_data16:
+    case FORM.data16:
       r.skip(16);
       return null;
-    case DW_FORM_block:
+    case FORM.block:
       r.skip(r.uleb());
       return null;
     default:
