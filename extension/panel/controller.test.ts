@@ -96,6 +96,29 @@ describe('Controller', () => {
     expect(store.diffs.map((d) => d.moduleKey)).toEqual(['0:1']);
   });
 
+  it('the wait for the other contexts starts at the first answer: a page busy for longer than it is still compared', () => {
+    const WORKER = 2 ** 32;
+    const store = liveStore();
+    store.apply(WORKER, { ...hello(START, 'https://example.test/w/pool.js'), context: { kind: 'worker', name: 'em-pthread' } });
+    store.apply(WORKER, moduleMsg(1));
+    const { ctl, sent, reply, wait } = panel(store);
+    ctl.snapshot('A');
+    reply({ ...snapshotMsg(1, 'A', 150, [[1, 1, 16]]), cut: 1 }, 0);
+    wait();
+    ctl.snapshot('B');
+    // No answer yet (the page drains its threads' events): nothing times out.
+    wait();
+    expect(store.cut('B')?.settled).toBe(false);
+    reply({ ...snapshotMsg(2, 'B', 9000, [[1, 3, 48]]), cut: 2 }, 0);
+    expect(sent.filter((m) => m.t === 'diff')).toEqual([]);
+    // The worker (blocked in a futex wait) never answers: the page is compared, the worker named.
+    wait();
+    expect(sent.filter((m) => m.t === 'diff')).toEqual([
+      { t: 'diff', req: 3, from: 'A', to: 'B', final: null, cuts: { from: 1, to: 2, final: null } },
+    ]);
+    expect(store.comparisonGaps).toEqual([{ source: WORKER, name: 'B', lateBy: null }]);
+  });
+
   it('a failed comparison shows a red banner', () => {
     const { store, ctl, reply } = panel();
     ctl.snapshot('A');

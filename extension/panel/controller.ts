@@ -40,7 +40,8 @@ export class Controller {
 
   /**
    * One snapshot in every context at once: one cut number for all (snapshot-cuts.ts). B and C compare once every
-   * context with modules answered, or after SNAPSHOT_WAIT_MS without those that did not (the comparison names them).
+   * context with modules answered, or SNAPSHOT_WAIT_MS after the first answer without those that did not (the
+   * comparison names them).
    */
   snapshot(name: SnapshotName): void {
     const { store } = this;
@@ -54,16 +55,23 @@ export class Controller {
       store.endBusy(wait);
       if (name === 'B' || name === 'C') this.compare();
     };
+    // The wait for the other contexts starts at the first answer, not at the request: the page relays the
+    // request to its workers, and a page busy with what it just did (wasm-vips drains its threads' events and
+    // symbolizes thousands of new stacks after a resize: 3-8 s on 2 loaded cores) is not "another instant".
+    let waiting = false;
     const req = store.request((msg) => {
       if (msg.t === 'fail') return store.notice(`Snapshot ${name} failed: ${msg.message}`);
-      if (msg.t === 'snapshot' && store.snapshotAnswer(msg.frame, msg)) settled();
+      if (msg.t !== 'snapshot') return;
+      if (store.snapshotAnswer(msg.frame, msg)) return settled();
+      if (waiting) return;
+      waiting = true;
+      this.later(() => {
+        if (store.settleSnapshot(name, cut.cut)) settled();
+      }, SNAPSHOT_WAIT_MS);
     });
     this.snapshotReq.set(name, req);
     if (cut.expected.size > 1) store.startBusy(`Snapshot ${name} in ${cut.expected.size} contexts…`, wait);
     this.conn.send({ t: 'snapshot', req, name, cut: cut.cut });
-    this.later(() => {
-      if (store.settleSnapshot(name, cut.cut)) settled();
-    }, SNAPSHOT_WAIT_MS);
   }
 
   /** Each context compared gets its own diff command naming the cuts it must have (a context left out gets none). */
