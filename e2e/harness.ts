@@ -56,15 +56,30 @@ export async function withoutExtension<T>(fn: (plain: BrowserContext) => Promise
   }
 }
 
-/** `probe` evaluated in a new page at `url`, natively (see withoutExtension), then in `context` (with the extension). */
-export async function withAndWithout<R>(context: BrowserContext, url: string, probe: () => Promise<R>): Promise<{ native: R; hooked: R }> {
-  const inPage = async (ctx: BrowserContext) => {
-    const page = await ctx.newPage();
-    await page.goto(url);
-    return page.evaluate(probe);
-  };
-  const native = await withoutExtension(inPage);
-  return { native, hooked: await inPage(context) };
+/** A new page of `context` at `url`. */
+export async function openPage(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** `fn` given a page at `url` in a Chromium without the extension (see withoutExtension). */
+export function natively<T>(url: string, fn: (page: Page) => Promise<T>): Promise<T> {
+  return withoutExtension(async (plain) => fn(await openPage(plain, url)));
+}
+
+/**
+ * `probe` evaluated in a new page at `url`, natively (see withoutExtension), then in `context` (with the extension).
+ * A string probe is an expression (for code built from parts, e.g. a probe's source sent to a worker).
+ */
+export async function withAndWithout<R>(
+  context: BrowserContext,
+  url: string,
+  probe: string | (() => Promise<R>),
+): Promise<{ native: R; hooked: R }> {
+  const inPage = async (page: Page) => (await page.evaluate(probe)) as R;
+  const native = await natively(url, inPage);
+  return { native, hooked: await inPage(await openPage(context, url)) };
 }
 
 export async function serviceWorker(context: BrowserContext): Promise<Worker> {

@@ -3,83 +3,65 @@
 // the extension. Each probe runs in a page of the test site with the built
 // extension (recording) and in a browser without it; the records are compared
 // property by property (the probe: src/test-support/observe-probe.ts).
-import type { BrowserContext } from '@playwright/test';
-import { test, expect, withoutExtension } from './harness';
+import { test, expect, withAndWithout } from './harness';
 import { observeWebAssembly } from '../src/test-support/observe-probe';
 
-/** `expression` evaluated in a new page at `url`, natively, then with the extension. */
-async function both(
-  context: BrowserContext,
-  url: string,
-  expression: string,
-): Promise<{ native: Record<string, unknown>; hooked: Record<string, unknown> }> {
-  const inPage = async (ctx: BrowserContext) => {
-    const page = await ctx.newPage();
-    await page.goto(url);
-    return (await page.evaluate(expression)) as Record<string, unknown>;
-  };
-  const native = await withoutExtension(inPage);
-  return { native, hooked: await inPage(context) };
+type Probed = Record<string, unknown>;
+
+/** The probe's records, natively and hooked: the same properties, each the same (soft: every difference is listed). */
+function expectSameRecord(native: Probed, hooked: Probed): void {
+  expect(Object.keys(hooked)).toEqual(Object.keys(native));
+  for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
 }
 
-test('the WebAssembly API as the page sees it: functions, names, lengths, toString, descriptors, errors and messages, as without the extension', async ({
-  context,
-  site,
-}) => {
-  const { native, hooked } = await both(
-    context,
-    `${site}/no-wasm.html`,
-    `(async () => (${observeWebAssembly.toString()})(WebAssembly, { bytes: await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer() }))()`,
-  );
-  expect(Object.keys(hooked)).toEqual(Object.keys(native));
-  for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
-});
+/**
+ * An expression for the page: the probe run on the page's WebAssembly, or in a worker of `kind` started from
+ * workers/observe.js (it answers on its port; a dedicated worker is terminated once it answered), on the seed module's bytes.
+ */
+function probeIn(kind: 'page' | 'Worker' | 'SharedWorker'): string {
+  const probe = observeWebAssembly.toString();
+  const bytes = "await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer()";
+  if (kind === 'page') return `(async () => (${probe})(WebAssembly, { bytes: ${bytes} }))()`;
+  const [start, port, end] =
+    kind === 'Worker'
+      ? ["new Worker('workers/observe.js')", 'worker', 'worker.terminate();']
+      : ["new SharedWorker('workers/observe.js', 'observe')", 'worker.port', ''];
+  return `(async () => {
+    const bytes = ${bytes};
+    const worker = ${start};
+    const seen = await new Promise((resolve) => {
+      ${port}.onmessage = (e) => resolve(e.data);
+      ${port}.postMessage({ probe: ${JSON.stringify(probe)}, bytes });
+    });
+    ${end}
+    return seen;
+  })()`;
+}
 
-test('the WebAssembly API as a worker sees it (a worker the extension hooks): the same probe, as without the extension', async ({
-  context,
-  site,
-}) => {
-  const { native, hooked } = await both(
-    context,
-    `${site}/workers.html`,
-    `(async () => {
-      const bytes = await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer();
-      const worker = new Worker('workers/observe.js');
-      const seen = await new Promise((resolve) => {
-        worker.onmessage = (e) => resolve(e.data);
-        worker.postMessage({ probe: ${JSON.stringify(observeWebAssembly.toString())}, bytes });
-      });
-      worker.terminate();
-      return seen;
-    })()`,
-  );
-  expect(native.error).toBeUndefined();
-  expect(Object.keys(hooked)).toEqual(Object.keys(native));
-  for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
-  expect(Object.keys(native).length).toBeGreaterThan(50);
-});
-
-test('the WebAssembly API as a SharedWorker sees it (hooked while recording): the same probe, as without the extension', async ({
-  context,
-  site,
-}) => {
-  const { native, hooked } = await both(
-    context,
-    `${site}/workers.html`,
-    `(async () => {
-      const bytes = await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer();
-      const worker = new SharedWorker('workers/observe.js', 'observe');
-      return new Promise((resolve) => {
-        worker.port.onmessage = (e) => resolve(e.data);
-        worker.port.postMessage({ probe: ${JSON.stringify(observeWebAssembly.toString())}, bytes });
-      });
-    })()`,
-  );
-  expect(native.error).toBeUndefined();
-  expect(Object.keys(hooked)).toEqual(Object.keys(native));
-  for (const k of Object.keys(native)) expect.soft(hooked[k], k).toEqual(native[k]);
-  expect(Object.keys(native).length).toBeGreaterThan(50);
-});
+for (const [kind, page, title] of [
+  [
+    'page',
+    'no-wasm.html',
+    'the WebAssembly API as the page sees it: functions, names, lengths, toString, descriptors, errors and messages, as without the extension',
+  ],
+  [
+    'Worker',
+    'workers.html',
+    'the WebAssembly API as a worker sees it (a worker the extension hooks): the same probe, as without the extension',
+  ],
+  [
+    'SharedWorker',
+    'workers.html',
+    'the WebAssembly API as a SharedWorker sees it (hooked while recording): the same probe, as without the extension',
+  ],
+] as const) {
+  test(title, async ({ context, site }) => {
+    const { native, hooked } = await withAndWithout<Probed>(context, `${site}/${page}`, probeIn(kind));
+    expect(native.error).toBeUndefined();
+    expectSameRecord(native, hooked);
+    expect(Object.keys(native).length).toBeGreaterThan(50);
+  });
+}
 
 test('a trap in an instrumented module names the same wasm-function[N] as without the extension, frame by frame', async ({
   context,
@@ -89,7 +71,7 @@ test('a trap in an instrumented module names the same wasm-function[N] as withou
   // rewriter imports nothing). Our wrappers show as frames of their own (with
   // a __wasm_leaks_ name) between a call site and the allocator; offsets move
   // by the growth of the sections before the code (see docs/ARCHITECTURE.md).
-  const { native, hooked } = await both(
+  const { native, hooked } = await withAndWithout<Probed>(
     context,
     `${site}/no-wasm.html`,
     `(async () => {
