@@ -2,8 +2,8 @@
 // HeapSeries (checked, bounded, carried by export and import), the memory
 // breakdown the timeline shows, and where linear memory grew.
 import { describe, it, expect } from 'vitest';
-import { encodeF64, pushSample, HEAP_SOURCE, ProtocolError } from '../../src/protocol';
-import { liveStore, START } from './page-messages.test-helper';
+import { encodeF64, HEAP_SOURCE, ProtocolError, type BatchMsg } from '../../src/protocol';
+import { batch, liveStore, sample, START } from './page-messages.test-helper';
 import { toRecording, parseRecording } from './recording';
 import { HeapSeries, memoryBreakdown } from './heap-series';
 import { growths } from './series';
@@ -14,49 +14,49 @@ import { Store } from './store';
 function heapSamples(rows: number[][]): string {
   return encodeF64(new Float64Array(rows.flatMap(([dt, ...r]) => [START + dt, ...r])));
 }
-function samples(rows: [number, number, number, number][]): string {
-  const out: number[] = [];
-  for (const [dt, module, memoryBytes, liveBytes] of rows)
-    pushSample(out, { time: START + dt, module, memoryBytes, liveCount: 1, liveBytes, allocs: 1, frees: 0 });
-  return encodeF64(new Float64Array(out));
+/** A batch (seq 2) of sample rows (time offset, module, memory bytes, live bytes), one block live and one alloc each. */
+function sampleBatch(rows: [number, number, number, number][]): BatchMsg {
+  return batch(
+    2,
+    rows.map(([dt, module, memoryBytes, liveBytes]) => sample(module, dt, { memoryBytes, liveCount: 1, liveBytes, allocs: 1 })),
+  );
 }
 
 describe('memoryBreakdown', () => {
-  it('growth.c, 1,000 × 1 KiB with every other one freed (src/agent/site-ticks-agent.test.ts): the holes are fragmentation', () => {
-    expect(memoryBreakdown(1_114_112, 512_000, 71_536, 1_111_536, HEAP_SOURCE.heapBase)).toEqual({
-      memory: 1_114_112,
-      below: 71_536,
-      live: 512_000,
-      between: 528_000,
-      above: 0,
-      unreached: 2_576,
-      source: HEAP_SOURCE.heapBase,
-    });
+  const { heapBase, blocks } = HEAP_SOURCE;
+  /** The breakdown's parts, in the order the timeline stacks them. */
+  const parts = (memory: number, below: number, live: number, between: number, above: number, unreached: number, source: number) => ({
+    memory,
+    below,
+    live,
+    between,
+    above,
+    unreached,
+    source,
   });
-  it('a freed 5 MiB spike: what live blocks reached before is free above (the high-water mark), the rest never reached', () => {
-    expect(memoryBreakdown(6_488_064, 0, 71_536, 0, HEAP_SOURCE.heapBase, 5_400_000)).toMatchObject({
-      below: 71_536,
-      live: 0,
-      between: 0,
-      above: 5_400_000 - 71_536,
-      unreached: 6_488_064 - 5_400_000,
-    });
-  });
-  it('nothing live: all of the heap is above the highest live block (the high-water mark)', () => {
-    expect(memoryBreakdown(6_488_064, 0, 71_536, 0, HEAP_SOURCE.heapBase)).toMatchObject({
-      below: 71_536,
-      live: 0,
-      between: 0,
-      above: 0,
-      unreached: 6_416_528,
-    });
-    expect(memoryBreakdown(131_072, 0, 0, 0, HEAP_SOURCE.blocks)).toMatchObject({
-      below: 0,
-      live: 0,
-      between: 0,
-      above: 0,
-      unreached: 131_072,
-    });
+  it.each([
+    [
+      'growth.c, 1,000 × 1 KiB with every other one freed (src/agent/site-ticks-agent.test.ts): the holes are fragmentation',
+      memoryBreakdown(1_114_112, 512_000, 71_536, 1_111_536, heapBase),
+      parts(1_114_112, 71_536, 512_000, 528_000, 0, 2_576, heapBase),
+    ],
+    [
+      'a freed 5 MiB spike: what live blocks reached before is free above (the high-water mark), the rest never reached',
+      memoryBreakdown(6_488_064, 0, 71_536, 0, heapBase, 5_400_000),
+      parts(6_488_064, 71_536, 0, 0, 5_400_000 - 71_536, 6_488_064 - 5_400_000, heapBase),
+    ],
+    [
+      'nothing live: all of the heap is above the highest live block (the high-water mark)',
+      memoryBreakdown(6_488_064, 0, 71_536, 0, heapBase),
+      parts(6_488_064, 71_536, 0, 0, 0, 6_416_528, heapBase),
+    ],
+    [
+      'nothing live, no __heap_base: all of the memory is never reached',
+      memoryBreakdown(131_072, 0, 0, 0, blocks),
+      parts(131_072, 0, 0, 0, 0, 131_072, blocks),
+    ],
+  ])('%s', (_, breakdown, expected) => {
+    expect(breakdown).toEqual(expected);
   });
   it('figures a hostile page could send still add up to the memory size', () => {
     for (const b of [
@@ -101,9 +101,7 @@ describe('Store: the live heap extent', () => {
   it('keeps valid rows per module, drops rows that are not 32-bit addresses or of an unknown module, and the breakdown reads them', () => {
     const store = liveStore();
     store.apply(0, {
-      t: 'batch',
-      seq: 2,
-      samples: samples([
+      ...sampleBatch([
         [300, 1, 1_114_112, 1_024_000],
         [800, 1, 1_114_112, 512_000],
       ]),
@@ -114,8 +112,6 @@ describe('Store: the live heap extent', () => {
         [600, 1, 0, 100, 7],
         [700, 9, 0, 100, 0],
       ]),
-      sites: [],
-      errors: [],
     });
     const h = store.heapSeries.get('0:1')!;
     expect([h.time, h.base, h.top, h.source]).toEqual([[START + 300], [71_536], [1_111_536], [1]]);
@@ -159,19 +155,15 @@ describe('Store: the live heap extent', () => {
   it('rejects ragged rows like the other binary payloads', () => {
     const store = liveStore();
     const bad = encodeF64(new Float64Array([START, 1, 1]));
-    expect(() => store.apply(0, { t: 'batch', seq: 2, samples: '', heapSamples: bad, sites: [], errors: [] })).toThrow(ProtocolError);
+    expect(() => store.apply(0, { ...batch(2, []), heapSamples: bad })).toThrow(ProtocolError);
   });
 
   it('export → import (the panel’s own path, importRecording) carries the heap extent and live bytes by site', () => {
     const store = liveStore();
     store.apply(0, {
-      t: 'batch',
-      seq: 2,
-      samples: samples([[300, 1, 1_114_112, 512_000]]),
+      ...sampleBatch([[300, 1, 1_114_112, 512_000]]),
       siteSamples: encodeF64(new Float64Array([START + 300, 1, 1, 512_000])),
       heapSamples: heapSamples([[300, 1, 71_536, 1_111_536, 1]]),
-      sites: [],
-      errors: [],
     });
     const shown = new Store();
     shown.importRecording(parseRecording(JSON.stringify(toRecording(store))), 'file.json');

@@ -2,7 +2,7 @@
 // SiteSeries, bounded and checked like the other rows, and carried by export.
 import { describe, it, expect } from 'vitest';
 import { encodeF64, ProtocolError } from '../../src/protocol';
-import { liveStore, START } from './page-messages.test-helper';
+import { batch, liveStore, START } from './page-messages.test-helper';
 import { toRecording, parseRecording } from './recording';
 import { siteGrowth } from './site-growth';
 
@@ -15,17 +15,13 @@ describe('Store: live bytes by site', () => {
   it('groups rows into one column per (module, tick), ignores unknown modules, exports and imports them', () => {
     const store = liveStore();
     store.apply(0, {
-      t: 'batch',
-      seq: 2,
-      samples: '',
+      ...batch(2, []),
       siteSamples: siteSamples([
         [300, 1, 1, 16],
         [300, 1, 2, 2048],
         [300, 9, 1, 5],
         [400, 1, 1, 4096],
       ]),
-      sites: [],
-      errors: [],
     });
     const s = store.siteSeries.get('0:1')!;
     expect(s.times).toEqual([START + 300, START + 400]);
@@ -48,6 +44,6 @@ describe('Store: live bytes by site', () => {
   it('rejects ragged rows like the other binary payloads', () => {
     const store = liveStore();
     const bad = encodeF64(new Float64Array([START, 1, 1]));
-    expect(() => store.apply(0, { t: 'batch', seq: 2, samples: '', siteSamples: bad, sites: [], errors: [] })).toThrow(ProtocolError);
+    expect(() => store.apply(0, { ...batch(2, []), siteSamples: bad })).toThrow(ProtocolError);
   });
 });
