@@ -50,34 +50,14 @@ function blocksOf(g: SiteGrouping): number[][] {
 }
 const grouped = (store: Store) => groupSites(store.diffs[0], store.siteSource(store.diffs[0]));
 
-const BANANA = {
-  label: 'make_banana (stacks.cpp:48)',
-  key: '1|w6:469',
-  folded: ['xmalloc'],
-  stacks: [2],
-  new: [2, 80],
-  freed: [1, 40],
-  live: [3, 120],
-};
-const APPLE = {
-  label: 'make_apple (stacks.cpp:40)',
-  key: '1|w5:400',
-  folded: ['xmalloc'],
-  stacks: [1, 4],
-  new: [3, 72],
-  freed: [0, 0],
-  live: [7, 168],
-};
-const CHERRY = {
-  label: 'new_cherry',
-  key: '1|w7:570',
-  folded: ['operator new(unsigned long)'],
-  stacks: [3],
-  new: [1, 48],
-  freed: [2, 96],
-  live: [1, 48],
-};
-const UNKNOWN = { label: '(unknown site)', key: '1|?', folded: [], stacks: [0], new: [1, 8], freed: [0, 0], live: [1, 8] };
+/** A site row as rowsOf gives it: label, key, the frames folded into it, its stacks, and [count, bytes] new, freed and live. */
+function siteRow(label: string, key: string, folded: string[], stacks: number[], made: number[], freed: number[], live: number[]) {
+  return { label, key, folded, stacks, new: made, freed, live };
+}
+const BANANA = siteRow('make_banana (stacks.cpp:48)', '1|w6:469', ['xmalloc'], [2], [2, 80], [1, 40], [3, 120]);
+const APPLE = siteRow('make_apple (stacks.cpp:40)', '1|w5:400', ['xmalloc'], [1, 4], [3, 72], [0, 0], [7, 168]);
+const CHERRY = siteRow('new_cherry', '1|w7:570', ['operator new(unsigned long)'], [3], [1, 48], [2, 96], [1, 48]);
+const UNKNOWN = siteRow('(unknown site)', '1|?', [], [0], [1, 8], [0, 0], [1, 8]);
 
 describe('Sites grouped by site frame', () => {
   it('stacks whose first frame outside the allocator wrappers is one call site share a row; counts are summed', () => {
@@ -130,27 +110,14 @@ describe('Sites grouped by site frame', () => {
     store.setWrapper('0:1', F.apple, true);
     const g = grouped(store);
     expect(g).not.toBe(before);
+    // make_apple's callers: xmalloc and make_apple folded into each, nothing of theirs freed.
+    const viaApple = (label: string, key: string, stacks: number[], made: number[], live: number[]) =>
+      siteRow(label, key, ['xmalloc', 'make_apple'], stacks, made, [0, 0], live);
     expect(rowsOf(g)).toEqual([
       BANANA,
-      {
-        label: 'leak_all (stacks.cpp:74)',
-        key: '1|w9:835',
-        folded: ['xmalloc', 'make_apple'],
-        stacks: [1],
-        new: [2, 48],
-        freed: [0, 0],
-        live: [2, 48],
-      },
+      viaApple('leak_all (stacks.cpp:74)', '1|w9:835', [1], [2, 48], [2, 48]),
       CHERRY,
-      {
-        label: 'churn (stacks.cpp:85)',
-        key: '1|w10:900',
-        folded: ['xmalloc', 'make_apple'],
-        stacks: [4],
-        new: [1, 24],
-        freed: [0, 0],
-        live: [5, 120],
-      },
+      viaApple('churn (stacks.cpp:85)', '1|w10:900', [4], [1, 24], [5, 120]),
       UNKNOWN,
     ]);
     expect(blocksOf(g)).toEqual([[1, 6], [0, 4], [2], [3], [5]]);
@@ -165,7 +132,7 @@ describe('Sites grouped by site frame', () => {
     const store = stacksStore();
     store.setWrapper('0:1', F.xmalloc, false);
     expect(rowsOf(grouped(store))).toEqual([
-      { label: 'xmalloc (stacks.cpp:37)', key: '1|w4:380', folded: [], stacks: [2, 1, 4], new: [5, 152], freed: [1, 40], live: [10, 288] },
+      siteRow('xmalloc (stacks.cpp:37)', '1|w4:380', [], [2, 1, 4], [5, 152], [1, 40], [10, 288]),
       CHERRY,
       UNKNOWN,
     ]);
