@@ -2,7 +2,7 @@
 // "Snapshot A → action → Snapshot B", and the seed leak as the comparison
 // shows it. Launching Chromium and serving the site is harness.ts.
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect, openDemo, openPanel, tabIdOf } from './harness';
+import { expect, openDemo, openPage, openPanel, tabIdOf } from './harness';
 
 /**
  * `window.demo` of the demo page (e2e/site/app.js). Code passed to
@@ -37,6 +37,36 @@ export async function openDemoAndPanel(context: BrowserContext, site: string, bu
   const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
   return { page, panel };
+}
+
+/** A new page at `url` and the panel on its tab. */
+export async function openPageAndPanel(context: BrowserContext, url: string): Promise<{ page: Page; panel: Page }> {
+  const page = await openPage(context, url);
+  return { page, panel: await openPanel(context, await tabIdOf(context, page)) };
+}
+
+/** The panel opened on a tab at the site's page without WebAssembly, then the tab sent to `url`: the panel listens before the page's modules start. */
+export async function openPanelFirst(context: BrowserContext, site: string, url: string): Promise<{ page: Page; panel: Page }> {
+  const opened = await openPageAndPanel(context, `${site}/no-wasm.html`);
+  await opened.page.goto(url);
+  return opened;
+}
+
+/** What the module list says each module runs in ('in worker classic.js “classic”'; nothing for the page), sorted: the list is in the order the contexts first spoke. */
+export async function moduleContexts(panel: Page): Promise<string[]> {
+  return (await panel.getByTestId('module-context').allTextContents()).sort();
+}
+
+/** The comparison's section names (the module, and the context it runs in), sorted. */
+export async function diffSections(panel: Page): Promise<string[]> {
+  return (await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort();
+}
+
+/** The comparison after the seed leak in each of several contexts: one section each, named `sections` (sorted), of 100 blocks / 102,400 B. */
+export async function expectSeedLeakEach(panel: Page, sections: string[]): Promise<void> {
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(sections.map(() => '100'));
+  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(sections.map(() => '102,400 B'));
+  expect(await diffSections(panel)).toEqual(sections);
 }
 
 /**

@@ -1,20 +1,39 @@
 // Workers the page starts get the agent (src/agent/worker-hook.ts): each
 // worker is a source of its own in the panel, with its modules and blocks.
 import type { Page } from '@playwright/test';
-import { expect, launch, openPanel, tabIdOf, test, withAndWithout } from './harness';
+import { expect, launch, openPage, openPanel, tabIdOf, test, withAndWithout } from './harness';
+import { compareAround, expectSeedLeakEach, moduleContexts, openPageAndPanel } from './scenario';
 
-declare const workers: { ask(kind: string, command: unknown): Promise<string>; compileAndPost(sync?: boolean): Promise<string> };
+declare const workers: {
+  ask(kind: string, command: unknown): Promise<string>;
+  askShared(worker: SharedWorker, command: string): Promise<string>;
+  compileAndPost(sync?: boolean): Promise<string>;
+};
 
-async function openWorkers(page: Page, site: string): Promise<void> {
-  await page.goto(`${site}/workers.html`);
+/**
+ * Snapshot A, `workers.ask(kind, 'leak')` for each of `kinds`, Snapshot B: the seed leak in each worker's section
+ * (`sections`, sorted); filtered to the section `alone`, its blocks with their stacks; each worker's
+ * module still holds its 100 live blocks / 102,400 B.
+ */
+async function leakInEach(page: Page, panel: Page, kinds: string[], sections: string[], alone: string): Promise<void> {
+  await compareAround(panel, async () =>
+    expect(await page.evaluate((ks) => Promise.all(ks.map((k) => workers.ask(k, 'leak'))), kinds)).toEqual(kinds.map(() => 'leaked')),
+  );
+  await expectSeedLeakEach(panel, sections);
+  await panel.getByRole('button', { name: `Filter to ${alone}` }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+  const top = panel.getByTestId('site-row').first();
+  await expect(top.getByTestId('site-label')).toContainText('process_data');
+  await expect(top.getByTestId('site-new')).toHaveText('100');
+  await expect(panel.getByTestId('module-live-count')).toHaveText(kinds.map(() => '100'));
+  await expect(panel.getByTestId('module-live-bytes')).toHaveText(kinds.map(() => '102,400 B'));
 }
 
 test('a classic, a module and a nested worker each run the seed module from their own URL; each shows its own 100 leaked blocks', async ({
   context,
   site,
 }) => {
-  const page = await context.newPage();
-  await openWorkers(page, site);
+  const { page, panel } = await openPageAndPanel(context, `${site}/workers.html`);
   // The shims: each worker sees its script's URL, and its relative fetches and imports work.
   const where = await page.evaluate(async () => [
     await workers.ask('classic', 'where'),
@@ -22,56 +41,42 @@ test('a classic, a module and a nested worker each run the seed module from thei
     await workers.ask('nested', 'where'),
   ]);
   expect(where).toEqual([`${site}/workers/classic.js`, `${site}/workers/module.mjs`, `${site}/workers/classic.js`]);
-  const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓', 'instrumented ✓']);
   // Which worker each module runs in (the order is the order the workers first spoke).
   await expect(panel.getByTestId('module-context')).toHaveCount(3);
-  expect((await panel.getByTestId('module-context').allTextContents()).sort()).toEqual([
+  expect(await moduleContexts(panel)).toEqual([
     'in module worker module.mjs “module”',
     'in worker classic.js “classic”',
     'in worker classic.js “inner”',
   ]);
 
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
-  expect(await page.evaluate(() => Promise.all(['classic', 'module', 'nested'].map((k) => workers.ask(k, 'leak'))))).toEqual([
-    'leaked',
-    'leaked',
-    'leaked',
-  ]);
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100', '100']);
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B', '102,400 B']);
-  // Each worker's section of the comparison is named with its worker.
-  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
+  // Each worker's section of the comparison is named with its worker; one worker alone (its module's filter) shows its blocks.
+  await leakInEach(
+    page,
+    panel,
+    ['classic', 'module', 'nested'],
+    [
+      'leak-wasi-O0.wasm in module worker module.mjs “module”',
+      'leak-wasi-O0.wasm in worker classic.js “classic”',
+      'leak-wasi-O0.wasm in worker classic.js “inner”',
+    ],
     'leak-wasi-O0.wasm in module worker module.mjs “module”',
-    'leak-wasi-O0.wasm in worker classic.js “classic”',
-    'leak-wasi-O0.wasm in worker classic.js “inner”',
-  ]);
-  // One worker alone: its module's filter shows its blocks, with their stacks.
-  await panel.getByRole('button', { name: 'Filter to leak-wasi-O0.wasm in module worker module.mjs “module”' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
-  const top = panel.getByTestId('site-row').first();
-  await expect(top.getByTestId('site-label')).toContainText('process_data');
-  await expect(top.getByTestId('site-new')).toHaveText('100');
-  await expect(panel.getByTestId('module-live-count')).toHaveText(['100', '100', '100']);
+  );
 });
 
 test('a classic and a module SharedWorker each run the seed module hooked; each shows its own 100 leaked blocks, noted as this tab’s copy', async ({
   context,
   site,
 }) => {
-  const page = await context.newPage();
-  await openWorkers(page, site);
+  const { page, panel } = await openPageAndPanel(context, `${site}/workers.html`);
   // The shims: each sees its script's URL (the module one got its connection after its import).
   expect(await page.evaluate(async () => [await workers.ask('shared', 'where'), await workers.ask('shared-module', 'where')])).toEqual([
     `${site}/workers/shared.js`,
     `${site}/workers/shared-module.mjs`,
   ]);
-  const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓']);
   await expect(panel.getByTestId('module-context')).toHaveCount(2);
-  expect((await panel.getByTestId('module-context').allTextContents()).sort()).toEqual([
+  expect(await moduleContexts(panel)).toEqual([
     'in module shared worker shared-module.mjs “shared-module”',
     'in shared worker shared.js “shared”',
   ]);
@@ -80,26 +85,16 @@ test('a classic and a module SharedWorker each run the seed module hooked; each 
   await expect(panel.getByTestId('module-context-note')).toHaveText([note, note]);
   await expect(panel.getByTestId('unreached')).toHaveCount(0);
 
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
-  expect(await page.evaluate(() => Promise.all(['shared', 'shared-module'].map((k) => workers.ask(k, 'leak'))))).toEqual([
-    'leaked',
-    'leaked',
-  ]);
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B']);
-  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
-    'leak-wasi-O0.wasm in module shared worker shared-module.mjs “shared-module”',
+  await leakInEach(
+    page,
+    panel,
+    ['shared', 'shared-module'],
+    [
+      'leak-wasi-O0.wasm in module shared worker shared-module.mjs “shared-module”',
+      'leak-wasi-O0.wasm in shared worker shared.js “shared”',
+    ],
     'leak-wasi-O0.wasm in shared worker shared.js “shared”',
-  ]);
-  await panel.getByRole('button', { name: 'Filter to leak-wasi-O0.wasm in shared worker shared.js “shared”' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
-  const top = panel.getByTestId('site-row').first();
-  await expect(top.getByTestId('site-label')).toContainText('process_data');
-  await expect(top.getByTestId('site-new')).toHaveText('100');
-  await expect(panel.getByTestId('module-live-count')).toHaveText(['100', '100']);
-  await expect(panel.getByTestId('module-live-bytes')).toHaveText(['102,400 B', '102,400 B']);
+  );
 });
 
 test('within a document, every SharedWorker of one script and name is one worker, and a mismatch, a missing script or one that throws errors, as natively', async ({
@@ -107,11 +102,7 @@ test('within a document, every SharedWorker of one script and name is one worker
   site,
 }) => {
   const { native, hooked } = await withAndWithout(context, `${site}/workers.html`, async () => {
-    const ask = (w: SharedWorker, command: string) =>
-      new Promise<string>((resolve) => {
-        w.port.onmessage = (e) => resolve(String(e.data));
-        w.port.postMessage(command);
-      });
+    const ask = workers.askShared;
     // The event a construction gets (its file as the script constructed, or another).
     const errorOf = (w: SharedWorker, script = '') =>
       new Promise<string>((resolve) => {
@@ -197,11 +188,7 @@ test('a page and its same-origin frame reach one SharedWorker, as natively; hook
   site,
 }) => {
   const { native, hooked } = await withAndWithout(context, `${site}/workers.html`, async () => {
-    const ask = (w: SharedWorker, command: string) =>
-      new Promise<string>((resolve) => {
-        w.port.onmessage = (e) => resolve(String(e.data));
-        w.port.postMessage(command);
-      });
+    const ask = workers.askShared;
     const iframe = document.createElement('iframe');
     iframe.src = 'workers.html';
     const loaded = new Promise((resolve) => {
@@ -271,8 +258,7 @@ test('a module compiled in the page and instantiated in a worker works the same 
 }) => {
   const results: string[][] = [];
   for (const ctx of [context, await launch(false)]) {
-    const page = await ctx.newPage();
-    await openWorkers(page, site);
+    const page = await openPage(ctx, `${site}/workers.html`);
     results.push([
       await page.evaluate(() => workers.compileAndPost()),
       await page.evaluate(() => workers.ask('compiled-here', 'leak')),
@@ -312,8 +298,7 @@ test('pages with a Content-Security-Policy: their workers run untouched (a hooke
   for (const [path, reason] of pages) {
     const answers: unknown[] = [];
     for (const ctx of [context, plain]) {
-      const page = await ctx.newPage();
-      await page.goto(`${site}/${path}`);
+      const page = await openPage(ctx, `${site}/${path}`);
       answers.push(
         await page.evaluate(async () => [
           await workers.ask('classic', 'where'),
@@ -342,8 +327,7 @@ test('what a page and its worker can observe of the hook is what they observe na
   const observed: unknown[] = [];
   const plain = await launch(false);
   for (const ctx of [context, plain]) {
-    const page = await ctx.newPage();
-    await openWorkers(page, site);
+    const page = await openPage(ctx, `${site}/workers.html`);
     observed.push(
       await page.evaluate(async () => {
         const worker = new Worker('workers/identity.js');

@@ -1,5 +1,6 @@
 // window.workers: what the e2e tests call. start(kind) starts one worker,
-// ask(kind, command) sends it a command and resolves with its answer.
+// ask(kind, command) sends it a command and resolves with its answer;
+// askShared(worker, command) the same to a SharedWorker the test made.
 (function () {
   'use strict';
   const started = {};
@@ -51,6 +52,15 @@
   }
   window.workers = {
     ask: ask,
+    /** Sends `command` to a SharedWorker a test constructed itself (in this page or a frame); resolves with its answer as text. */
+    askShared: function (worker, command) {
+      return new Promise(function (resolve) {
+        worker.port.onmessage = function (event) {
+          resolve(String(event.data));
+        };
+        worker.port.postMessage(command);
+      });
+    },
     /** Compiles the seed module here and posts the Module to a worker, which instantiates it. */
     compileAndPost: function (sync) {
       return WebAssembly.compileStreaming(fetch(new URL('../wasm/leak-wasi-O0.wasm', here))).then(function (module) {
