@@ -5,7 +5,7 @@
 // e2e/fixtures/src/rust/vecs.rs (Vec growth in two functions); figures from
 // e2e/fixtures/STACKS.md.
 import { describe, it, expect } from 'vitest';
-import { siteFrameIndex, type PageToPanel, type SiteMsg, type DiffMsg } from '../protocol';
+import { siteFrameIndex, type SiteMsg, type DiffMsg } from '../protocol';
 import { FIXTURE_DIR, fixture as wasm } from '../test-support/fixtures';
 import { FixturePage, TestPage, started, stubImports } from '../test-support/test-page';
 
@@ -171,19 +171,14 @@ function stripNames(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 describe('readable stacks on release builds: source maps next to the module', () => {
   it("emcc -gsource-map: the page fetches the module's sourceMappingURL and re-sends the sites already interned with their source lines", async () => {
     const page = new FixturePage('loadText');
-    const { agent, sent, requested } = page;
-    const bytes = wasm('leak-emcc-srcmap.wasm');
-    const x = await page.instantiate(bytes);
-    x.process_data(1024);
-    agent.flush();
-    const processSite = (m: PageToPanel) => (m.t === 'batch' ? m.sites.filter((s) => s.frames[0]?.name === 'process_data') : []);
-    const before = sent.flatMap(processSite);
+    const { before, after } = await page.resentSites(
+      'leak-emcc-srcmap.wasm',
+      (x) => x.process_data(1024),
+      (s) => s.frames[0]?.name === 'process_data',
+    );
     expect(before).toHaveLength(1);
     expect([before[0].frames[0].file, before[0].frames[0].line]).toEqual(['', 0]); // no DWARF: no line yet
-    await new Promise((r) => setTimeout(r, 50)); // the map is read
-    agent.flush();
-    expect(requested).toEqual([new URL('leak-emcc-srcmap.wasm.map', FIXTURE_DIR).href]);
-    const after = sent.flatMap(processSite).slice(1);
+    expect(page.requested).toEqual([new URL('leak-emcc-srcmap.wasm.map', FIXTURE_DIR).href]);
     expect(after.map((s) => s.id)).toEqual([before[0].id]); // the same site, re-sent
     expect(after[0].frames[0]).toMatchObject({ name: 'process_data', file: '../../work/main/e2e/fixtures/src/leak.c', line: 19 });
   });

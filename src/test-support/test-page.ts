@@ -8,7 +8,7 @@ import { PageAgent, type AgentOptions } from '../agent/page-agent';
 import { instrument } from '../wasm';
 import { parsePageMsg, type DiffMsg, type PageToPanel, type SiteMsg, type SnapshotName } from '../protocol';
 import { blockList, freshWebAssembly } from './page-messages';
-import { FIXTURE_DIR } from './fixtures';
+import { FIXTURE_DIR, fixture } from './fixtures';
 
 export type Exports = Record<string, (...a: number[]) => number>;
 
@@ -95,6 +95,25 @@ export class FixturePage extends TestPage {
         return what === 'loadText' ? new TextDecoder().decode(bytes) : bytes;
       },
     });
+  }
+
+  /**
+   * The fixture `file` instantiated here and `act` run on its exports: the sites `pick` selects as sent
+   * first (no lines yet), and as sent again once the page has read the file the module names beside it.
+   */
+  async resentSites(
+    file: string,
+    act: (x: Exports) => void,
+    pick: (s: SiteMsg) => boolean,
+  ): Promise<{ bytes: Uint8Array<ArrayBuffer>; before: SiteMsg[]; after: SiteMsg[] }> {
+    const bytes = fixture(file);
+    act(await this.instantiate(bytes));
+    const picked = () => this.reply('batch').flatMap((m) => m.sites.filter(pick));
+    this.agent.flush();
+    const before = picked();
+    await new Promise((r) => setTimeout(r, 50)); // the file is read
+    this.agent.flush();
+    return { bytes, before, after: picked().slice(before.length) };
   }
 }
 
