@@ -4,9 +4,10 @@
 // does not answer in time is named, not mixed in; threads on one shared memory
 // draw it as one line.
 import type { Chart } from 'chart.js';
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { join } from 'node:path';
-import { expect, openPanel, tabIdOf, test } from './harness';
+import { expect, openPage, openPanel, tabIdOf, test } from './harness';
+import { compareAround, diffSections, expectSeedLeakEach, moduleContexts } from './scenario';
 
 declare const contexts: { ready: Promise<string>; leak(where: string): Promise<string>; busy(ms: number): Promise<string> };
 declare const threads: { ready: Promise<string>; run(): Promise<number> };
@@ -20,6 +21,11 @@ function lines(panel: Page): Promise<{ label: string; hidden: boolean; last: num
   );
 }
 
+/** Where a screenshot goes: $CONTEXTS_SHOTS (to refresh docs/contexts-*.png) or the test's output folder. */
+function shotPath(testInfo: TestInfo): (name: string) => string {
+  return (name) => (process.env.CONTEXTS_SHOTS ? join(process.env.CONTEXTS_SHOTS, name) : testInfo.outputPath(name));
+}
+
 const PAGE_HEAP = 'page live heap';
 const FRAME_HEAP = 'frame frame.html live heap';
 const WORKER_HEAP = 'worker worker.js “seed” live heap';
@@ -28,16 +34,12 @@ test('the page, a frame and a worker: a live-heap line each on the timeline, one
   context,
   site,
 }, testInfo) => {
-  const shot = (name: string) => (process.env.CONTEXTS_SHOTS ? join(process.env.CONTEXTS_SHOTS, name) : testInfo.outputPath(name));
-  const page = await context.newPage();
-  await page.goto(`${site}/contexts.html`);
+  const shot = shotPath(testInfo);
+  const page = await openPage(context, `${site}/contexts.html`);
   expect(await page.evaluate(() => contexts.ready)).toBe(`${site}/contexts/worker.js`);
   const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module-status')).toHaveText(['instrumented ✓', 'instrumented ✓', 'instrumented ✓']);
-  expect((await panel.getByTestId('module-context').allTextContents()).sort()).toEqual([
-    'in frame frame.html',
-    'in worker worker.js “seed”',
-  ]);
+  expect(await moduleContexts(panel)).toEqual(['in frame frame.html', 'in worker worker.js “seed”']);
 
   const leakAll = () => page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('frame'), contexts.leak('worker')]));
   expect(await leakAll()).toEqual(['leaked', 'leaked', 'leaked']);
@@ -63,13 +65,8 @@ test('the page, a frame and a worker: a live-heap line each on the timeline, one
   await panel.mouse.click(canvas.x + hit.x, canvas.y + hit.y);
   await expect.poll(async () => (await lines(panel)).find((l) => l.label === WORKER_HEAP)?.hidden).toBe(true);
 
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
-  expect(await leakAll()).toEqual(['leaked', 'leaked', 'leaked']);
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
-  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100', '100']);
-  await expect(panel.getByTestId('diff-new-bytes')).toHaveText(['102,400 B', '102,400 B', '102,400 B']);
-  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
+  await compareAround(panel, async () => expect(await leakAll()).toEqual(['leaked', 'leaked', 'leaked']));
+  await expectSeedLeakEach(panel, [
     'leak-wasi-O0.wasm',
     'leak-wasi-O0.wasm in frame frame.html',
     'leak-wasi-O0.wasm in worker worker.js “seed”',
@@ -84,19 +81,16 @@ test('the page, a frame and a worker: a live-heap line each on the timeline, one
   await panel.screenshot({ path: shot('contexts-timeline.png') });
 
   // The worker in one long task (9 s): Snapshot B waits 3 s for it, then compares the page and the frame, and says why not the worker.
-  await panel.getByRole('button', { name: 'Snapshot A' }).click();
-  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
-  const busy = page.evaluate(() => contexts.busy(9000));
-  expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('frame')]))).toEqual(['leaked', 'leaked']);
-  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  let busy: Promise<string> | undefined;
+  await compareAround(panel, async () => {
+    busy = page.evaluate(() => contexts.busy(9000));
+    expect(await page.evaluate(() => Promise.all([contexts.leak('page'), contexts.leak('frame')]))).toEqual(['leaked', 'leaked']);
+  });
   await expect(panel.getByTestId('compare-gap')).toHaveText([
     'Not compared: worker worker.js “seed” did not answer Snapshot B within 3 s (busy, or ended).',
   ]);
   await expect(panel.getByTestId('diff-new-count')).toHaveText(['100', '100']);
-  expect((await panel.locator('[data-testid="diff"] .module-name').allTextContents()).sort()).toEqual([
-    'leak-wasi-O0.wasm',
-    'leak-wasi-O0.wasm in frame frame.html',
-  ]);
+  expect(await diffSections(panel)).toEqual(['leak-wasi-O0.wasm', 'leak-wasi-O0.wasm in frame frame.html']);
   await expect(panel.getByTestId('compare-title')).toHaveText('Comparison: A → B across 2 contexts (cut #3 → #4)');
   await panel.screenshot({ path: shot('contexts-busy-worker.png') });
   // Its answer comes when the task ends: at another instant, still not compared.
@@ -112,9 +106,8 @@ test('threads on one shared memory: one linear-memory line, named for the module
   context,
   site,
 }, testInfo) => {
-  const shot = (name: string) => (process.env.CONTEXTS_SHOTS ? join(process.env.CONTEXTS_SHOTS, name) : testInfo.outputPath(name));
-  const page = await context.newPage();
-  await page.goto(`${site}/threads/index.html`);
+  const shot = shotPath(testInfo);
+  const page = await openPage(context, `${site}/threads/index.html`);
   expect(await page.evaluate(() => threads.ready)).toBe('true');
   const panel = await openPanel(context, await tabIdOf(context, page));
   await expect(panel.getByTestId('module-context')).toHaveCount(4);
