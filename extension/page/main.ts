@@ -112,6 +112,7 @@ function startWorkerContexts(
       unreached,
       token: () => randomToken(window),
       started: (token, worker) => ports?.started(token, worker),
+      ended: (token, how, time) => relay.ended(token, how, time),
     });
     return relay;
   } catch (error) {

@@ -10,6 +10,7 @@ import { parsePanelMsg } from '../../src/protocol/validate';
 import { ModuleExchange } from '../../src/agent/module-exchange';
 import { gateMessages } from '../../src/agent/message-gate';
 import { WorkerPorts, portMessage } from '../../src/agent/worker-ports';
+import { watchClose } from '../../src/agent/worker-close';
 import type { PageAgent } from '../../src/agent/page-agent';
 import { eventPath, randomToken, startAgent } from './agent-setup';
 import { serveRewrites, type RewriteScope } from '../../src/agent/rewrite-worker';
@@ -67,6 +68,12 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
       /* malformed command: ignore */
     }
   });
+  const perf = performance;
+  // A worker that closes itself says its last figures, then that it ended (nothing runs after close()).
+  watchClose(globalThis, () => {
+    workerAgent.flush();
+    send({ from: boot.token, ended: { how: 'closed', time: perf.timeOrigin + perf.now() } });
+  });
   const unreached = (kind: string, url: string, reason: string) => send({ from: boot.token, unreached: { kind, url, reason } });
   hookWorkers(globalThis, {
     channel: boot.channel,
@@ -75,6 +82,8 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
     unreached,
     token: () => randomToken(globalThis),
     started: (token, worker) => ports?.started(token, worker),
+    // (a worker this one started and terminated: said on the channel as that worker)
+    ended: (token, how, time) => send({ from: token, ended: { how, time } }),
   });
 } else if (!boot && scope.name === REWRITER_NAME && typeof WebAssembly === 'object') {
   const path = eventPath(WebAssembly);

@@ -13,6 +13,7 @@ import { BlockList } from './BlockList';
 import { FlameGraph } from './FlameGraph';
 import { usePref } from './prefs';
 import { SNAPSHOT_WAIT_MS, type CutGap } from './snapshot-cuts';
+import { endedText } from './context-note';
 
 type View = 'Sites' | 'Tree' | 'Flame' | 'Blocks';
 const VIEWS: View[] = ['Sites', 'Tree', 'Flame', 'Blocks'];
@@ -42,15 +43,25 @@ function CutGaps({ store, gaps }: { store: Store; gaps: CutGap[] }) {
   if (gaps.length === 0) return null;
   return (
     <div class="compare-gaps" data-testid="compare-gaps">
-      {gaps.map((g) => (
-        <div key={`${g.source}:${g.name}`} data-testid="compare-gap">
-          Not compared: {store.sourceLabel(g.source)}{' '}
-          {g.lateBy === null
-            ? `did not answer Snapshot ${g.name} within ${SNAPSHOT_WAIT_MS / 1000} s (busy, or ended)`
-            : `answered Snapshot ${g.name} ${seconds(g.lateBy)} after it was asked, at another instant`}
-          .
-        </div>
-      ))}
+      {gaps.map((g) =>
+        g.ended ? (
+          <div key={`${g.source}:${g.name}`} data-testid="compare-ended">
+            Not compared: {store.sourceLabel(g.source)} {endedText(g.ended.how)} before Snapshot {g.name}
+            {g.ended.since
+              ? `: its ${count(g.ended.liveCount)} live block${g.ended.liveCount === 1 ? '' : 's'} (${bytes(g.ended.liveBytes)}) at Snapshot ${g.ended.since} went with it`
+              : ''}
+            .
+          </div>
+        ) : (
+          <div key={`${g.source}:${g.name}`} data-testid="compare-gap">
+            Not compared: {store.sourceLabel(g.source)}{' '}
+            {g.lateBy === null
+              ? `did not answer Snapshot ${g.name} within ${SNAPSHOT_WAIT_MS / 1000} s (busy, or ended)`
+              : `answered Snapshot ${g.name} ${seconds(g.lateBy)} after it was asked, at another instant`}
+            .
+          </div>
+        ),
+      )}
     </div>
   );
 }

@@ -7,11 +7,12 @@ import { baseName, bytes, count, hex, shortBytes } from './format';
 import { frameLabel } from './site-index';
 import { Unreached } from './Unreached';
 import { LoadSymbols } from './LoadSymbols';
-import { contextNote } from './context-note';
+import { contextNote, endedText } from './context-note';
 
 function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
   const picked = store.moduleFilter === m.key;
   const toggle = () => store.selectModule(picked ? null : m.key);
+  const ended = store.ended(m.frame);
   return (
     <li data-testid="module" data-module={m.key} class={picked ? 'picked' : ''}>
       <button
@@ -38,20 +39,30 @@ function ModuleItem({ store, m }: { store: Store; m: ModuleView }) {
           {contextNote(m.context)}
         </div>
       )}
-      <div class={m.instrumented && !m.reason ? 'ok' : 'warn'} data-testid="module-status">
-        {m.instrumented
-          ? m.reason
-            ? `instrumented, ${m.reason}`
-            : 'instrumented ✓'
-          : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
-      </div>
+      {ended ? (
+        <div
+          class="ended"
+          data-testid="module-status"
+          title={`Its worker ended at ${new Date(ended.time).toISOString()}: the figures below are its last`}
+        >
+          {endedText(ended.how)}
+        </div>
+      ) : (
+        <div class={m.instrumented && !m.reason ? 'ok' : 'warn'} data-testid="module-status">
+          {m.instrumented
+            ? m.reason
+              ? `instrumented, ${m.reason}`
+              : 'instrumented ✓'
+            : `not instrumented: ${m.reason || 'allocator calls from JS only'}`}
+        </div>
+      )}
       {!m.instrumented && (
         <div class="allocators">Still works: the memory chart{m.wrappedExports.length > 0 ? ', allocations made from JS' : ''}.</div>
       )}
       <dl>
         <dt>Linear memory</dt>
         <dd data-testid="module-memory">{bytes(m.memoryBytes)}</dd>
-        <dt>Live blocks</dt>
+        <dt>{ended ? 'Live blocks when it ended' : 'Live blocks'}</dt>
         <dd data-testid="module-live-count">{count(m.liveCount)}</dd>
         <dt>Live bytes</dt>
         <dd data-testid="module-live-bytes">{bytes(m.liveBytes)}</dd>
@@ -163,7 +174,14 @@ function Helpers({ store, modules }: { store: Store; modules: ModuleView[] }) {
 function stripSummary(store: Store, modules: ModuleView[]): string {
   if (modules.length === 0) return 'none yet';
   const m = modules[0];
-  const state = m.instrumented ? (m.reason ? 'instrumented, see details' : 'instrumented ✓') : 'not instrumented';
+  const ended = store.ended(m.frame);
+  const state = ended
+    ? endedText(ended.how)
+    : m.instrumented
+      ? m.reason
+        ? 'instrumented, see details'
+        : 'instrumented ✓'
+      : 'not instrumented';
   const more = modules.length > 1 ? ` +${modules.length - 1} more` : '';
   const live = modules.reduce((n, x) => n + x.liveCount, 0);
   const errors = store.errors.length + store.droppedErrors;

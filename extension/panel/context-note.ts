@@ -9,3 +9,8 @@ export const SHARED_WORKER_NOTE = 'hooked for this tab — other tabs that open 
 export function contextNote(label: string): string {
   return label.startsWith('shared worker ') || label.startsWith('module shared worker ') ? SHARED_WORKER_NOTE : '';
 }
+
+/** What the panel says of a worker context that ended (EndedMsg.how), beside its modules and in a comparison. */
+export function endedText(how: 'terminated' | 'closed'): string {
+  return how === 'terminated' ? 'ended (terminated by the page)' : 'ended (closed itself)';
+}

@@ -69,6 +69,14 @@ export class Controller {
         if (store.settleSnapshot(name, cut.cut)) settled();
       }, SNAPSHOT_WAIT_MS);
     });
+    // (no context to wait for, e.g. its only worker ended and the page has no module: the wait starts now, and a
+    // request no context answers is a snapshot of nothing alive)
+    if (cut.expected.size === 0) {
+      waiting = true;
+      this.later(() => {
+        if (store.settleSnapshot(name, cut.cut)) settled();
+      }, SNAPSHOT_WAIT_MS);
+    }
     this.snapshotReq.set(name, req);
     if (cut.expected.size > 1) store.startBusy(`Snapshot ${name} in ${cut.expected.size} contexts…`, wait);
     this.conn.send({ t: 'snapshot', req, name, cut: cut.cut });

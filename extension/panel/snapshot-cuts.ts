@@ -7,7 +7,9 @@
 // instead of mixing their later snapshot in. The page cannot order a snapshot
 // against events across contexts otherwise: each context only has its own
 // event order (a shared memory's threads have one, see thread-heaps.ts).
-import type { DiffCuts, SnapshotMsg, SnapshotName } from '../../src/protocol';
+// A worker known to have ended (EndedMsg) is not waited for: a comparison says
+// its blocks went with it, not that it did not answer.
+import type { DiffCuts, EndedHow, SnapshotMsg, SnapshotName } from '../../src/protocol';
 
 /** How long a snapshot waits for every context before the comparison goes on without those that did not answer. */
 export const SNAPSHOT_WAIT_MS = 3000;
@@ -31,18 +33,24 @@ export interface Cut {
   asked: number;
   /** Sources that had said hello when it was asked: a source not among them was not running then. */
   known: ReadonlySet<number>;
-  /** Sources with modules whose blocks they count: the cut waits for each of them. */
-  expected: ReadonlySet<number>;
+  /** Sources with modules whose blocks they count: the cut waits for each of them (not for those that ended). */
+  expected: Set<number>;
+  /** Sources that had ended when it was asked, or ended before answering it, and how. */
+  ended: Map<number, EndedHow>;
   answers: Map<number, CutAnswer>;
   /** Every expected source answered, or SNAPSHOT_WAIT_MS passed. */
   settled: boolean;
 }
 
-/** A context left out of a comparison: the snapshot it did not answer in time, and when it did answer (ms after asked), if at all. */
+/**
+ * A context left out of a comparison: the snapshot it did not answer in time, and when it did answer (ms after
+ * asked), if at all; or, `ended`, that it had ended by then, with its blocks at its last snapshot answered in time.
+ */
 export interface CutGap {
   source: number;
   name: SnapshotName;
   lateBy: number | null;
+  ended?: { how: EndedHow; since: SnapshotName | null; liveCount: number; liveBytes: number };
 }
 
 export interface ComparedSources {
@@ -59,13 +67,20 @@ export class SnapshotCuts {
   }
 
   /** A new request for snapshot `name`; a new A drops B and C (a new baseline). */
-  begin(name: SnapshotName, asked: number, known: Iterable<number>, expected: Iterable<number>): Readonly<Cut> {
+  begin(
+    name: SnapshotName,
+    asked: number,
+    known: Iterable<number>,
+    expected: Iterable<number>,
+    ended: ReadonlyMap<number, EndedHow> = new Map(),
+  ): Readonly<Cut> {
     const cut: Cut = {
       name,
       cut: this.#next++,
       asked,
       known: new Set(known),
-      expected: new Set(expected),
+      expected: new Set([...expected].filter((s) => !ended.has(s))),
+      ended: new Map(ended),
       answers: new Map(),
       settled: false,
     };
@@ -93,6 +108,18 @@ export class SnapshotCuts {
     if (c.settled || ![...c.expected].every((s) => c.answers.has(s))) return { cut: c, settledNow: false, first };
     c.settled = true;
     return { cut: c, settledNow: true, first };
+  }
+
+  /**
+   * Source `source` has ended: the requests still waiting that it has not answered stop waiting for it (they
+   * settle with the next answer, or when their wait is over), and it is named as ended, not as silent.
+   */
+  ended(source: number, how: EndedHow): void {
+    for (const c of Object.values(this.#cuts)) {
+      if (!c || c.settled || c.answers.has(source)) continue;
+      c.expected.delete(source);
+      c.ended.set(source, how);
+    }
   }
 
   /** The wait for cut `cut` of `name` is over; true when this settled it (it was still waiting). */
@@ -129,7 +156,14 @@ export class SnapshotCuts {
     const gaps: CutGap[] = [];
     const gap = (source: number, c: Readonly<Cut>) => {
       const a = c.answers.get(source);
-      gaps.push({ source, name: c.name, lateBy: a ? Math.max(0, a.received - c.asked) : null });
+      const how = a ? undefined : c.ended.get(source);
+      if (how) {
+        // (its blocks at the last of A, B it answered in time; none if neither)
+        const last = [B, A].find((x) => x !== c && inTime(x, source));
+        const at = last?.answers.get(source);
+        const ended = { how, since: last?.name ?? null, liveCount: at?.liveCount ?? 0, liveBytes: at?.liveBytes ?? 0 };
+        gaps.push({ source, name: c.name, lateBy: null, ended });
+      } else gaps.push({ source, name: c.name, lateBy: a ? Math.max(0, a.received - c.asked) : null });
     };
     const inTime = (c: Readonly<Cut>, source: number) => {
       const a = c.answers.get(source);

@@ -28,9 +28,10 @@ import {
   type UnreachedMsg,
   type PendingMsg,
   type DiffCuts,
+  type EndedMsg,
 } from '../../src/protocol';
 import { CONTEXT_UNIT } from '../../src/protocol/router';
-import { Series } from './series';
+import { SERIES_FIELDS, Series } from './series';
 import { SiteSeries } from '../../src/tracker/site-series';
 import { HeapSeries } from './heap-series';
 import { WrapperMarks, memoryStorage, type MarkStorage } from './wrapper-marks';
@@ -177,6 +178,8 @@ export class Store {
   #contexts = new Map<number, string>();
   /** Per worker source, its hello's context as sent (an export keeps it). */
   #helloContexts = new Map<number, { kind: string; name: string }>();
+  /** Worker sources known to have ended (EndedMsg): how and when; gone with the source's next hello and Clear. */
+  #ended = new Map<number, { how: EndedMsg['how']; time: number }>();
   /** Workers the pages started that their hooks could not follow (UnreachedMsg), per frame. */
   #unreached: (UnreachedMsg & { frame: number })[] = [];
   /** Big modules being rewritten off the page's main thread (PendingMsg), per frame: shown until their module arrives. */
@@ -374,6 +377,10 @@ export class Store {
   cut(name: SnapshotName): Readonly<Cut> | undefined {
     return this.#cuts.get(name);
   }
+  /** How and when source `source` ended (a worker terminated by the page, or closed by itself), if it did. */
+  ended(source: number): Readonly<{ how: EndedMsg['how']; time: number }> | undefined {
+    return this.#ended.get(source);
+  }
   /** A worker source's hello context ({ context }), as an export writes it; {} for a frame. */
   helloContext(source: number): { context?: { kind: string; name: string } } {
     const context = this.#helloContexts.get(source);
@@ -515,7 +522,9 @@ export class Store {
   beginSnapshot(name: SnapshotName, now = Date.now()): Readonly<Cut> {
     const expected = new Set<number>();
     for (const m of this.#modules.values()) if (m.shared?.counted !== false) expected.add(m.frame);
-    return this.#cuts.begin(name, now, this.#frameStart.keys(), expected);
+    // (a context that ended answers nothing: not waited for)
+    const ended = new Map([...this.#ended].map(([source, e]) => [source, e.how]));
+    return this.#cuts.begin(name, now, this.#frameStart.keys(), expected, ended);
   }
 
   /**
@@ -537,6 +546,9 @@ export class Store {
   /** The wait for request `cut` of snapshot `name` is over (SNAPSHOT_WAIT_MS); true when it was still waiting. */
   settleSnapshot(name: SnapshotName, cut: number): boolean {
     if (!this.#cuts.settle(name, cut)) return false;
+    // (no context answered: nothing alive anywhere said otherwise)
+    const c = this.#cuts.get(name);
+    if (c && c.answers.size === 0) this.setSnapshot(name, SnapshotCuts.totals(c));
     this.changed();
     return true;
   }
@@ -634,6 +646,7 @@ export class Store {
     this.#frameStart.clear();
     this.#contexts.clear();
     this.#helloContexts.clear();
+    this.#ended.clear();
     this.#unreached = [];
     this.#pending.clear();
     this.lastSeq.clear();
@@ -782,6 +795,9 @@ export class Store {
           if (this.#pending.has(frame) || this.#pending.size < MAX_PENDING_FRAMES) this.#pending.set(frame, msg.modules);
         } else this.#pending.delete(frame);
         break;
+      case 'ended':
+        this.applyEnded(frame, msg);
+        break;
       case 'unreached': {
         // A panel that reconnects hears them again: keep one of each.
         const same = (u: UnreachedMsg & { frame: number }) => u.frame === frame && u.url === msg.url && u.reason === msg.reason;
@@ -800,6 +816,27 @@ export class Store {
     }
     this.changed();
     return { resync: false };
+  }
+
+  /**
+   * A worker source ended: said once (a repeat changes nothing); snapshots stop waiting for it; each of its
+   * modules' lines runs to the time it ended and stops there (its last figures, held: the blocks went with it,
+   * they were not freed). Only a source that said hello can end; its next hello (a new worker) forgets it.
+   */
+  private applyEnded(frame: number, msg: EndedMsg): void {
+    if (frame < CONTEXT_UNIT || !this.#frameStart.has(frame) || this.#ended.has(frame)) return;
+    this.#ended.set(frame, { how: msg.how, time: msg.time });
+    this.#cuts.ended(frame, msg.how);
+    if (msg.time > this.#lastTime) this.#lastTime = msg.time;
+    if (!this.#recording) return;
+    const budget = this.frameBudget(frame);
+    for (const [key, m] of this.#modules) {
+      if (m.frame !== frame) continue;
+      const s = this.#series.get(key);
+      if (!s || s.length === 0 || s.time[s.length - 1] >= msg.time || !budget.admitPoint()) continue;
+      s.push(msg.time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
+      budget.points(1);
+    }
   }
 
   private applyBatch(frame: number, msg: PageToPanel & { t: 'batch' }): { resync: boolean } {
@@ -844,7 +881,16 @@ export class Store {
       let s = this.#series.get(key);
       if (!s) this.#series.set(key, (s = new Series()));
       const before = s.length;
-      s.push(time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
+      const end = this.#ended.get(frame);
+      if (end && s.length > 0 && s.time[s.length - 1] === end.time && time < end.time) {
+        // A sample that was on its way when the worker ended: before the end point, which now holds its figures.
+        const row = [time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees];
+        const at = s.length - 1;
+        SERIES_FIELDS.forEach((f, k) => {
+          s[f].splice(at, 0, row[k]);
+          if (k > 0) s[f][at + 1] = row[k];
+        });
+      } else s.push(time, m.memoryBytes, m.liveCount, m.liveBytes, m.allocs, m.frees);
       budget.points(s.length - before);
     }
     if (msg.siteSamples) this.applySiteSamples(frame, decodeF64(msg.siteSamples));
@@ -915,6 +961,7 @@ export class Store {
   }
 
   private dropFrame(frame: number): void {
+    this.#ended.delete(frame);
     this.#unreached = this.#unreached.filter((u) => u.frame !== frame);
     this.#pending.delete(frame);
     this.#budgets.get(frame)?.reset();

@@ -51,6 +51,8 @@ export interface WorkerHookOptions {
   token(): string;
   /** A worker started hooked, by the token its agent speaks with (worker-ports.ts). */
   started?(token: string, worker: Worker): void;
+  /** A worker started hooked was terminated by this context (`Worker.prototype.terminate`), by its agent's token. */
+  ended?(token: string, how: 'terminated', time: number): void;
 }
 
 /**
@@ -69,6 +71,9 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
   const createObjectURL = URL.createObjectURL.bind(URL);
   const revokeObjectURL = URL.revokeObjectURL.bind(URL);
   const setTimer = scope.setTimeout.bind(scope);
+  // The workers started hooked here, for terminate() (held weakly).
+  const tokens = new WeakMap<object, string>();
+  const undoTerminate = typeof NativeWorker === 'function' ? watchTerminate(scope, NativeWorker, tokens, opts) : () => {};
   if (typeof NativeWorker === 'function') {
     scope.Worker = stand(
       NativeWorker,
@@ -93,6 +98,7 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
   }
   const undoWorklets = listAudioWorklets(scope, absolute, opts.unreached);
   return () => {
+    undoTerminate();
     if (typeof NativeWorker === 'function') scope.Worker = stand(NativeWorker, NativeWorker);
     if (shared) {
       scope.SharedWorker = stand(shared.native, shared.native);
@@ -154,6 +160,7 @@ export function hookWorkers(scope: typeof globalThis, opts: WorkerHookOptions): 
       const worker = Reflect.construct(target, [blob, ...args.slice(1)], newTarget) as Worker;
       // The worker fetched its script when constructed; a moment later the blob can go.
       setTimer(() => revokeObjectURL(blob), 10_000);
+      tokens.set(worker, boot.token);
       opts.started?.(boot.token, worker);
       return worker;
     } catch (error) {
@@ -294,6 +301,43 @@ function ownerRegistry(scope: typeof globalThis): SharedRegistry | null {
     /* a cross-origin ancestor: stop there */
   }
   return found;
+}
+
+/**
+ * `Worker.prototype.terminate` as a stand-in (name, length, descriptor and
+ * toString stay native) that, for a worker this context started hooked, says
+ * it ended after the native call: a terminated worker cannot say it itself.
+ * Returns the undo.
+ */
+function watchTerminate(
+  scope: typeof globalThis,
+  NativeWorker: typeof Worker,
+  tokens: WeakMap<object, string>,
+  opts: WorkerHookOptions,
+): () => void {
+  const proto = NativeWorker.prototype as unknown as Record<string, unknown>;
+  const desc = Object.getOwnPropertyDescriptor(proto, 'terminate');
+  if (!opts.ended || !desc || typeof desc.value !== 'function' || !desc.configurable) return () => {};
+  const native = desc.value as Function;
+  const ended = opts.ended;
+  const perf = scope.performance;
+  const stand = nativeLike(native, (self, args) => {
+    const result = Reflect.apply(native, self, args); // (a wrong receiver throws here, natively)
+    const token = self !== null && typeof self === 'object' ? tokens.get(self) : undefined;
+    if (token !== undefined) {
+      tokens.delete(self as object);
+      try {
+        ended(token, 'terminated', perf.timeOrigin + perf.now());
+      } catch {
+        /* the page never sees our failure */
+      }
+    }
+    return result;
+  });
+  Object.defineProperty(proto, 'terminate', { ...desc, value: stand });
+  return () => {
+    if (Object.getOwnPropertyDescriptor(proto, 'terminate')?.value === stand) Object.defineProperty(proto, 'terminate', desc);
+  };
 }
 
 /** Lists each module an AudioWorklet is given as not tracked (AUDIO_WORKLET_REASON); returns the undo. */

@@ -253,6 +253,21 @@ export interface UnreachedMsg {
   reason: string;
 }
 
+/** How a hooked worker ended: the page (or the worker that started it) called `terminate()`, or it called `close()`. */
+export const ENDED_HOW = ['terminated', 'closed'] as const;
+export type EndedHow = (typeof ENDED_HOW)[number];
+
+/**
+ * A worker context has ended (src/agent/context-relay.ts relays it as that
+ * context's message): its modules and blocks went with it, it answers nothing
+ * more. `time`: epoch ms when it ended, as the context that saw it said.
+ */
+export interface EndedMsg {
+  t: 'ended';
+  how: EndedHow;
+  time: number;
+}
+
 /**
  * The big modules this page (or worker) is rewriting in its rewrite worker
  * (src/agent/rewrite-client.ts), all of them, each time the list changes: the
@@ -284,7 +299,8 @@ export type PageToPanel =
   | BytesMsg
   | FailMsg
   | UnreachedMsg
-  | PendingMsg;
+  | PendingMsg
+  | EndedMsg;
 
 export type PanelToPage =
   | { t: 'hello'; v: number }

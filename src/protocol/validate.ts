@@ -2,7 +2,7 @@
 // object with our tag. These checks run in the content bridge (before a
 // message leaves the page's reach) and again in the panel.
 import { LIMITS } from './version';
-import { ERROR_KINDS, SNAPSHOT_NAMES } from './messages';
+import { ENDED_HOW, ERROR_KINDS, SNAPSHOT_NAMES } from './messages';
 import type {
   PageToPanel,
   PanelToPage,
@@ -234,6 +234,8 @@ export function parsePageMsg(x: unknown): PageToPanel {
       return { t: 'fail', req: reqOf(o), message: str(o, 'message') };
     case 'unreached':
       return { t: 'unreached', kind: str(o, 'kind', 64), url: str(o, 'url'), reason: str(o, 'reason') };
+    case 'ended':
+      return { t: 'ended', how: oneOf(o, 'how', ENDED_HOW), time: num(o, 'time', 0) };
     case 'pending':
       return {
         t: 'pending',
