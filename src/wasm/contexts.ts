@@ -18,7 +18,7 @@
 // 'table-site' without); a V8 stack capture per allocation instead costs
 // 30–70 µs each (bench/stacks.ts), thousands of times more.
 import type { ParsedModule } from './reader';
-import { KIND_FUNC } from './reader';
+import { KIND } from './reader';
 import type { AllocatorInfo } from './discover';
 import { R_CALL, R_RETURN_CALL, R_CALL_INDIRECT, R_RETURN_CALL_INDIRECT, R_REF_FUNC, R_FUNCIDX } from './refs';
 import { encodeS32, lebWidth, pushU32 } from './leb128';
@@ -145,7 +145,7 @@ export function reachingCalls(m: ParsedModule, allocators: AllocatorInfo[], inte
     }
   }
   const exported = new Uint8Array(n);
-  for (const e of m.exports) if (e.kind === KIND_FUNC && e.index < n) exported[e.index] = 1;
+  for (const e of m.exports) if (e.kind === KIND.FUNC && e.index < n) exported[e.index] = 1;
 
   const funcs = new Uint8Array(n);
   const reachingTypes = new Set<number>();

@@ -1,4 +1,4 @@
-import { type ParsedModule, KIND_FUNC, funcType } from './reader';
+import { type ParsedModule, KIND, funcType } from './reader';
 import { R_CALL, R_RETURN_CALL, R_REF_FUNC, R_FUNCIDX, R_MEM_GROW, R_MEM_SIZE } from './refs';
 import { constAddresses, decode, multipliesParams, paramPassedTo, readsBelow, returnedCalls, usesBulk } from './flow';
 
@@ -145,9 +145,9 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
     if (isCxx) cxx.push(info);
     else found.set(func, info);
   };
-  for (const e of m.exports) if (e.kind === KIND_FUNC) consider(e.index, e.name, 'export');
+  for (const e of m.exports) if (e.kind === KIND.FUNC) consider(e.index, e.name, 'export');
   for (const [func, name] of m.funcNames) if (func < m.funcTypes.length) consider(func, name, 'name');
-  for (const imp of m.imports) if (imp.kind === KIND_FUNC) consider(imp.index, imp.field, 'import');
+  for (const imp of m.imports) if (imp.kind === KIND.FUNC) consider(imp.index, imp.field, 'import');
 
   let callees: number[][] | null = null;
   const graph = () => (callees ??= callGraph(m));
@@ -285,7 +285,7 @@ function sigIs(m: ParsedModule, func: number, params: number, results: number): 
 
 /** Name-section name, else export name (sql.js: "Ia"), else a placeholder. */
 const nameOf = (m: ParsedModule, f: number) =>
-  m.funcNames.get(f) ?? m.exports.find((e) => e.kind === KIND_FUNC && e.index === f)?.name ?? `func${f}`;
+  m.funcNames.get(f) ?? m.exports.find((e) => e.kind === KIND.FUNC && e.index === f)?.name ?? `func${f}`;
 
 /**
  * Newer wasm-bindgen can rename its allocator exports `__wbindgen_export_<n>`
@@ -308,7 +308,7 @@ function renamedWasmBindgen(m: ParsedModule, found: Map<number, AllocatorInfo>, 
   ];
   const cands = new Map<AllocatorRole, { func: number; name: string; led: AllocatorInfo[] }[]>();
   for (const e of m.exports) {
-    if (e.kind !== KIND_FUNC || !/^__wbindgen_export(_?\d+)?$/.test(e.name) || found.has(e.index)) continue;
+    if (e.kind !== KIND.FUNC || !/^__wbindgen_export(_?\d+)?$/.test(e.name) || found.has(e.index)) continue;
     if (e.index < m.numImportedFuncs) continue;
     const shape = SHAPES.find(([, p, r]) => sigIs(m, e.index, p, r));
     if (!shape) continue;
@@ -530,7 +530,7 @@ function growDistance(m: ParsedModule, callees: number[][]): { dist: Int32Array;
 function structural(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: number[][]): void {
   const { dist, callers } = growDistance(m, callees);
   const exported = new Set<number>();
-  for (const e of m.exports) if (e.kind === KIND_FUNC) exported.add(e.index);
+  for (const e of m.exports) if (e.kind === KIND.FUNC) exported.add(e.index);
   // An exported malloc is often a forwarder to the dlmalloc that user code
   // calls directly: count callers along the forwarding chain.
   const chainCallers = (f: number): Set<number> => {
@@ -690,7 +690,7 @@ function pairFree(m: ParsedModule, found: Map<number, AllocatorInfo>, callees: n
   for (const a of mallocs) for (const c of stateOf(m, callees, a.funcIndex)) ms.add(c);
   if (ms.size === 0) return;
   const exported = new Set<number>();
-  for (const e of m.exports) if (e.kind === KIND_FUNC) exported.add(e.index);
+  for (const e of m.exports) if (e.kind === KIND.FUNC) exported.add(e.index);
   for (const pool of [[...exported], Array.from({ length: m.bodies.length }, (_, i) => i + m.numImportedFuncs)]) {
     let tops: number[] = [];
     let bestN = 0;
@@ -864,9 +864,9 @@ function sameSig(m: ParsedModule, a: number, b: number): boolean {
  */
 function exportedForwarders(m: ParsedModule, found: Map<number, AllocatorInfo>): void {
   const exported = new Set<AllocatorRole>();
-  for (const e of m.exports) if (e.kind === KIND_FUNC && found.has(e.index)) exported.add(found.get(e.index)!.role);
+  for (const e of m.exports) if (e.kind === KIND.FUNC && found.has(e.index)) exported.add(found.get(e.index)!.role);
   for (const e of m.exports) {
-    if (e.kind !== KIND_FUNC || found.has(e.index)) continue;
+    if (e.kind !== KIND.FUNC || found.has(e.index)) continue;
     const x = forwardTarget(m, e.index);
     const info = x >= 0 ? found.get(x) : undefined;
     // Only for a role JS cannot reach otherwise (no export has it):

@@ -15,7 +15,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { parseModule, KIND_FUNC } from './reader';
+import { parseModule, KIND } from './reader';
 import { discover, unpairedReason, type AllocatorInfo } from './discover';
 import { instrument } from './index';
 import { PageAgent } from '../agent/page-agent';
@@ -363,7 +363,7 @@ function run(entry: Entry): Discovered {
   const found = discover(m);
   const ms = performance.now() - t0;
   const exportsOf = new Map<number, string[]>();
-  for (const e of m.exports) if (e.kind === KIND_FUNC) exportsOf.set(e.index, [...(exportsOf.get(e.index) ?? []), e.name]);
+  for (const e of m.exports) if (e.kind === KIND.FUNC) exportsOf.set(e.index, [...(exportsOf.get(e.index) ?? []), e.name]);
   const d = { entry, found, exportsOf, ms };
   discovered.push(d);
   return d;

@@ -4,29 +4,29 @@ import { readHeapType, readValType, scanExpr } from './opcodes';
 import { RefList, R_FUNCIDX } from './refs';
 import { type NameSection, parseNameSection } from './names';
 
-export const SEC_CUSTOM = 0,
-  SEC_TYPE = 1,
-  SEC_IMPORT = 2,
-  SEC_FUNCTION = 3,
-  SEC_TABLE = 4,
-  SEC_MEMORY = 5,
-  SEC_GLOBAL = 6,
-  SEC_EXPORT = 7,
-  SEC_START = 8,
-  SEC_ELEMENT = 9,
-  SEC_CODE = 10,
-  SEC_DATA = 11,
-  SEC_DATACOUNT = 12,
-  SEC_TAG = 13;
+/** Section ids. */
+export const SEC = {
+  CUSTOM: 0,
+  TYPE: 1,
+  IMPORT: 2,
+  FUNCTION: 3,
+  TABLE: 4,
+  MEMORY: 5,
+  GLOBAL: 6,
+  EXPORT: 7,
+  START: 8,
+  ELEMENT: 9,
+  CODE: 10,
+  DATA: 11,
+  DATACOUNT: 12,
+  TAG: 13,
+} as const;
 
 /** Position of each known section id in the mandated order (0 = unknown id). */
 const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
-export const KIND_FUNC = 0,
-  KIND_TABLE = 1,
-  KIND_MEMORY = 2,
-  KIND_GLOBAL = 3,
-  KIND_TAG = 4;
+/** Import and export kinds. */
+export const KIND = { FUNC: 0, TABLE: 1, MEMORY: 2, GLOBAL: 3, TAG: 4 } as const;
 
 export interface SectionInfo extends Span {
   /** Custom section name. */
@@ -205,7 +205,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     const { id, start, contentStart, end } = sec;
     if (end > bytes.length) fail(`section ${id} at 0x${start.toString(16)} runs past the end of the module`);
     m.sections.push(sec);
-    if (id !== SEC_CUSTOM) {
+    if (id !== SEC.CUSTOM) {
       const ord = id < ORDER.length ? ORDER[id] : 0;
       if (ord === 0) fail(`unknown section id ${id} at 0x${start.toString(16)}`);
       if (ord <= lastOrder) fail(`section ${id} out of order at 0x${start.toString(16)}`);
@@ -213,7 +213,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
     }
     const s = new Cursor(bytes, contentStart, end);
     switch (id) {
-      case SEC_CUSTOM: {
+      case SEC.CUSTOM: {
         sec.name = s.name();
         if (sec.name === 'name') {
           // A malformed name section is ignored by engines; we do the same
@@ -227,7 +227,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
         s.p = end;
         break;
       }
-      case SEC_TYPE:
+      case SEC.TYPE:
         for (let n = s.u32(); n > 0; n--) {
           if (s.b[s.p] === 0x4e) {
             s.p++;
@@ -235,7 +235,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
           } else readSubType(s, m.types);
         }
         break;
-      case SEC_IMPORT:
+      case SEC.IMPORT:
         for (let n = s.u32(); n > 0; n--) {
           const module = s.name();
           const field = s.name();
@@ -243,30 +243,30 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
           let index = 0;
           let typeIndex = -1;
           switch (kind) {
-            case KIND_FUNC:
+            case KIND.FUNC:
               typeIndex = s.u32();
               index = m.numImportedFuncs++;
               m.funcTypes.push(typeIndex);
               break;
-            case KIND_TABLE:
+            case KIND.TABLE:
               readTableType(s);
               index = numImportedTables++;
               m.tables++;
               break;
-            case KIND_MEMORY: {
+            case KIND.MEMORY: {
               const l = readLimits(s);
               index = m.memories.length;
               m.memories.push({ imported: true, memory64: l.memory64, shared: l.shared });
               break;
             }
-            case KIND_GLOBAL: {
+            case KIND.GLOBAL: {
               const g = readGlobalType(s);
               g.imported = true;
               index = m.globals.length;
               m.globals.push(g);
               break;
             }
-            case KIND_TAG:
+            case KIND.TAG:
               if (s.u8() !== 0) fail('bad tag attribute');
               typeIndex = s.u32();
               break;
@@ -276,11 +276,11 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
           m.imports.push({ module, field, kind, index, typeIndex });
         }
         break;
-      case SEC_FUNCTION:
+      case SEC.FUNCTION:
         numDefinedFuncs = s.u32();
         for (let n = numDefinedFuncs; n > 0; n--) m.funcTypes.push(s.u32());
         break;
-      case SEC_TABLE:
+      case SEC.TABLE:
         for (let n = s.u32(); n > 0; n--) {
           m.tables++;
           if (s.b[s.p] === 0x40) {
@@ -292,48 +292,48 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
           } else readTableType(s);
         }
         break;
-      case SEC_MEMORY:
+      case SEC.MEMORY:
         for (let n = s.u32(); n > 0; n--) {
           const l = readLimits(s);
           m.memories.push({ imported: false, memory64: l.memory64, shared: l.shared });
         }
         break;
-      case SEC_TAG:
+      case SEC.TAG:
         for (let n = s.u32(); n > 0; n--) {
           if (s.u8() !== 0) fail('bad tag attribute');
           s.u32();
         }
         break;
-      case SEC_GLOBAL:
+      case SEC.GLOBAL:
         for (let n = s.u32(); n > 0; n--) {
           m.globals.push(readGlobalType(s));
           readConstExpr(s, refs);
         }
         break;
-      case SEC_EXPORT:
+      case SEC.EXPORT:
         for (let n = s.u32(); n > 0; n--) {
           const name = s.name();
           const kind = s.u8();
-          if (kind > KIND_TAG) fail(`unknown export kind ${kind}`);
+          if (kind > KIND.TAG) fail(`unknown export kind ${kind}`);
           const at = s.p;
           const index = s.u32();
-          if (kind === KIND_FUNC) refs.push(R_FUNCIDX, at, at, s.last, index, -1);
+          if (kind === KIND.FUNC) refs.push(R_FUNCIDX, at, at, s.last, index, -1);
           m.exports.push({ name, kind, index });
         }
         break;
-      case SEC_START: {
+      case SEC.START: {
         const at = s.p;
         m.startFunc = s.u32();
         refs.push(R_FUNCIDX, at, at, s.last, m.startFunc, -1);
         break;
       }
-      case SEC_ELEMENT:
+      case SEC.ELEMENT:
         for (let n = s.u32(); n > 0; n--) readElemSegment(s, refs);
         break;
-      case SEC_DATACOUNT:
+      case SEC.DATACOUNT:
         s.u32();
         break;
-      case SEC_CODE: {
+      case SEC.CODE: {
         const count = s.u32();
         if (count !== Math.max(numDefinedFuncs, 0)) fail('function and code section counts differ');
         const base = m.numImportedFuncs;
@@ -357,7 +357,7 @@ export function parseModule(bytes: Uint8Array): ParsedModule {
         }
         break;
       }
-      case SEC_DATA:
+      case SEC.DATA:
         for (let n = s.u32(); n > 0; n--) {
           const flags = s.u32();
           if (flags === 0) readConstExpr(s, refs);
@@ -399,7 +399,7 @@ function readElemSegment(s: Cursor, refs: RefList): void {
 /** Custom section payload (after its name) by name, or null. */
 export function customSection(m: ParsedModule, name: string): Uint8Array | null {
   for (const s of m.sections) {
-    if (s.id === SEC_CUSTOM && s.name === name) {
+    if (s.id === SEC.CUSTOM && s.name === name) {
       const c = new Cursor(m.bytes, s.contentStart, s.end);
       c.name();
       return m.bytes.subarray(c.p, s.end);

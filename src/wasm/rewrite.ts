@@ -1,23 +1,4 @@
-import {
-  type ParsedModule,
-  parseModule,
-  type SectionInfo,
-  SEC_START,
-  SEC_CUSTOM,
-  SEC_TYPE,
-  SEC_FUNCTION,
-  SEC_TABLE,
-  SEC_EXPORT,
-  SEC_CODE,
-  SEC_GLOBAL,
-  SEC_MEMORY,
-  KIND_FUNC,
-  KIND_TABLE,
-  KIND_MEMORY,
-  KIND_GLOBAL,
-  funcType,
-  type FuncType,
-} from './reader';
+import { type ParsedModule, parseModule, type SectionInfo, SEC, KIND, funcType, type FuncType } from './reader';
 import { type AllocatorInfo, type AllocatorRole, allocatorInternal, callGraph, discover, unpairedReason } from './discover';
 import {
   R_CALL,
@@ -148,7 +129,7 @@ export interface InstrumentResult {
 }
 
 function identityResult(bytes: Uint8Array, m: ParsedModule | null, allocators: AllocatorInfo[], reason: string): InstrumentResult {
-  const mem = m?.exports.find((e) => e.kind === KIND_MEMORY && e.index === 0);
+  const mem = m?.exports.find((e) => e.kind === KIND.MEMORY && e.index === 0);
   return {
     bytes,
     allocators,
@@ -173,7 +154,7 @@ const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 function newSectionPos(m: ParsedModule, id: number): number {
   let after = -1;
   for (const s of m.sections) {
-    if (s.id === SEC_CUSTOM) continue;
+    if (s.id === SEC.CUSTOM) continue;
     if (ORDER[s.id] > ORDER[id]) return s.start;
     after = s.end;
   }
@@ -212,7 +193,7 @@ function appendToVector(
 
 function exportNamesOf(m: ParsedModule | null): [number, string][] {
   const out: [number, string][] = [];
-  if (m) for (const e of m.exports) if (e.kind === KIND_FUNC) out.push([e.index, e.name]);
+  if (m) for (const e of m.exports) if (e.kind === KIND.FUNC) out.push([e.index, e.name]);
   return out;
 }
 
@@ -294,9 +275,9 @@ export const HOOK_TABLE = '__wasm_leaks_ev';
  */
 function checkRewritable(m: ParsedModule, _opts: InstrumentOptions): void {
   for (const s of m.sections)
-    if (s.id === SEC_CUSTOM && (s.name === 'linking' || s.name?.startsWith('reloc.')))
+    if (s.id === SEC.CUSTOM && (s.name === 'linking' || s.name?.startsWith('reloc.')))
       throw new InstrumentError(`relocatable object file (custom section "${s.name}") is not instrumented`);
-  if (m.imports.some((i) => i.module === '__wasm_leaks') || m.exports.some((e) => e.kind === KIND_TABLE && e.name.startsWith(HOOK_TABLE)))
+  if (m.imports.some((i) => i.module === '__wasm_leaks') || m.exports.some((e) => e.kind === KIND.TABLE && e.name.startsWith(HOOK_TABLE)))
     throw new InstrumentError('module already instrumented (it has our hook table)');
 }
 
@@ -461,7 +442,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
     }
     return w.index;
   };
-  const startSection = m.sections.find((sec) => sec.id === SEC_START);
+  const startSection = m.sections.find((sec) => sec.id === SEC.START);
 
   // --- every function-index occurrence: renumber, or route through a wrapper
   const refs = m.refs;
@@ -524,7 +505,7 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   // --- export sites: which exports are counted in wasm, with their site ids
   const exportSites: ExportSite[] = [];
   for (const e of m.exports) {
-    const a = e.kind === KIND_FUNC ? allocByFunc.get(e.index) : undefined;
+    const a = e.kind === KIND.FUNC ? allocByFunc.get(e.index) : undefined;
     const w = a && exportWrappers.get(a.funcIndex);
     if (a && w) exportSites.push({ exportName: e.name, site: w.site, role: a.role });
   }
@@ -557,19 +538,19 @@ function rewrite(m: ParsedModule, allocators: AllocatorInfo[], opts: InstrumentO
   // in section order: where a new section and an appended entry fall on the
   // same byte (no Table section between Function and a new Memory section),
   // the editor keeps creation order.
-  appendToVector(ed, m, SEC_TYPE, regions, types.added, types.entries);
-  appendToVector(ed, m, SEC_FUNCTION, regions, wrappers, fnEntries.view());
-  appendToVector(ed, m, SEC_TABLE, regions, 1, [0x70, 0x00, 0x01]); // funcref, min 1
+  appendToVector(ed, m, SEC.TYPE, regions, types.added, types.entries);
+  appendToVector(ed, m, SEC.FUNCTION, regions, wrappers, fnEntries.view());
+  appendToVector(ed, m, SEC.TABLE, regions, 1, [0x70, 0x00, 0x01]); // funcref, min 1
   if (layout) {
     const mem: number[] = [0x00];
     pushU32(mem, layout.pages);
-    appendToVector(ed, m, SEC_MEMORY, regions, 1, mem);
+    appendToVector(ed, m, SEC.MEMORY, regions, 1, mem);
   }
-  if (ctx >= 0) appendToVector(ed, m, SEC_GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
-  appendToVector(ed, m, SEC_CODE, regions, wrappers, codeEntries);
+  if (ctx >= 0) appendToVector(ed, m, SEC.GLOBAL, regions, 1, [0x7e, 1, 0x42, 0, 0x0b]); // (mut i64) (i64.const 0)
+  appendToVector(ed, m, SEC.CODE, regions, wrappers, codeEntries);
 
   const own = ownExports(m, layout, tableMem);
-  appendToVector(ed, m, SEC_EXPORT, regions, own.count, own.entries);
+  appendToVector(ed, m, SEC.EXPORT, regions, own.count, own.entries);
   const { memoryExport, globalExports, table, hookTable, startExport } = own;
   // The start function runs once `ev` is in the table (hook.ts): taken out of the start section.
   if (startSection) ed.replace(startSection.start, startSection.end - startSection.start, []);
@@ -621,36 +602,36 @@ function ownExports(
   let expCount = 0;
   const hookTable = uniqueName(taken, HOOK_TABLE);
   pushName(exp, hookTable);
-  exp.push(KIND_TABLE);
+  exp.push(KIND.TABLE);
   pushU32(exp, m.tables);
   expCount++;
   let startExport: string | null = null;
   if (m.startFunc !== null) {
     startExport = uniqueName(taken, '__wasm_leaks_start');
     pushName(exp, startExport);
-    exp.push(KIND_FUNC);
+    exp.push(KIND.FUNC);
     pushU32(exp, m.startFunc);
     expCount++;
   }
   let memoryExport: string | null = null;
   if (m.memories.length > 0) {
-    const e = m.exports.find((x) => x.kind === KIND_MEMORY && x.index === 0);
+    const e = m.exports.find((x) => x.kind === KIND.MEMORY && x.index === 0);
     if (e) memoryExport = e.name;
     else {
       memoryExport = uniqueName(taken, '__wasm_leaks_memory');
       pushName(exp, memoryExport);
-      exp.push(KIND_MEMORY, 0);
+      exp.push(KIND.MEMORY, 0);
       expCount++;
     }
   }
   const globalExports: string[] = [];
   m.globals.forEach((g, gi) => {
     if (!g.mutable || g.valType !== 0x7f) return;
-    const e = m.exports.find((x) => x.kind === KIND_GLOBAL && x.index === gi);
+    const e = m.exports.find((x) => x.kind === KIND.GLOBAL && x.index === gi);
     if (e) return void globalExports.push(e.name);
     const name = uniqueName(taken, `__wasm_leaks_global${gi}`);
     pushName(exp, name);
-    exp.push(KIND_GLOBAL);
+    exp.push(KIND.GLOBAL);
     pushU32(exp, gi);
     expCount++;
     globalExports.push(name);
@@ -659,7 +640,7 @@ function ownExports(
   if (layout) {
     table = { ...layout, memoryExport: uniqueName(taken, '__wasm_leaks_table') };
     pushName(exp, table.memoryExport);
-    exp.push(KIND_MEMORY);
+    exp.push(KIND.MEMORY);
     pushU32(exp, tableMem);
     expCount++;
   }
@@ -669,7 +650,7 @@ function ownExports(
 /** The name section names the appended wrappers; branch hints (keyed by index and offset, only hints) are dropped. */
 function rewriteCustomSections(ed: Editor, m: ParsedModule, wrapperNames: { count: number; entries: Uint8Array }): void {
   for (const s of m.sections) {
-    if (s.id !== SEC_CUSTOM) continue;
+    if (s.id !== SEC.CUSTOM) continue;
     if (s.name === 'name' && m.names) appendNames(ed, m.names, wrapperNames);
     else if (s.name?.startsWith('metadata.code.')) ed.replace(s.start, s.end - s.start, []);
   }
