@@ -131,6 +131,65 @@ test('a worker that closes itself says its last figures and that it ended; snaps
   await expect(panel.getByTestId('compare-gap')).toHaveCount(0);
 });
 
+test('a SharedWorker that closes itself is listed as ended, as a dedicated one', async ({ context, site }) => {
+  const page = await openWorkers(context, site);
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  const ask = (command: string, ms = 0) =>
+    page.evaluate(
+      ([c, t]) => {
+        const w = window as unknown as { sharedPort?: MessagePort };
+        if (!w.sharedPort) {
+          w.sharedPort = new SharedWorker('workers/shared-closing.js', { name: 'closing' }).port;
+          w.sharedPort.start();
+        }
+        return window.askWorker(w.sharedPort as unknown as Worker, c, t);
+      },
+      [command, ms] as const,
+    );
+  expect(await ask('leak')).toBe('leaked');
+  const shared = panel.getByTestId('module').filter({ hasText: 'in shared worker shared-closing.js “closing”' });
+  await expect(shared.getByTestId('module-live-count')).toHaveText('100');
+  expect([await ask('close'), await ask('where', 1000)]).toEqual(['closing', 'silent']);
+  await expect(shared.getByTestId('module-status')).toHaveText('ended (closed itself)');
+  await expect(shared.getByTestId('module-live-count')).toHaveText('100');
+});
+
+test('the workers of a frame that is removed are listed as ended; a snapshot does not wait for them; the page’s own worker goes on', async ({
+  context,
+  site,
+}) => {
+  const page = await openWorkers(context, site);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const frame = document.createElement('iframe');
+        frame.src = 'workers.html';
+        frame.onload = () => resolve();
+        document.body.appendChild(frame);
+      }),
+  );
+  const frame = page.frames()[1];
+  expect(await frame.evaluate(() => workers.ask('classic', 'leak'))).toBe('leaked');
+  expect(await page.evaluate(() => workers.ask('module', 'leak'))).toBe('leaked');
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  const inFrame = panel.getByTestId('module').filter({ hasText: 'in worker classic.js “classic”' });
+  const own = panel.getByTestId('module').filter({ hasText: `in ${OTHER}` });
+  await expect(inFrame.getByTestId('module-live-count')).toHaveText('100');
+  await expect(own.getByTestId('module-live-count')).toHaveText('100');
+  await panel.getByRole('button', { name: 'Snapshot A' }).click();
+  await expect(panel.getByTestId('compare-hint')).toContainText('Snapshot A taken');
+  await page.evaluate(() => document.querySelector('iframe')!.remove());
+  await expect(inFrame.getByTestId('module-status')).toHaveText('ended (its document went away)');
+  await expect(own.getByTestId('module-status')).toHaveText('instrumented ✓');
+  expect(await page.evaluate(() => workers.ask('module', 'leak'))).toBe('leaked');
+  await panel.getByRole('button', { name: 'Snapshot B' }).click();
+  await expect(panel.getByTestId('diff-new-count')).toHaveText(['100']);
+  await expect(panel.getByTestId('compare-ended')).toHaveText(
+    'Not compared: worker classic.js “classic” ended (its document went away) before Snapshot B: its 100 live blocks (102,400 B) at Snapshot A went with it.',
+  );
+  await expect(panel.getByTestId('compare-gap')).toHaveCount(0);
+});
+
 test('terminate() and close() do with the extension what they do without it, and look native', async ({ context, site }) => {
   const { native, hooked } = await withAndWithout(
     context,

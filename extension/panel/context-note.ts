@@ -2,6 +2,7 @@
 // contextLabel: "<kind> <file> “<name>”"). A SharedWorker is hooked for the
 // recorded tab alone (src/agent/shared-worker-hook.ts): a fact of that
 // context, said beside its modules rather than listed as an error.
+import type { EndedHow } from '../../src/protocol';
 
 export const SHARED_WORKER_NOTE = 'hooked for this tab — other tabs that open it get their own copy while this site is recorded';
 
@@ -11,6 +12,7 @@ export function contextNote(label: string): string {
 }
 
 /** What the panel says of a worker context that ended (EndedMsg.how), beside its modules and in a comparison. */
-export function endedText(how: 'terminated' | 'closed'): string {
+export function endedText(how: EndedHow): string {
+  if (how === 'unloaded') return 'ended (its document went away)';
   return how === 'terminated' ? 'ended (terminated by the page)' : 'ended (closed itself)';
 }

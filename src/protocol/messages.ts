@@ -253,8 +253,11 @@ export interface UnreachedMsg {
   reason: string;
 }
 
-/** How a hooked worker ended: the page (or the worker that started it) called `terminate()`, or it called `close()`. */
-export const ENDED_HOW = ['terminated', 'closed'] as const;
+/**
+ * How a hooked worker ended: the page (or the worker that started it) called `terminate()`, it called `close()`,
+ * or its frame's document went away (the router saw the context's port close).
+ */
+export const ENDED_HOW = ['terminated', 'closed', 'unloaded'] as const;
 export type EndedHow = (typeof ENDED_HOW)[number];
 
 /**

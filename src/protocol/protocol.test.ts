@@ -125,6 +125,10 @@ describe('router', () => {
     expect(worker.sent).toEqual([{ t: 'snapshot' }, { t: 'clear' }]);
     expect(page.sent).toEqual([{ t: 'clear' }]);
     expect(router.counts(7)).toEqual({ pages: 2, panels: 1 });
+    // A worker context's port closing (its frame's document went away) is that source's end; the frame's own is not.
+    page.drop();
+    worker.drop();
+    expect(panel.sent.slice(2)).toEqual([{ frame: 3 + 2 * 2 ** 32, msg: { t: 'ended', how: 'unloaded', time: expect.any(Number) } }]);
     expect([portContext('page'), portContext('page:1'), portContext('page:1024'), portContext('page:1.5'), portContext('panel:1')]).toEqual(
       [0, 1, 1024, -1, -1],
     );

@@ -61,7 +61,14 @@ export class Router {
       // panel; the router adds the frame id it trusts (from Chrome, not the page).
       for (const panel of this.panels.get(tab) ?? []) panel.postMessage({ frame: end.frame, msg: msg as PageToPanel });
     });
-    port.onDisconnect.addListener(() => set.delete(end));
+    port.onDisconnect.addListener(() => {
+      set.delete(end);
+      // A worker context's port closes only when its frame's document goes away (removed, navigated): the
+      // worker went with it, and its page cannot say so. (A stopped service worker takes this router with it.)
+      if (ctx === 0) return;
+      const ended: PageToPanel = { t: 'ended', how: 'unloaded', time: Date.now() };
+      for (const panel of this.panels.get(tab) ?? []) panel.postMessage({ frame: end.frame, msg: ended });
+    });
   }
 
   private connectPanel(port: PortLike): void {
