@@ -12,7 +12,8 @@
 // ("./ffmpeg -nostdin -y" and the page's 13) = 1 × 64 B + 16 strings of 118 B. The
 // files themselves are not in the wasm heap (the emscripten MEMFS keeps them in JS
 // arrays), so deleteFile() frees nothing there.
-import { expect, openPanel, tabIdOf, test, withoutExtension } from './harness';
+import { expect, natively, test } from './harness';
+import { openPanelFirst } from './scenario';
 
 interface Transcoded {
   ret: number;
@@ -48,9 +49,7 @@ test('@ffmpeg/ffmpeg transcoding in its module worker: same output bytes, ffmpeg
 }) => {
   test.setTimeout(180_000);
   const url = `${site}/npm/ffmpeg.html`;
-  const native = await withoutExtension(async (plain) => {
-    const page = await plain.newPage();
-    await page.goto(url);
+  const native = await natively(url, async (page) => {
     await page.evaluate(() => ff.ready);
     return page.evaluate(() => ff.transcode());
   });
@@ -58,10 +57,7 @@ test('@ffmpeg/ffmpeg transcoding in its module worker: same output bytes, ffmpeg
   expect(native.bytes).toBe(2436);
 
   // The panel listens before the worker starts.
-  const page = await context.newPage();
-  await page.goto(`${site}/no-wasm.html`);
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await page.goto(url);
+  const { page, panel } = await openPanelFirst(context, site, url);
   await page.evaluate(() => ff.ready);
   const core = panel.getByTestId('module').filter({ hasText: 'ffmpeg-core.wasm' });
   await expect(core.getByTestId('module-context')).toHaveText('in module worker worker.js');

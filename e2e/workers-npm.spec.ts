@@ -3,8 +3,8 @@
 // itself, which fetches sqlite3.wasm next to itself (the worker's own URL must
 // be its script's: src/agent/worker-shims.ts).
 import type { Page } from '@playwright/test';
-import { expect, launch, openPanel, tabIdOf, test, withoutExtension } from './harness';
-import { compareAround } from './scenario';
+import { expect, natively, test } from './harness';
+import { compareAround, openPanelFirst } from './scenario';
 
 interface SqliteWorker {
   ready: Promise<unknown>;
@@ -37,10 +37,7 @@ test('@sqlite.org/sqlite-wasm through its worker API: instrumented in its module
 }) => {
   // The panel listens before the package starts: its 28 trampoline modules are released (garbage-collected) soon after
   // start-up, and a page only re-sends the instances it still holds to a panel that connects later.
-  const page = await context.newPage();
-  await page.goto(`${site}/no-wasm.html`);
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await page.goto(`${site}/npm/sqlite-worker.html`);
+  const { page, panel } = await openPanelFirst(context, site, `${site}/npm/sqlite-worker.html`);
   await page.evaluate(() => sqliteWorker.ready);
   // sqlite3.wasm, and the package's 35-byte trampoline modules (JS functions installed as wasm function pointers).
   const sqlite = panel.getByTestId('module').filter({ hasText: 'sqlite3.wasm' });
@@ -60,12 +57,10 @@ test('@sqlite.org/sqlite-wasm through its worker API: instrumented in its module
   await expect(live).toHaveText(before);
 
   // The same page without the extension gives the same rows.
-  const plain = await launch(false);
-  const other = await plain.newPage();
-  await other.goto(`${site}/npm/sqlite-worker.html`);
-  const otherDb = (await run(other, 'open')) as string;
-  expect(await run(other, 'use', otherDb)).toEqual(rows);
-  await plain.close();
+  const nativeRows = await natively(`${site}/npm/sqlite-worker.html`, async (other) =>
+    run(other, 'use', (await run(other, 'open')) as string),
+  );
+  expect(nativeRows).toEqual(rows);
 });
 
 interface SqliteStatus {
@@ -89,10 +84,7 @@ test('@sqlite.org/sqlite-wasm in a module worker: statements never finalized = w
 }) => {
   // (45–75 s alone on this 2-core VM, of which ≈10 s the run without the extension; more under load)
   test.setTimeout(180_000);
-  const page = await context.newPage();
-  await page.goto(`${site}/no-wasm.html`);
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await page.goto(`${site}/npm/sqlite-statements.html`);
+  const { page, panel } = await openPanelFirst(context, site, `${site}/npm/sqlite-statements.html`);
   expect(await page.evaluate(() => stmts.ready)).toBe('3.54.1');
   const sqlite = panel.getByTestId('module').filter({ hasText: 'sqlite3.wasm' });
   await expect(sqlite.getByTestId('module-context')).toHaveText('in module worker sqlite-statements.mjs “statements”');
@@ -142,15 +134,13 @@ test('@sqlite.org/sqlite-wasm in a module worker: statements never finalized = w
   await expect(panel.getByTestId('errors')).toHaveCount(0);
 
   // Without the extension SQLite counts the same at every step.
-  const native = await withoutExtension(async (plain) => {
-    const other = await plain.newPage();
-    await other.goto(`${site}/npm/sqlite-statements.html`);
-    return other.evaluate(async () => [
+  const native = await natively(`${site}/npm/sqlite-statements.html`, (other) =>
+    other.evaluate(async () => [
       await stmts.call('status'),
       await stmts.call('prepare', 100),
       await stmts.call('prepare', 100),
       await stmts.call('finalize'),
-    ]);
-  });
+    ]),
+  );
   expect(native).toEqual([start, first, steady, start]);
 });
