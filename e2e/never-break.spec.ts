@@ -1,7 +1,7 @@
 // Never break the page: probes of what the extension must not change, run in
 // Chromium with the built extension and compared with a browser without it.
-import { test, expect, openPanel, tabIdOf, withAndWithout } from './harness';
-import { openDemoAndPanel, type Demo } from './scenario';
+import { test, expect, withAndWithout } from './harness';
+import { openDemoAndPanel, openPageAndPanel, type Demo } from './scenario';
 
 test('3,000 instrumented instances created, used and dropped: all succeed, as without the extension', async ({ context, site }) => {
   // Each instance has its own memory and, instrumented in Chromium, a second
@@ -177,9 +177,7 @@ test('a flood of forged sites (1 M in 10 batches, then 20,000 small messages): t
 }) => {
   test.setTimeout(300_000);
   // A page without WebAssembly: its agent stays silent, so every message the panel gets is forged here.
-  const page = await context.newPage();
-  await page.goto(`${site}/no-wasm.html`);
-  const panel = await openPanel(context, await tabIdOf(context, page));
+  const { page, panel } = await openPageAndPanel(context, `${site}/no-wasm.html`);
   // The panel's main-thread work: every task over 50 ms, and its heap.
   await panel.evaluate(() => {
     const w = window as unknown as { longTasks: number[] };
