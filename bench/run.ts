@@ -8,6 +8,7 @@ const all: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'ev-call': () => import('./ev-call'),
   symbols: () => import('./symbols'),
   stacks: () => import('./stacks'),
+  'stack-paths': () => import('./stack-paths'),
   codec: () => import('./codec'),
   'panel-store': () => import('./panel-store'),
   'page-cost': () => import('./page-cost'),

@@ -3,7 +3,17 @@
 // hook for this instance and is reported; it never reaches the page's code.
 import { EV, type InstrumentOutcome, type TrackerLike } from './types';
 import { applyEvent, type ThreadLink } from './shared-heap';
-import { FOREIGN, captureStack, captureStackText, parseStack, toOriginalFrames, type RawFrame, type SymbolizedFrame } from './stack';
+import {
+  FOREIGN,
+  captureStack,
+  captureStackText,
+  parseStack,
+  sourceFrames,
+  toOriginalFrames,
+  type RawFrame,
+  type SymbolizedFrame,
+} from './stack';
+import { StackLines, type MappedLine, type StackLine } from './stack-lines';
 import type { SiteTable } from './site-table';
 import { TableTracker } from './wasm-table';
 import { LIMITS } from '../protocol/version';
@@ -139,8 +149,10 @@ export class InstanceRecord {
   /** Functions (original indices) the rewriter found to only forward to the allocator. */
   private readonly allocWrappers: ReadonlySet<number>;
   private readonly exportNames: ReadonlyMap<number, string>;
-  /** Raw stack text → interned site id (full stacks, JS calls to exports). */
+  /** A stack's key (its lines' ids, StackLines.read) → interned site id (full stacks, JS calls to exports). */
   private readonly stackIds = new Map<string, number>();
+  /** The lines of the stack texts seen, parsed and mapped once each. */
+  private readonly lines = new StackLines(LIMITS.maxSites);
   /** Context key (src/wasm/contexts.ts) → interned stack id. */
   private readonly contexts = new Map<number, number>();
 
@@ -184,16 +196,17 @@ export class InstanceRecord {
 
   /**
    * The interned id of the current stack (above `below`), at most `frames`
-   * deep. Capturing the text costs ≈1–3 µs; parsing, symbolizing and
-   * interning it happens once per distinct text.
+   * deep. Capturing the text costs ≈1–3 µs (≈100–400 µs for a deep wasm
+   * stack); interning it happens once per distinct stack, and parsing,
+   * mapping and symbolizing once per distinct line (stack-lines.ts).
    */
   stackId(below: Function, frames: number): number {
-    const text = captureStackText(below, frames);
+    const { lines, key: text } = this.lines.read(captureStackText(below, frames), frames);
     let id = this.stackIds.get(text);
     this.retrying = false;
     if (id === undefined) {
       this.unresolved = false;
-      id = this.internStack(parseStack(text, frames));
+      id = this.internLines(lines);
       // A frame of a module whose script is not known yet (its first event
       // comes after this one: a side module's call site reports after the
       // main module's malloc returns) is not cached, a few times, so the
@@ -242,6 +255,50 @@ export class InstanceRecord {
    * always comes from this module's own code: its call site or export wrapper).
    */
   script: string | null = null;
+
+  /** internStack over cached lines: the same site, each line mapped once (see StackLines.frames). */
+  private internLines(lines: StackLine[]): number {
+    if (this.script === null) {
+      const raw = lines.map((l) => l.raw);
+      this.scriptFrom(raw);
+      if (this.script === null) return this.internStack(raw);
+    }
+    const foreign = this.env.foreignFrames;
+    const frames = StackLines.frames(
+      lines,
+      this.script,
+      this.mapLine,
+      (f) => {
+        const mapped = foreign?.(f) ?? null;
+        if (!mapped) this.unresolved = true;
+        return mapped;
+      },
+      LIMITS.maxFrames,
+    );
+    return this.env.sites.intern(this.id, frames, this.threadLabel);
+  }
+
+  /** A JS or own wasm frame as originalFrames gives it, marked; shared by every stack with its line. */
+  private readonly mapLine = (f: RawFrame): MappedLine => {
+    if (f.func < 0) return { func: -1, frames: [{ name: f.name, func: -1, offset: -1, file: f.file, line: f.line }] };
+    const o = this.outcome;
+    const func = o ? o.toOriginalFunc(f.func) : f.func;
+    if (func < 0) return { func, frames: [] };
+    const symbolize = this.env.symbolize;
+    const frames = sourceFrames(
+      f,
+      func,
+      o ? (x) => o.toOriginalOffset(x) : null,
+      symbolize ? (fn, offset) => symbolize(this, fn, offset) : null,
+    );
+    this.markFrames(frames);
+    return { func, frames };
+  };
+
+  /** The module's symbols changed (page-agent resymbolize): new stacks map their lines again. */
+  forgetLines(): void {
+    this.lines.forget();
+  }
 
   internStack(raw: RawFrame[]): number {
     if (this.script === null) this.scriptFrom(raw);

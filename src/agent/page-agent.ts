@@ -307,6 +307,8 @@ export class PageAgent {
   /** The sites of `r`'s module symbolized again (a source map or debug file arrived). */
   private resymbolize(r: InstanceRecord): void {
     const id = r.id;
+    // Every instance of these bytes (threads) maps its stack lines again.
+    for (const row of this.allRows) if (row.rec.bytes === r.bytes) row.rec.forgetLines();
     for (const site of this.sites.snapshot()) {
       if (site.module !== id) continue;
       const frames: FrameMsg[] = [];

@@ -133,14 +133,7 @@ export function toOriginalFrames(
     }
     if (own !== null && f.file !== own) {
       previous = -1;
-      const mapped = foreign?.(f);
-      if (mapped)
-        for (const m of mapped) {
-          FOREIGN.add(m);
-          if (out.length < max) out.push(m);
-        }
-      if (mapped || f.name.startsWith(OWN_NAME)) continue; // (unknown: our wrappers still never show)
-      out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: 0 });
+      pushForeign(out, f, foreign, max);
       continue;
     }
     const func = mapFunc ? mapFunc(f.func) : f.func;
@@ -149,14 +142,33 @@ export function toOriginalFrames(
     // at its innermost frame (the rewriter keeps one calling context for it).
     if (func === previous) continue;
     previous = func;
-    const offset = mapOffset ? mapOffset(f.offset) : f.offset;
-    const symbols = symbolize?.(func, offset);
-    if (symbols && symbols.length > 0) {
-      for (const s of symbols) if (out.length < max) out.push({ name: s.name, func, offset, file: s.file, line: s.line });
-      continue;
-    }
-    const name = f.name.startsWith('wasm-function[') ? `wasm-function[${func}]` : f.name;
-    out.push({ name, func, offset, file: f.file, line: 0 });
+    for (const m of sourceFrames(f, func, mapOffset, symbolize)) if (out.length < max) out.push(m);
   }
   return out;
+}
+
+/** A frame of another module's script (see toOriginalFrames' `own`), mapped by `foreign` or as V8 wrote it, onto `out`. */
+export function pushForeign(out: FrameMsg[], f: RawFrame, foreign: ((f: RawFrame) => FrameMsg[] | null) | null, max: number): void {
+  const mapped = foreign?.(f);
+  if (mapped)
+    for (const m of mapped) {
+      FOREIGN.add(m);
+      if (out.length < max) out.push(m);
+    }
+  if (mapped || f.name.startsWith(OWN_NAME)) return; // (unknown: our wrappers still never show)
+  if (out.length < max) out.push({ name: f.name, func: -1, offset: -1, file: f.file, line: 0 });
+}
+
+/** An own wasm frame of original function `func` as its source frames (inlined calls first), else as V8 named it. */
+export function sourceFrames(
+  f: RawFrame,
+  func: number,
+  mapOffset: ((o: number) => number) | null,
+  symbolize: ((func: number, offset: number) => SymbolizedFrame[] | null) | null,
+): FrameMsg[] {
+  const offset = mapOffset ? mapOffset(f.offset) : f.offset;
+  const symbols = symbolize?.(func, offset);
+  if (symbols && symbols.length > 0) return symbols.map((s) => ({ name: s.name, func, offset, file: s.file, line: s.line }));
+  const name = f.name.startsWith('wasm-function[') ? `wasm-function[${func}]` : f.name;
+  return [{ name, func, offset, file: f.file, line: 0 }];
 }
