@@ -10,6 +10,14 @@ async function setup(opt: 'O0' | 'O2' = 'O2', options = {}) {
   return { e, t, a: wrapAllocator(e, t) };
 }
 
+/** `a.malloc(size)` with a block of the same size after it (so it cannot grow into free space), then realloc'ed to `newSize`. */
+async function reallocWithNeighbour(size: number, newSize: number) {
+  const { t, a } = await setup();
+  const p = a.malloc(size);
+  a.malloc(size);
+  return { t, a, p, q: a.realloc(p, newSize) };
+}
+
 function liveSize(t: Tracker, ptr: number): number {
   const slot = t.blocks.find(ptr);
   return slot < 0 ? -1 : t.blocks.get(slot, LB.size);
@@ -121,20 +129,14 @@ describe('Tracker on the real wasi-libc dlmalloc', () => {
   });
 
   it('realloc shrinking in place keeps the pointer', async () => {
-    const { t, a } = await setup();
-    const p = a.malloc(24);
-    a.malloc(24);
-    const q = a.realloc(p, 20);
+    const { t, p, q } = await reallocWithNeighbour(24, 20);
     expect(q).toBe(p);
     expect(liveSize(t, q)).toBe(20);
     expect(t.liveBytes).toBe(44);
   });
 
   it('realloc(p, 0): wasi-libc dlmalloc returns p as a minimum block (not freed)', async () => {
-    const { t, a } = await setup();
-    const p = a.malloc(100);
-    a.malloc(100);
-    const q = a.realloc(p, 0);
+    const { t, a, p, q } = await reallocWithNeighbour(100, 0);
     // dlmalloc without REALLOC_ZERO_BYTES_FREES: a real call shows it.
     expect(q).toBe(p);
     expect(liveSize(t, p)).toBe(0);
