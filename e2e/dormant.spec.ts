@@ -1,9 +1,9 @@
 // Dormant by default: the extension injects nothing into a page until asked.
 // Reload and record hooks the tab's next load; "Record this site on every
 // load" every load of the origin, until it is removed.
-import type { Page } from '@playwright/test';
-import { test, expect, openDemo, openPanel, serviceWorker, tabIdOf } from './harness';
-import { compareAround, expectSeedLeak, type Demo } from './scenario';
+import type { BrowserContext, Page } from '@playwright/test';
+import { test, expect, demoReady, openDemo, openPanel, serviceWorker, tabIdOf } from './harness';
+import { leakAndExpectSeedLeak, type Demo } from './scenario';
 
 declare const demo: Demo;
 
@@ -17,6 +17,11 @@ async function hookOf(page: Page): Promise<{ flag: boolean; instantiate: string 
   }));
 }
 const NATIVE = { flag: false, instantiate: 'function instantiate() { [native code] }' };
+
+/** A new tab of the demo page is not hooked. */
+async function expectNewTabUntouched(context: BrowserContext, site: string): Promise<void> {
+  expect(await hookOf(await openDemo(context, site, 'wasi-O0'))).toEqual(NATIVE);
+}
 
 test('a page loaded without recording is untouched; the panel says so and offers Reload and record, which tracks the seed leak', async ({
   context,
@@ -36,14 +41,12 @@ test('a page loaded without recording is untouched; the panel says so and offers
   await panel.getByTestId('empty-reload').click();
   await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
   await expect(panel.getByTestId('empty-state')).toHaveCount(0);
-  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.ready);
+  await demoReady(page);
   expect((await hookOf(page)).flag).toBe(true);
-  await compareAround(panel, () => page.evaluate(() => demo.leak()));
-  await expectSeedLeak(panel);
+  await leakAndExpectSeedLeak(panel, page);
 
   // It recorded that load only: another tab of the same site is untouched.
-  const other = await openDemo(context, site, 'wasi-O0');
-  expect(await hookOf(other)).toEqual(NATIVE);
+  await expectNewTabUntouched(context, site);
 });
 
 test('a page already running when recording starts says which modules it loaded before, and Reload and record tracks them', async ({
@@ -74,8 +77,7 @@ test('a page already running when recording starts says which modules it loaded 
   await expect(panel.getByTestId('module-status')).toHaveText('instrumented ✓');
   await expect(panel.getByTestId('before-recording')).toHaveCount(0);
   expect((await hookOf(page)).flag).toBe(true);
-  await compareAround(panel, () => page.evaluate(() => demo.leak()));
-  await expectSeedLeak(panel);
+  await leakAndExpectSeedLeak(panel, page);
   // A module loaded now is recorded: nothing is said about it.
   await page.evaluate(() => WebAssembly.compileStreaming(fetch('wasm/no-alloc.wasm')));
   await panel.getByTestId('record-site').uncheck();
@@ -118,18 +120,16 @@ test('"Record this site on every load": a new tab records from its first module;
   const recorded = await openPanel(context, await tabIdOf(context, page));
   await expect(recorded.getByTestId('module-status')).toHaveText('instrumented ✓');
   await expect(recorded.getByTestId('record-site')).toBeChecked();
-  await compareAround(recorded, () => page.evaluate(() => demo.leak()));
-  await expectSeedLeak(recorded);
+  await leakAndExpectSeedLeak(recorded, page);
 
   await recorded.getByTestId('site-settings').getByText('Recorded sites').click();
   await recorded.getByRole('button', { name: `Stop recording ${site}` }).click();
   await expect(recorded.getByTestId('recorded-site')).toHaveCount(0);
   await expect(recorded.getByTestId('record-site')).not.toBeChecked();
   await page.reload();
-  await page.evaluate(() => (window as unknown as { demo: Demo }).demo.ready);
+  await demoReady(page);
   expect(await hookOf(page)).toEqual(NATIVE);
-  const fresh = await openDemo(context, site, 'wasi-O0');
-  expect(await hookOf(fresh)).toEqual(NATIVE);
+  await expectNewTabUntouched(context, site);
 });
 
 test('the toolbar icon: its badge says whether the tab is recorded, a click records the site (reload) and a second click stops', async ({

@@ -159,6 +159,11 @@ export { expect } from '@playwright/test';
 export async function openDemo(context: BrowserContext, site: string, build = 'wasi-O0'): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${site}/index.html?build=${build}`);
-  await page.evaluate(() => (window as unknown as { demo: { ready: Promise<unknown> } }).demo.ready);
+  await demoReady(page);
   return page;
+}
+
+/** Waits until the demo page's module is loaded (after openDemo, or a reload). */
+export async function demoReady(page: Page): Promise<void> {
+  await page.evaluate(() => (window as unknown as { demo: { ready: Promise<unknown> } }).demo.ready);
 }

@@ -90,6 +90,12 @@ export async function expectSeedLeak(panel: Page): Promise<void> {
   await expectTopSite(panel, 'process_data', '100', '+102,400 B', 100);
 }
 
+/** Snapshot A, demo.leak() in `page`, Snapshot B: the comparison shows the seed leak (expectSeedLeak). */
+export async function leakAndExpectSeedLeak(panel: Page, page: Page): Promise<void> {
+  await compareAround(panel, () => page.evaluate(() => (window as unknown as { demo: Demo }).demo.leak()));
+  await expectSeedLeak(panel);
+}
+
 /** The Sites table's first row: its label holds `label`, it has `count` new blocks and `delta` bytes; `blocks` block rows are listed (its own, expanded). */
 export async function expectTopSite(panel: Page, label: string, count: string, delta: string, blocks: number): Promise<void> {
   const top = panel.getByTestId('site-row').first();
