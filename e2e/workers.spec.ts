@@ -188,7 +188,6 @@ test('a page and its same-origin frame reach one SharedWorker, as natively; hook
   site,
 }) => {
   const { native, hooked } = await withAndWithout(context, `${site}/workers.html`, async () => {
-    const ask = workers.askShared;
     const iframe = document.createElement('iframe');
     iframe.src = 'workers.html';
     const loaded = new Promise((resolve) => {
@@ -199,10 +198,10 @@ test('a page and its same-origin frame reach one SharedWorker, as natively; hook
     const frame = iframe.contentWindow as Window & typeof globalThis;
     // The frame first: the worker is still the page's (the top-most same-origin frame's).
     return [
-      await ask(new frame.SharedWorker('workers/shared.js', 'both'), 'count'),
-      await ask(new SharedWorker('workers/shared.js', 'both'), 'count'),
-      await ask(new frame.SharedWorker('workers/shared.js', 'both'), 'leak'),
-      await ask(new SharedWorker('workers/shared.js', 'both'), 'count'),
+      await workers.askShared(new frame.SharedWorker('workers/shared.js', 'both'), 'count'),
+      await workers.askShared(new SharedWorker('workers/shared.js', 'both'), 'count'),
+      await workers.askShared(new frame.SharedWorker('workers/shared.js', 'both'), 'leak'),
+      await workers.askShared(new SharedWorker('workers/shared.js', 'both'), 'count'),
     ];
   });
   expect(hooked).toEqual(native);
