@@ -183,16 +183,20 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x19:
       out.val = 1;
       return V.NUM;
-    case 0x1a:
+    case 0x1a: // strx
+    case 0x1f02: // GNU_str_index
       out.val = r.uleb();
       return V.STRX;
-    case 0x1b:
+    case 0x1b: // addrx
+    case 0x1f01: // GNU_addr_index
       out.val = r.uleb();
       return V.ADDRX;
     case 0x1c:
       r.skip(4);
       return V.NONE;
-    case 0x1d:
+    case 0x1d: // strp_sup
+    case 0x1f20: // GNU_ref_alt
+    case 0x1f21: // GNU_strp_alt
       r.skip(u.offSize);
       return V.NONE;
     case 0x1e:
@@ -223,16 +227,6 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x2c: // addrx4
       out.val = uFixed(r, form - 0x28);
       return V.ADDRX;
-    case 0x1f01:
-      out.val = r.uleb();
-      return V.ADDRX;
-    case 0x1f02:
-      out.val = r.uleb();
-      return V.STRX;
-    case 0x1f20:
-    case 0x1f21:
-      r.skip(u.offSize);
-      return V.NONE;
     default:
       throw new Error(`unknown DW_FORM 0x${form.toString(16)}`);
   }
