@@ -8,22 +8,17 @@
 // back) from memory no live block has reached yet (an emscripten module's
 // initial memory, 16 MiB by default). Pure: Node tests drive it.
 import { HEAP_SOURCE } from '../../src/protocol';
-import { thinOlderHalf } from './series';
+import { thinOlderHalf, TimeColumns } from './series';
 
 /** Rows kept per module; every other of the older half is dropped beyond it (as Series does). */
 const MAX_ROWS = 20_000;
 
-export class HeapSeries {
-  time: number[] = [];
+export class HeapSeries extends TimeColumns {
   base: number[] = [];
   top: number[] = [];
   source: number[] = [];
   /** The highest `top` up to and including each row: how far live blocks have reached (a running maximum, so thinning keeps it). */
   reach: number[] = [];
-
-  get length(): number {
-    return this.time.length;
-  }
 
   /** One row; a row not later than the last is ignored (a late panel's resync repeats rows). */
   add(time: number, base: number, top: number, source: number): void {

@@ -13,18 +13,22 @@ export function thinOlderHalf(arrays: number[][]): void {
   for (const arr of arrays) arr.splice(0, half, ...arr.slice(0, half).filter((_, i) => i % 2 === 0));
 }
 
-export class Series {
+/** Rows by time in parallel columns (one array per field, all of one length); the time column is ascending. */
+export class TimeColumns {
   time: number[] = [];
+
+  get length(): number {
+    return this.time.length;
+  }
+}
+
+export class Series extends TimeColumns {
   memory: number[] = [];
   liveCount: number[] = [];
   live: number[] = [];
   /** Cumulative counters, as the page sends them: rates are their slopes. */
   allocs: number[] = [];
   frees: number[] = [];
-
-  get length(): number {
-    return this.time.length;
-  }
 
   push(time: number, memory: number, liveCount: number, live: number, allocs: number, frees: number): void {
     this.time.push(time);
