@@ -190,6 +190,20 @@ test('the workers of a frame that is removed are listed as ended; a snapshot doe
   await expect(panel.getByTestId('compare-gap')).toHaveCount(0);
 });
 
+test('a nested worker that its worker terminates is listed as ended by that worker', async ({ context, site }) => {
+  const page = await openWorkers(context, site);
+  await page.evaluate(async () => {
+    window.doomed = new Worker('workers/nested-ending.js', { name: 'outer' });
+    await window.askWorker(window.doomed, 'leak');
+  });
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  const inner = panel.getByTestId('module').filter({ hasText: 'in worker classic.js “inner”' });
+  await expect(inner.getByTestId('module-live-count')).toHaveText('100');
+  expect(await page.evaluate(() => window.askWorker(window.doomed!, 'end inner'))).toBe('terminated');
+  await expect(inner.getByTestId('module-status')).toHaveText('ended (terminated by the worker that started it)');
+  expect(await page.evaluate(() => window.askWorker(window.doomed!, 'where', 1000))).toBe('silent');
+});
+
 test('terminate() and close() do with the extension what they do without it, and look native', async ({ context, site }) => {
   const { native, hooked } = await withAndWithout(
     context,

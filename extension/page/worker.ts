@@ -83,7 +83,7 @@ if (boot && !scope[FLAG] && typeof WebAssembly === 'object') {
     token: () => randomToken(globalThis),
     started: (token, worker) => ports?.started(token, worker),
     // (a worker this one started and terminated: said on the channel as that worker)
-    ended: (token, how, time) => send({ from: token, ended: { how, time } }),
+    ended: (token, _how, time) => send({ from: token, ended: { how: 'terminated-by-worker', time } }),
   });
 } else if (!boot && scope.name === REWRITER_NAME && typeof WebAssembly === 'object') {
   const path = eventPath(WebAssembly);

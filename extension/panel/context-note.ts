@@ -14,5 +14,6 @@ export function contextNote(label: string): string {
 /** What the panel says of a worker context that ended (EndedMsg.how), beside its modules and in a comparison. */
 export function endedText(how: EndedHow): string {
   if (how === 'unloaded') return 'ended (its document went away)';
+  if (how === 'terminated-by-worker') return 'ended (terminated by the worker that started it)';
   return how === 'terminated' ? 'ended (terminated by the page)' : 'ended (closed itself)';
 }

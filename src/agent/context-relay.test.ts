@@ -55,5 +55,13 @@ describe('ContextRelay: workers that ended', () => {
     expect(forwarded).toEqual([[1, hello]]);
     r.receive({ from: 'w', ended: { how: 'closed', time: 5 } });
     expect(forwarded.at(-1)).toEqual([1, { t: 'ended', how: 'closed', time: 5 }]);
+    // (a nested worker: the worker that started it says it terminated it)
+    r.receive({ from: 'n', msg: hello });
+    r.receive({ from: 'n', ended: { how: 'terminated-by-worker', time: 6 } });
+    expect(forwarded.at(-1)).toEqual([2, { t: 'ended', how: 'terminated-by-worker', time: 6 }]);
+    // (only the router says 'unloaded', to the panel)
+    r.receive({ from: 'm', msg: hello });
+    r.receive({ from: 'm', ended: { how: 'unloaded', time: 7 } });
+    expect(forwarded.at(-1)).toEqual([3, hello]);
   });
 });

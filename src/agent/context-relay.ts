@@ -25,7 +25,7 @@ export interface WorkerMessage {
   ended?: { how: unknown; time: unknown };
 }
 
-export type EndedFact = { t: 'ended'; how: 'terminated' | 'closed'; time: number };
+export type EndedFact = { t: 'ended'; how: 'terminated' | 'terminated-by-worker' | 'closed'; time: number };
 
 export interface RelayOptions {
   /** A worker's message for the bridge, and the context it came from. */
@@ -54,7 +54,7 @@ export class ContextRelay {
       return;
     }
     if (ended && typeof ended === 'object') {
-      const how = ended.how === 'terminated' || ended.how === 'closed' ? ended.how : null;
+      const how = ended.how === 'terminated' || ended.how === 'terminated-by-worker' || ended.how === 'closed' ? ended.how : null;
       const time = typeof ended.time === 'number' && Number.isFinite(ended.time) && ended.time > 0 ? ended.time : null;
       if (how && time) this.ended(from, how, time);
       return;

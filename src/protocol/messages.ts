@@ -254,10 +254,10 @@ export interface UnreachedMsg {
 }
 
 /**
- * How a hooked worker ended: the page (or the worker that started it) called `terminate()`, it called `close()`,
+ * How a hooked worker ended: the page called `terminate()`, the worker that started it did, it called `close()`,
  * or its frame's document went away (the router saw the context's port close).
  */
-export const ENDED_HOW = ['terminated', 'closed', 'unloaded'] as const;
+export const ENDED_HOW = ['terminated', 'terminated-by-worker', 'closed', 'unloaded'] as const;
 export type EndedHow = (typeof ENDED_HOW)[number];
 
 /**
