@@ -5,7 +5,7 @@
 // a click outside closes. With no actions the button stays in the DOM, hidden,
 // so a re-measure that empties and refills the list never replaces the button
 // (which would drop the focus).
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface MenuAction {
   /** The accessible name, the same as the toolbar control's. */
@@ -63,7 +63,9 @@ export function OverflowMenu({
     if (!active || active === document.body) items()[0]?.focus();
   });
 
-  useEffect(() => {
+  // (a layout effect: registered in the same task as the menu appears, so an Escape pressed right after
+  // it opened is never missed — a passive effect runs after paint, late on a loaded machine)
+  useLayoutEffect(() => {
     if (!open) return;
     const outside = (e: PointerEvent) => {
       const t = e.target as Node;
