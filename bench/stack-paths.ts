@@ -17,10 +17,10 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PageAgent } from '../src/agent/page-agent';
+import type { PageAgent } from '../src/agent/page-agent';
 import type { InstanceRecord } from '../src/agent/instance-record';
 import { captureStackText, parseStack } from '../src/agent/stack';
-import { instrument } from '../src/wasm';
+import { loadExports } from './agent-load';
 import type { SiteTable } from '../src/agent/site-table';
 import { LIMITS } from '../src/protocol/version';
 import { median } from './timing';
@@ -52,22 +52,8 @@ function stackIdBefore(rec: InstanceRecord, sites: SiteTable): (below: Function,
 }
 
 function load(bytes: Uint8Array, mode: Mode): { x: X; agent: PageAgent | null } {
-  const module = () => new WebAssembly.Module(bytes as BufferSource);
-  const imports: Record<string, Record<string, () => number>> = {};
-  for (const imp of WebAssembly.Module.imports(module())) if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
-  if (mode === 'original') return { x: new WebAssembly.Instance(module(), imports).exports as unknown as X, agent: null };
-  const wa = Object.fromEntries(
-    Object.getOwnPropertyNames(WebAssembly).map((k) => [k, (WebAssembly as unknown as Record<string, unknown>)[k]]),
-  ) as typeof WebAssembly;
-  const agent = new PageAgent(wa, {
-    post: () => {},
-    now: () => performance.now(),
-    url: 'bench',
-    setTimer: () => 0,
-    instrument: (b) => instrument(b, { contexts: true }),
-  });
-  const x = new wa.Instance(new wa.Module(bytes as BufferSource), imports).exports as unknown as X;
-  agent.hooks.uninstall();
+  const { x, agent } = loadExports(bytes, mode === 'original' ? null : { contexts: true });
+  if (!agent) return { x, agent };
   const rec = (agent as unknown as { allRows: { rec: InstanceRecord }[] }).allRows[0].rec;
   if (mode === 'capture only')
     rec.stackId = (below, frames) => {

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { PageAgent } from '../src/agent/page-agent';
-import { instrument } from '../src/wasm';
+import type { PageAgent } from '../src/agent/page-agent';
+import { loadExports } from './agent-load';
 import { median } from './timing';
 
 setFlagsFromString('--expose-gc');
@@ -20,26 +20,7 @@ type Mode = 'orig' | 'site' | 'whole' | 'full';
 const MODES: Mode[] = ['orig', 'site', 'whole', 'full'];
 
 function load(bytes: Uint8Array, mode: Mode): { x: X; agent: PageAgent | null } {
-  // Stubs for every function import: these workloads never call them.
-  const imports: Record<string, Record<string, () => number>> = {};
-  for (const imp of WebAssembly.Module.imports(new WebAssembly.Module(bytes as BufferSource)))
-    if (imp.kind === 'function') (imports[imp.module] ??= {})[imp.name] = () => 0;
-  if (mode === 'orig')
-    return { x: new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), imports).exports as unknown as X, agent: null };
-  const wa = Object.fromEntries(
-    Object.getOwnPropertyNames(WebAssembly).map((k) => [k, (WebAssembly as unknown as Record<string, unknown>)[k]]),
-  ) as typeof WebAssembly;
-  const agent = new PageAgent(wa, {
-    post: () => {},
-    now: () => performance.now(),
-    url: 'bench',
-    setTimer: () => 0,
-    instrument: (b) => instrument(b, { contexts: mode !== 'site' }),
-  });
-  agent.fullStacks = mode === 'full';
-  const x = new wa.Instance(new wa.Module(bytes as BufferSource), imports).exports as unknown as X;
-  agent.hooks.uninstall();
-  return { x, agent };
+  return loadExports(bytes, mode === 'orig' ? null : { contexts: mode !== 'site', fullStacks: mode === 'full' });
 }
 
 function measure(file: string, label: string, work: (x: X) => void, allocations: number): string {
