@@ -24,6 +24,7 @@ import { SiteSeries, type SiteSeriesOptions } from './site-series';
 
 /** Stack ids above this are counted as unknown (the page interns at most 100,000). */
 const MAX_SITE_ID = 1 << 20;
+const NO_RECORDS = new Uint32Array(0);
 
 export interface PeakBlocks {
   /** What the tick was given as its time. */
@@ -90,38 +91,27 @@ export class SiteTicks {
     let low = 0xffff_ffff;
     let high = 0;
     // Offsets 1–4 are LB.size, LB.site, LB.seq, LB.time (literals: this loop runs over every live block).
-    if (records === null) {
-      for (let at = 0; at < end; at += width) {
-        const ptr = words[at];
-        if (ptr === 0) continue;
-        const size = words[at + 1];
-        const site = words[at + 2];
-        cur[site < MAX_SITE_ID ? site : 0] += size;
-        bytes += size;
-        if (ptr < low) low = ptr;
-        if (ptr + size > high) high = ptr + size;
+    // One loop for both ticks: without a peak copy `out` is empty, so the copy is one failed compare a block.
+    const out = records ?? NO_RECORDS;
+    const cap = out.length;
+    for (let at = 0; at < end; at += width) {
+      const ptr = words[at];
+      if (ptr === 0) continue;
+      const size = words[at + 1];
+      const site = words[at + 2];
+      cur[site < MAX_SITE_ID ? site : 0] += size;
+      bytes += size;
+      if (ptr < low) low = ptr;
+      if (ptr + size > high) high = ptr + size;
+      const o = n * width;
+      if (o < cap) {
+        out[o] = ptr;
+        out[o + 1] = size;
+        out[o + 2] = site;
+        out[o + 3] = words[at + 3];
+        out[o + 4] = words[at + 4];
       }
-    } else {
-      const cap = records.length;
-      for (let at = 0; at < end; at += width) {
-        const ptr = words[at];
-        if (ptr === 0) continue;
-        const size = words[at + 1];
-        const site = words[at + 2];
-        cur[site < MAX_SITE_ID ? site : 0] += size;
-        bytes += size;
-        if (ptr < low) low = ptr;
-        if (ptr + size > high) high = ptr + size;
-        const o = n * width;
-        if (o + width <= cap) {
-          records[o] = ptr;
-          records[o + 1] = size;
-          records[o + 2] = site;
-          records[o + 3] = words[at + 3];
-          records[o + 4] = words[at + 4];
-        }
-        n++;
-      }
+      n++;
     }
     this.low = high > 0 ? low : 0;
     this.high = high;
