@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { BR, blockSite, blockTime } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
-import { VirtualGrid, rowStyle } from './VirtualGrid';
+import { VirtualGrid, rowStyle, useRowCursor } from './VirtualGrid';
 import { sortRows, groupSites, kindName, type BlockSortKey } from './site-index';
 import { age } from './format';
 import { BlockRow, type BlockRows } from './BlockRow';
@@ -26,7 +26,8 @@ export function BlockList({
   stacks?: ReadonlySet<number> | null;
 }) {
   const [sort, setSort] = useState<{ key: BlockSortKey; dir: 1 | -1 }>({ key: 'size', dir: -1 });
-  const [active, setActive] = useState(0);
+  const cursor = useRowCursor();
+  const { setActive } = cursor;
   const rowsOf: BlockRows = { store, ctl, table, setActive };
   const grouping = groupSites(table, store.siteSource(table));
   const rowLabel = (stack: number) => grouping.rows[grouping.rowOf.get(stack) ?? -1]?.label ?? '(unknown site)';
@@ -92,8 +93,7 @@ export function BlockList({
       label="Blocks"
       total={rows.length}
       header={header}
-      active={active}
-      setActive={setActive}
+      cursor={cursor}
       testId="block-grid"
       onKey={(r) => ctl.selectBlock(table, rows[r])}
       renderRow={(i, isActive) => {

@@ -12,7 +12,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { BR, blockTime, type FrameMsg } from '../../src/protocol';
 import type { Store, BlockTable } from './store';
 import type { Controller } from './controller';
-import { VirtualGrid, rowStyle } from './VirtualGrid';
+import { VirtualGrid, rowStyle, useRowCursor } from './VirtualGrid';
 import { groupSites, kindsText, kindName, sortGroups, frameLocation, type SiteRow, type Sort, type SortKey } from './site-index';
 import { bytes, count, signedBytes, signedCount, age } from './format';
 import { useLayout } from './layout';
@@ -129,7 +129,8 @@ function siteTitle(row: SiteRow): string {
 
 export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Controller; table: BlockTable; filter: string }) {
   const [sort, setSort] = useState<Sort>({ key: 'size', dir: -1 });
-  const [active, setActive] = useState(0);
+  const cursor = useRowCursor();
+  const { setActive } = cursor;
   const rowsOf: BlockRows = { store, ctl, table, setActive };
   const source = store.siteSource(table);
   const grouping = groupSites(table, source);
@@ -344,8 +345,7 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
       total={total}
       header={header}
       renderRow={renderRow}
-      active={active}
-      setActive={setActive}
+      cursor={cursor}
       onKey={onKey}
       testId="site-grid"
     />

@@ -8,7 +8,7 @@ import type { Store, BlockTable } from './store';
 import { bytes, count } from './format';
 import { frameLabel } from './site-index';
 import { leakedStacks, type StackBytes } from './flame';
-import { VirtualGrid, rowStyle } from './VirtualGrid';
+import { VirtualGrid, rowStyle, useRowCursor } from './VirtualGrid';
 import { useLayout } from './layout';
 
 export interface TreeNode {
@@ -57,7 +57,8 @@ export function buildTree(stacks: readonly StackBytes[], folded: (f: FrameMsg) =
 export function StackTree({ store, table, filter }: { store: Store; table: BlockTable; filter: string }) {
   const [bottomUp, setBottomUp] = useState(true);
   const [open, setOpen] = useState<Set<string> | null>(null);
-  const [active, setActive] = useState(0);
+  const cursor = useRowCursor();
+  const { setActive } = cursor;
   const source = store.siteSource(table);
   const root = useMemo(
     () => buildTree(leakedStacks(table, source, filter), source.folded, bottomUp),
@@ -133,8 +134,7 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
       label="Leaked bytes by stack"
       total={rows.length}
       header={header}
-      active={active}
-      setActive={setActive}
+      cursor={cursor}
       testId="stack-tree"
       onKey={(r, key) => rows[r] && toggle(rows[r], key === 'ArrowRight' ? true : key === 'ArrowLeft' ? false : undefined)}
       renderRow={(r, isActive) => {

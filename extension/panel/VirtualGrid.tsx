@@ -11,20 +11,31 @@ export const ROW_HEIGHT = 20;
 const RENDER_ALL = 1000;
 const OVERSCAN = 10;
 
+/** A grid's active row, held by the list that renders it: its rows' own clicks move it too. */
+export interface RowCursor {
+  active: number;
+  setActive: (row: number) => void;
+}
+
+export function useRowCursor(): RowCursor {
+  const [active, setActive] = useState(0);
+  return { active, setActive };
+}
+
 export interface VirtualGridProps {
   label: string;
   total: number;
   header: ComponentChildren;
   renderRow: (row: number, active: boolean) => VNode;
-  /** The active row; past the end (the list shrank), the last row is. */
-  active: number;
-  setActive: (row: number) => void;
+  /** The active row (past the end, when the list shrank, the last row is) and how to move it. */
+  cursor: RowCursor;
   onKey?: (row: number, key: string) => void;
   testId?: string;
 }
 
-export function VirtualGrid({ label, total, header, renderRow, active: wanted, setActive, onKey, testId }: VirtualGridProps) {
-  const active = Math.min(wanted, total - 1);
+export function VirtualGrid({ label, total, header, renderRow, cursor, onKey, testId }: VirtualGridProps) {
+  const { setActive } = cursor;
+  const active = Math.min(cursor.active, total - 1);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 400 });
   const focusNext = useRef(false);

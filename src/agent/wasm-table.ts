@@ -263,6 +263,20 @@ export class WasmFreed {
   }
 }
 
+/** The Tracker's event methods that the table tracker runs between a pull and a push as they are. */
+const WRAPPED_EVENTS = [
+  'malloc',
+  'calloc',
+  'alignedAlloc',
+  'posixMemalign',
+  'free',
+  'rustAlloc',
+  'rustAllocZeroed',
+  'rustDealloc',
+  'rustRealloc',
+] as const;
+type WrappedEvent = (typeof WRAPPED_EVENTS)[number];
+
 /**
  * The tracker of an instance on the table path. Before `attach` (an event
  * during instantiation, or a module whose table could not be found) it is a
@@ -357,33 +371,17 @@ export class TableTracker extends Tracker {
     }
   }
 
-  override malloc(ptr: number, size: number, site: number): void {
-    this.event(() => super.malloc(ptr, size, site));
+  // Every event method but realloc (below) is the Tracker's own, run between a
+  // pull and a push: the same wrapping for each, so it is installed in a loop.
+  static {
+    for (const name of WRAPPED_EVENTS) {
+      const own = Tracker.prototype[name] as (this: Tracker, ...args: number[]) => void;
+      (TableTracker.prototype as unknown as Record<WrappedEvent, unknown>)[name] = function (this: TableTracker, ...args: number[]): void {
+        this.event(() => own.apply(this, args));
+      };
+    }
   }
-  override calloc(ptr: number, n: number, elemSize: number, site: number): void {
-    this.event(() => super.calloc(ptr, n, elemSize, site));
-  }
-  override alignedAlloc(ptr: number, size: number, align: number, site: number): void {
-    this.event(() => super.alignedAlloc(ptr, size, align, site));
-  }
-  override posixMemalign(ret: number, outPtrValue: number, size: number, site: number): void {
-    this.event(() => super.posixMemalign(ret, outPtrValue, size, site));
-  }
-  override free(ptr: number, site: number): void {
-    this.event(() => super.free(ptr, site));
-  }
-  override rustAlloc(ptr: number, size: number, align: number, site: number): void {
-    this.event(() => super.rustAlloc(ptr, size, align, site));
-  }
-  override rustAllocZeroed(ptr: number, size: number, align: number, site: number): void {
-    this.event(() => super.rustAllocZeroed(ptr, size, align, site));
-  }
-  override rustDealloc(ptr: number, size: number, align: number, site: number): void {
-    this.event(() => super.rustDealloc(ptr, size, align, site));
-  }
-  override rustRealloc(newPtr: number, oldPtr: number, oldSize: number, align: number, newSize: number, site: number): void {
-    this.event(() => super.rustRealloc(newPtr, oldPtr, oldSize, align, newSize, site));
-  }
+
   override realloc(newPtr: number, oldPtr: number, size: number, site: number): void {
     this.event(() => {
       super.realloc(newPtr, oldPtr, size, site);

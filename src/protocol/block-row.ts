@@ -1,21 +1,18 @@
 // Row layout of `DiffMsg.blocks` and `RangeMsg.blocks`: little-endian Uint32,
 // one row per block; and what the values in those rows (and in
 // `LeaksMsg.kinds`, one byte per row) mean.
+import { LB } from '../tracker/live-blocks';
 import { rowFields } from './row-layout';
 
-/** Column offsets of a block row. */
-export const BR = {
-  /** Address in linear memory. */
-  ptr: 0,
-  size: 1,
-  /** `SiteMsg.id`, or BLOCK_NO_SITE. */
-  site: 2,
-  /** Allocation number, per module. */
-  seq: 3,
-  /** Allocation time in BLOCK_TIME_PER_MS units since the frame's `HelloMsg.start`. */
-  time: 4,
-  width: 5,
-} as const;
+/**
+ * Column offsets of a block row: the tracker's live-block record (LB), sent as
+ * it is but for the time column. ptr: address in linear memory; size; site:
+ * `SiteMsg.id`, or BLOCK_NO_SITE; seq: allocation number, per module; time:
+ * allocation time in BLOCK_TIME_PER_MS units since the frame's
+ * `HelloMsg.start` (the page shifts the tracker's, which counts from the
+ * recording's start).
+ */
+export const BR = LB;
 
 export type BlockField = Exclude<keyof typeof BR, 'width'>;
 

@@ -268,6 +268,15 @@ function slowCall(a: Asm, role: AllocatorRole, r: number, ev: readonly number[],
   if (key < 0) a.op(DROP);
 }
 
+/** Consecutive local indices from `first` on, by name in the order given: one line lists a wrapper's locals. */
+function localsFrom<const K extends string>(first: number, names: readonly K[]): Record<K, number> {
+  const out = {} as Record<K, number>;
+  names.forEach((name, n) => {
+    out[name] = first + n;
+  });
+  return out;
+}
+
 /**
  * Table-mode wrapper of an allocating call site (malloc, __wbindgen_malloc,
  * __rust_alloc[_zeroed]): calls the allocator, then inserts (r, size, stack,
@@ -290,15 +299,7 @@ export function allocWrapperBodyTable(
 ): number[] {
   const np = t.params.length;
   const sizeParam = EVENT[role][2] as number;
-  const r = np,
-    s = np + 1,
-    c = np + 2,
-    addr = np + 3,
-    b = np + 4,
-    seq = np + 5,
-    k = np + 6,
-    slot = np + 7,
-    key = np + 8;
+  const { r, s, c, addr, b, seq, k, slot, key } = localsFrom(np, ['r', 's', 'c', 'addr', 'b', 'seq', 'k', 'slot', 'key']);
   const a = new Asm(mem, slots);
   a.b.push(2, 8, 0x7f, 1, 0x7e); // 8 i32 locals, then the i64 key
   for (let p = 0; p < np; p++) a.get(p);
@@ -384,16 +385,7 @@ export function freeWrapperBodyTable(
   const ptr = EVENT[role][1] as number;
   const r = np;
   const base = np + (hasResult ? 1 : 0);
-  const s = base,
-    i = base + 1,
-    addr = base + 2,
-    b = base + 3,
-    m = base + 4,
-    k = base + 5,
-    sz = base + 7, // base + 6: spare
-    j = base + 8,
-    aj = base + 9,
-    sh = base + 10;
+  const { s, i, addr, b, m, k, sz, j, aj, sh } = localsFrom(base, ['s', 'i', 'addr', 'b', 'm', 'k', 'spare', 'sz', 'j', 'aj', 'sh']);
   const a = new Asm(mem, slots);
   a.b.push(...localsDecl(11 + (hasResult ? 1 : 0)));
   for (let p = 0; p < np; p++) a.get(p);
