@@ -185,12 +185,10 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
       return V.NUM;
     case 0x1a: // strx
     case 0x1f02: // GNU_str_index
-      out.val = r.uleb();
-      return V.STRX;
     case 0x1b: // addrx
     case 0x1f01: // GNU_addr_index
       out.val = r.uleb();
-      return V.ADDRX;
+      return form === 0x1a || form === 0x1f02 ? V.STRX : V.ADDRX;
     case 0x1c:
       r.skip(4);
       return V.NONE;
@@ -215,18 +213,18 @@ function readForm(r: Reader, form: number, u: Unit, s: InfoSections, implicit: n
     case 0x23:
       out.val = r.uleb();
       return V.RNGLISTX;
-    case 0x25: // strx1
-    case 0x26: // strx2
-    case 0x27: // strx3
-    case 0x28: // strx4
-      out.val = uFixed(r, form - 0x24);
-      return V.STRX;
-    case 0x29: // addrx1
-    case 0x2a: // addrx2
-    case 0x2b: // addrx3
-    case 0x2c: // addrx4
-      out.val = uFixed(r, form - 0x28);
-      return V.ADDRX;
+    case 0x25: // strx1 … strx4: a 1–4 byte index into .debug_str_offsets
+    case 0x26:
+    case 0x27:
+    case 0x28:
+    case 0x29: // addrx1 … addrx4: the same into .debug_addr
+    case 0x2a:
+    case 0x2b:
+    case 0x2c: {
+      const isStr = form <= 0x28;
+      out.val = uFixed(r, form - (isStr ? 0x24 : 0x28));
+      return isStr ? V.STRX : V.ADDRX;
+    }
     default:
       throw new Error(`unknown DW_FORM 0x${form.toString(16)}`);
   }
@@ -305,6 +303,106 @@ function readRanges(u: Unit, s: InfoSections, off: number, out: number[]): void 
   }
 }
 
+type StrAttr = 'name' | 'linkage' | 'compDir';
+type NumAttr = 'callFile' | 'callLine' | 'callColumn' | 'stmtList';
+
+/** String attributes, by the DieAttrs field they fill. */
+const STR_ATTRS = new Map<number, StrAttr>([
+  [AT.name, 'name'],
+  [AT.linkage_name, 'linkage'],
+  [AT.MIPS_linkage_name, 'linkage'],
+  [AT.comp_dir, 'compDir'],
+]);
+/** Attributes kept as plain numbers, by the DieAttrs field they fill. */
+const NUM_ATTRS = new Map<number, NumAttr>([
+  [AT.call_file, 'callFile'],
+  [AT.call_line, 'callLine'],
+  [AT.call_column, 'callColumn'],
+  [AT.stmt_list, 'stmtList'],
+]);
+/** A unit's base attributes, by the Unit field they fill. */
+const UNIT_BASES = new Map<number, 'strOffsetsBase' | 'addrBase' | 'rnglistsBase'>([
+  [AT.str_offsets_base, 'strOffsetsBase'],
+  [AT.addr_base, 'addrBase'],
+  [AT.rnglists_base, 'rnglistsBase'],
+]);
+
+/**
+ * What symbolization keeps of one DIE's attributes, as read: indexed strings
+ * and addresses (strx, addrx) stay indices until the unit's bases are known
+ * (the unit DIE may list its bases after them). One object, reset per DIE.
+ */
+class DieAttrs {
+  name: string | undefined;
+  linkage: string | undefined;
+  compDir: string | undefined;
+  /** The string attributes given by index (strx forms); -1 when not. */
+  readonly strx: Record<StrAttr, number> = { name: -1, linkage: -1, compDir: -1 };
+  /** abstract_origin or specification: the DIE that names this one. */
+  ref = -1;
+  /** low_pc / high_pc; -2 - index for an addrx form. */
+  low = -1;
+  high = -1;
+  highIsOffset = false;
+  rangesOff = -1;
+  rangesIsIndex = false;
+  callFile = 0;
+  callLine = 0;
+  callColumn = 0;
+  stmtList = -1;
+
+  reset(): this {
+    this.name = this.linkage = this.compDir = undefined;
+    this.strx.name = this.strx.linkage = this.strx.compDir = -1;
+    this.ref = this.low = this.high = this.rangesOff = this.stmtList = -1;
+    this.highIsOffset = this.rangesIsIndex = false;
+    this.callFile = this.callLine = this.callColumn = 0;
+    return this;
+  }
+
+  /** The string attribute `k`, its index resolved in unit `u`. */
+  str(k: StrAttr, u: Unit, s: InfoSections): string | undefined {
+    return this.strx[k] >= 0 ? strx(u, s, this.strx[k]) : this[k];
+  }
+
+  /** One attribute `at` whose value readForm left in `val` as `kind`. */
+  take(at: number, kind: number, val: { val: number; str: string }, u: Unit): void {
+    const str = STR_ATTRS.get(at);
+    if (str !== undefined) {
+      if (kind === V.STR) this[str] = val.str;
+      else if (kind === V.STRX) this.strx[str] = val.val;
+      return;
+    }
+    const num = NUM_ATTRS.get(at);
+    if (num !== undefined) {
+      this[num] = val.val;
+      return;
+    }
+    const base = UNIT_BASES.get(at);
+    if (base !== undefined) {
+      u[base] = val.val;
+      return;
+    }
+    switch (at) {
+      case AT.abstract_origin:
+      case AT.specification:
+        if (kind === V.REF || kind === V.REF + 16) this.ref = val.val;
+        break;
+      case AT.low_pc:
+        this.low = kind === V.ADDRX ? -2 - val.val : val.val;
+        break;
+      case AT.high_pc:
+        this.high = kind === V.ADDRX ? -2 - val.val : val.val;
+        this.highIsOffset = kind === V.NUM;
+        break;
+      case AT.ranges:
+        this.rangesOff = val.val;
+        this.rangesIsIndex = kind === V.RNGLISTX;
+        break;
+    }
+  }
+}
+
 /**
  * Walks every DIE of .debug_info once, keeping only what symbolization needs:
  * concrete functions and their inlined-call trees, and the names of
@@ -316,6 +414,7 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
   const abbrevCache = new Map<number, Map<number, Abbrev>>();
   const b = s.info;
   const val = { val: 0, str: '' };
+  const die = new DieAttrs();
   forEachUnit(
     b,
     'unit',
@@ -358,91 +457,27 @@ export function parseDebugInfo(s: InfoSections): DebugInfo {
         const isFn = tag === TAG.subprogram,
           isInl = tag === TAG.inlined_subroutine;
         const wanted = isFn || isInl || first;
-        let name: string | undefined,
-          linkage: string | undefined,
-          ref = -1;
-        let low = -1,
-          high = -1,
-          highIsOffset = false,
-          rangesOff = -1,
-          rangesIsIndex = false;
-        let callFile = 0,
-          callLine = 0,
-          callColumn = 0;
-        let nameStrx = -1,
-          linkageStrx = -1,
-          compDir: string | undefined,
-          compDirStrx = -1;
+        const d = die.reset();
         const a = ab.attrs;
         for (let i = 0; i < a.length; i += 3) {
-          const at = a[i];
           const kind = readForm(r, a[i + 1], u, s, a[i + 2], val);
-          if (!wanted) continue;
-          switch (at) {
-            case AT.name:
-              if (kind === V.STR) name = val.str;
-              else if (kind === V.STRX) nameStrx = val.val;
-              break;
-            case AT.linkage_name:
-            case AT.MIPS_linkage_name:
-              if (kind === V.STR) linkage = val.str;
-              else if (kind === V.STRX) linkageStrx = val.val;
-              break;
-            case AT.abstract_origin:
-            case AT.specification:
-              if (kind === V.REF || kind === V.REF + 16) ref = val.val;
-              break;
-            case AT.low_pc:
-              low = kind === V.ADDRX ? -2 - val.val : val.val;
-              break;
-            case AT.high_pc:
-              high = kind === V.ADDRX ? -2 - val.val : val.val;
-              highIsOffset = kind === V.NUM;
-              break;
-            case AT.ranges:
-              rangesOff = val.val;
-              rangesIsIndex = kind === V.RNGLISTX;
-              break;
-            case AT.call_file:
-              callFile = val.val;
-              break;
-            case AT.call_line:
-              callLine = val.val;
-              break;
-            case AT.call_column:
-              callColumn = val.val;
-              break;
-            case AT.stmt_list:
-              stmtList = val.val;
-              break;
-            case AT.comp_dir:
-              if (kind === V.STR) compDir = val.str;
-              else if (kind === V.STRX) compDirStrx = val.val;
-              break;
-            case AT.str_offsets_base:
-              u.strOffsetsBase = val.val;
-              break;
-            case AT.addr_base:
-              u.addrBase = val.val;
-              break;
-            case AT.rnglists_base:
-              u.rnglistsBase = val.val;
-              break;
-          }
+          if (wanted) d.take(a[i], kind, val, u);
         }
         let scope: Scope | null = null;
         if (wanted) {
           // Indexed forms need the unit's *_base attributes, which the unit DIE may list after them.
-          if (nameStrx >= 0) name = strx(u, s, nameStrx);
-          if (linkageStrx >= 0) linkage = strx(u, s, linkageStrx);
-          if (compDirStrx >= 0) compDir = strx(u, s, compDirStrx);
-          if (low <= -2) low = addrx(u, s, -2 - low);
-          if (high <= -2) high = addrx(u, s, -2 - high);
-          if (highIsOffset && low >= 0) high = low + high;
+          const name = d.str('name', u, s);
+          const linkage = d.str('linkage', u, s);
+          const compDir = d.str('compDir', u, s);
+          const { ref, rangesOff, callFile, callLine, callColumn } = d;
+          if (d.stmtList >= 0) stmtList = d.stmtList; // the unit's DIE: its functions' line program
+          const low = d.low <= -2 ? addrx(u, s, -2 - d.low) : d.low;
+          let high = d.high <= -2 ? addrx(u, s, -2 - d.high) : d.high;
+          if (d.highIsOffset && low >= 0) high = low + high;
           const ranges: number[] = [];
           if (rangesOff >= 0) {
             let off = rangesOff;
-            if (rangesIsIndex)
+            if (d.rangesIsIndex)
               off = u.rnglistsBase + new Reader(s.rnglists ?? new Uint8Array(0), u.rnglistsBase + rangesOff * offSize).uN(offSize);
             readRanges(u, s, off, ranges);
           } else if (low > 0 && low < 0xfffffffe && high > low) ranges.push(low, high);
