@@ -121,20 +121,18 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
     const o = b[p++];
     let s = 0;
     let a = 0;
-    switch (CLASS[o]) {
+    const cls = CLASS[o];
+    switch (cls) {
       case IMM.NONE:
         break;
       case IMM.BLOCK:
         p = blockType(b, p);
         break;
       case IMM.U32:
+      case IMM.U32X2: // the second (call_indirect's table, memory.copy's source…) is no fact
         p = uleb(b, p);
         a = val;
-        break;
-      case IMM.U32X2:
-        p = uleb(b, p);
-        a = val;
-        p = uleb(b, p);
+        if (cls === IMM.U32X2) p = uleb(b, p);
         break;
       case IMM.MEMARG:
         p = memarg(b, p);
@@ -146,10 +144,8 @@ function decodeBody(m: ParsedModule, func: number): Decoded | null {
         a = val;
         break;
       case IMM.F32:
-        p += 4;
-        break;
       case IMM.F64:
-        p += 8;
+        p += cls === IMM.F32 ? 4 : 8;
         break;
       case IMM.BR_TABLE: {
         p = uleb(b, p);
@@ -247,6 +243,16 @@ export function constAddresses(m: ParsedModule, func: number): Set<number> {
   return out;
 }
 
+/** Parameter `param` and the locals it is copied to (`local.get p; local.set q` or `local.tee q`), in body order. */
+function paramAliases(d: Decoded, param: number): Set<number> {
+  const aliases = new Set<number>([param]);
+  for (let i = 0; i + 1 < d.n; i++) {
+    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE))
+      aliases.add(d.imm[i + 1]);
+  }
+  return aliases;
+}
+
 /**
  * Whether the body reads memory just below parameter `param` (a chunk
  * header: dlmalloc's `head` at p - 4, emmalloc's size at p - 4, mimalloc and
@@ -257,12 +263,7 @@ export function constAddresses(m: ParsedModule, func: number): Set<number> {
 export function readsBelow(m: ParsedModule, func: number, param: number): boolean {
   const d = decode(m, func);
   if (!d) return false;
-  const aliases = new Set<number>([param]);
-  for (let i = 0; i + 1 < d.n; i++) {
-    // copies of the parameter: local.get p; local.set q
-    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE))
-      aliases.add(d.imm[i + 1]);
-  }
+  const aliases = paramAliases(d, param);
   for (let i = 0; i + 3 < d.n; i++) {
     if (!((d.op[i] === LOCAL_GET || d.op[i] === LOCAL_TEE) && aliases.has(d.imm[i]) && d.op[i + 1] === I32_CONST)) continue;
     const k = d.imm[i + 1];
@@ -319,11 +320,7 @@ export function paramPassedTo(m: ParsedModule, func: number, param: number, arit
   const out = new Set<number>();
   const d = decode(m, func);
   if (!d) return out;
-  const aliases = new Set<number>([param]);
-  for (let i = 0; i + 1 < d.n; i++) {
-    if (d.op[i] === LOCAL_GET && aliases.has(d.imm[i]) && (d.op[i + 1] === LOCAL_SET || d.op[i + 1] === LOCAL_TEE))
-      aliases.add(d.imm[i + 1]);
-  }
+  const aliases = paramAliases(d, param);
   for (let i = 0; i < d.n; i++) {
     if (d.op[i] !== CALL && d.op[i] !== RETURN_CALL) continue;
     const k = arity(d.imm[i]);
