@@ -417,6 +417,9 @@ const STD_SUBS: Record<string, string> = {
 };
 const LIT_SUFFIX: Record<string, string> = { j: 'u', l: 'l', m: 'ul', x: 'll', y: 'ull' };
 
+/** Pointer, reference and cv-qualifier codes, as C++ writes them. */
+const MODIFIERS: Record<string, string> = { P: '*', R: '&', O: '&&', K: 'const', V: 'volatile', r: 'restrict' };
+
 /** Result of a name: its text, and whether it ends in template args / is a ctor, dtor or conversion. */
 interface NameInfo {
   text: string;
@@ -739,6 +742,25 @@ class Itanium {
     return dim;
   }
 
+  /**
+   * The type after a pointer or reference (P R O) or a cv-qualifier (K V r),
+   * with the modifier where C++ writes it: around the declarator of a
+   * function or (for pointers) array type, else after the type.
+   */
+  modified(c: string): string {
+    const ptr = c === 'P' || c === 'R' || c === 'O';
+    const mark = MODIFIERS[c];
+    if (this.peek() === 'F') {
+      const f = this.functionType();
+      return ptr ? `${f.ret} (${mark})(${f.args})` : `${f.ret} (${f.args}) ${mark}`;
+    }
+    if (ptr && this.peek() === 'A') {
+      const dim = this.arrayDim();
+      return `${this.type()} (${mark}) [${dim}]`;
+    }
+    return ptr ? this.type() + mark : `${this.type()} ${mark}`;
+  }
+
   typeInner(): string {
     const c = this.peek();
     if (BUILTIN[c]) {
@@ -753,29 +775,13 @@ class Itanium {
     switch (c) {
       case 'P':
       case 'R':
-      case 'O': {
-        this.p++;
-        const sym = c === 'P' ? '*' : c === 'R' ? '&' : '&&';
-        if (this.peek() === 'F') {
-          const f = this.functionType();
-          t = `${f.ret} (${sym})(${f.args})`;
-        } else if (this.peek() === 'A') {
-          const dim = this.arrayDim();
-          t = `${this.type()} (${sym}) [${dim}]`;
-        } else t = this.type() + sym;
-        break;
-      }
+      case 'O':
       case 'K':
       case 'V':
-      case 'r': {
+      case 'r':
         this.p++;
-        const q = c === 'K' ? 'const' : c === 'V' ? 'volatile' : 'restrict';
-        if (this.peek() === 'F') {
-          const f = this.functionType();
-          t = `${f.ret} (${f.args}) ${q}`;
-        } else t = this.type() + ' ' + q;
+        t = this.modified(c);
         break;
-      }
       case 'F': {
         const f = this.functionType();
         t = `${f.ret} (${f.args})`;
