@@ -62,11 +62,7 @@ const STATE_TO_LEAK = new Uint8Array([LEAK.definite, LEAK.reachable, LEAK.possib
 // cache misses (≈90 ns each on a 64 MB heap, measured): with the state next to
 // the bounds and an owner map that names the block directly, it is two misses
 // (owner map, record) instead of four (bucket, starts, ends, states).
-const B_START = 0;
-const B_LEN = 1;
-const B_STATE = 2;
-const B_INDEX = 3;
-const B_WIDTH = 4;
+const BI = { start: 0, len: 1, state: 2, index: 3, width: 4 } as const;
 
 /**
  * Blocks by address plus an owner map: the heap's address span cut into
@@ -92,16 +88,16 @@ class BlockIndex {
     const sorted = radixSortColumns(blocks.ptr.slice(0, n), [order]);
     const starts = sorted.keys;
     const byAddr = sorted.columns[0];
-    const blk = new Uint32Array(n * B_WIDTH);
+    const blk = new Uint32Array(n * BI.width);
     let maxEnd = 0;
     for (let k = 0; k < n; k++) {
       const i = byAddr[k];
-      const at = k * B_WIDTH;
+      const at = k * BI.width;
       // A zero-size block still owns its address (malloc(0) returns a unique pointer).
       const len = Math.max(sizes[i], 1);
-      blk[at + B_START] = starts[k];
-      blk[at + B_LEN] = len;
-      blk[at + B_INDEX] = i;
+      blk[at + BI.start] = starts[k];
+      blk[at + BI.len] = len;
+      blk[at + BI.index] = i;
       if (starts[k] + len > maxEnd) maxEnd = starts[k] + len;
     }
     const min = n > 0 ? starts[0] : 0;
@@ -112,7 +108,7 @@ class BlockIndex {
     const granules = Math.floor(span / granule) + 1;
     const owner = new Uint32Array(granules);
     for (let g = 0, k = 0, base = min; g < granules; g++, base += granule) {
-      while (k < n && blk[k * B_WIDTH + B_START] + blk[k * B_WIDTH + B_LEN] <= base) k++;
+      while (k < n && blk[k * BI.width + BI.start] + blk[k * BI.width + BI.len] <= base) k++;
       owner[g] = k;
     }
     this.blk = blk;
@@ -141,7 +137,7 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
   const memWords = words.length;
   let scanned = 0;
 
-  /** Record offset (rank × B_WIDTH) of the block holding address v, or −1. */
+  /** Record offset (rank × BI.width) of the block holding address v, or −1. */
   const find = (v: number): number => {
     const d = (v - min) >>> 0;
     if (d >= span) return -1;
@@ -150,11 +146,11 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
   /** From the owner map's candidate rank k to the record holding v, or −1. */
   const resolve = (k: number, v: number): number => {
     if (k >= n) return -1;
-    let at = k * B_WIDTH;
+    let at = k * BI.width;
     // Later blocks that start in the same granule, at or before v.
-    while (++k < n && blk[at + B_WIDTH + B_START] <= v) at += B_WIDTH;
-    const s = blk[at + B_START];
-    return s <= v && v < s + blk[at + B_LEN] ? at : -1;
+    while (++k < n && blk[at + BI.width + BI.start] <= v) at += BI.width;
+    const s = blk[at + BI.start];
+    return s <= v && v < s + blk[at + BI.len] ? at : -1;
   };
 
   // The scan works in batches of words drawn from many blocks, in three loops:
@@ -190,15 +186,15 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
       while (top > 0 && nAhead < BLOCKS_AHEAD) {
         const at = stack[--top];
         ahead[nAhead++] = at;
-        t ^= words[Math.min(memWords - 1, blk[at + B_START] >>> 2)];
+        t ^= words[Math.min(memWords - 1, blk[at + BI.start] >>> 2)];
       }
       touched ^= t;
     }
     const at = ahead[iAhead++];
-    const s = blk[at + B_START];
+    const s = blk[at + BI.start];
     cur = Math.ceil(s / 4);
-    curEnd = Math.min(memWords, Math.floor((s + blk[at + B_LEN]) / 4));
-    curMode = cliqueMode !== 0 ? cliqueMode : blk[at + B_STATE] === REACHABLE ? REACHABLE : POSSIBLE;
+    curEnd = Math.min(memWords, Math.floor((s + blk[at + BI.len]) / 4));
+    curMode = cliqueMode !== 0 ? cliqueMode : blk[at + BI.state] === REACHABLE ? REACHABLE : POSSIBLE;
     if (curEnd > cur) scanned += (curEnd - cur) * 4;
     return true;
   };
@@ -233,35 +229,35 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
       let t = 0;
       for (let i = 0; i < m; i++) {
         const k = candK[i];
-        t ^= blk[(k < n ? k : 0) * B_WIDTH];
+        t ^= blk[(k < n ? k : 0) * BI.width];
       }
       touched ^= t;
       for (let i = 0; i < m; i++) {
         const v = candV[i];
         const at = resolve(candK[i], v);
         if (at < 0) continue;
-        const st = blk[at + B_STATE];
+        const st = blk[at + BI.state];
         const mode = candM[i];
         if (mode === REACHABLE) {
-          if (blk[at + B_START] === v) {
+          if (blk[at + BI.start] === v) {
             if (st !== REACHABLE) {
-              blk[at + B_STATE] = REACHABLE;
+              blk[at + BI.state] = REACHABLE;
               stack[top++] = at;
             }
           } else if (st === UNREACHED) {
-            blk[at + B_STATE] = POSSIBLE;
+            blk[at + BI.state] = POSSIBLE;
             stack[top++] = at;
           }
         } else if (mode === POSSIBLE) {
           if (st === UNREACHED) {
-            blk[at + B_STATE] = POSSIBLE;
+            blk[at + BI.state] = POSSIBLE;
             stack[top++] = at;
           }
         } else if (st === UNREACHED) {
-          blk[at + B_STATE] = INDIRECT;
+          blk[at + BI.state] = INDIRECT;
           stack[top++] = at;
         } else if (st === DEFINITE && at !== mode - 8) {
-          blk[at + B_STATE] = INDIRECT; // an earlier leader: its own clique is already marked
+          blk[at + BI.state] = INDIRECT; // an earlier leader: its own clique is already marked
         }
       }
     }
@@ -275,9 +271,9 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
     const v = values[r] >>> 0;
     const at = find(v);
     if (at < 0) continue;
-    const exact = blk[at + B_START] === v;
-    if (exact ? blk[at + B_STATE] !== REACHABLE : blk[at + B_STATE] === UNREACHED) {
-      blk[at + B_STATE] = exact ? REACHABLE : POSSIBLE;
+    const exact = blk[at + BI.start] === v;
+    if (exact ? blk[at + BI.state] !== REACHABLE : blk[at + BI.state] === UNREACHED) {
+      blk[at + BI.state] = exact ? REACHABLE : POSSIBLE;
       stack[top++] = at;
     }
   }
@@ -293,9 +289,9 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
   // Phase 2: what is left is lost. In address order, each block still
   // unreached leads a clique: it is definite, and everything it reaches that is
   // unreached, or was an earlier leader, becomes indirect.
-  for (let leader = 0; leader < n * B_WIDTH; leader += B_WIDTH) {
-    if (blk[leader + B_STATE] !== UNREACHED) continue;
-    blk[leader + B_STATE] = DEFINITE;
+  for (let leader = 0; leader < n * BI.width; leader += BI.width) {
+    if (blk[leader + BI.state] !== UNREACHED) continue;
+    blk[leader + BI.state] = DEFINITE;
     stack[top++] = leader;
     cliqueMode = leader + 8;
     drain();
@@ -304,7 +300,7 @@ export function classifyLeaks(blocks: BlockSet, memory: Uint8Array, roots: LeakR
 
   // Report, in the caller's block indices.
   const stateOf = new Uint8Array(n);
-  for (let at = 0; at < n * B_WIDTH; at += B_WIDTH) stateOf[blk[at + B_INDEX]] = blk[at + B_STATE];
+  for (let at = 0; at < n * BI.width; at += BI.width) stateOf[blk[at + BI.index]] = blk[at + BI.state];
   const q = query ?? null;
   const m = q ? q.length : n;
   const kind = new Uint8Array(m);
