@@ -23,17 +23,38 @@ async function expectNewTabUntouched(context: BrowserContext, site: string): Pro
   expect(await hookOf(await openDemo(context, site, 'wasi-O0'))).toEqual(NATIVE);
 }
 
+/** Blocks the page's main thread for `ms`, from a task that starts once this call has returned. */
+function blockMainThread(page: Page, ms: number): Promise<void> {
+  return page.evaluate((busy) => {
+    setTimeout(() => {
+      const end = Date.now() + busy;
+      while (Date.now() < end);
+    }, 0);
+  }, ms);
+}
+
+/** The demo in a new tab, and that tab's id. */
+async function demoAndTab(context: BrowserContext, site: string): Promise<{ page: Page; tab: number }> {
+  const page = await openDemo(context, site, 'wasi-O0');
+  return { page, tab: await tabIdOf(context, page) };
+}
+
+/** The demo in a new tab, not hooked, and the panel on its tab showing the empty state. */
+async function untouchedDemoAndPanel(context: BrowserContext, site: string): Promise<{ page: Page; panel: Page }> {
+  const page = await openDemo(context, site, 'wasi-O0');
+  expect(await hookOf(page)).toEqual(NATIVE);
+  const panel = await openPanel(context, await tabIdOf(context, page));
+  await expect(panel.getByTestId('empty-state')).toBeVisible();
+  return { page, panel };
+}
+
 test('a page loaded without recording is untouched; the panel says so and offers Reload and record, which tracks the seed leak', async ({
   context,
   site,
 }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  expect(await hookOf(page)).toEqual(NATIVE);
+  const { page, panel } = await untouchedDemoAndPanel(context, site);
   // The module works as without the extension.
   expect(await page.evaluate(() => demo.checksum(1000))).toEqual(expect.any(Number));
-
-  const panel = await openPanel(context, await tabIdOf(context, page));
-  await expect(panel.getByTestId('empty-state')).toBeVisible();
   await expect(panel.getByTestId('empty-state')).toContainText('not being recorded');
   await expect(panel.getByTestId('module')).toHaveCount(0);
   await expect(panel.getByTestId('record-site')).not.toBeChecked();
@@ -90,28 +111,20 @@ test('a page too busy to answer what it loaded does not hold up the panel: the e
   context,
   site,
 }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const tab = await tabIdOf(context, page);
+  const { page, tab } = await demoAndTab(context, site);
   // The page's main thread is blocked for 30 s: the question about its modules waits for it, the panel does not (1.5 s).
-  await page.evaluate(() => {
-    setTimeout(() => {
-      const end = Date.now() + 30_000;
-      while (Date.now() < end);
-    }, 0);
-  });
+  await blockMainThread(page, 30_000);
   const panel = await openPanel(context, tab);
   await expect(panel.getByTestId('empty-state')).toBeVisible();
-  await expect(panel.getByTestId('empty-reload')).toBeEnabled();
   await expect(panel.getByTestId('before-recording')).toHaveCount(0);
+  await expect(panel.getByTestId('empty-reload')).toBeEnabled();
 });
 
 test('"Record this site on every load": a new tab records from its first module; removed from the settings, the next load is untouched', async ({
   context,
   site,
 }) => {
-  const first = await openDemo(context, site, 'wasi-O0');
-  const panel = await openPanel(context, await tabIdOf(context, first));
-  await expect(panel.getByTestId('empty-state')).toBeVisible();
+  const { panel } = await untouchedDemoAndPanel(context, site);
   await panel.getByTestId('record-site').check();
   await expect(panel.getByTestId('recorded-site')).toHaveText([`${site}Remove`]);
 
@@ -126,18 +139,18 @@ test('"Record this site on every load": a new tab records from its first module;
   await recorded.getByRole('button', { name: `Stop recording ${site}` }).click();
   await expect(recorded.getByTestId('recorded-site')).toHaveCount(0);
   await expect(recorded.getByTestId('record-site')).not.toBeChecked();
+  // Neither a new tab nor this one, reloaded, is hooked any more.
+  await expectNewTabUntouched(context, site);
   await page.reload();
   await demoReady(page);
   expect(await hookOf(page)).toEqual(NATIVE);
-  await expectNewTabUntouched(context, site);
 });
 
 test('the toolbar icon: its badge says whether the tab is recorded, a click records the site (reload) and a second click stops', async ({
   context,
   site,
 }) => {
-  const page = await openDemo(context, site, 'wasi-O0');
-  const tab = await tabIdOf(context, page);
+  const { page, tab } = await demoAndTab(context, site);
   const sw = await serviceWorker(context);
   const badge = () => sw.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tab);
   const click = () =>

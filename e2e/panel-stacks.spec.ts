@@ -5,7 +5,7 @@
 // libc++'s operator new. The page marks xmalloc and operator new as allocator
 // wrappers, so the Sites view has one row per caller; the user can fold or
 // unfold a function (valgrind's --alloc-fn), remembered across reloads.
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { test, expect, openPanel, tabIdOf } from './harness';
 import { compareAround } from './scenario';
@@ -39,6 +39,11 @@ async function leakAll(page: Page, panel: Page): Promise<void> {
 }
 
 type Row = [name: string, folded: string, count: string, bytes: string];
+
+/** The allocator-wrapper mark button (`label`) of the `testId` row (site row, stack frame) that shows `name`. */
+function markButton(panel: Page, testId: string, name: string, label: string): Locator {
+  return panel.getByTestId(testId).filter({ hasText: name }).getByRole('button', { name: label });
+}
 
 /** The Sites rows, in order, as [site name, folded wrappers ('' for none), # New, Size Delta]. */
 async function expectRows(panel: Page, rows: Row[]): Promise<void> {
@@ -151,11 +156,7 @@ test("leak_all(10): one Sites row per caller past xmalloc and operator new, ever
   // Unfold xmalloc (the page's own mark): make_apple and make_banana meet in one xmalloc row, 20 blocks.
   await panel.getByRole('button', { name: 'Not an allocator wrapper: xmalloc' }).first().click();
   await expectRows(panel, [['xmalloc', '', '20', '+640 B'], ...BY_CALLER.slice(0, 2)]);
-  await panel
-    .getByTestId('site-row')
-    .filter({ hasText: 'xmalloc' })
-    .getByRole('button', { name: 'Treat xmalloc as allocator wrapper' })
-    .click();
+  await markButton(panel, 'site-row', 'xmalloc', 'Treat xmalloc as allocator wrapper').click();
   await expectRows(panel, BY_CALLER);
 });
 
@@ -187,11 +188,7 @@ test('a mark is remembered for the module across reloads and travels in an expor
   const row = again.getByTestId('site-row').filter({ has: again.getByTestId('site-name').getByText('leak_all', { exact: true }) });
   await row.click();
   await row.locator('xpath=following-sibling::*[@data-testid="block-row"][1]').click();
-  await again
-    .getByTestId('stack-frame')
-    .filter({ hasText: 'make_apple' })
-    .getByRole('button', { name: 'Not an allocator wrapper' })
-    .click();
+  await markButton(again, 'stack-frame', 'make_apple', 'Not an allocator wrapper').click();
   await expectRows(again, BY_CALLER);
   const stored = await again.evaluate(() => chrome.storage.local.get(null));
   expect(stored).toEqual({});

@@ -32,6 +32,20 @@ async function openWorkers(context: BrowserContext, site: string): Promise<Page>
   return page;
 }
 
+/** The workers page with one more worker, `window.doomed` (script, name), answered once to `command`; then the panel on its tab. */
+async function openWithDoomed(
+  context: BrowserContext,
+  site: string,
+  doomed: [script: string, name: string, command: string],
+): Promise<{ page: Page; panel: Page }> {
+  const page = await openWorkers(context, site);
+  await page.evaluate(async ([script, name, command]) => {
+    window.doomed = new Worker(script, { name });
+    await window.askWorker(window.doomed, command);
+  }, doomed);
+  return { page, panel: await openPanel(context, await tabIdOf(context, page)) };
+}
+
 /** The live-heap lines of the bytes chart as drawn: label and last value. */
 function heapLines(panel: Page): Promise<{ label: string; last: number | undefined }[]> {
   return panel.evaluate(() =>
@@ -105,12 +119,7 @@ test('a worker the page terminates is listed as ended, a Snapshot B does not wai
 });
 
 test('a worker that closes itself says its last figures and that it ended; snapshots do not wait for it', async ({ context, site }) => {
-  const page = await openWorkers(context, site);
-  await page.evaluate(async () => {
-    window.doomed = new Worker('workers/closing.js', { name: 'closing' });
-    await window.askWorker(window.doomed, 'where');
-  });
-  const panel = await openPanel(context, await tabIdOf(context, page));
+  const { page, panel } = await openWithDoomed(context, site, ['workers/closing.js', 'closing', 'where']);
   const closing = panel.getByTestId('module').filter({ hasText: 'in worker closing.js “closing”' });
   await expect(closing.getByTestId('module-status')).toHaveText('instrumented ✓');
   await panel.getByRole('button', { name: 'Snapshot A' }).click();
@@ -191,12 +200,7 @@ test('the workers of a frame that is removed are listed as ended; a snapshot doe
 });
 
 test('a nested worker that its worker terminates is listed as ended by that worker', async ({ context, site }) => {
-  const page = await openWorkers(context, site);
-  await page.evaluate(async () => {
-    window.doomed = new Worker('workers/nested-ending.js', { name: 'outer' });
-    await window.askWorker(window.doomed, 'leak');
-  });
-  const panel = await openPanel(context, await tabIdOf(context, page));
+  const { page, panel } = await openWithDoomed(context, site, ['workers/nested-ending.js', 'outer', 'leak']);
   const inner = panel.getByTestId('module').filter({ hasText: 'in worker classic.js “inner”' });
   await expect(inner.getByTestId('module-live-count')).toHaveText('100');
   expect(await page.evaluate(() => window.askWorker(window.doomed!, 'end inner'))).toBe('terminated');

@@ -83,15 +83,13 @@ export function BlockList({
   );
   const now = store.now();
   const start = store.startOf(table.frame);
-  if (rows.length === 0) {
-    const why =
-      stacks && table.truncated ? ' listed (only the first blocks of the comparison are)' : filter ? ` at a site matching “${filter}”` : '';
-    return <p class="empty">No blocks{why}.</p>;
-  }
+  const why =
+    stacks && table.truncated ? ' listed (only the first blocks of the comparison are)' : filter ? ` at a site matching “${filter}”` : '';
   return (
     <VirtualGrid
       label="Blocks"
       total={rows.length}
+      empty={`No blocks${why}.`}
       header={header}
       cursor={cursor}
       testId="block-grid"

@@ -332,17 +332,11 @@ export function SiteTable({ store, ctl, table, filter }: { store: Store; ctl: Co
     }
   };
 
-  if (groups.length === 0) {
-    return (
-      <p class="empty">
-        {filter ? `No allocation site matches “${filter}”.` : 'No new blocks: nothing allocated in between is still alive.'}
-      </p>
-    );
-  }
   return (
     <VirtualGrid
       label={table.kind === 'diff' ? 'Comparison by allocation site' : 'Retained allocations by site'}
       total={total}
+      empty={filter ? `No allocation site matches “${filter}”.` : 'No new blocks: nothing allocated in between is still alive.'}
       header={header}
       renderRow={renderRow}
       cursor={cursor}

@@ -128,11 +128,11 @@ export function StackTree({ store, table, filter }: { store: Store; table: Block
       <div role="columnheader">%</div>
     </div>
   );
-  if (rows.length === 0) return <p class="empty">No leaked bytes to show: no new block is still alive.</p>;
   return (
     <VirtualGrid
       label="Leaked bytes by stack"
       total={rows.length}
+      empty="No leaked bytes to show: no new block is still alive."
       header={header}
       cursor={cursor}
       testId="stack-tree"

@@ -31,9 +31,16 @@ export interface VirtualGridProps {
   cursor: RowCursor;
   onKey?: (row: number, key: string) => void;
   testId?: string;
+  /** What the list says instead of the grid when it has no rows. */
+  empty: ComponentChildren;
 }
 
-export function VirtualGrid({ label, total, header, renderRow, cursor, onKey, testId }: VirtualGridProps) {
+/** The grid, or its `empty` text when there are no rows (the grid mounts afresh, and measures itself, when rows come). */
+export function VirtualGrid(props: VirtualGridProps) {
+  return props.total === 0 ? <p class="empty">{props.empty}</p> : <Rows {...props} />;
+}
+
+function Rows({ label, total, header, renderRow, cursor, onKey, testId }: VirtualGridProps) {
   const { setActive } = cursor;
   const active = Math.min(cursor.active, total - 1);
   const scroller = useRef<HTMLDivElement>(null);
