@@ -12,7 +12,9 @@
 //     call to warm up (V8 tiers the hot functions up; when recording, the
 //     first call also captures each calling context's stack once), then the
 //     median of 5 calls per load: its time ÷ no extension's (1.00× expected
-//     when not recording: nothing is injected, the module is the original).
+//     when not recording: nothing is injected, the module is the original);
+//   - many instances (a page that makes one per job): 100 instances of one
+//     module made, used once and dropped, the page yielding every 20.
 // Run `npm run build` first (or set WASM_LEAKS_DIST to a build of your own).
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -63,6 +65,21 @@ export async function run(): Promise<void> {
           if (i > 0) t.push(performance.now() - t0);
         }
         return t.sort((a, b) => a - b)[2];
+      },
+    },
+    'many instances: 100 instances of one module made, used (process_data(4096)) and dropped, yielding every 20': {
+      url: `${origin}/no-wasm.html`,
+      ratio: true,
+      time: async () => {
+        const module = new WebAssembly.Module(await (await fetch('wasm/leak-wasi-O2.wasm')).arrayBuffer());
+        const t0 = performance.now();
+        for (let i = 0; i < 100; i++) {
+          const x = new WebAssembly.Instance(module, {}).exports as Record<string, (...a: number[]) => number>;
+          x._initialize();
+          x.process_data(4096);
+          if (i % 20 === 19) await new Promise((r) => setTimeout(r, 0));
+        }
+        return performance.now() - t0;
       },
     },
   };

@@ -42,6 +42,8 @@ export class WasmTable {
   private capacity = 0;
   private shift = 0;
   private mask = 0;
+  /** Whether markOrigin wrote the origin map since it was last cleared (the map starts zeroed: fresh table memory). */
+  private originsMarked = false;
   readonly freed: WasmFreed;
 
   constructor(
@@ -206,10 +208,14 @@ export class WasmTable {
   markOrigin(ptr: number): void {
     new Uint8Array(this.memory.buffer, this.layout.originMap, 1 << (32 - ORIGIN_SHIFT))[Math.imul(ptr, TABLE_HASH_MUL) >>> ORIGIN_SHIFT] =
       1;
+    this.originsMarked = true;
   }
 
+  /** Zeroes the origin map; only markOrigin writes it, so a map not marked since is already zero (a page with many instances ticks each). */
   clearOrigins(): void {
+    if (!this.originsMarked) return;
     new Uint8Array(this.memory.buffer, this.layout.originMap, 1 << (32 - ORIGIN_SHIFT)).fill(0);
+    this.originsMarked = false;
   }
 }
 
@@ -263,6 +269,9 @@ export class WasmFreed {
   }
 }
 
+/** Recent frees a TableTracker keeps in JS before it is attached to its table memory. */
+const PRE_ATTACH_RECENT_FREES = 4096;
+
 /** The Tracker's event methods that the table tracker runs between a pull and a push as they are. */
 const WRAPPED_EVENTS = [
   'malloc',
@@ -286,26 +295,37 @@ type WrappedEvent = (typeof WRAPPED_EVENTS)[number];
 export class TableTracker extends Tracker {
   table: WasmTable | null = null;
 
+  /**
+   * Before `attach` only the events of instantiation (a start function) are
+   * the JS tables': their recent frees need not be the 65,536 (1 MB) a
+   * JS-path tracker keeps, allocated anew for every instance a page makes.
+   */
   constructor(options: TrackerOptions = {}) {
-    super(options);
+    super({ recentFrees: PRE_ATTACH_RECENT_FREES, ...options });
   }
 
   attach(memory: WebAssembly.Memory, layout: TableLayoutLike): void {
     if (this.table) return;
     const t = new WasmTable(memory, layout);
     t.start();
-    // The JS table so far (usually empty) moves over.
-    const jsBlocks = this.blocks;
-    const words = jsBlocks.table.words;
-    for (let at = 0; at < words.length; at += LB.width) {
-      if (words[at] !== 0) t.add(words[at], words[at + LB.size], words[at + LB.site], words[at + LB.seq], words[at + LB.time]);
+    // The JS tables so far (usually empty: scanned only when not, as a page may
+    // make thousands of instances) move over.
+    if (this.blocks.count > 0) {
+      const words = this.blocks.table.words;
+      for (let at = 0; at < words.length; at += LB.width) {
+        if (words[at] !== 0) t.add(words[at], words[at + LB.size], words[at + LB.site], words[at + LB.seq], words[at + LB.time]);
+      }
     }
-    const fw = this.freed.words;
-    for (let e = fw.length - FB.width; e >= 0; e -= FB.width) {
-      if (fw[e] !== 0) t.freed.note(fw[e], fw[e + FB.allocSite], fw[e + FB.freeSite], fw[e + FB.size]);
+    if (this.freed.count > 0) {
+      const fw = this.freed.words;
+      for (let e = fw.length - FB.width; e >= 0; e -= FB.width) {
+        if (fw[e] !== 0) t.freed.note(fw[e], fw[e + FB.allocSite], fw[e + FB.freeSite], fw[e + FB.size]);
+      }
     }
-    for (let at = 0; at < this.origins.words.length; at += this.origins.width) {
-      if (this.origins.words[at] !== 0) t.markOrigin(this.origins.words[at]);
+    if (this.origins.count > 0) {
+      for (let at = 0; at < this.origins.words.length; at += this.origins.width) {
+        if (this.origins.words[at] !== 0) t.markOrigin(this.origins.words[at]);
+      }
     }
     // Counters: the wrappers update them in the header. The Tracker code keeps
     // them in plain fields (accessors here would turn this object into a slow
