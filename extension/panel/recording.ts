@@ -15,6 +15,7 @@ import {
   type DiffMsg,
   type RangeMsg,
   type LeaksMsg,
+  type EndedMsg,
   type SnapshotName,
 } from '../../src/protocol';
 import { ProtocolError, obj, num, int, str, bool, arr, within, U32, type Obj } from '../../src/protocol/checks';
@@ -42,6 +43,8 @@ export interface RecordingFrame {
    * answer per module. Optional (files made before it have none); the import opens it.
    */
   ranges?: RangeMsg[];
+  /** A worker that ended before the export (terminated, closed itself, its document gone): how and when. Optional. */
+  ended?: EndedMsg;
 }
 
 export interface Recording {
@@ -88,6 +91,7 @@ export function toRecording(store: Store): Recording {
     }
     const prefix = `${frame}:`;
     const ranges = (store.range?.tables ?? []).filter((t) => t.frame === frame).map((t) => t.msg);
+    const ended = store.ended(frame);
     frames.push({
       frame,
       // (a frame's document and a worker's kind and name: what the panel names each context by)
@@ -121,6 +125,7 @@ export function toRecording(store: Store): Recording {
       },
       comparisons: store.diffs.filter((d) => d.frame === frame).map((d) => ({ diff: d.msg, leaks: d.leaks?.msg ?? null })),
       ...(ranges.length > 0 ? { ranges } : {}),
+      ...(ended ? { ended: { t: 'ended', how: ended.how, time: ended.time } } : {}),
     });
   }
   // Marks are per module identity (name and size): once per identity, whatever the frames.
@@ -214,6 +219,8 @@ export function parseRecording(text: string, maxChars: number = MAX_RECORDING_BY
         store.apply(frame, mod);
       }
       within('timeline', () => store.apply(frame, message(fo.timeline, 'batch')));
+      // (after its samples: the worker's lines already hold the point where it ended)
+      if (fo.ended !== undefined) within('ended', () => store.apply(frame, message(fo.ended, 'ended')));
       for (const [k, c] of list(fo, 'comparisons', 10_000).entries()) {
         within(`comparisons[${k}]`, () => {
           const co = obj(c, 'comparison');

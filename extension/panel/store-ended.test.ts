@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { SnapshotMsg, SnapshotName } from '../../src/protocol';
 import { parsePageMsg } from '../../src/protocol';
 import { Store } from './store';
+import { parseRecording, toRecording } from './recording';
 import { START, batch, hello, moduleMsg, sample } from './page-messages.test-helper';
 
 const PAGE = 0;
@@ -136,5 +137,29 @@ describe('store: workers that ended', () => {
     expect(() => parsePageMsg({ t: 'ended', how: 'crashed', time: START })).toThrow('field how');
     expect(() => parsePageMsg({ t: 'ended', how: 'terminated', time: -1 })).toThrow('field time');
     expect(() => parsePageMsg({ t: 'ended', how: 'terminated' })).toThrow('field time');
+  });
+});
+
+describe('recording: workers that ended', () => {
+  it('an export keeps how and when a worker ended; the import shows it ended, its line stopping there, and exports the same file', () => {
+    const store = twoWorkers();
+    store.apply(W1, { t: 'ended', how: 'closed', time: START + 900 });
+    const file = toRecording(store);
+    expect(file.frames.map((f) => [f.frame, f.ended ?? null])).toEqual([
+      [PAGE, null],
+      [W1, { t: 'ended', how: 'closed', time: START + 900 }],
+      [W2, null],
+    ]);
+    const imported = parseRecording(JSON.stringify(file));
+    expect(imported.ended(W1)).toEqual({ how: 'closed', time: START + 900 });
+    expect(imported.ended(W2)).toBeUndefined();
+    expect(imported.series.get(`${W1}:1`)!.time).toEqual([START + 100, START + 900]);
+    expect({ ...toRecording(imported), exportedAt: 0 }).toEqual({ ...file, exportedAt: 0 });
+  });
+
+  it('an ended that is not an EndedMsg is refused, naming where', () => {
+    const file = toRecording(twoWorkers());
+    (file.frames[1] as unknown as { ended: unknown }).ended = { t: 'ended', how: 'exploded', time: START };
+    expect(() => parseRecording(JSON.stringify(file))).toThrow(/frames\[1\]: ended: .*how/);
   });
 });
