@@ -21,6 +21,9 @@ export interface OverlayState {
   colors: { marker: string; brush: string; text: string };
 }
 
+/** Height of a row of marker labels (10 px text). */
+const MARKER_ROW = 11;
+
 export function overlayPlugin(state: () => OverlayState): Plugin<'line'> {
   return {
     id: 'wasmLeaksOverlay',
@@ -55,14 +58,24 @@ export function overlayPlugin(state: () => OverlayState): Plugin<'line'> {
       ctx.fillStyle = s.colors.text;
       ctx.setLineDash([4, 3]);
       ctx.font = '600 10px system-ui, sans-serif';
-      for (const m of s.markers) {
-        const px = x.getPixelForValue(m.x);
-        if (px < area.left || px > area.right) continue;
+      const shown = s.markers
+        .map((m) => ({ name: m.name, px: x.getPixelForValue(m.x) }))
+        .filter((m) => m.px >= area.left && m.px <= area.right)
+        .sort((a, b) => a.px - b.px);
+      // Where each row of labels ends: a label that would overlap the one before it (B and Peak at one
+      // instant) goes on the next row down; one at the plot's right edge goes left of its line.
+      const rowEnds: number[] = [];
+      for (const m of shown) {
         ctx.beginPath();
-        ctx.moveTo(px, area.top);
-        ctx.lineTo(px, area.bottom);
+        ctx.moveTo(m.px, area.top);
+        ctx.lineTo(m.px, area.bottom);
         ctx.stroke();
-        ctx.fillText(m.name, px + 3, area.top + 10);
+        const width = ctx.measureText(m.name).width;
+        const left = m.px + 3 + width > area.right ? m.px - 3 - width : m.px + 3;
+        let row = 0;
+        while (row < rowEnds.length && rowEnds[row] > left - 2) row++;
+        rowEnds[row] = left + width;
+        ctx.fillText(m.name, left, area.top + 10 + row * MARKER_ROW);
       }
       ctx.restore();
     },
