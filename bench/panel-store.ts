@@ -5,12 +5,19 @@
 //   each name demangled once) ÷ what it did before (a copy of every frame of
 //   every stack, every name demangled), both measured here side by side;
 // - the issue's flood: 1 M forged sites in 10 batches, then 20,000 small
-//   batches: the slowest message, the total, and the heap the store keeps.
+//   batches: the slowest message, the total, and the heap the store keeps;
+// - one batch of 15,000 new stacks of 35 frames over 3,000 distinct frames, as
+//   wasm-vips' first resize sends it (195,000 frames, 2,600 distinct, in 10,000
+//   stacks there): the frame budget's interning (frames found by a number and
+//   two string compares) ÷ what it did before (each frame's name and file looked
+//   up by text, then a key string built and looked up), side by side; and what
+//   the rest of the batch costs (JSON.parse, validation, Store.receive).
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Store } from '../extension/panel/store';
-import { parsePageMsg, PROTOCOL_VERSION, type SiteMsg } from '../src/protocol';
+import { FrameBudget } from '../extension/panel/frame-budget';
+import { parsePageMsg, PROTOCOL_VERSION, type FrameMsg, type SiteMsg } from '../src/protocol';
 import { demangle } from '../src/symbols/demangle';
 import { median } from './timing';
 
@@ -62,7 +69,102 @@ function now(texts: string[]): Store {
   return store;
 }
 
+/** 15,000 stacks of 35 frames like wasm-vips' (wasm frames without lines, named or not; JS frames of the glue). */
+function vipsBatch(): string {
+  const wasm = (k: number): FrameMsg => ({
+    name: k % 3 === 0 ? `vips_operation_${k}_build` : `wasm-function[${k}]`,
+    func: k,
+    offset: 40_000 + k * 377,
+    file: 'wasm://wasm/01b9201a',
+    line: 0,
+  });
+  const js = (k: number): FrameMsg => ({
+    name: `Image.op${k} (eval at Ng`,
+    func: -1,
+    offset: -1,
+    file: `http://127.0.0.1:45205/node_modules/wasm-vips/lib/vips-es6.js:${k}:4), <anonymous>`,
+    line: 6 + (k % 40),
+  });
+  let x = 777;
+  const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const sites: SiteMsg[] = [];
+  for (let i = 0; i < 15_000; i++) {
+    const frames: FrameMsg[] = [{ ...wasm(146), alloc: true }];
+    for (let d = 1; d < 35; d++) frames.push(d < 29 ? wasm(200 + rnd(2700)) : js(rnd(300)));
+    sites.push({ id: 1 + i, module: 1, frames, thread: `thread ${1 + (i % 6)}` });
+  }
+  return JSON.stringify(batch(0, sites));
+}
+
+/** What FrameBudget's interning did per frame before: name and file looked up by text, then a `func:offset:line` key. */
+function keyedByText(sites: readonly SiteMsg[]): number {
+  const names = new Map<string, string>();
+  const texts = new Map<string, string>();
+  const index = new Map<string, FrameMsg[]>();
+  let kept = 0;
+  for (const s of sites) {
+    for (const f of s.frames) {
+      let name = names.get(f.name);
+      if (name === undefined) names.set(f.name, (name = demangle(f.name)));
+      let file = texts.get(f.file);
+      if (file === undefined) texts.set(f.file, (file = f.file));
+      const key = `${f.func}:${f.offset}:${f.line}`;
+      let same = index.get(key);
+      if (!same) index.set(key, (same = []));
+      if (same.some((g) => g.name === name && g.file === file && g.alloc === f.alloc)) continue;
+      same.push({ name, func: f.func, offset: f.offset, file, line: f.line, alloc: f.alloc });
+      kept++;
+    }
+  }
+  return kept;
+}
+
+export function oneBigBatch(): void {
+  const text = vipsBatch();
+  const t = { parse: [] as number[], validate: [] as number[], before: [] as number[], now: [] as number[], store: [] as number[] };
+  let kept = 0;
+  for (let r = 0; r < 5; r++) {
+    let t0 = performance.now();
+    const raw = JSON.parse(text);
+    t.parse.push(performance.now() - t0);
+    t0 = performance.now();
+    const msg = parsePageMsg(raw);
+    t.validate.push(performance.now() - t0);
+    if (msg.t !== 'batch') throw new Error('not a batch');
+    // the two orders alternate: neither always runs on a heap the other filled
+    const ways = [
+      () => keyedByText(msg.sites),
+      () => {
+        const budget = new FrameBudget();
+        for (const s of msg.sites) budget.admitSite(s);
+        return budget.held.frames;
+      },
+    ];
+    for (const w of r % 2 === 0 ? [0, 1] : [1, 0]) {
+      t0 = performance.now();
+      kept = ways[w]();
+      (w === 0 ? t.before : t.now).push(performance.now() - t0);
+    }
+    const store = new Store();
+    store.receive({ frame: 0, msg: hello });
+    const fresh = JSON.parse(text);
+    t0 = performance.now();
+    store.receive({ frame: 0, msg: fresh });
+    t.store.push(performance.now() - t0);
+    if (store.sites.size !== 15_000) throw new Error(`kept ${store.sites.size} sites`);
+  }
+  const m = (k: keyof typeof t) => median(t[k]).toFixed(0);
+  console.log(
+    `one batch of 15,000 new stacks × 35 frames (${kept.toLocaleString('en-US')} distinct frames, ${(text.length / 1e6).toFixed(1)} MB of JSON):`,
+  );
+  console.log(
+    `  interning: frame budget ${m('now')} ms (admitSite, all), before ${m('before')} ms (lookups by text only) → ${(median(t.now) / median(t.before)).toFixed(2)}×`,
+  );
+  console.log(`  Store.receive ${m('store')} ms (validation ${m('validate')} ms of it); JSON.parse of the message ${m('parse')} ms`);
+}
+
 export async function run(): Promise<void> {
+  oneBigBatch();
   const texts = realSites();
   const mb = texts.reduce((n, t) => n + t.length, 0) / 1e6;
   const tb: number[] = [];
