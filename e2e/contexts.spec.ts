@@ -51,6 +51,44 @@ test('the page, a frame and a worker: a live-heap line each on the timeline, one
       [FRAME_HEAP, 102_400],
       [WORKER_HEAP, 102_400],
     ]);
+  // Each context's only module is named by its context on every line, as in the live-heap lines.
+  expect((await lines(panel)).map((l) => l.label)).toEqual([
+    'page linear memory',
+    'page highest live block end',
+    'frame frame.html linear memory',
+    'frame frame.html highest live block end',
+    'worker worker.js “seed” linear memory',
+    'worker worker.js “seed” highest live block end',
+    PAGE_HEAP,
+    FRAME_HEAP,
+    WORKER_HEAP,
+  ]);
+  // The rates chart's legend is a key of the two kinds of line; a kind clicked is hidden in every context, then shown again.
+  const rates = () =>
+    panel.evaluate(() => {
+      const c = (globalThis as unknown as { wasmLeaksRatesChart: Chart }).wasmLeaksRatesChart;
+      return {
+        key: c.legend!.legendItems!.map((item) => `${item.text}${item.hidden ? ' (hidden)' : ''}`),
+        hidden: c.data.datasets.filter((d) => d.hidden).map((d) => d.label),
+      };
+    });
+  expect(await rates()).toEqual({ key: ['allocs/s', 'frees/s'], hidden: [] });
+  const ratesBox = (await panel.getByTestId('rates-chart').boundingBox())!;
+  const freesAt = await panel.evaluate(() => {
+    const c = (globalThis as unknown as { wasmLeaksRatesChart: Chart }).wasmLeaksRatesChart;
+    const box = (c.legend as unknown as { legendHitBoxes: { left: number; top: number; width: number; height: number }[] })
+      .legendHitBoxes[1];
+    return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+  });
+  await panel.mouse.click(ratesBox.x + freesAt.x, ratesBox.y + freesAt.y);
+  await expect
+    .poll(rates)
+    .toEqual({
+      key: ['allocs/s', 'frees/s (hidden)'],
+      hidden: ['page frees/s', 'frame frame.html frees/s', 'worker worker.js “seed” frees/s'],
+    });
+  await panel.mouse.click(ratesBox.x + freesAt.x, ratesBox.y + freesAt.y);
+  await expect.poll(rates).toEqual({ key: ['allocs/s', 'frees/s'], hidden: [] });
   // The legend toggles a context's line, and the next redraw (a new batch) keeps it hidden.
   const hit = await panel.evaluate((label) => {
     const c = (globalThis as unknown as { wasmLeaksBytesChart: Chart }).wasmLeaksBytesChart;

@@ -5,7 +5,19 @@
 // the page for the retained allocations of that range. By site: live bytes by
 // site, stacked; hovering names a band, clicking one picks its site.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Chart, LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler, type ChartConfiguration } from 'chart.js';
+import {
+  Chart,
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  Legend,
+  Tooltip,
+  Filler,
+  type ChartConfiguration,
+  type LegendItem,
+} from 'chart.js';
+import { rateKeyItems, rateKind } from './rate-key';
 import type { Store } from './store';
 import type { Controller } from './controller';
 import { baseName, shortBytes, count } from './format';
@@ -98,6 +110,8 @@ function config(
   overlay: ReturnType<typeof overlayPlugin>,
   /** A click on a legend item: the line it names is hidden or shown again (kept across redraws by its label). */
   toggle: (label: string) => void,
+  /** Legend items in place of one per line, when it returns some (the rates chart's key of kinds). */
+  keyItems: (color: string) => LegendItem[] | null = () => null,
 ): ChartConfiguration<'line', Point[]> {
   const c = theme();
   return {
@@ -143,6 +157,7 @@ function config(
             font: { size: 10 },
             // Long names (a module in a worker) are cut in the middle, keeping what the line is; the tooltip has it whole.
             generateLabels: (chart) =>
+              keyItems(String(chart.options.plugins?.legend?.labels?.color ?? c.tick)) ??
               Chart.defaults.plugins.legend.labels
                 .generateLabels(chart)
                 .map((item) => ({ ...item, text: middleCut(item.text, LEGEND_CHARS) })),
@@ -158,6 +173,26 @@ function config(
       },
     },
   };
+}
+
+/**
+ * The plots' right edges line up, as their left edges do (the y axes' fixed
+ * width): a chart whose legend beside the plot is narrower than the widest
+ * one gets the difference as padding on its right. Charts not shown, or with
+ * their legend above the plot, are left as they are.
+ */
+function alignPlots(charts: Chart[]): void {
+  const beside = charts.filter(
+    (c) => c.width > 0 && c.legend && c.options.plugins?.legend?.display !== false && c.options.plugins?.legend?.position === 'right',
+  );
+  const padding = (c: Chart) => Number((c.options.layout?.padding as { right?: number } | undefined)?.right ?? 0);
+  const widest = Math.max(0, ...beside.map((c) => c.legend!.width));
+  for (const c of charts) {
+    const right = beside.includes(c) ? Math.round(widest - c.legend!.width) : 0;
+    if (Math.abs(right - padding(c)) < 1) continue;
+    c.options.layout = { ...c.options.layout, padding: { right } };
+    c.update('none');
+  }
 }
 
 /** A legend item's most characters: longer ones would run past the canvas beside the plot. */
@@ -214,6 +249,8 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
   const grows = useRef<number[]>([]);
   /** Lines hidden from the legend, by label: every redraw builds new datasets, so Chart.js's own flag would not last. */
   const hidden = useRef(new Set<string>());
+  /** Whether the rates chart's legend is the key of kinds (a line per context) rather than an item per line. */
+  const rateKey = useRef(false);
   const toggle = (label: string) => {
     if (!hidden.current.delete(label)) hidden.current.add(label);
     redraw();
@@ -249,6 +286,12 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
       const perContext = contexts.length > 1;
       // Threads on one shared memory: one linear-memory line for all of them.
       const memory = memoryLines(store.modules, all ? store.series.keys() : [store.moduleFilter!]);
+      // With a line per context, a context's only module is named by its context, as its live-heap line is.
+      const modulesIn = new Map<number, number>();
+      for (const key of store.series.keys()) {
+        const m = store.modules.get(key);
+        if (m) modulesIn.set(m.frame, (modulesIn.get(m.frame) ?? 0) + 1);
+      }
       const colorOf = new Map<string, string>();
       let i = 0;
       for (const [key, s] of store.series) {
@@ -259,12 +302,13 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         // Three workers running the same module are told apart by their worker.
         const line = memory.get(key);
         const file = m ? baseName(m.name) : key;
-        const name = m?.context ? `${file} (${m.context})` : file;
+        const byContext = perContext && m !== undefined && modulesIn.get(m.frame) === 1;
+        const name = byContext ? store.sourceLabel(m.frame) : m?.context ? `${file} (${m.context})` : file;
         const multi = store.series.size > 1 && all;
         const label = (what: string) => (multi ? `${name} ${what}` : what);
         if (line)
           bytesSets.push({
-            label: multi ? `${line.name} linear memory` : 'linear memory',
+            label: multi ? `${byContext && line.threads === 1 ? name : line.name} linear memory` : 'linear memory',
             data: decimate(s.time, s.memory, from, to, buckets, toX),
             borderColor: color,
             backgroundColor: color,
@@ -330,7 +374,13 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
             borderDash: [2, 2],
           });
         }
-      for (const set of [...bytesSets, ...rateSets]) set.hidden = hidden.current.has(set.label ?? '');
+      // (per context, the rates legend is a key of kinds: a hidden kind hides it in every context)
+      rateKey.current = perContext;
+      for (const set of bytesSets) set.hidden = hidden.current.has(set.label ?? '');
+      for (const set of rateSets) {
+        const label = set.label ?? '';
+        set.hidden = hidden.current.has(label) || (perContext && hidden.current.has(rateKind(label) ?? label));
+      }
       // Live bytes by site, stacked: the module picked (else the one with the most live bytes).
       const siteSets: LineChart['data']['datasets'] = [];
       const key = store.bySite ? bySiteModule(store) : null;
@@ -373,6 +423,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         chart.options.scales!.x!.max = w.max;
         chart.update('none');
       }
+      alignPlots([c.bytes, c.rates, c.sites]);
     });
   };
 
@@ -399,13 +450,20 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
       bytes: new Chart(bytesCanvas.current, config(shortBytes, true, overlay, toggle)),
       rates: new Chart(
         ratesCanvas.current,
-        config((v) => `${count(v)}/s`, false, overlay, toggle),
+        config(
+          (v) => `${count(v)}/s`,
+          false,
+          overlay,
+          toggle,
+          (color) => (rateKey.current ? rateKeyItems(hidden.current, color) : null),
+        ),
       ),
       sites: new Chart(sitesCanvas.current!, sitesConfig),
     };
     // What the by-site chart plots, for tests and for anyone checking a figure (data, not pixels).
     (globalThis as { wasmLeaksSiteChart?: unknown }).wasmLeaksSiteChart = charts.current.sites;
     (globalThis as { wasmLeaksBytesChart?: unknown }).wasmLeaksBytesChart = charts.current.bytes;
+    (globalThis as { wasmLeaksRatesChart?: unknown }).wasmLeaksRatesChart = charts.current.rates;
     const target = {
       chart: () => charts.current?.bytes ?? null,
       window: windowNow,
