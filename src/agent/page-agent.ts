@@ -31,6 +31,8 @@ import {
   type DiffCuts,
   type SharedMemoryMsg,
   type FrameMsg,
+  type BatchMsg,
+  type SiteMsg,
 } from '../protocol';
 import { Tracker, diff, classifyLeaks, indexOfSeq, type TrackerSnapshot, type TrackerError } from '../tracker';
 import { SiteTicks, groupRecords } from '../tracker/site-ticks';
@@ -70,8 +72,8 @@ const MAX_DEBUG_FILE = 256 * 1024 * 1024;
 /** Batches leave at most this often; memory is polled this often when idle. */
 const FLUSH_MS = 100;
 const POLL_MS = 500;
-/** Sites per batch when a panel connects late. */
-const RESYNC_SITES = 2000;
+/** Sites per batch message (more are sent in consecutive batches: see sendBatches). */
+const BATCH_SITES = 2000;
 /** Unreached workers remembered for late panels. */
 const MAX_UNREACHED = 50;
 /** Samples kept for a panel that connects late. */
@@ -543,20 +545,36 @@ export class PageAgent {
     if (idle && sites.length === 0 && this.errors.length === 0) return;
     this.history.push(...this.samples);
     if (this.history.length > MAX_HISTORY * SAMPLE_STRIDE) this.history.splice(0, this.history.length - MAX_HISTORY * SAMPLE_STRIDE);
-    const msg: PageToPanel = {
-      t: 'batch',
-      seq: this.seq++,
+    const head = {
       samples: encodeF64(new Float64Array(this.samples)),
       ...(this.siteSamples.length > 0 ? { siteSamples: encodeF64(new Float64Array(this.siteSamples)) } : {}),
       ...(heapRows.length > 0 ? { heapSamples: encodeF64(new Float64Array(heapRows)) } : {}),
-      sites,
       errors: this.errors,
     };
     this.samples = [];
     this.siteSamples = [];
     this.heap.pending = [];
     this.errors = [];
-    this.send(msg);
+    this.sendBatches(head, sites);
+  }
+
+  /**
+   * One batch, or several when `sites` are many: `head` (samples, errors) goes with the first, at most
+   * BATCH_SITES sites with each. A page that interns 15,000 stacks at once (wasm-vips' first resize: 20 MB of
+   * JSON) would otherwise make the panel read them in one task of seconds; in messages of 2,000 the panel
+   * renders between them (its cost per message is mostly reading the message), and each stays far below
+   * Chrome's 64 MiB per message (a site is at most 64 frames of bounded strings).
+   */
+  private sendBatches(head: Omit<BatchMsg, 't' | 'seq' | 'sites'>, sites: readonly SiteMsg[]): void {
+    for (let i = 0; i === 0 || i < sites.length; i += BATCH_SITES) {
+      const first = i === 0;
+      this.send({
+        t: 'batch',
+        seq: this.seq++,
+        ...(first ? head : { samples: '', errors: [] }),
+        sites: sites.slice(i, i + BATCH_SITES),
+      });
+    }
   }
 
   /**
@@ -667,23 +685,18 @@ export class PageAgent {
     if (this.rows.length === 0) return; // nothing seen: stay silent
     for (const row of this.rows) this.send(this.moduleMsg(row.rec));
     this.flush();
-    // Every site so far, in batches that stay far below Chrome's 64 MiB per
-    // message (a site is at most 64 frames of bounded strings).
-    const sites = this.sites.snapshot();
-    for (let i = 0; i === 0 || i < sites.length; i += RESYNC_SITES) {
-      const samples = i === 0 ? encodeF64(new Float64Array(this.history)) : '';
-      const siteSamples = i === 0 ? this.siteHistory() : '';
-      const heapRows = i === 0 ? this.heap.history() : [];
-      this.send({
-        t: 'batch',
-        seq: this.seq++,
-        samples,
+    // Every site so far, with the history.
+    const siteSamples = this.siteHistory();
+    const heapRows = this.heap.history();
+    this.sendBatches(
+      {
+        samples: encodeF64(new Float64Array(this.history)),
         ...(siteSamples ? { siteSamples } : {}),
         ...(heapRows.length > 0 ? { heapSamples: encodeF64(new Float64Array(heapRows)) } : {}),
-        sites: sites.slice(i, i + RESYNC_SITES),
         errors: [],
-      });
-    }
+      },
+      this.sites.snapshot(),
+    );
   }
 
   /** Every module's kept per-site history as site sample rows (for a panel that connects late). */
