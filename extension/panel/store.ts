@@ -9,6 +9,7 @@ import {
   SSR,
   HSR,
   BR,
+  BLOCK_NO_SITE,
   ProtocolError,
   parsePageMsg,
   decodeF64,
@@ -166,6 +167,10 @@ export class Store {
   #liveMarks: WrapperMarks;
   #marks: WrapperMarks;
   #sitesVersion = 0;
+  /** Changes when a stack is replaced or dropped (not when one is added): a grouping made before may be wrong. */
+  #sitesReplaced = 0;
+  /** Per table's groups: whether a stack it names was unknown, as of (#sitesReplaced, #sitesVersion). */
+  #missing = new WeakMap<readonly SiteGroupMsg[], { replaced: number; version: number; missing: boolean }>();
   /** Symbols the user loaded for modules (symbol-overrides.ts): applied to their stacks. */
   #symbols = new SymbolOverrides(extensionSymbolStorage());
   #readOnly: string | null = null;
@@ -640,6 +645,7 @@ export class Store {
     this.#readOnly = null;
     this.#marks = this.#liveMarks;
     this.#sitesVersion++;
+    this.#sitesReplaced++;
     this.#moduleFilter = null;
     this.#error = null;
     this.#busy = null;
@@ -678,6 +684,7 @@ export class Store {
     this.#range = imported.#range;
     this.#marks = imported.#marks;
     this.#sitesVersion++;
+    this.#sitesReplaced++;
     this.#readOnly = name;
     this.changed();
   }
@@ -852,13 +859,17 @@ export class Store {
     // blocks in a later comparison need them. The page sends names as the
     // module has them; C++/Rust names are demangled here (once per name).
     let added = 0;
+    let replaced = 0;
     for (const s of msg.sites) {
       const site = budget.admitSite(s);
       if (!site) continue;
-      this.#sites.set(`${frame}:${s.id}`, this.#symbols.apply(this.#modules.get(`${frame}:${site.module}`), site));
+      const key = `${frame}:${s.id}`;
+      if (this.#sites.has(key)) replaced++;
+      this.#sites.set(key, this.#symbols.apply(this.#modules.get(`${frame}:${site.module}`), site));
       added++;
     }
     if (added > 0) this.#sitesVersion++;
+    if (replaced > 0) this.#sitesReplaced++;
     for (const e of msg.errors) if (budget.admitError()) this.#errors.push({ ...e, frame });
     // Most batches carry no samples: no typed array for them (a flood of small messages pays it each time).
     const rows = msg.samples === '' ? EMPTY : decodeF64(msg.samples);
@@ -972,8 +983,11 @@ export class Store {
       this.#siteSeries.delete(key);
       this.#heapSeries.delete(key);
     }
+    const before = this.#sites.size;
     for (const key of [...this.#sites.keys()]) if (key.startsWith(`${frame}:`)) this.#sites.delete(key);
     this.#sitesVersion++;
+    // (a frame or worker saying its first hello drops nothing)
+    if (this.#sites.size < before) this.#sitesReplaced++;
     this.#diffs = this.#diffs.filter((d) => d.frame !== frame);
   }
 
@@ -1092,17 +1106,38 @@ export class Store {
       if (site.module === m.id && key.startsWith(`${m.frame}:`)) this.#sites.set(key, this.#symbols.apply(m, site));
     }
     this.#sitesVersion++;
+    this.#sitesReplaced++;
     this.changed();
   }
 
-  /** Stacks and wrapper marks of a table's module, as groupSites() reads them. */
-  siteSource(table: { frame: number; moduleKey: string }): SiteSource {
+  /**
+   * Stacks and wrapper marks of a table's module, as groupSites() reads them. Its version changes with the
+   * marks, with a stack replaced or dropped, and with stacks added only while the table names one not known:
+   * a page that goes on interning stacks (wasm-vips: 15,000 in a few seconds, in batches of 2,000) does not
+   * make a comparison shown regroup its stacks at every batch.
+   */
+  siteSource(table: { frame: number; moduleKey: string; groups?: readonly SiteGroupMsg[]; blocks?: Uint32Array }): SiteSource {
     const m = this.#modules.get(table.moduleKey);
+    const added = table.groups && table.blocks && !this.missesStacks(table.frame, table.groups, table.blocks) ? '' : this.#sitesVersion;
     return {
       site: (id) => this.#sites.get(`${table.frame}:${id}`),
       folded: (f) => this.#marks.folded(m, f),
-      version: `${this.#sitesVersion}|${this.#marks.version}|${table.moduleKey}`,
+      version: `${this.#sitesReplaced}|${added}|${this.#marks.version}|${table.moduleKey}`,
     };
+  }
+
+  /** Whether a stack a table names (in its groups or block rows) is not known; looked at again only when stacks change. */
+  private missesStacks(frame: number, groups: readonly SiteGroupMsg[], blocks: Uint32Array): boolean {
+    const seen = this.#missing.get(groups);
+    // (stacks only added since: a table that missed none still misses none)
+    if (seen && seen.replaced === this.#sitesReplaced && (seen.version === this.#sitesVersion || !seen.missing)) return seen.missing;
+    const unknown = (id: number) => id !== 0 && id !== BLOCK_NO_SITE && !this.#sites.has(`${frame}:${id}`);
+    let missing = groups.some((g) => unknown(g.site));
+    for (let o = BR.site, last = -1; !missing && o < blocks.length; o += BR.width) {
+      if (blocks[o] !== last) missing = unknown((last = blocks[o]));
+    }
+    this.#missing.set(groups, { replaced: this.#sitesReplaced, version: this.#sitesVersion, missing });
+    return missing;
   }
 
   /** The modules the views show: all, or the one picked in the module list. */
