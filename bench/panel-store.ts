@@ -11,13 +11,19 @@
 //   stacks there): the frame budget's interning (frames found by a number and
 //   two string compares) ÷ what it did before (each frame's name and file looked
 //   up by text, then a key string built and looked up), side by side; and what
-//   the rest of the batch costs (JSON.parse, validation, Store.receive).
+//   the rest of the batch costs (JSON.parse, validation, Store.receive);
+// - a comparison naming those 15,000 stacks shown while 5 batches of 2,000 new
+//   stacks arrive (as the page now splits a burst): the grouping by site made
+//   at each render (groupSites with Store.siteSource) ÷ what it was before (the
+//   source's version changed with every batch: all stacks regrouped), side by side.
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Store } from '../extension/panel/store';
 import { FrameBudget } from '../extension/panel/frame-budget';
-import { parsePageMsg, PROTOCOL_VERSION, type FrameMsg, type SiteMsg } from '../src/protocol';
+import { groupSites } from '../extension/panel/site-index';
+import { BR, encodeU32, parsePageMsg, PROTOCOL_VERSION, type FrameMsg, type SiteMsg } from '../src/protocol';
+import { diffMsg, moduleMsg, newSiteGroup } from '../src/test-support/made-messages';
 import { demangle } from '../src/symbols/demangle';
 import { median } from './timing';
 
@@ -70,7 +76,7 @@ function now(texts: string[]): Store {
 }
 
 /** 15,000 stacks of 35 frames like wasm-vips' (wasm frames without lines, named or not; JS frames of the glue). */
-function vipsBatch(): string {
+function vipsBatch(first = 1, count = 15_000, seq = 0): string {
   const wasm = (k: number): FrameMsg => ({
     name: k % 3 === 0 ? `vips_operation_${k}_build` : `wasm-function[${k}]`,
     func: k,
@@ -88,12 +94,12 @@ function vipsBatch(): string {
   let x = 777;
   const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8) % n;
   const sites: SiteMsg[] = [];
-  for (let i = 0; i < 15_000; i++) {
+  for (let i = 0; i < count; i++) {
     const frames: FrameMsg[] = [{ ...wasm(146), alloc: true }];
     for (let d = 1; d < 35; d++) frames.push(d < 29 ? wasm(200 + rnd(2700)) : js(rnd(300)));
-    sites.push({ id: 1 + i, module: 1, frames, thread: `thread ${1 + (i % 6)}` });
+    sites.push({ id: first + i, module: 1, frames, thread: `thread ${1 + (i % 6)}` });
   }
-  return JSON.stringify(batch(0, sites));
+  return JSON.stringify(batch(seq, sites));
 }
 
 /** What FrameBudget's interning did per frame before: name and file looked up by text, then a `func:offset:line` key. */
@@ -163,8 +169,52 @@ export function oneBigBatch(): void {
   console.log(`  Store.receive ${m('store')} ms (validation ${m('validate')} ms of it); JSON.parse of the message ${m('parse')} ms`);
 }
 
+/** The comparison of the 15,000 stacks (a block or two each), regrouped at each of 5 batches of 2,000 new stacks. */
+export function comparisonWhileStacksArrive(): void {
+  const store = new Store();
+  store.receive({ frame: 0, msg: hello });
+  store.receive({ frame: 0, msg: moduleMsg('vips.wasm') });
+  store.receive({ frame: 0, msg: JSON.parse(vipsBatch()) });
+  const rows: number[] = [];
+  for (let id = 1; id <= 15_000; id++) {
+    for (let k = 0; k < 1 + (id % 2); k++) rows.push(0x10000 + rows.length * 4, 32, id, rows.length, 0);
+  }
+  const groups = Array.from({ length: 15_000 }, (_, i) => newSiteGroup(i + 1, 1 + ((i + 1) % 2), 32 * (1 + ((i + 1) % 2))));
+  const msg = { ...diffMsg({ groups, blocks: encodeU32(new Uint32Array(rows)) }), frame: 0 };
+  store.setDiff(msg);
+  const now = store.diffs[0];
+  // the same comparison again for the old way (groupSites caches per table: each way its own)
+  store.setDiff({ ...msg, module: 1 });
+  const old = { ...store.diffs[0], blocks: store.diffs[0].blocks.slice() };
+  if (now.blocks.length / BR.width !== rows.length / BR.width) throw new Error('rows');
+  const t = { now: [] as number[], before: [] as number[] };
+  let rowsShown = 0;
+  const render = () => {
+    let t0 = performance.now();
+    rowsShown = groupSites(now, store.siteSource(now)).rows.length;
+    t.now.push(performance.now() - t0);
+    t0 = performance.now();
+    const src = store.siteSource(old);
+    groupSites(old, { ...src, version: `${store.sitesVersion}|${store.marks.version}|${old.moduleKey}` });
+    t.before.push(performance.now() - t0);
+  };
+  render();
+  for (let b = 0; b < 5; b++) {
+    store.receive({ frame: 0, msg: JSON.parse(vipsBatch(15_001 + b * 2000, 2000, 1 + b)) });
+    render();
+  }
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  console.log(
+    `a comparison of 15,000 stacks (${rowsShown.toLocaleString('en-US')} site rows) shown while 5 batches of 2,000 new stacks arrive:`,
+  );
+  console.log(
+    `  grouping by site, first render + 5 renders: ${sum(t.now).toFixed(0)} ms (first ${t.now[0].toFixed(0)} ms), before ${sum(t.before).toFixed(0)} ms (first ${t.before[0].toFixed(0)} ms) → ${(sum(t.now) / sum(t.before)).toFixed(2)}×`,
+  );
+}
+
 export async function run(): Promise<void> {
   oneBigBatch();
+  comparisonWhileStacksArrive();
   const texts = realSites();
   const mb = texts.reduce((n, t) => n + t.length, 0) / 1e6;
   const tb: number[] = [];
