@@ -11,6 +11,7 @@
 // native says, with the entry point's name.
 import type { HookEnv } from './install';
 import { installToString, nativeLike, standIn } from './native-look';
+import { fetchedUrl, notingArrayBuffer } from './fetched-bytes';
 
 type WA = typeof WebAssembly;
 
@@ -118,7 +119,7 @@ export function patchEntryPoints<Info>(wa: WA, orig: Originals, steps: Steps<Inf
       const bytes = badImports(imports) ? null : source instanceof orig.Module ? source : copyBytes(source);
       if (!bytes) return orig.instantiate.call(wa, source as BufferSource, imports as WebAssembly.Imports);
       if (bytes instanceof orig.Module) return steps.instanceAsync(bytes, imports);
-      return steps.instantiateBytes(bytes, imports, '(bytes)');
+      return steps.instantiateBytes(bytes, imports, fetchedUrl(source) ?? '(bytes)');
     },
     async instantiateStreaming(source: unknown, imports?: unknown): Promise<unknown> {
       const read = badImports(imports) ? null : await readResponse(source, orig, wa);
@@ -128,7 +129,7 @@ export function patchEntryPoints<Info>(wa: WA, orig: Originals, steps: Steps<Inf
     compile(source: unknown): Promise<WebAssembly.Module> {
       const bytes = copyBytes(source);
       if (!bytes) return orig.compile.call(wa, source as BufferSource);
-      return steps.compileBytes(bytes, '(bytes)');
+      return steps.compileBytes(bytes, fetchedUrl(source) ?? '(bytes)');
     },
     async compileStreaming(source: unknown): Promise<WebAssembly.Module> {
       const read = await readResponse(source, orig, wa);
@@ -142,7 +143,11 @@ export function patchEntryPoints<Info>(wa: WA, orig: Originals, steps: Steps<Inf
       construct(target, args, newTarget): object {
         const bytes = copyBytes(args[0]);
         if (!bytes) return Reflect.construct(target, args, newTarget === ModuleProxy ? target : newTarget);
-        return steps.compileSync(bytes, steps.prepare(bytes, '(bytes)'), newTarget === ModuleProxy ? target : newTarget);
+        return steps.compileSync(
+          bytes,
+          steps.prepare(bytes, fetchedUrl(args[0]) ?? '(bytes)'),
+          newTarget === ModuleProxy ? target : newTarget,
+        );
       },
     }),
     orig.Module,
@@ -208,6 +213,9 @@ export function patchEntryPoints<Info>(wa: WA, orig: Originals, steps: Steps<Inf
     replace(orig[key].prototype, 'constructor', proxy);
   }
   replace(orig.Memory.prototype, 'grow', grow);
+  // (bytes the page fetched itself are named by their URL: fetched-bytes.ts)
+  if (typeof Response === 'function' && typeof Response.prototype.arrayBuffer === 'function')
+    replace(Response.prototype, 'arrayBuffer', notingArrayBuffer(Response.prototype.arrayBuffer));
   const exportsGetter = Object.getOwnPropertyDescriptor(orig.Instance.prototype, 'exports')?.get;
   if (exportsGetter)
     replace(

@@ -14,7 +14,7 @@ export interface AllocatorMsg {
 export interface ModuleMsg {
   t: 'module';
   id: number;
-  /** URL of the fetched response, or '(bytes)' when the page passed a buffer. */
+  /** URL of the fetched response (also of a buffer the page read from one itself), or '(bytes)' when the page made the buffer. */
   name: string;
   size: number;
   /** Binary instrumentation active: allocations inside the module are seen. */
