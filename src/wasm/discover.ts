@@ -88,6 +88,16 @@ names('wbg_realloc', '__wbindgen_realloc');
  * an allocator we already hook (else every allocation would report twice).
  */
 const CXX: Record<string, AllocatorRole> = {
+  // aligned and nothrow new, (size, align | const nothrow_t&) -> ptr: the size comes first, as malloc's
+  // (wasm-vips: mimalloc's mi_new_aligned and mi_new_nothrow call its inner malloc, so they are no forwarders)
+  _ZnwmSt11align_val_t: 'malloc',
+  _ZnamSt11align_val_t: 'malloc',
+  _ZnwjSt11align_val_t: 'malloc',
+  _ZnajSt11align_val_t: 'malloc',
+  _ZnwmRKSt9nothrow_t: 'malloc',
+  _ZnamRKSt9nothrow_t: 'malloc',
+  _ZnwjRKSt9nothrow_t: 'malloc',
+  _ZnajRKSt9nothrow_t: 'malloc',
   _Znwm: 'malloc',
   _Znwj: 'malloc',
   _Znam: 'malloc',
@@ -104,13 +114,15 @@ export function allocatorRoleForName(name: string): AllocatorRole | undefined {
   return Object.hasOwn(NAMES, name) ? NAMES[name] : undefined;
 }
 
-function sigMatches(m: ParsedModule, func: number, role: AllocatorRole): boolean {
+function sigMatches(m: ParsedModule, func: number, role: AllocatorRole, name = ''): boolean {
   const t = funcType(m, func);
   if (!t) return false;
   for (const v of t.params) if (v !== 0x7f) return false;
   for (const v of t.results) if (v !== 0x7f) return false;
   // sized delete, mi_free_size: (ptr, size) -> ()
   if (role === 'free' && t.params.length === 2 && t.results.length === 0) return true;
+  // aligned and nothrow new: (size, align | nothrow) -> ptr
+  if (role === 'malloc' && t.params.length === 2 && t.results.length === 1 && name.startsWith('_Zn')) return true;
   return SIGS[role].some(([p, r]) => t.params.length === p && t.results.length === r);
 }
 
@@ -140,7 +152,7 @@ export function discover(m: ParsedModule): AllocatorInfo[] {
     if (found.has(func)) return;
     const isCxx = Object.hasOwn(CXX, name);
     const role = isCxx ? CXX[name] : allocatorRoleForName(name);
-    if (!role || !sigMatches(m, func, role)) return;
+    if (!role || !sigMatches(m, func, role, name)) return;
     const info: AllocatorInfo = { role, funcIndex: func, name, foundBy, confidence: 'certain' };
     if (isCxx) cxx.push(info);
     else found.set(func, info);
@@ -254,10 +266,11 @@ export function allocatorInternal(m: ParsedModule, allocators: AllocatorInfo[], 
   const internalCallers = new Int32Array(n);
   for (let f = 0; f < n; f++) for (const t of callees[f]) if (t !== f) callers[t]++;
   const work: number[] = [];
-  for (const a of allocators)
-    if (!internal[a.funcIndex]) {
-      internal[a.funcIndex] = 1;
-      work.push(a.funcIndex);
+  const seeds = [...allocators.map((a) => a.funcIndex), ...ownFrees(m, allocators, callees, open)];
+  for (const f of seeds)
+    if (!internal[f]) {
+      internal[f] = 1;
+      work.push(f);
     }
   while (work.length > 0) {
     const f = work.pop()!;
@@ -270,6 +283,48 @@ export function allocatorInternal(m: ParsedModule, allocators: AllocatorInfo[], 
     }
   }
   return internal;
+}
+
+/**
+ * The allocator's own code that is not reachable only through its entry points, and frees:
+ * a function that allocates through a malloc's inner function (the one function that malloc
+ * calls), directly or through such functions, so with no hooked call, and that calls a known
+ * free. That free releases what the unhooked allocation made: as an event it was an invalid
+ * free. wasm-vips (mimalloc, -pthread): the function that grows mimalloc's per-thread table of
+ * thread locals allocates the new table through its zeroed small malloc and frees the old one
+ * with free; it is also reached from mimalloc's thread callbacks (in the table), so it was not
+ * internal, and now and then after resizes the panel showed invalid frees of 64 KiB-aligned
+ * blocks. Only functions reached by direct calls: the climb stops at exported and table
+ * functions (a program's own function that uses the inner allocator keeps its frees).
+ */
+function ownFrees(m: ParsedModule, allocators: AllocatorInfo[], callees: number[][], open: Uint8Array): number[] {
+  const n = callees.length;
+  const known = new Uint8Array(n); // 1: an allocator, 2: a free
+  for (const a of allocators) known[a.funcIndex] = FREE_ROLES.has(a.role) ? 2 : 1;
+  const inner = new Uint8Array(n);
+  const work: number[] = [];
+  for (const a of allocators) {
+    const c = callees[a.funcIndex];
+    if (a.role !== 'malloc' || c.length !== 1 || known[c[0]] || open[c[0]] || !sigIs(m, c[0], funcType(m, c[0])?.params.length ?? -1, 1))
+      continue;
+    if (!inner[c[0]]) work.push(c[0]);
+    inner[c[0]] = 1;
+  }
+  if (work.length === 0) return [];
+  const callers: number[][] = Array.from({ length: n }, () => []);
+  for (let f = 0; f < n; f++) for (const t of callees[f]) if (t !== f) callers[t].push(f);
+  while (work.length > 0) {
+    const f = work.pop()!;
+    if (open[f]) continue;
+    for (const g of callers[f])
+      if (!known[g] && !inner[g]) {
+        inner[g] = 1;
+        work.push(g);
+      }
+  }
+  const out: number[] = [];
+  for (let f = 0; f < n; f++) if (inner[f] && !open[f] && callees[f].some((t) => known[t] === 2)) out.push(f);
+  return out;
 }
 
 function sigIs(m: ParsedModule, func: number, params: number, results: number): boolean {

@@ -247,6 +247,40 @@ describe('wasm-vips 0.0.19 (emscripten -pthread, mimalloc)', () => {
     expect(frees[1].evidence).toBe('a copy of free: calls exactly its internals');
     expect(callGraph(m)[sizedDelete].filter((f) => frees.some((a) => a.funcIndex === f)).length).toBe(2);
   });
+  it("mimalloc's own frees are not events: the function that grows its per-thread table of thread locals is internal", () => {
+    const m = parseModule(bytes);
+    const allocators = discover(m);
+    const callees = callGraph(m);
+    const byName = (name: string) => m.exports.find((e) => e.kind === 0 && e.name === name)?.index ?? -1;
+    // malloc is mi_malloc: one call, to mimalloc's inner malloc (func534). func2824 grows the table of
+    // thread locals ("unable to allocate thread local variables"): the new table from func2874 (the
+    // zeroed small malloc, over func534), the old one freed with free. It is also reached from
+    // mimalloc's thread callbacks (in the table), so it was not reachable only through allocators.
+    expect(callees[byName('malloc')]).toEqual([534]);
+    expect(callees[2824]).toEqual(expect.arrayContaining([2874, byName('free')]));
+    expect(callees[2874]).toContain(534);
+    const internal = allocatorInternal(m, allocators, callees);
+    // Internal: its free is not an event (it was an invalid free of a block allocated unhooked, now
+    // and then after resizes in Chromium). So is the aligned malloc's fallback free (func2880).
+    expect([internal[2824], internal[2880]]).toEqual([1, 1]);
+    // The program's own frees stay events.
+    expect([internal[byName('vips_area_unref')], internal[byName('g_object_set')]]).toEqual([0, 0]);
+    const frees = new Set(allocators.filter((a) => a.role === 'free').map((a) => a.funcIndex));
+    const ownFrees = callees.flatMap((c, f) =>
+      internal[f] && !allocators.some((a) => a.funcIndex === f) && c.some((t) => frees.has(t)) ? [f] : [],
+    );
+    // (func2879: the realloc helper reallocf made internal)
+    expect(ownFrees).toEqual([2824, 2879, 2880]);
+  });
+
+  it('aligned and nothrow operator new are allocations: they call the inner malloc, not malloc', () => {
+    const m = parseModule(bytes);
+    const allocators = discover(m);
+    const byName = (name: string) => m.exports.find((e) => e.kind === 0 && e.name === name)?.index ?? -1;
+    const roleOf = (name: string) => allocators.find((a) => a.funcIndex === byName(name))?.role;
+    // (vips-jxl.wasm imports the aligned one: libjxl's aligned new goes through it)
+    expect(['_ZnwmSt11align_val_t', '_ZnamSt11align_val_t', '_ZnwmRKSt9nothrow_t'].map(roleOf)).toEqual(['malloc', 'malloc', 'malloc']);
+  });
 });
 
 describe('@ffmpeg/core 0.12.10 (emscripten, minified exports, no name section; ffmpeg.wasm)', () => {
