@@ -87,12 +87,12 @@ test('wasm-vips (pthreads + side modules) resizing an image: same output bytes, 
   expect(onPage.slice(0, 3)).toEqual([
     { name: 'vips.wasm 5,154,052 B', context: '', status: 'instrumented ✓' },
     {
-      name: '(bytes) 2,224,543 B',
+      name: 'vips-jxl.wasm 2,224,543 B',
       context: '',
       status: 'not instrumented: its allocator and memory are imported from module #1 (vips.wasm), which counts these allocations',
     },
     {
-      name: '(bytes) 3,802,681 B',
+      name: 'vips-heif.wasm 3,802,681 B',
       context: '',
       status: 'not instrumented: its allocator and memory are imported from module #1 (vips.wasm), which counts these allocations',
     },
