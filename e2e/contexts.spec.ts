@@ -81,12 +81,10 @@ test('the page, a frame and a worker: a live-heap line each on the timeline, one
     return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
   });
   await panel.mouse.click(ratesBox.x + freesAt.x, ratesBox.y + freesAt.y);
-  await expect
-    .poll(rates)
-    .toEqual({
-      key: ['allocs/s', 'frees/s (hidden)'],
-      hidden: ['page frees/s', 'frame frame.html frees/s', 'worker worker.js “seed” frees/s'],
-    });
+  await expect.poll(rates).toEqual({
+    key: ['allocs/s', 'frees/s (hidden)'],
+    hidden: ['page frees/s', 'frame frame.html frees/s', 'worker worker.js “seed” frees/s'],
+  });
   await panel.mouse.click(ratesBox.x + freesAt.x, ratesBox.y + freesAt.y);
   await expect.poll(rates).toEqual({ key: ['allocs/s', 'frees/s'], hidden: [] });
   // The legend toggles a context's line, and the next redraw (a new batch) keeps it hidden.
