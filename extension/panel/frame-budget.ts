@@ -7,7 +7,7 @@
 // and says so for that frame ("dropped N, limit L"). Everything here goes with
 // the frame's next hello (errors excepted: the page does not send them again)
 // and with Clear.
-import { LIMITS, type AllocatorMsg, type FrameMsg, type ModuleMsg, type SiteMsg } from '../../src/protocol';
+import { LIMITS, frameHash, type AllocatorMsg, type FrameMsg, type ModuleMsg, type SiteMsg } from '../../src/protocol';
 import { demangle } from '../../src/symbols/demangle';
 
 export const FRAME_LIMITS = {
@@ -64,13 +64,6 @@ function match(list: readonly SentFrame[], f: FrameMsg, name: string, file: stri
   return undefined;
 }
 
-/** func, offset and line mixed into a small integer: the frame index's key (equal frames, equal keys). */
-function frameHash(f: FrameMsg): number {
-  let h = Math.imul(f.func ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ f.offset, 0xc2b2ae35);
-  h = Math.imul(h ^ f.line, 0x27d4eb2f);
-  return (h ^ (h >>> 15)) & 0x3fffffff;
-}
 const zero = (): Counts => ({ sites: 0, frames: 0, chars: 0, modules: 0, points: 0, errors: 0 });
 
 /** A module's lists, shared by every instance of the same module. */

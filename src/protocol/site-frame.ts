@@ -18,3 +18,14 @@ export function siteKey(module: number, frame: FrameMsg | undefined): string {
   if (!frame) return `${module}|?`;
   return frame.func >= 0 ? `${module}|w${frame.func}:${frame.offset}` : `${module}|j${frame.name}@${frame.file}:${frame.line}`;
 }
+
+/**
+ * func, offset and line mixed into a small integer (equal frames, equal numbers): what the validator's and the
+ * panel's frame tables are keyed by, so a frame seen before is found without hashing its name and file.
+ */
+export function frameHash(f: Pick<FrameMsg, 'func' | 'offset' | 'line'>): number {
+  let h = Math.imul(f.func ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ f.offset, 0xc2b2ae35);
+  h = Math.imul(h ^ f.line, 0x27d4eb2f);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
