@@ -2,15 +2,9 @@
 // again by its numbers and the strings as sent; the names shown are demangled once.
 import { describe, expect, it } from 'vitest';
 import type { FrameMsg, SiteMsg } from '../../src/protocol';
+import { frameMsg as f } from '../../src/test-support/made-messages';
 import { FrameBudget } from './frame-budget';
 
-const f = (name: string, func: number, offset: number, line = 0, file = 'wasm://wasm/01b9201a'): FrameMsg => ({
-  name,
-  func,
-  offset,
-  file,
-  line,
-});
 /** A site as the validator hands it over: fresh objects and strings for every frame. */
 const site = (id: number, frames: FrameMsg[]): SiteMsg => ({ id, module: 1, frames: JSON.parse(JSON.stringify(frames)) });
 

@@ -1,15 +1,9 @@
 // The validator's frames within one batch: a frame equal to one already validated in the message is that frame
 // again (stacks share most frames); anything that differs is validated on its own, and refused when invalid.
 import { describe, it, expect } from 'vitest';
-import { parsePageMsg, ProtocolError, type BatchMsg, type FrameMsg } from './index';
+import { parsePageMsg, ProtocolError, type BatchMsg } from './index';
+import { frameMsg as f } from '../test-support/made-messages';
 
-const f = (name: string, func: number, offset: number, line = 0, file = 'wasm://wasm/01b9201a'): FrameMsg => ({
-  name,
-  func,
-  offset,
-  file,
-  line,
-});
 /** A batch as the port delivers it: every object and string its own copy. */
 const batchOf = (stacks: unknown[][]): unknown =>
   JSON.parse(

@@ -1,7 +1,7 @@
 // Page messages made by hand, for the code that reads them outside the panel
 // (the leak report's tests, the codec bench): a module and the DiffMsg the
 // page sends for Snapshot A → B, with only the figures a caller names.
-import type { DiffMsg, ModuleMsg, SiteGroupMsg } from '../protocol';
+import type { DiffMsg, FrameMsg, ModuleMsg, SiteGroupMsg } from '../protocol';
 
 /** Module 1, instrumented, 1000 bytes, named `name`, with no allocator details. */
 export function moduleMsg(name: string): ModuleMsg {
@@ -31,4 +31,9 @@ export function diffMsg(fields: Partial<Omit<DiffMsg, 't'>> = {}): DiffMsg {
     truncated: false,
     ...fields,
   };
+}
+
+/** A stack frame of a wasm module without DWARF (line 0) unless `line` and `file` say otherwise. */
+export function frameMsg(name: string, func: number, offset: number, line = 0, file = 'wasm://wasm/01b9201a'): FrameMsg {
+  return { name, func, offset, file, line };
 }
