@@ -16,7 +16,7 @@
 // and the panel rightly showed 751 blocks per round (2 VipsImages per resize) that
 // were taken for an imbalance of the tool. No misuse after the resizes either: runs used
 // to report a few invalid frees of 64 KiB-aligned blocks now and then (8 in one of 5 runs
-// in an earlier session; none in 24 page loads, 128 resize(3) calls, since). Their cause
+// in an earlier session; none in 30 page loads, 158 resize(3) calls, since). Their cause
 // was not caught in the act; discover.ts no longer hooks the paths found that free a
 // block allocated unhooked (mimalloc growing a thread's table of thread locals), nor
 // leaves aligned and nothrow operator new unhooked.
