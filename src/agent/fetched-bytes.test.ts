@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../test-support/fixtures';
 import { TestPage } from '../test-support/test-page';
 
+// (read before any page is made: Node's Response loads on first use, and the hooks patch only a loaded one)
 const native = Response.prototype.arrayBuffer;
 let server: Server;
 let url = '';

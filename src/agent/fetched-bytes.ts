@@ -19,6 +19,20 @@ export function fetchedUrl(source: unknown): string | null {
 }
 
 /**
+ * The global Response when it is already there: a data property of the global
+ * object (browsers, workers). Never through a lazy getter: Node's loads undici
+ * on first access, which instantiates its own wasm (llhttp) under our hooks; a
+ * Node process that has not used fetch has fetched no bytes to name anyway.
+ */
+export function loadedResponse(): typeof Response | null {
+  const desc = Object.getOwnPropertyDescriptor(globalThis, 'Response');
+  const ctor: unknown = desc && 'value' in desc ? desc.value : undefined;
+  return typeof ctor === 'function' && typeof (ctor as typeof Response).prototype?.arrayBuffer === 'function'
+    ? (ctor as typeof Response)
+    : null;
+}
+
+/**
  * A stand-in for Response.prototype.arrayBuffer (`native`): the native's own
  * promise, then the buffer noted with the response's URL. A receiver that is
  * not a Response gets the native's rejection untouched.

@@ -11,7 +11,7 @@
 // native says, with the entry point's name.
 import type { HookEnv } from './install';
 import { installToString, nativeLike, standIn } from './native-look';
-import { fetchedUrl, notingArrayBuffer } from './fetched-bytes';
+import { fetchedUrl, loadedResponse, notingArrayBuffer } from './fetched-bytes';
 
 type WA = typeof WebAssembly;
 
@@ -214,8 +214,8 @@ export function patchEntryPoints<Info>(wa: WA, orig: Originals, steps: Steps<Inf
   }
   replace(orig.Memory.prototype, 'grow', grow);
   // (bytes the page fetched itself are named by their URL: fetched-bytes.ts)
-  if (typeof Response === 'function' && typeof Response.prototype.arrayBuffer === 'function')
-    replace(Response.prototype, 'arrayBuffer', notingArrayBuffer(Response.prototype.arrayBuffer));
+  const ResponseCtor = loadedResponse();
+  if (ResponseCtor) replace(ResponseCtor.prototype, 'arrayBuffer', notingArrayBuffer(ResponseCtor.prototype.arrayBuffer));
   const exportsGetter = Object.getOwnPropertyDescriptor(orig.Instance.prototype, 'exports')?.get;
   if (exportsGetter)
     replace(
