@@ -25,7 +25,7 @@ describe('batches of at most 2,000 stacks', () => {
     ]);
     expect(batches.map((m) => m.seq - batches[0].seq)).toEqual([0, 1, 2]);
     const ids = batches.flatMap((m) => m.sites.map((s) => s.id));
-    // (4,097 stacks, all through leaf(): the agent interns one path twice, as it does in one batch too)
+    // (4,097 stacks: the 4,096 paths into malloc, and the memory.grow in sbrk that one of them ran into, under its path)
     expect(new Set(ids).size).toBe(4097);
     expect(page.sites().size).toBe(known + 4097);
 
