@@ -59,24 +59,22 @@ export class Controller {
     // request to its workers, and a page busy with what it just did (wasm-vips drains its threads' events and
     // symbolizes thousands of new stacks after a resize: 3-8 s on 2 loaded cores) is not "another instant".
     let waiting = false;
-    const req = store.request((msg) => {
-      if (msg.t === 'fail') return store.notice(`Snapshot ${name} failed: ${msg.message}`);
-      if (msg.t !== 'snapshot') return;
-      if (store.snapshotAnswer(msg.frame, msg)) return settled();
+    const startWait = () => {
       if (waiting) return;
       waiting = true;
       this.later(() => {
         if (store.settleSnapshot(name, cut.cut)) settled();
       }, SNAPSHOT_WAIT_MS);
+    };
+    const req = store.request((msg) => {
+      if (msg.t === 'fail') return store.notice(`Snapshot ${name} failed: ${msg.message}`);
+      if (msg.t !== 'snapshot') return;
+      if (store.snapshotAnswer(msg.frame, msg)) return settled();
+      startWait();
     });
     // (no context to wait for, e.g. its only worker ended and the page has no module: the wait starts now, and a
     // request no context answers is a snapshot of nothing alive)
-    if (cut.expected.size === 0) {
-      waiting = true;
-      this.later(() => {
-        if (store.settleSnapshot(name, cut.cut)) settled();
-      }, SNAPSHOT_WAIT_MS);
-    }
+    if (cut.expected.size === 0) startWait();
     this.snapshotReq.set(name, req);
     if (cut.expected.size > 1) store.startBusy(`Snapshot ${name} in ${cut.expected.size} contexts…`, wait);
     this.conn.send({ t: 'snapshot', req, name, cut: cut.cut });
