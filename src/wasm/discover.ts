@@ -311,8 +311,7 @@ function ownFrees(m: ParsedModule, allocators: AllocatorInfo[], callees: number[
     inner[c[0]] = 1;
   }
   if (work.length === 0) return [];
-  const callers: number[][] = Array.from({ length: n }, () => []);
-  for (let f = 0; f < n; f++) for (const t of callees[f]) if (t !== f) callers[t].push(f);
+  const callers = callersOf(callees);
   while (work.length > 0) {
     const f = work.pop()!;
     if (open[f]) continue;
@@ -542,12 +541,17 @@ function inlinedDlmalloc(m: ParsedModule, f: number, hits: [number, AllocatorRol
   return true;
 }
 
+/** The direct callers of each function (the call graph `callees` inverted; a function calling itself is left out). */
+function callersOf(callees: number[][]): number[][] {
+  const callers: number[][] = Array.from({ length: callees.length }, () => []);
+  for (let f = 0; f < callees.length; f++) for (const t of callees[f]) if (t !== f) callers[t].push(f);
+  return callers;
+}
+
 /** Distance in direct calls from each function to a memory.grow/memory.size (-1: none), and the callers of each. */
 function growDistance(m: ParsedModule, callees: number[][]): { dist: Int32Array; callers: number[][] } {
   const n = m.funcTypes.length;
-  const callers: number[][] = [];
-  for (let f = 0; f < n; f++) callers.push([]);
-  for (let f = 0; f < n; f++) for (const t of callees[f]) if (t !== f) callers[t].push(f);
+  const callers = callersOf(callees);
   const dist = new Int32Array(n).fill(-1);
   const queue: number[] = [];
   const refs = m.refs;
