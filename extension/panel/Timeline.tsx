@@ -26,7 +26,8 @@ import { overlayPlugin, installGestures, type XWindow, type OverlayState } from 
 import { THEME_EVENT } from './theme';
 import { bySiteModule, moduleGrowth } from './GrowingSites';
 import { HeapBreakdown } from './HeapBreakdown';
-import { contextLines, counts, memoryLines, perSecond } from './context-series';
+import { contextLines, counts, memoryLines } from './context-series';
+import { perSecond } from './series';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
 
@@ -292,6 +293,22 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
         const m = store.modules.get(key);
         if (m) modulesIn.set(m.frame, (modulesIn.get(m.frame) ?? 0) + 1);
       }
+      /** A line's allocs/s and frees/s (the slopes of its cumulative counts), each named by `name`. */
+      const pushRates = (name: (what: string) => string, time: number[], allocs: number[], frees: number[], color: string) => {
+        rateSets.push({
+          label: name('allocs/s'),
+          data: decimate(time, perSecond(time, allocs), from, to, buckets, toX),
+          borderColor: color,
+          backgroundColor: color,
+        });
+        rateSets.push({
+          label: name('frees/s'),
+          data: decimate(time, perSecond(time, frees), from, to, buckets, toX),
+          borderColor: color,
+          backgroundColor: color,
+          borderDash: [2, 2],
+        });
+      };
       const colorOf = new Map<string, string>();
       let i = 0;
       for (const [key, s] of store.series) {
@@ -334,20 +351,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
             borderDash: [4, 3],
           });
         // (per context: the context's own rate lines below)
-        if (perContext) continue;
-        rateSets.push({
-          label: label('allocs/s'),
-          data: decimate(s.time, s.rate('allocs'), from, to, buckets, toX),
-          borderColor: color,
-          backgroundColor: color,
-        });
-        rateSets.push({
-          label: label('frees/s'),
-          data: decimate(s.time, s.rate('frees'), from, to, buckets, toX),
-          borderColor: color,
-          backgroundColor: color,
-          borderDash: [2, 2],
-        });
+        if (!perContext) pushRates(label, s.time, s.allocs, s.frees, color);
       }
       if (perContext)
         for (const c of contexts) {
@@ -360,19 +364,7 @@ export function Timeline({ store, ctl, version, height }: { store: Store; ctl: C
             borderDash: [4, 3],
             borderWidth: 2,
           });
-          rateSets.push({
-            label: `${c.label} allocs/s`,
-            data: decimate(c.time, perSecond(c.time, c.allocs), from, to, buckets, toX),
-            borderColor: color,
-            backgroundColor: color,
-          });
-          rateSets.push({
-            label: `${c.label} frees/s`,
-            data: decimate(c.time, perSecond(c.time, c.frees), from, to, buckets, toX),
-            borderColor: color,
-            backgroundColor: color,
-            borderDash: [2, 2],
-          });
+          pushRates((what) => `${c.label} ${what}`, c.time, c.allocs, c.frees, color);
         }
       // (per context, the rates legend is a key of kinds: a hidden kind hides it in every context)
       rateKey.current = perContext;

@@ -2,7 +2,8 @@
 // a store fed the messages a page, a worker and pthread workers send.
 import { describe, expect, it } from 'vitest';
 import { Store } from './store';
-import { contextLines, memoryLines, perSecond, stepSum } from './context-series';
+import { contextLines, memoryLines, stepSum } from './context-series';
+import { perSecond } from './series';
 import { batch, hello, moduleMsg, sample, START } from './page-messages.test-helper';
 import { parseRecording, toRecording } from './recording';
 

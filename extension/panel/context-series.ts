@@ -46,20 +46,9 @@ export interface ContextLine {
   first: string;
   time: number[];
   live: number[];
-  /** Cumulative allocations and frees of its modules (the rates are their slopes, see perSecond). */
+  /** Cumulative allocations and frees of its modules (the rates are their slopes: series.ts perSecond). */
   allocs: number[];
   frees: number[];
-}
-
-/** Events per second between consecutive points of a cumulative count (as Series.rate: the value holds for the interval ending at i). */
-export function perSecond(time: readonly number[], cumulative: readonly number[]): number[] {
-  const out = new Array<number>(time.length);
-  if (time.length > 0) out[0] = 0;
-  for (let i = 1; i < time.length; i++) {
-    const dt = time[i] - time[i - 1];
-    out[i] = dt > 0 ? ((cumulative[i] - cumulative[i - 1]) * 1000) / dt : 0;
-  }
-  return out;
 }
 
 /**

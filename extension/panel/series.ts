@@ -44,18 +44,20 @@ export class Series extends TimeColumns {
   private thin(): void {
     thinOlderHalf(SERIES_FIELDS.map((f) => this[f]));
   }
+}
 
-  /** Events per second between consecutive samples (the value holds for the interval ending at i). */
-  rate(field: 'allocs' | 'frees'): number[] {
-    const v = this[field];
-    const out = new Array<number>(v.length);
-    out[0] = 0;
-    for (let i = 1; i < v.length; i++) {
-      const dt = this.time[i] - this.time[i - 1];
-      out[i] = dt > 0 ? ((v[i] - v[i - 1]) * 1000) / dt : 0;
-    }
-    return out;
+/**
+ * Events per second between consecutive samples of a cumulative count (a module's allocs or frees, or a
+ * context's sum of them): the value holds for the interval ending at i, 0 at the first.
+ */
+export function perSecond(time: readonly number[], cumulative: readonly number[]): number[] {
+  const out = new Array<number>(time.length);
+  if (time.length > 0) out[0] = 0;
+  for (let i = 1; i < time.length; i++) {
+    const dt = time[i] - time[i - 1];
+    out[i] = dt > 0 ? ((cumulative[i] - cumulative[i - 1]) * 1000) / dt : 0;
   }
+  return out;
 }
 
 export interface Point {
