@@ -263,20 +263,16 @@ export class InstanceRecord {
       this.scriptFrom(raw);
       if (this.script === null) return this.internStack(raw);
     }
-    const foreign = this.env.foreignFrames;
-    const frames = StackLines.frames(
-      lines,
-      this.script,
-      this.mapLine,
-      (f) => {
-        const mapped = foreign?.(f) ?? null;
-        if (!mapped) this.unresolved = true;
-        return mapped;
-      },
-      LIMITS.maxFrames,
-    );
+    const frames = StackLines.frames(lines, this.script, this.mapLine, this.foreignOrUnresolved, LIMITS.maxFrames);
     return this.env.sites.intern(this.id, frames, this.threadLabel);
   }
+
+  /** A frame of another module's script, as its module maps it; none yet (script not learnt) leaves the stack unresolved. */
+  private readonly foreignOrUnresolved = (f: RawFrame): FrameMsg[] | null => {
+    const mapped = this.env.foreignFrames?.(f) ?? null;
+    if (!mapped) this.unresolved = true;
+    return mapped;
+  };
 
   /** A JS or own wasm frame as originalFrames gives it, marked; shared by every stack with its line. */
   private readonly mapLine = (f: RawFrame): MappedLine => {
@@ -302,12 +298,7 @@ export class InstanceRecord {
 
   internStack(raw: RawFrame[]): number {
     if (this.script === null) this.scriptFrom(raw);
-    const foreign = this.env.foreignFrames;
-    const frames = this.originalFrames(raw, LIMITS.maxFrames, (f) => {
-      const mapped = foreign?.(f) ?? null;
-      if (!mapped) this.unresolved = true;
-      return mapped;
-    });
+    const frames = this.originalFrames(raw, LIMITS.maxFrames, this.foreignOrUnresolved);
     return this.env.sites.intern(this.id, frames, this.threadLabel);
   }
 

@@ -25,6 +25,28 @@ export function nativeLike<F extends Function>(native: F, apply: (self: unknown,
   return standIn(new Proxy(native, { apply: (_target, self, args) => apply(self, args) }), native);
 }
 
+/**
+ * Replaces method `key` of `owner` (an own, configurable function property) by
+ * a stand-in of it whose calls go to `apply(native, receiver, args)`, the
+ * descriptor otherwise kept; returns the undo, which puts the native back
+ * unless something replaced the stand-in since. No such method: nothing is
+ * replaced and the undo does nothing.
+ */
+export function replaceMethod(
+  owner: object,
+  key: string,
+  apply: (native: Function, self: unknown, args: unknown[]) => unknown,
+): () => void {
+  const desc = Object.getOwnPropertyDescriptor(owner, key);
+  if (!desc || typeof desc.value !== 'function' || !desc.configurable) return () => {};
+  const native = desc.value as Function;
+  const stand = nativeLike(native, (self, args) => apply(native, self, args));
+  Object.defineProperty(owner, key, { ...desc, value: stand });
+  return () => {
+    if (Object.getOwnPropertyDescriptor(owner, key)?.value === stand) Object.defineProperty(owner, key, desc);
+  };
+}
+
 /** Patches this realm's Function.prototype.toString (once, however many hooks); returns its undo. */
 export function installToString(): () => void {
   if (!installed) {

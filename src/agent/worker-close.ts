@@ -4,22 +4,15 @@
 // nothing more runs in the worker (no timer, no flush): what it says must go
 // before the native call. The stand-in keeps the native's name, length,
 // descriptor and toString (native-look.ts).
-import { nativeLike } from './native-look';
+import { replaceMethod } from './native-look';
 
 /** Replaces the scope's `close` (on its global's prototype chain) so `goodbye` runs first; returns the undo. */
 export function watchClose(scope: typeof globalThis, goodbye: () => void): () => void {
-  let proto: object | null = scope;
-  let desc: PropertyDescriptor | undefined;
-  for (let depth = 0; proto && depth < 8; depth++) {
-    desc = Object.getOwnPropertyDescriptor(proto, 'close');
-    if (desc) break;
-    proto = Object.getPrototypeOf(proto) as object | null;
-  }
-  if (!proto || !desc || typeof desc.value !== 'function' || !desc.configurable) return () => {};
-  const owner = proto;
-  const native = desc.value as Function;
+  let owner: object | null = scope;
+  for (let depth = 0; owner && depth < 8 && !Object.hasOwn(owner, 'close'); depth++) owner = Object.getPrototypeOf(owner) as object | null;
+  if (!owner) return () => {};
   let said = false;
-  const stand = nativeLike(native, (self, args) => {
+  return replaceMethod(owner, 'close', (native, self, args) => {
     if (self === scope && !said) {
       said = true;
       try {
@@ -30,9 +23,4 @@ export function watchClose(scope: typeof globalThis, goodbye: () => void): () =>
     }
     return Reflect.apply(native, self, args);
   });
-  Object.defineProperty(owner, 'close', { ...desc, value: stand });
-  const original = desc;
-  return () => {
-    if (Object.getOwnPropertyDescriptor(owner, 'close')?.value === stand) Object.defineProperty(owner, 'close', original);
-  };
 }

@@ -18,7 +18,7 @@
 // - a page that visibly has a CSP (see inheritedPolicy);
 // - audio worklets (reported only: see AUDIO_WORKLET_REASON).
 import { type FirstRunError, SharedWorkerTable, sharedWorkerIsModule, sharedWorkerName } from './shared-worker-hook';
-import { nativeLike } from './native-look';
+import { replaceMethod } from './native-look';
 import { workerShimsSource } from './worker-shims';
 
 /** What a hooked worker reads first (as `self[BOOT_KEY]`), and deletes. */
@@ -315,13 +315,10 @@ function watchTerminate(
   tokens: WeakMap<object, string>,
   opts: WorkerHookOptions,
 ): () => void {
-  const proto = NativeWorker.prototype as unknown as Record<string, unknown>;
-  const desc = Object.getOwnPropertyDescriptor(proto, 'terminate');
-  if (!opts.ended || !desc || typeof desc.value !== 'function' || !desc.configurable) return () => {};
-  const native = desc.value as Function;
   const ended = opts.ended;
+  if (!ended) return () => {};
   const perf = scope.performance;
-  const stand = nativeLike(native, (self, args) => {
+  return replaceMethod(NativeWorker.prototype, 'terminate', (native, self, args) => {
     const result = Reflect.apply(native, self, args); // (a wrong receiver throws here, natively)
     const token = self !== null && typeof self === 'object' ? tokens.get(self) : undefined;
     if (token !== undefined) {
@@ -334,10 +331,6 @@ function watchTerminate(
     }
     return result;
   });
-  Object.defineProperty(proto, 'terminate', { ...desc, value: stand });
-  return () => {
-    if (Object.getOwnPropertyDescriptor(proto, 'terminate')?.value === stand) Object.defineProperty(proto, 'terminate', desc);
-  };
 }
 
 /** Lists each module an AudioWorklet is given as not tracked (AUDIO_WORKLET_REASON); returns the undo. */
@@ -346,13 +339,11 @@ function listAudioWorklets(
   absolute: (input: unknown) => string | null,
   unreached: (kind: string, url: string, reason: string) => void,
 ): () => void {
-  const g = scope as unknown as { Worklet?: { prototype: Record<string, unknown> }; AudioWorklet?: Function };
+  const g = scope as unknown as { Worklet?: { prototype: object }; AudioWorklet?: Function };
   const proto = g.Worklet?.prototype;
   const AudioWorklet = g.AudioWorklet;
-  const desc = proto && Object.getOwnPropertyDescriptor(proto, 'addModule');
-  if (!proto || typeof AudioWorklet !== 'function' || !desc || typeof desc.value !== 'function' || !desc.configurable) return () => {};
-  const native = desc.value as Function;
-  const stand = nativeLike(native, (self, args) => {
+  if (!proto || typeof AudioWorklet !== 'function') return () => {};
+  return replaceMethod(proto, 'addModule', (native, self, args) => {
     try {
       if (self instanceof AudioWorklet) unreached('audio worklet', (args.length > 0 && absolute(args[0])) || '', AUDIO_WORKLET_REASON);
     } catch {
@@ -360,10 +351,6 @@ function listAudioWorklets(
     }
     return Reflect.apply(native, self, args);
   });
-  Object.defineProperty(proto, 'addModule', { ...desc, value: stand });
-  return () => {
-    if (Object.getOwnPropertyDescriptor(proto, 'addModule')?.value === stand) Object.defineProperty(proto, 'addModule', desc);
-  };
 }
 
 /**
